@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers that touch the OS: clocks, files, randomness. */
+#ifndef HB_OSUTIL_H
+#define HB_OSUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hb_buf;
+
+/* Monotonic time in milliseconds (and nanoseconds). */
+int64_t hb_mono_ms(void);
+int64_t hb_mono_ns(void);
+/* Wall-clock now as RFC 3339 UTC with milliseconds; dst needs 25 bytes. */
+void hb_rfc3339_now(char *dst, size_t size);
+/* A random (version 4) UUID; dst needs 37 bytes. Returns 0 or -errno. */
+int hb_uuid4(char *dst, size_t size);
+/* Reads a whole file of at most cap bytes into b (initialised by the call).
+ * Returns 0, -errno from open/read, or -E2BIG. */
+int hb_read_file(const char *path, size_t cap, struct hb_buf *b);
+/* Writes data to path atomically (temporary file, fsync, rename). */
+int hb_write_file_atomic(const char *path, const void *data, size_t len);
+/* write() all of it, retrying on EINTR and short writes. */
+int hb_write_all(int fd, const void *data, size_t len);
+
+#endif

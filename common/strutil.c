@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/* Pure string helpers shared by the agent, the runner and the collector. */
+#include "strutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *hb_strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+size_t hb_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t n = strlen(src);
+	if (size) {
+		size_t c = n < size - 1 ? n : size - 1;
+		memcpy(dst, src, c);
+		dst[c] = '\0';
+	}
+	return n;
+}
+
+void hb_oneline(char *dst, size_t size, const char *src)
+{
+	size_t j = 0;
+	if (!size)
+		return;
+	for (size_t i = 0; src && src[i] && j + 1 < size; i++) {
+		unsigned char c = (unsigned char)src[i];
+		dst[j++] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
+	}
+	/* Do not leave half a UTF-8 sequence at the end. */
+	if (src && src[j] && j > 0) {
+		size_t k = j;
+		while (k > 0 && ((unsigned char)dst[k - 1] & 0xC0) == 0x80)
+			k--;
+		if (k > 0 && ((unsigned char)dst[k - 1] & 0xC0) == 0xC0)
+			j = k - 1;
+	}
+	/* Trailing spaces come from trailing newlines: drop them. */
+	while (j > 0 && dst[j - 1] == ' ')
+		j--;
+	dst[j] = '\0';
+}
+
+bool hb_str_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+void hb_redact_url(char *dst, size_t size, const char *url)
+{
+	const char *scheme = strstr(url, "://");
+	const char *start = scheme ? scheme + 3 : url;
+	const char *end = start + strcspn(start, "/?#");
+	const char *at = NULL;
+	for (const char *p = start; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (!at) {
+		hb_strlcpy(dst, url, size);
+		return;
+	}
+	/* Keep the user name, drop the password: "postgres://app@db/app". */
+	const char *colon = memchr(start, ':', (size_t)(at - start));
+	size_t head = (size_t)((colon ? colon : at) - url);
+	size_t j = 0;
+	for (size_t i = 0; i < head && j + 1 < size; i++)
+		dst[j++] = url[i];
+	if (j + 1 < size && colon)
+		dst[j] = '\0';
+	if (size)
+		dst[j] = '\0';
+	size_t used = strlen(dst);
+	if (used < size)
+		hb_strlcpy(dst + used, at, size - used);
+}

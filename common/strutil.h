@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* Pure string helpers: no I/O, no global state. */
+#ifndef HB_STRUTIL_H
+#define HB_STRUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define HB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* strdup that returns NULL for NULL. */
+char *hb_strdup(const char *s);
+/* Copies at most size-1 bytes and always terminates; returns strlen(src). */
+size_t hb_strlcpy(char *dst, const char *src, size_t size);
+/* Replaces control characters (newlines included) by spaces so the text fits
+ * on one line of `helm test --logs`; truncates to size-1 bytes on a UTF-8
+ * character boundary. */
+void hb_oneline(char *dst, size_t size, const char *src);
+bool hb_str_prefix(const char *s, const char *prefix);
+/* Removes "user:password@" from a URL for display; writes into dst. */
+void hb_redact_url(char *dst, size_t size, const char *url);
+
+#endif

@@ -1,0 +1,1430 @@
+/* SPDX-License-Identifier: MIT */
+/* protobuf's canonical JSON mapping for any protobuf-c message, both ways. */
+#include "pbjson.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The collector parses JSON posted by anyone who can reach it: the deepest
+ * legitimate report nests 7 levels, so 32 leaves room for schema growth
+ * while keeping cJSON's recursive parser and our own recursion shallow. */
+#define HB_PBJSON_MAX_DEPTH 32
+/* Messages built in memory can be arbitrarily deep (or, by mistake, cyclic);
+ * the encoder stops instead of overflowing the stack. */
+#define HB_PBJSON_MAX_ENCODE_DEPTH 100
+
+#define MEMBER(type, msg, off) ((type *)((char *)(msg) + (off)))
+#define CMEMBER(type, msg, off) ((const type *)((const char *)(msg) + (off)))
+
+/* The size of one element of a repeated field, as protobuf-c lays it out. */
+static size_t elt_size(ProtobufCType t)
+{
+	switch (t) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+	case PROTOBUF_C_TYPE_ENUM:
+		return 4;
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		return 8;
+	case PROTOBUF_C_TYPE_FLOAT:
+		return sizeof(float);
+	case PROTOBUF_C_TYPE_DOUBLE:
+		return sizeof(double);
+	case PROTOBUF_C_TYPE_BOOL:
+		return sizeof(protobuf_c_boolean);
+	case PROTOBUF_C_TYPE_STRING:
+		return sizeof(char *);
+	case PROTOBUF_C_TYPE_BYTES:
+		return sizeof(ProtobufCBinaryData);
+	case PROTOBUF_C_TYPE_MESSAGE:
+		return sizeof(ProtobufCMessage *);
+	}
+	return 0;
+}
+
+static const char *type_name(ProtobufCType t)
+{
+	switch (t) {
+	case PROTOBUF_C_TYPE_INT32: return "int32";
+	case PROTOBUF_C_TYPE_SINT32: return "sint32";
+	case PROTOBUF_C_TYPE_SFIXED32: return "sfixed32";
+	case PROTOBUF_C_TYPE_UINT32: return "uint32";
+	case PROTOBUF_C_TYPE_FIXED32: return "fixed32";
+	case PROTOBUF_C_TYPE_INT64: return "int64";
+	case PROTOBUF_C_TYPE_SINT64: return "sint64";
+	case PROTOBUF_C_TYPE_SFIXED64: return "sfixed64";
+	case PROTOBUF_C_TYPE_UINT64: return "uint64";
+	case PROTOBUF_C_TYPE_FIXED64: return "fixed64";
+	case PROTOBUF_C_TYPE_FLOAT: return "float";
+	case PROTOBUF_C_TYPE_DOUBLE: return "double";
+	case PROTOBUF_C_TYPE_BOOL: return "bool";
+	case PROTOBUF_C_TYPE_ENUM: return "enum";
+	case PROTOBUF_C_TYPE_STRING: return "string";
+	case PROTOBUF_C_TYPE_BYTES: return "bytes";
+	case PROTOBUF_C_TYPE_MESSAGE: return "message";
+	}
+	return "unknown";
+}
+
+/* Returns the length of the well-formed UTF-8 sequence at s (1 to 4), or 0.
+ * Overlong forms, surrogates and code points above U+10FFFF are rejected,
+ * as RFC 3629 requires and as protobuf does for proto3 strings. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3f);
+	}
+	if (len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
+		return 0;
+	if (len == 4 && (cp < 0x10000 || cp > 0x10ffff))
+		return 0;
+	return len;
+}
+
+static bool utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	while (n) {
+		size_t k = utf8_seq(p, n);
+		if (!k)
+			return false;
+		p += k;
+		n -= k;
+	}
+	return true;
+}
+
+/* A copy of s with every byte that is not part of valid UTF-8 replaced by
+ * U+FFFD, or NULL when out of memory. protobuf-c's unpacker does not check
+ * strings, and JSON text that is not UTF-8 would be rejected by the parser
+ * at the other end, so the encoder repairs rather than fails. */
+static char *utf8_repair(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	char *out = malloc(n * 3 + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	while (n) {
+		size_t k = utf8_seq(p, n);
+		if (k) {
+			memcpy(o, p, k);
+			o += k;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			k = 1;
+		}
+		p += k;
+		n -= k;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* protoc's ToJsonName: drop each '_' and upper-case the letter after it. */
+static bool json_name_eq(const char *name, const char *key)
+{
+	bool up = false;
+
+	for (; *name; name++) {
+		char c = *name;
+		if (c == '_') {
+			up = true;
+			continue;
+		}
+		if (up && c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		up = false;
+		if (*key++ != c)
+			return false;
+	}
+	return *key == '\0';
+}
+
+/* Writes the JSON name of a field into buf (at least strlen(name) + 1). */
+static void json_name(const char *name, char *buf)
+{
+	bool up = false;
+
+	for (; *name; name++) {
+		char c = *name;
+		if (c == '_') {
+			up = true;
+			continue;
+		}
+		if (up && c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		up = false;
+		*buf++ = c;
+	}
+	*buf = '\0';
+}
+
+/* ---- encoder ---- */
+
+static bool is_zeroish(const ProtobufCFieldDescriptor *f, const void *member)
+{
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_BOOL:
+		return *(const protobuf_c_boolean *)member == 0;
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+	case PROTOBUF_C_TYPE_ENUM:
+		return *(const uint32_t *)member == 0;
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		return *(const uint64_t *)member == 0;
+	case PROTOBUF_C_TYPE_FLOAT:
+		return *(const float *)member == 0;
+	case PROTOBUF_C_TYPE_DOUBLE:
+		return *(const double *)member == 0;
+	case PROTOBUF_C_TYPE_STRING: {
+		const char *s = *(const char *const *)member;
+		return !s || !*s;
+	}
+	case PROTOBUF_C_TYPE_BYTES:
+		return ((const ProtobufCBinaryData *)member)->len == 0;
+	case PROTOBUF_C_TYPE_MESSAGE:
+		return *(const void *const *)member == NULL;
+	}
+	return true;
+}
+
+/* Whether a field goes into the output: the same decision protobuf-c's
+ * packer makes, so that JSON and binary carry the same fields. */
+static bool field_present(const ProtobufCFieldDescriptor *f,
+			  const ProtobufCMessage *m)
+{
+	const void *member = CMEMBER(char, m, f->offset);
+	bool ptr_type = f->type == PROTOBUF_C_TYPE_STRING ||
+			f->type == PROTOBUF_C_TYPE_MESSAGE;
+
+	if (f->label == PROTOBUF_C_LABEL_REPEATED)
+		return *CMEMBER(size_t, m, f->quantifier_offset) > 0;
+	if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+		if (*CMEMBER(uint32_t, m, f->quantifier_offset) != f->id)
+			return false;
+		return !ptr_type || *(const void *const *)member != NULL;
+	}
+	switch (f->label) {
+	case PROTOBUF_C_LABEL_REQUIRED:
+		return !ptr_type || *(const void *const *)member != NULL;
+	case PROTOBUF_C_LABEL_OPTIONAL:
+		if (ptr_type) {
+			const void *p = *(const void *const *)member;
+			return p && p != f->default_value;
+		}
+		return *CMEMBER(protobuf_c_boolean, m, f->quantifier_offset);
+	default:
+		return !is_zeroish(f, member);
+	}
+}
+
+static const char b64_std[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static cJSON *encode_bytes(const ProtobufCBinaryData *b)
+{
+	size_t n = b->len;
+	char *out, *o;
+	cJSON *j;
+
+	if (n > (SIZE_MAX - 1) / 4 * 3 - 3)
+		return NULL;
+	out = malloc((n + 2) / 3 * 4 + 1);
+	if (!out)
+		return NULL;
+	o = out;
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)b->data[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)b->data[i + 1] << 8;
+		if (i + 2 < n)
+			v |= b->data[i + 2];
+		*o++ = b64_std[v >> 18 & 63];
+		*o++ = b64_std[v >> 12 & 63];
+		*o++ = i + 1 < n ? b64_std[v >> 6 & 63] : '=';
+		*o++ = i + 2 < n ? b64_std[v & 63] : '=';
+	}
+	*o = '\0';
+	j = cJSON_CreateString(out);
+	free(out);
+	return j;
+}
+
+/* NaN and the infinities have no JSON number form; the mapping spells
+ * them as strings. */
+static cJSON *encode_special(double v)
+{
+	if (isnan(v))
+		return cJSON_CreateString("NaN");
+	return cJSON_CreateString(v > 0 ? "Infinity" : "-Infinity");
+}
+
+/* A float widened to double prints as 0.10000000149011612; the mapping
+ * wants the shortest decimal that reads back as the same float. cJSON
+ * prints doubles with 15 significant digits when that round-trips, so
+ * handing it the double nearest that decimal makes it print the decimal. */
+static double float_shortest(float f)
+{
+	char buf[32];
+
+	for (int prec = 1; prec <= 9; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, (double)f);
+		if (strtof(buf, NULL) == f)
+			return strtod(buf, NULL);
+	}
+	return (double)f;
+}
+
+static cJSON *encode_message(const ProtobufCMessage *m, unsigned depth,
+			     bool exact);
+
+/* cJSON prints a double with 15 digits whenever those read back within an
+ * epsilon, so 0.30000000000000004 comes out as 0.3. For text output the
+ * few doubles that need 16 or 17 digits become raw nodes holding the
+ * shortest exact form, and everything reads back bit for bit. */
+static cJSON *encode_double(double v, bool exact)
+{
+	char buf[40];
+
+	if (!exact)
+		return cJSON_CreateNumber(v);
+	snprintf(buf, sizeof(buf), "%.15g", v);
+	if (strtod(buf, NULL) == v)
+		return cJSON_CreateNumber(v);
+	snprintf(buf, sizeof(buf), "%.16g", v);
+	if (strtod(buf, NULL) != v)
+		snprintf(buf, sizeof(buf), "%.17g", v);
+	/* Whatever the locale's decimal point, JSON's is '.'. */
+	for (char *p = buf; *p; p++)
+		if (*p == ',')
+			*p = '.';
+	return cJSON_CreateRaw(buf);
+}
+
+static cJSON *encode_value(const ProtobufCFieldDescriptor *f, const void *p,
+			   unsigned depth, bool exact)
+{
+	char num[32];
+
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+		return cJSON_CreateNumber(*(const int32_t *)p);
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+		return cJSON_CreateNumber(*(const uint32_t *)p);
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		/* Strings, because JavaScript's numbers lose 64-bit values. */
+		snprintf(num, sizeof(num), "%" PRId64, *(const int64_t *)p);
+		return cJSON_CreateString(num);
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		snprintf(num, sizeof(num), "%" PRIu64, *(const uint64_t *)p);
+		return cJSON_CreateString(num);
+	case PROTOBUF_C_TYPE_FLOAT: {
+		float v = *(const float *)p;
+		if (!isfinite(v))
+			return encode_special(v);
+		return cJSON_CreateNumber(float_shortest(v));
+	}
+	case PROTOBUF_C_TYPE_DOUBLE: {
+		double v = *(const double *)p;
+		if (!isfinite(v))
+			return encode_special(v);
+		return encode_double(v, exact);
+	}
+	case PROTOBUF_C_TYPE_BOOL:
+		return cJSON_CreateBool(*(const protobuf_c_boolean *)p != 0);
+	case PROTOBUF_C_TYPE_ENUM: {
+		int32_t v = *(const int32_t *)p;
+		const ProtobufCEnumValue *ev =
+			protobuf_c_enum_descriptor_get_value(f->descriptor, v);
+		/* A number the schema does not name (a newer peer's value)
+		 * stays a number, as the mapping says. */
+		return ev ? cJSON_CreateString(ev->name) : cJSON_CreateNumber(v);
+	}
+	case PROTOBUF_C_TYPE_STRING: {
+		const char *s = *(const char *const *)p;
+		char *fixed;
+		cJSON *j;
+		if (!s)
+			s = "";
+		if (utf8_valid(s))
+			return cJSON_CreateString(s);
+		fixed = utf8_repair(s);
+		if (!fixed)
+			return NULL;
+		j = cJSON_CreateString(fixed);
+		free(fixed);
+		return j;
+	}
+	case PROTOBUF_C_TYPE_BYTES:
+		return encode_bytes(p);
+	case PROTOBUF_C_TYPE_MESSAGE: {
+		const ProtobufCMessage *sub = *(const ProtobufCMessage *const *)p;
+		if (!sub)
+			return cJSON_CreateObject();
+		return encode_message(sub, depth + 1, exact);
+	}
+	}
+	return NULL;
+}
+
+static cJSON *encode_field(const ProtobufCFieldDescriptor *f,
+			   const ProtobufCMessage *m, unsigned depth, bool exact)
+{
+	const void *member = CMEMBER(char, m, f->offset);
+	size_t n, es;
+	const char *arr;
+	cJSON *a;
+
+	if (f->label != PROTOBUF_C_LABEL_REPEATED)
+		return encode_value(f, member, depth, exact);
+	n = *CMEMBER(size_t, m, f->quantifier_offset);
+	arr = *(const char *const *)member;
+	es = elt_size(f->type);
+	a = cJSON_CreateArray();
+	for (size_t i = 0; a && i < n; i++) {
+		cJSON *v = encode_value(f, arr + i * es, depth, exact);
+		if (!v || !cJSON_AddItemToArray(a, v)) {
+			cJSON_Delete(v);
+			cJSON_Delete(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static cJSON *encode_message(const ProtobufCMessage *m, unsigned depth,
+			     bool exact)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	cJSON *o;
+
+	if (depth > HB_PBJSON_MAX_ENCODE_DEPTH)
+		return NULL;
+	o = cJSON_CreateObject();
+	if (!o)
+		return NULL;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		char stack[128], *name = stack;
+		size_t len = strlen(f->name);
+		cJSON *v;
+		bool ok;
+
+		if (!field_present(f, m))
+			continue;
+		if (len >= sizeof(stack) && !(name = malloc(len + 1)))
+			goto fail;
+		json_name(f->name, name);
+		v = encode_field(f, m, depth, exact);
+		/* cJSON copies the key, and on failure leaves v to us. */
+		ok = v && cJSON_AddItemToObject(o, name, v);
+		if (name != stack)
+			free(name);
+		if (!ok) {
+			cJSON_Delete(v);
+			goto fail;
+		}
+	}
+	return o;
+fail:
+	cJSON_Delete(o);
+	return NULL;
+}
+
+cJSON *hb_pbjson_encode(const ProtobufCMessage *msg)
+{
+	if (!msg || !msg->descriptor)
+		return NULL;
+	return encode_message(msg, 1, false);
+}
+
+char *hb_pbjson_print(const ProtobufCMessage *msg, bool pretty)
+{
+	cJSON *j;
+	char *s;
+
+	if (!msg || !msg->descriptor)
+		return NULL;
+	j = encode_message(msg, 1, true);
+	if (!j)
+		return NULL;
+	s = pretty ? cJSON_Print(j) : cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	return s;
+}
+
+/* ---- lexical pre-scan of the text ---- */
+
+/* Where each number token sits in the text. cJSON keeps only a double, which
+ * cannot hold every int64 (9223372036854775807 would read as 2^63 and be
+ * rejected, 9007199254740993 would silently become ...992), so the decoder
+ * parses integers from the original digits. */
+struct hb_numtok {
+	size_t off, len;
+};
+
+struct hb_scan {
+	struct hb_numtok *tok;
+	size_t n, alloc;
+	char *err;
+	size_t errlen;
+};
+
+__attribute__((format(printf, 4, 5))) static int
+scan_fail(struct hb_scan *sc, const char *text, size_t off, const char *fmt, ...)
+{
+	size_t line = 1, col = 1;
+	char msg[160];
+	va_list ap;
+
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (sc->err && sc->errlen)
+		snprintf(sc->err, sc->errlen, "line %zu, column %zu: %s", line,
+			 col, msg);
+	return -EINVAL;
+}
+
+/* Checks RFC 8259's number grammar, which is stricter than cJSON's
+ * (no leading zeros, digits on both sides of the point). */
+static bool number_syntax_ok(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i >= n || s[i] < '0' || s[i] > '9')
+		return false;
+	if (s[i] == '0')
+		i++;
+	else
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	if (i < n && s[i] == '.') {
+		i++;
+		if (i >= n || s[i] < '0' || s[i] > '9')
+			return false;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i >= n || s[i] < '0' || s[i] > '9')
+			return false;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	return i == n;
+}
+
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	       (c >= 'A' && c <= 'F');
+}
+
+/* Everything cJSON lets through that we must not: nesting deeper than the
+ * cap (checked before cJSON recurses), control characters and "\u0000" in
+ * strings (a NUL would silently cut a C string short), loose numbers.
+ * Records where the numbers are. Grammar errors are left to cJSON. */
+static int prescan(struct hb_scan *sc, const char *s, size_t len)
+{
+	int depth = 0;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"') {
+			size_t start = i++;
+			for (;;) {
+				if (i >= len)
+					return scan_fail(sc, s, start,
+							 "unterminated string");
+				c = (unsigned char)s[i];
+				if (c == '"')
+					break;
+				if (c < 0x20)
+					return scan_fail(sc, s, i,
+							 "control character in string");
+				if (c != '\\') {
+					i++;
+					continue;
+				}
+				if (i + 1 >= len)
+					return scan_fail(sc, s, start,
+							 "unterminated string");
+				c = (unsigned char)s[i + 1];
+				if (c == 'u') {
+					if (len - i < 6 || !is_hex(s[i + 2]) ||
+					    !is_hex(s[i + 3]) || !is_hex(s[i + 4]) ||
+					    !is_hex(s[i + 5]))
+						return scan_fail(sc, s, i,
+								 "invalid \\u escape in string");
+					if (memcmp(s + i + 2, "0000", 4) == 0)
+						return scan_fail(sc, s, i,
+								 "\\u0000 in string is not supported");
+					i += 6;
+				} else if (c && strchr("\"\\/bfnrt", c)) {
+					i += 2;
+				} else {
+					return scan_fail(sc, s, i,
+							 "invalid escape in string");
+				}
+			}
+			i++;
+			continue;
+		}
+		if (c == '{' || c == '[') {
+			if (++depth > HB_PBJSON_MAX_DEPTH)
+				return scan_fail(sc, s, i,
+						 "nested deeper than %d levels",
+						 HB_PBJSON_MAX_DEPTH);
+		} else if (c == '}' || c == ']') {
+			depth--;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			size_t start = i;
+			while (i < len && s[i] && strchr("0123456789+-.eE", s[i]))
+				i++;
+			if (!number_syntax_ok(s + start, i - start))
+				return scan_fail(sc, s, start, "invalid number");
+			if (sc->n == sc->alloc) {
+				size_t na = sc->alloc ? sc->alloc * 2 : 16;
+				struct hb_numtok *t = realloc(sc->tok, na * sizeof(*t));
+				if (!t)
+					return scan_fail(sc, s, start, "out of memory");
+				sc->tok = t;
+				sc->alloc = na;
+			}
+			sc->tok[sc->n].off = start;
+			sc->tok[sc->n].len = i - start;
+			sc->n++;
+			continue;
+		} else if (c == 0) {
+			return scan_fail(sc, s, i, "NUL byte in JSON text");
+		}
+		i++;
+	}
+	return 0;
+}
+
+/* Hands each number node its text, in document order: cJSON keeps members
+ * and elements in the order it read them, so the k-th number node is the
+ * k-th number token. The text goes into valuestring, which cJSON_Delete
+ * frees for every node type. */
+static int attach_numbers(cJSON *node, const char *text,
+			  const struct hb_scan *sc, size_t *next)
+{
+	for (; node; node = node->next) {
+		if (cJSON_IsNumber(node)) {
+			const struct hb_numtok *t;
+			if (*next >= sc->n || node->valuestring)
+				return -EPROTO;
+			t = &sc->tok[(*next)++];
+			node->valuestring = strndup(text + t->off, t->len);
+			if (!node->valuestring)
+				return -ENOMEM;
+		}
+		if (node->child) {
+			int rc = attach_numbers(node->child, text, sc, next);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* ---- decoder ---- */
+
+struct hb_dec {
+	char *err;
+	size_t errlen;
+	char path[1024];
+	size_t plen;
+};
+
+/* Errors read "<path>: <what>", e.g. "checks[3].outcome: expected ...". */
+__attribute__((format(printf, 2, 3))) static int dec_fail(struct hb_dec *d,
+							   const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!d->err || !d->errlen)
+		return -EINVAL;
+	if (d->plen) {
+		/* A deep path gives way from the front: the end of it and the
+		 * message are what the reader needs. */
+		size_t mlen = strlen(msg), skip = 0;
+		if (d->plen + mlen + 3 > d->errlen && d->errlen > mlen + 16)
+			skip = d->plen - (d->errlen - mlen - 6);
+		if (skip > d->plen)
+			skip = 0;
+		snprintf(d->err, d->errlen, "%s%s: %s", skip ? "..." : "",
+			 d->path + skip, msg);
+	} else
+		snprintf(d->err, d->errlen, "%s", msg);
+	return -EINVAL;
+}
+
+static int dec_oom(struct hb_dec *d)
+{
+	dec_fail(d, "out of memory");
+	return -ENOMEM;
+}
+
+/* Appends to the path; a path too long to keep ends in "...". Returns the
+ * length to restore. */
+__attribute__((format(printf, 2, 3))) static size_t path_push(struct hb_dec *d,
+							       const char *fmt, ...)
+{
+	size_t mark = d->plen, room = sizeof(d->path) - mark;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(d->path + mark, room, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		d->path[mark] = '\0';
+	} else if ((size_t)n >= room) {
+		memcpy(d->path + sizeof(d->path) - 4, "...", 4);
+		d->plen = sizeof(d->path) - 1;
+	} else {
+		d->plen = mark + (size_t)n;
+	}
+	return mark;
+}
+
+static void path_pop(struct hb_dec *d, size_t mark)
+{
+	d->plen = mark;
+	d->path[mark] = '\0';
+}
+
+/* Quotes text from the input for an error message: printable ASCII as is,
+ * everything else as \xNN, so that a hostile key cannot forge log lines. */
+static const char *quote(char *buf, size_t size, const char *s)
+{
+	size_t o = 0;
+
+	buf[o++] = '"';
+	for (; *s && o + 8 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+	}
+	if (*s) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Parses an integer from JSON number syntax (also used for integers given
+ * as strings, as the mapping allows), exactly: "1e3" is 1000, "1.5" and
+ * "abc" are -EDOM, magnitudes beyond 64 bits -ERANGE. */
+static int parse_integer(const char *s, bool *neg, uint64_t *mag)
+{
+	const char *digits, *frac = NULL;
+	size_t nint = 0, nfrac = 0, n = strlen(s);
+	long exp = 0, nd;
+	char buf[48];
+	size_t len = 0;
+	uint64_t v = 0;
+
+	if (!number_syntax_ok(s, n))
+		return -EDOM;
+	*neg = *s == '-';
+	digits = s + (*neg ? 1 : 0);
+	while (digits[nint] >= '0' && digits[nint] <= '9')
+		nint++;
+	if (digits[nint] == '.') {
+		frac = digits + nint + 1;
+		while (frac[nfrac] >= '0' && frac[nfrac] <= '9')
+			nfrac++;
+	}
+	{
+		const char *e = frac ? frac + nfrac : digits + nint;
+		if (*e == 'e' || *e == 'E') {
+			bool eneg = false;
+			e++;
+			if (*e == '+' || *e == '-')
+				eneg = *e++ == '-';
+			/* Saturate: anything past 10^400 is out of range or
+			 * fractional whatever the mantissa. */
+			for (; *e; e++)
+				if (exp < 100000)
+					exp = exp * 10 + (*e - '0');
+			if (eneg)
+				exp = -exp;
+		}
+	}
+	/* The significant digits, without leading or trailing zeros; each
+	 * trailing zero dropped moves the exponent up. */
+	size_t last = nint + nfrac;
+	while (last && (last <= nint ? digits[last - 1] : frac[last - 1 - nint]) == '0')
+		last--;
+	for (size_t i = 0; i < last; i++) {
+		char c = i < nint ? digits[i] : frac[i - nint];
+		if (!len && c == '0')
+			continue;
+		if (len >= sizeof(buf) - 1)
+			return -ERANGE;
+		buf[len++] = c;
+	}
+	exp += (long)(nint + nfrac - last) - (long)nfrac;
+	*mag = 0;
+	if (!len)
+		return 0;
+	if (exp < 0)
+		return -EDOM;
+	nd = (long)len + exp;
+	if (nd > 20)
+		return -ERANGE;
+	for (size_t i = 0; i < len; i++) {
+		unsigned dgt = (unsigned)(buf[i] - '0');
+		if (v > (UINT64_MAX - dgt) / 10)
+			return -ERANGE;
+		v = v * 10 + dgt;
+	}
+	for (long i = 0; i < exp; i++) {
+		if (v > UINT64_MAX / 10)
+			return -ERANGE;
+		v *= 10;
+	}
+	*mag = v;
+	return 0;
+}
+
+/* Reads an integer in [min, max] from a number or a string. */
+static int dec_integer(struct hb_dec *d, const cJSON *v, ProtobufCType t,
+		       int64_t min, uint64_t max, int64_t *out_s, uint64_t *out_u)
+{
+	bool neg = false;
+	uint64_t mag = 0;
+	int rc;
+
+	if (cJSON_IsString(v) && v->valuestring) {
+		rc = parse_integer(v->valuestring, &neg, &mag);
+	} else if (cJSON_IsNumber(v) && v->valuestring) {
+		rc = parse_integer(v->valuestring, &neg, &mag);
+	} else if (cJSON_IsNumber(v)) {
+		/* A tree built in memory: the double is all there is. */
+		double x = v->valuedouble, a = x < 0 ? -x : x;
+		if (!isfinite(x))
+			rc = -EDOM;
+		else if (x >= 18446744073709551616.0 || x < -9223372036854775808.0)
+			rc = -ERANGE;
+		else if (a < 4503599627370496.0 && a != (double)(uint64_t)a)
+			rc = -EDOM; /* from 2^52 up every double is an integer */
+		else {
+			rc = 0;
+			neg = x < 0;
+			mag = (uint64_t)a;
+		}
+	} else {
+		rc = -EDOM;
+	}
+	if (rc == -EDOM)
+		return dec_fail(d, "expected an integer");
+	if (rc == 0 && neg && mag) {
+		/* -min as unsigned, without overflowing for INT64_MIN. */
+		uint64_t lim = min < 0 ? (uint64_t)(-(min + 1)) + 1 : 0;
+		if (mag > lim)
+			rc = -ERANGE;
+		else
+			*out_s = lim == mag ? min : -(int64_t)mag;
+	} else if (rc == 0) {
+		if (mag > max)
+			rc = -ERANGE;
+		else {
+			*out_u = mag;
+			*out_s = mag > INT64_MAX ? 0 : (int64_t)mag;
+		}
+	}
+	if (rc < 0)
+		return dec_fail(d, "value out of range for %s", type_name(t));
+	return 0;
+}
+
+static int dec_double(struct hb_dec *d, const cJSON *v, ProtobufCType t,
+		      double *out)
+{
+	double x;
+
+	if (cJSON_IsNumber(v)) {
+		/* cJSON's own strtod copes with the locale's decimal point. */
+		x = v->valuedouble;
+		if (!isfinite(x))
+			return dec_fail(d, "value out of range for %s", type_name(t));
+	} else if (cJSON_IsString(v) && v->valuestring) {
+		const char *s = v->valuestring;
+		if (strcmp(s, "NaN") == 0)
+			x = NAN;
+		else if (strcmp(s, "Infinity") == 0)
+			x = INFINITY;
+		else if (strcmp(s, "-Infinity") == 0)
+			x = -INFINITY;
+		else if (number_syntax_ok(s, strlen(s))) {
+			x = strtod(s, NULL);
+			if (!isfinite(x))
+				return dec_fail(d, "value out of range for %s",
+						type_name(t));
+		} else
+			return dec_fail(d, "expected a number");
+	} else {
+		return dec_fail(d, "expected a number");
+	}
+	if (t == PROTOBUF_C_TYPE_FLOAT && isfinite(x) && !isfinite((float)x))
+		return dec_fail(d, "value out of range for float");
+	*out = x;
+	return 0;
+}
+
+static int b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+/* Standard or URL-safe alphabet, padded or not, as protobuf accepts. */
+static int dec_bytes(struct hb_dec *d, const cJSON *v, ProtobufCBinaryData *out)
+{
+	const char *s;
+	size_t n, pad = 0, o = 0;
+	uint8_t *buf;
+	uint32_t acc = 0;
+	unsigned bits = 0;
+
+	if (!cJSON_IsString(v) || !v->valuestring)
+		return dec_fail(d, "expected a base64 string");
+	s = v->valuestring;
+	n = strlen(s);
+	while (n && s[n - 1] == '=' && pad < 2) {
+		n--;
+		pad++;
+	}
+	if ((pad && (n + pad) % 4) || n % 4 == 1)
+		return dec_fail(d, "invalid base64");
+	out->len = 0;
+	out->data = NULL;
+	if (!n)
+		return 0;
+	buf = malloc(n / 4 * 3 + 3);
+	if (!buf)
+		return dec_oom(d);
+	for (size_t i = 0; i < n; i++) {
+		int x = b64_value((unsigned char)s[i]);
+		if (x < 0) {
+			free(buf);
+			return dec_fail(d, "invalid base64");
+		}
+		acc = acc << 6 | (uint32_t)x;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			buf[o++] = (uint8_t)(acc >> bits);
+		}
+	}
+	out->data = buf;
+	out->len = o;
+	return 0;
+}
+
+static int dec_enum(struct hb_dec *d, const cJSON *v,
+		    const ProtobufCEnumDescriptor *ed, int32_t *out)
+{
+	char q[96];
+
+	if (cJSON_IsString(v) && v->valuestring) {
+		const ProtobufCEnumValue *ev =
+			protobuf_c_enum_descriptor_get_value_by_name(ed, v->valuestring);
+		if (!ev)
+			return dec_fail(d, "unknown enum value %s",
+					quote(q, sizeof(q), v->valuestring));
+		*out = ev->value;
+		return 0;
+	}
+	if (cJSON_IsNumber(v)) {
+		int64_t sv = 0;
+		uint64_t uv = 0;
+		/* proto3 enums are open: any int32 is kept, named or not. */
+		int rc = dec_integer(d, v, PROTOBUF_C_TYPE_ENUM, INT32_MIN,
+				     INT32_MAX, &sv, &uv);
+		if (rc < 0)
+			return rc;
+		*out = (int32_t)sv;
+		return 0;
+	}
+	return dec_fail(d, "expected an enum name or number");
+}
+
+/* Decodes a scalar (not string, bytes or message) into p. */
+static int dec_scalar(struct hb_dec *d, const ProtobufCFieldDescriptor *f,
+		      const cJSON *v, void *p)
+{
+	int64_t sv = 0;
+	uint64_t uv = 0;
+	double x = 0;
+	int rc;
+
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+		rc = dec_integer(d, v, f->type, INT32_MIN, INT32_MAX, &sv, &uv);
+		if (rc == 0)
+			*(int32_t *)p = (int32_t)sv;
+		return rc;
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+		rc = dec_integer(d, v, f->type, 0, UINT32_MAX, &sv, &uv);
+		if (rc == 0)
+			*(uint32_t *)p = (uint32_t)uv;
+		return rc;
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		rc = dec_integer(d, v, f->type, INT64_MIN, INT64_MAX, &sv, &uv);
+		if (rc == 0)
+			*(int64_t *)p = sv;
+		return rc;
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		rc = dec_integer(d, v, f->type, 0, UINT64_MAX, &sv, &uv);
+		if (rc == 0)
+			*(uint64_t *)p = uv;
+		return rc;
+	case PROTOBUF_C_TYPE_FLOAT:
+		rc = dec_double(d, v, f->type, &x);
+		if (rc == 0)
+			*(float *)p = (float)x;
+		return rc;
+	case PROTOBUF_C_TYPE_DOUBLE:
+		rc = dec_double(d, v, f->type, &x);
+		if (rc == 0)
+			*(double *)p = x;
+		return rc;
+	case PROTOBUF_C_TYPE_BOOL:
+		if (!cJSON_IsBool(v))
+			return dec_fail(d, "expected true or false");
+		*(protobuf_c_boolean *)p = cJSON_IsTrue(v) ? 1 : 0;
+		return 0;
+	case PROTOBUF_C_TYPE_ENUM:
+		return dec_enum(d, v, f->descriptor, (int32_t *)p);
+	default:
+		return dec_fail(d, "internal error: %s is not a scalar",
+				type_name(f->type));
+	}
+}
+
+static int dec_string(struct hb_dec *d, const cJSON *v, char **out)
+{
+	if (!cJSON_IsString(v) || !v->valuestring)
+		return dec_fail(d, "expected a string");
+	/* cJSON copies bytes as they come; JSON text must be UTF-8, and
+	 * proto3 strings must be too. */
+	if (!utf8_valid(v->valuestring))
+		return dec_fail(d, "invalid UTF-8 in string");
+	*out = strdup(v->valuestring);
+	return *out ? 0 : dec_oom(d);
+}
+
+/* Allocated as protobuf_c_message_unpack() allocates: malloc, then the
+ * generated initialiser, so protobuf_c_message_free_unpacked() frees it. */
+static ProtobufCMessage *new_message(const ProtobufCMessageDescriptor *desc)
+{
+	ProtobufCMessage *m;
+
+	if (!desc->message_init)
+		return NULL;
+	m = malloc(desc->sizeof_message);
+	if (m)
+		desc->message_init(m);
+	return m;
+}
+
+static int dec_fields(struct hb_dec *d, ProtobufCMessage *m, const cJSON *obj,
+		      unsigned depth);
+
+static int dec_submessage(struct hb_dec *d, const ProtobufCFieldDescriptor *f,
+			  const cJSON *v, ProtobufCMessage **slot, unsigned depth,
+			  uint32_t *oneof_case)
+{
+	if (!cJSON_IsObject(v))
+		return dec_fail(d, "expected an object");
+	*slot = new_message(f->descriptor);
+	if (!*slot)
+		return dec_oom(d);
+	/* Linked into the parent before it is filled, so that freeing the
+	 * parent on a later error frees it too. */
+	if (oneof_case)
+		*oneof_case = f->id;
+	return dec_fields(d, *slot, v, depth + 1);
+}
+
+static void mark_present(const ProtobufCFieldDescriptor *f, ProtobufCMessage *m)
+{
+	if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+		*MEMBER(uint32_t, m, f->quantifier_offset) = f->id;
+	else if (f->label == PROTOBUF_C_LABEL_OPTIONAL &&
+		 f->type != PROTOBUF_C_TYPE_STRING &&
+		 f->type != PROTOBUF_C_TYPE_MESSAGE)
+		*MEMBER(protobuf_c_boolean, m, f->quantifier_offset) = 1;
+}
+
+static int dec_single(struct hb_dec *d, ProtobufCMessage *m,
+		      const ProtobufCFieldDescriptor *f, const cJSON *v,
+		      unsigned depth)
+{
+	void *member = MEMBER(char, m, f->offset);
+	bool oneof = f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF;
+	int rc;
+
+	if (oneof) {
+		uint32_t cur = *MEMBER(uint32_t, m, f->quantifier_offset);
+		if (cur && cur != f->id) {
+			const ProtobufCFieldDescriptor *o =
+				protobuf_c_message_descriptor_get_field(m->descriptor, cur);
+			return dec_fail(d, "\"%s\" and \"%s\" are in the same oneof",
+					o ? o->name : "?", f->name);
+		}
+	}
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_MESSAGE:
+		return dec_submessage(d, f, v, member, depth,
+				      oneof ? MEMBER(uint32_t, m, f->quantifier_offset)
+					    : NULL);
+	case PROTOBUF_C_TYPE_STRING: {
+		char *s;
+		if (!cJSON_IsString(v) || !v->valuestring)
+			return dec_fail(d, "expected a string");
+		/* A plain proto3 "" keeps the shared default, which
+		 * free_unpacked knows not to free. */
+		if (!v->valuestring[0] && f->label == PROTOBUF_C_LABEL_NONE &&
+		    !oneof)
+			return 0;
+		rc = dec_string(d, v, &s);
+		if (rc < 0)
+			return rc;
+		*(char **)member = s;
+		mark_present(f, m);
+		return 0;
+	}
+	case PROTOBUF_C_TYPE_BYTES: {
+		ProtobufCBinaryData b;
+		rc = dec_bytes(d, v, &b);
+		if (rc < 0)
+			return rc;
+		*(ProtobufCBinaryData *)member = b;
+		mark_present(f, m);
+		return 0;
+	}
+	default:
+		rc = dec_scalar(d, f, v, member);
+		if (rc == 0)
+			mark_present(f, m);
+		return rc;
+	}
+}
+
+static int dec_repeated(struct hb_dec *d, ProtobufCMessage *m,
+			const ProtobufCFieldDescriptor *f, const cJSON *v,
+			unsigned depth)
+{
+	size_t *count = MEMBER(size_t, m, f->quantifier_offset);
+	size_t es = elt_size(f->type), n = 0, i = 0;
+	char *arr;
+	int rc = 0;
+
+	if (!cJSON_IsArray(v))
+		return dec_fail(d, "expected an array");
+	for (const cJSON *c = v->child; c; c = c->next)
+		n++;
+	if (!n)
+		return 0;
+	if (n > SIZE_MAX / es)
+		return dec_oom(d);
+	arr = calloc(n, es);
+	if (!arr)
+		return dec_oom(d);
+	/* The count grows with each element filled, so free_unpacked()
+	 * frees exactly what exists if an element fails. */
+	*(void **)MEMBER(char, m, f->offset) = arr;
+	*count = 0;
+	for (const cJSON *c = v->child; c; c = c->next, i++) {
+		void *p = arr + i * es;
+		size_t mark = path_push(d, "[%zu]", i);
+
+		if (cJSON_IsNull(c))
+			rc = dec_fail(d, "null is not allowed in a list");
+		else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+			if (!cJSON_IsObject(c)) {
+				rc = dec_fail(d, "expected an object");
+			} else if (!(*(ProtobufCMessage **)p = new_message(f->descriptor))) {
+				rc = dec_oom(d);
+			} else {
+				(*count)++;
+				rc = dec_fields(d, *(ProtobufCMessage **)p, c,
+						depth + 1);
+			}
+		} else {
+			if (f->type == PROTOBUF_C_TYPE_STRING)
+				rc = dec_string(d, c, p);
+			else if (f->type == PROTOBUF_C_TYPE_BYTES)
+				rc = dec_bytes(d, c, p);
+			else
+				rc = dec_scalar(d, f, c, p);
+			if (rc == 0)
+				(*count)++;
+		}
+		path_pop(d, mark);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static const ProtobufCFieldDescriptor *
+find_field(const ProtobufCMessageDescriptor *desc, const char *key)
+{
+	const ProtobufCFieldDescriptor *f =
+		protobuf_c_message_descriptor_get_field_by_name(desc, key);
+
+	if (f)
+		return f;
+	for (unsigned i = 0; i < desc->n_fields; i++)
+		if (json_name_eq(desc->fields[i].name, key))
+			return &desc->fields[i];
+	return NULL;
+}
+
+enum { HB_SEEN = 1, HB_SET = 2 };
+
+static int dec_fields(struct hb_dec *d, ProtobufCMessage *m, const cJSON *obj,
+		      unsigned depth)
+{
+	const ProtobufCMessageDescriptor *desc = m->descriptor;
+	unsigned char *seen;
+	char q[96];
+	int rc = 0;
+
+	if (depth > HB_PBJSON_MAX_DEPTH)
+		return dec_fail(d, "nested deeper than %d levels",
+				HB_PBJSON_MAX_DEPTH);
+	seen = calloc(desc->n_fields ? desc->n_fields : 1, 1);
+	if (!seen)
+		return dec_oom(d);
+	for (const cJSON *c = obj->child; c && rc == 0; c = c->next) {
+		const ProtobufCFieldDescriptor *f;
+		size_t idx, mark;
+
+		if (!c->string) {
+			rc = dec_fail(d, "member without a name");
+			break;
+		}
+		f = find_field(desc, c->string);
+		if (!f) {
+			rc = dec_fail(d, "unknown field %s in %s",
+				      quote(q, sizeof(q), c->string), desc->name);
+			break;
+		}
+		idx = (size_t)(f - desc->fields);
+		/* A second value (perhaps under the other name) would leak
+		 * or silently replace the first. */
+		if (seen[idx]) {
+			rc = dec_fail(d, "duplicate field %s",
+				      quote(q, sizeof(q), c->string));
+			break;
+		}
+		seen[idx] = HB_SEEN;
+		if (cJSON_IsNull(c))
+			continue;
+		mark = path_push(d, "%s%s", d->plen ? "." : "", c->string);
+		if (f->label == PROTOBUF_C_LABEL_REPEATED)
+			rc = dec_repeated(d, m, f, c, depth);
+		else
+			rc = dec_single(d, m, f, c, depth);
+		path_pop(d, mark);
+		seen[idx] |= HB_SET;
+	}
+	for (unsigned i = 0; rc == 0 && i < desc->n_fields; i++)
+		if (desc->fields[i].label == PROTOBUF_C_LABEL_REQUIRED &&
+		    !(seen[i] & HB_SET))
+			rc = dec_fail(d, "missing required field \"%s\"",
+				      desc->fields[i].name);
+	free(seen);
+	return rc;
+}
+
+ProtobufCMessage *hb_pbjson_decode(const ProtobufCMessageDescriptor *desc,
+				   const cJSON *json, char *err, size_t errlen)
+{
+	struct hb_dec d = { .err = err, .errlen = errlen };
+	ProtobufCMessage *m;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!desc || !json) {
+		dec_fail(&d, "no %s", desc ? "document" : "message type");
+		return NULL;
+	}
+	if (!cJSON_IsObject(json)) {
+		dec_fail(&d, "expected a JSON object for %s", desc->name);
+		return NULL;
+	}
+	m = new_message(desc);
+	if (!m) {
+		dec_oom(&d);
+		return NULL;
+	}
+	if (dec_fields(&d, m, json, 1) < 0) {
+		protobuf_c_message_free_unpacked(m, NULL);
+		return NULL;
+	}
+	return m;
+}
+
+ProtobufCMessage *hb_pbjson_parse(const ProtobufCMessageDescriptor *desc,
+				  const char *buf, size_t len, char *err,
+				  size_t errlen)
+{
+	struct hb_scan sc = { .err = err, .errlen = errlen };
+	ProtobufCMessage *m = NULL;
+	const char *end = NULL;
+	cJSON *root = NULL;
+	char *text = NULL;
+	size_t next = 0;
+	int rc;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!buf || !desc) {
+		if (err && errlen)
+			snprintf(err, errlen, "no %s", desc ? "document" : "message type");
+		return NULL;
+	}
+	if (prescan(&sc, buf, len) < 0)
+		goto out;
+	/* cJSON has had out-of-bounds reads on unterminated input; give it a
+	 * terminated copy. */
+	text = malloc(len + 1);
+	if (!text) {
+		scan_fail(&sc, buf, 0, "out of memory");
+		goto out;
+	}
+	memcpy(text, buf, len);
+	text[len] = '\0';
+	root = cJSON_ParseWithLengthOpts(text, len + 1, &end, false);
+	if (!root) {
+		size_t off = end && end >= text && end <= text + len
+				     ? (size_t)(end - text)
+				     : 0;
+		scan_fail(&sc, text, off, "invalid JSON");
+		goto out;
+	}
+	while (end < text + len && (*end == ' ' || *end == '\t' ||
+				    *end == '\n' || *end == '\r'))
+		end++;
+	if (end != text + len) {
+		scan_fail(&sc, text, (size_t)(end - text),
+			  "unexpected text after the JSON value");
+		goto out;
+	}
+	rc = attach_numbers(root, text, &sc, &next);
+	if (rc == 0 && next != sc.n)
+		rc = -EPROTO;
+	if (rc < 0) {
+		scan_fail(&sc, text, 0, "%s",
+			  rc == -ENOMEM ? "out of memory"
+					: "internal error: numbers out of step");
+		goto out;
+	}
+	m = hb_pbjson_decode(desc, root, err, errlen);
+out:
+	cJSON_Delete(root);
+	free(text);
+	free(sc.tok);
+	return m;
+}

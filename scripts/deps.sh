@@ -1,0 +1,48 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Installs the Debian 12 packages hookbox builds, tests and benchmarks with.
+# Usage: scripts/deps.sh [build|demo|test|bench]   (default: test)
+# Installs only what is missing, so a second run costs one dpkg query.
+set -eu
+
+build_pkgs="cmake make gcc pkg-config libcurl4-openssl-dev libcjson-dev
+libseccomp-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev libmariadb-dev
+libhiredis-dev libmicrohttpd-dev libsqlite3-dev"
+test_pkgs="$build_pkgs clang libclang-rt-14-dev nginx-light openssl postgresql-15
+postgresql-client-15 mariadb-server mariadb-client redis-server libxml2-utils
+iproute2 procps curl jq time"
+demo_pkgs="$build_pkgs nginx-light jq time iproute2"
+bench_pkgs="$test_pkgs hyperfine wget busybox netcat-openbsd time"
+
+case "${1:-test}" in
+build) want=$build_pkgs ;;
+demo) want=$demo_pkgs ;;
+test) want=$test_pkgs ;;
+bench) want=$bench_pkgs ;;
+*) echo "usage: $0 [build|demo|test|bench]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages:$missing (run as root: $0 ${1:-test})" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# The servers are started by the tests themselves, in temporary directories;
+# keep the packages' own init scripts from starting system-wide copies.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod +x /usr/sbin/policy-rc.d
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
