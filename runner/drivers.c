@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/* The one list of check kinds, and the loading of the kinds that live in
+ * modules (so that a run loads only the client libraries it uses). */
+#include "runner.h"
+
+#include "strutil.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+extern const struct hb_driver hb_driver_tcp;
+extern const struct hb_driver hb_driver_dns;
+
+#ifndef HB_MODULE_INSTALL_DIR
+#define HB_MODULE_INSTALL_DIR "/usr/local/lib/hookbox"
+#endif
+
+static const struct {
+	const char *kind;
+	const struct hb_driver *builtin;
+	const char *module; /* hookbox-<module>.so, exporting hb_driver_<kind> */
+} kinds[] = {
+	{ "dns", &hb_driver_dns, NULL },
+	{ "http", NULL, "http" },
+	{ "mysql", NULL, "mysql" },
+	{ "postgres", NULL, "postgres" },
+	{ "redis", NULL, "redis" },
+	{ "tcp", &hb_driver_tcp, NULL },
+};
+
+static struct {
+	const char *module;
+	void *handle;
+} loaded[HB_ARRAY_SIZE(kinds)];
+
+/* The directories modules are looked for in: $HOOKBOX_MODULE_DIR, the
+ * agent's own directory (a build tree), ../lib/hookbox beside it (an
+ * install), and the configured install directory. */
+static void *open_module(const char *module, char *err, size_t errlen)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 64];
+	const char *dirs[4];
+	size_t nd = 0;
+	const char *env = getenv("HOOKBOX_MODULE_DIR");
+	if (env && *env)
+		dirs[nd++] = env;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char exedir[PATH_MAX], libdir[PATH_MAX + 32];
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			hb_strlcpy(exedir, exe, sizeof(exedir));
+			dirs[nd++] = exedir;
+			snprintf(libdir, sizeof(libdir), "%s/../lib/hookbox", exe);
+			dirs[nd++] = libdir;
+		}
+	}
+	dirs[nd++] = HB_MODULE_INSTALL_DIR;
+	const char *last = "not found";
+	for (size_t i = 0; i < nd; i++) {
+		snprintf(path, sizeof(path), "%s/hookbox-%s.so", dirs[i], module);
+		if (access(path, R_OK) < 0)
+			continue;
+		void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+		if (h)
+			return h;
+		last = dlerror();
+	}
+	snprintf(err, errlen, "loading module \"hookbox-%s.so\": %s", module,
+		 last ? last : "unknown error");
+	return NULL;
+}
+
+void *hb_module_symbol(const char *module, const char *symbol, char *err,
+		       size_t errlen)
+{
+	size_t slot = HB_ARRAY_SIZE(loaded);
+	for (size_t i = 0; i < HB_ARRAY_SIZE(loaded); i++) {
+		if (loaded[i].module && strcmp(loaded[i].module, module) == 0) {
+			slot = i;
+			break;
+		}
+		if (!loaded[i].module && slot == HB_ARRAY_SIZE(loaded))
+			slot = i;
+	}
+	if (slot == HB_ARRAY_SIZE(loaded)) {
+		snprintf(err, errlen, "too many modules");
+		return NULL;
+	}
+	if (!loaded[slot].handle) {
+		void *h = open_module(module, err, errlen);
+		if (!h)
+			return NULL;
+		loaded[slot].module = module;
+		loaded[slot].handle = h;
+	}
+	void *sym = dlsym(loaded[slot].handle, symbol);
+	if (!sym)
+		snprintf(err, errlen, "module \"hookbox-%s.so\" lacks %s", module,
+			 symbol);
+	return sym;
+}
+
+const struct hb_driver *hb_driver_find(const char *kind, char *err,
+				       size_t errlen)
+{
+	for (size_t i = 0; i < HB_ARRAY_SIZE(kinds); i++) {
+		if (strcmp(kinds[i].kind, kind) != 0)
+			continue;
+		if (kinds[i].builtin)
+			return kinds[i].builtin;
+		char sym[64];
+		snprintf(sym, sizeof(sym), "hb_driver_%s", kind);
+		return hb_module_symbol(kinds[i].module, sym, err, errlen);
+	}
+	snprintf(err, errlen, "unknown check kind \"%s\"", kind);
+	return NULL;
+}

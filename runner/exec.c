@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: MIT */
+/* Running a hook Job's command: deny-list filter, signal forwarding, orphan
+ * reaping, output tails, deadline. */
+#include "exec.h"
+
+#include "osutil.h"
+#include "runner.h"
+#include "strutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* After moby's default profile and firejail: what an arbitrary program in a
+ * hook Job has no business calling. */
+const int hb_exec_denied_syscalls[] = {
+	SCMP_SYS(ptrace), SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev),
+	SCMP_SYS(mount), SCMP_SYS(umount2), SCMP_SYS(pivot_root),
+	SCMP_SYS(move_mount), SCMP_SYS(open_tree), SCMP_SYS(fsopen),
+	SCMP_SYS(fsconfig), SCMP_SYS(fsmount), SCMP_SYS(fspick),
+	SCMP_SYS(mount_setattr), SCMP_SYS(kexec_load), SCMP_SYS(kexec_file_load),
+	SCMP_SYS(bpf), SCMP_SYS(init_module), SCMP_SYS(finit_module),
+	SCMP_SYS(delete_module), SCMP_SYS(keyctl), SCMP_SYS(add_key),
+	SCMP_SYS(request_key), SCMP_SYS(unshare), SCMP_SYS(setns),
+	SCMP_SYS(swapon), SCMP_SYS(swapoff), SCMP_SYS(reboot), SCMP_SYS(acct),
+	SCMP_SYS(perf_event_open), SCMP_SYS(userfaultfd),
+	SCMP_SYS(open_by_handle_at), SCMP_SYS(name_to_handle_at), SCMP_SYS(iopl),
+	SCMP_SYS(ioperm), SCMP_SYS(syslog), SCMP_SYS(settimeofday),
+	SCMP_SYS(clock_settime), SCMP_SYS(clock_adjtime), SCMP_SYS(adjtimex),
+	SCMP_SYS(quotactl), SCMP_SYS(lookup_dcookie), SCMP_SYS(kcmp),
+	SCMP_SYS(fanotify_init), SCMP_SYS(vhangup), SCMP_SYS(uselib),
+	SCMP_SYS(create_module), SCMP_SYS(get_kernel_syms), SCMP_SYS(query_module),
+	SCMP_SYS(nfsservctl), SCMP_SYS(_sysctl), SCMP_SYS(sethostname),
+	SCMP_SYS(setdomainname),
+	-1
+};
+
+static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1,
+				 SIGUSR2 };
+
+void hb_tail_add(struct hb_tail *t, const char *p, size_t n)
+{
+	t->total += n;
+	if (n >= HB_EXEC_TAIL) {
+		memcpy(t->data, p + n - HB_EXEC_TAIL, HB_EXEC_TAIL);
+		t->start = 0;
+		t->len = HB_EXEC_TAIL;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t pos = (t->start + t->len) % HB_EXEC_TAIL;
+		t->data[pos] = p[i];
+		if (t->len < HB_EXEC_TAIL)
+			t->len++;
+		else
+			t->start = (t->start + 1) % HB_EXEC_TAIL;
+	}
+}
+
+void hb_tail_copy(const struct hb_tail *t, char *dst)
+{
+	for (size_t i = 0; i < t->len; i++)
+		dst[i] = t->data[(t->start + i) % HB_EXEC_TAIL];
+	dst[t->len] = '\0';
+}
+
+static int add_denials(scmp_filter_ctx ctx, enum hb_sandbox_mode mode)
+{
+	uint32_t deny = mode == HB_SANDBOX_LOG ? SCMP_ACT_LOG : SCMP_ACT_ERRNO(EPERM);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && hb_exec_denied_syscalls[i] != -1; i++)
+		if (hb_exec_denied_syscalls[i] >= 0) /* < 0: not on this arch */
+			rc = seccomp_rule_add(ctx, deny, hb_exec_denied_syscalls[i], 0);
+	/* glibc falls back from clone3 to clone on ENOSYS, where the flags
+	 * can be inspected (clone3 passes them in memory, out of BPF's reach). */
+	if (rc == 0 && mode != HB_SANDBOX_LOG)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	/* fork and threads stay allowed; new namespaces do not. */
+	static const unsigned long ns_flags[] = {
+		CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
+		CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWCGROUP,
+	};
+	for (size_t i = 0; rc == 0 && i < HB_ARRAY_SIZE(ns_flags); i++)
+		rc = seccomp_rule_add(ctx, deny, SCMP_SYS(clone), 1,
+				      SCMP_A0_64(SCMP_CMP_MASKED_EQ, ns_flags[i],
+						 ns_flags[i]));
+	return rc;
+}
+
+/* The deny-list as a BPF program, built in the parent. */
+static int build_filter(enum hb_sandbox_mode mode, struct sock_fprog *prog,
+			char *msg, size_t msglen)
+{
+	int fd = -1;
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int rc = ctx ? add_denials(ctx, mode) : -ENOMEM;
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (rc == 0) {
+		fd = memfd_create("hookbox-exec-bpf", MFD_CLOEXEC);
+		rc = fd < 0 ? -errno : seccomp_export_bpf(ctx, fd);
+	}
+	if (ctx)
+		seccomp_release(ctx);
+	off_t len = rc == 0 ? lseek(fd, 0, SEEK_END) : 0;
+	if (rc == 0) {
+		prog->filter = malloc((size_t)len);
+		if (!prog->filter || pread(fd, prog->filter, (size_t)len, 0) != len)
+			rc = -ENOMEM;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0) {
+		free(prog->filter);
+		prog->filter = NULL;
+		snprintf(msg, msglen, "building the exec filter: %s", strerror(-rc));
+		return rc;
+	}
+	prog->len = (unsigned short)(len / (off_t)sizeof(struct sock_filter));
+	return 0;
+}
+
+__attribute__((noreturn)) static void
+child_exec(struct hb_exec *e, const struct sock_fprog *prog, int out_w,
+	   int err_w, int status_w, const sigset_t *old)
+{
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (size_t i = 0; i < HB_ARRAY_SIZE(forwarded); i++)
+		signal(forwarded[i], SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	sigprocmask(SIG_SETMASK, old, NULL);
+	if (dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0)
+		goto fail;
+	if (prog->filter) {
+		/* no_new_privs: a setuid binary in the image cannot gain
+		 * privileges, and the filter needs no capability. */
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0) < 0)
+			goto fail;
+	}
+	execvp(e->argv[0], e->argv);
+fail:;
+	int err = errno;
+	(void)!write(status_w, &err, sizeof(err));
+	_exit(127);
+}
+
+static void pump(int *fd, int out_fd, struct hb_tail *t)
+{
+	char buf[16384];
+	for (;;) {
+		ssize_t n = read(*fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			close(*fd);
+			*fd = -1;
+			return;
+		}
+		/* Unchanged and unbuffered: kubectl logs shows it as it comes. */
+		(void)hb_write_all(out_fd, buf, (size_t)n);
+		hb_tail_add(t, buf, (size_t)n);
+	}
+}
+
+int hb_exec_run(struct hb_exec *e)
+{
+	struct sock_fprog prog = { 0, NULL };
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, st[2] = { -1, -1 };
+	int sfd = -1, rc = 0;
+	sigset_t mask, old;
+
+	e->exit_code = -1;
+	e->signal = 0;
+	if (e->mode != HB_SANDBOX_OFF &&
+	    build_filter(e->mode, &prog, e->message, sizeof(e->message)) < 0)
+		return -EINVAL;
+	/* Orphans of the command come to us even when we are not PID 1. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+
+	sigemptyset(&mask);
+	for (size_t i = 0; i < HB_ARRAY_SIZE(forwarded); i++)
+		sigaddset(&mask, forwarded[i]);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
+	    pipe2(st, O_CLOEXEC) < 0 ||
+	    (sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+		rc = -errno;
+		snprintf(e->message, sizeof(e->message), "setting up: %s",
+			 strerror(errno));
+		goto out;
+	}
+	int64_t t0 = hb_mono_ns();
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		rc = -errno;
+		snprintf(e->message, sizeof(e->message), "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0)
+		child_exec(e, &prog, outp[1], errp[1], st[1], &old);
+	setpgid(pid, pid);
+	close(outp[1]);
+	close(errp[1]);
+	close(st[1]);
+	outp[1] = errp[1] = st[1] = -1;
+	fcntl(outp[0], F_SETFL, O_NONBLOCK);
+	fcntl(errp[0], F_SETFL, O_NONBLOCK);
+
+	/* The command's exec error, if any, arrives before its exit. */
+	int child_errno = 0;
+	if (read(st[0], &child_errno, sizeof(child_errno)) == sizeof(child_errno)) {
+		e->exec_failed = true;
+		snprintf(e->message, sizeof(e->message), "running \"%s\": %s",
+			 e->argv[0], strerror(child_errno));
+	}
+
+	int64_t deadline = e->timeout_ms > 0 ? t0 + e->timeout_ms * 1000000LL : 0;
+	bool exited = false;
+	int64_t drain_until = 0;
+	while (!exited || outp[0] >= 0 || errp[0] >= 0) {
+		int64_t now = hb_mono_ns();
+		/* A daemon the command left behind may hold the pipes open:
+		 * after the exit, read what is there, briefly, then stop. */
+		if (exited && !drain_until)
+			drain_until = now + 200 * 1000000LL;
+		if (exited && now >= drain_until)
+			break;
+		int timeout = -1;
+		int64_t until = exited ? drain_until : deadline;
+		if (until)
+			timeout = until > now ? (int)((until - now) / 1000000 + 1) : 0;
+		struct pollfd p[3] = {
+			{ sfd, POLLIN, 0 }, { outp[0], POLLIN, 0 }, { errp[0], POLLIN, 0 },
+		};
+		int n = poll(p, 3, timeout);
+		if (n < 0 && errno != EINTR) {
+			rc = -errno;
+			break;
+		}
+		if (outp[0] >= 0 && p[1].revents)
+			pump(&outp[0], e->out_fd, &e->out);
+		if (errp[0] >= 0 && p[2].revents)
+			pump(&errp[0], e->err_fd, &e->err);
+		if (p[0].revents) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo != SIGCHLD && !exited)
+					kill(pid, (int)si.ssi_signo);
+			}
+			int status;
+			pid_t w;
+			while ((w = waitpid(-1, &status, WNOHANG)) > 0) {
+				if (w != pid) {
+					e->reaped_orphans++;
+					continue;
+				}
+				exited = true;
+				e->duration_ms = hb_ms_between(t0, hb_mono_ns());
+				if (WIFEXITED(status)) {
+					e->exit_code = WEXITSTATUS(status);
+				} else if (WIFSIGNALED(status)) {
+					e->signal = WTERMSIG(status);
+					e->exit_code = -1;
+				}
+			}
+		}
+		if (!exited && deadline && hb_mono_ns() >= deadline && !e->timed_out) {
+			e->timed_out = true;
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+		}
+	}
+	if (!e->exec_failed) {
+		if (e->timed_out)
+			snprintf(e->message, sizeof(e->message),
+				 "\"%s\" did not finish within its timeout; its "
+				 "process group was killed", e->argv[0]);
+		else if (e->signal)
+			snprintf(e->message, sizeof(e->message),
+				 "\"%s\" was killed by %s", e->argv[0],
+				 sigabbrev_np(e->signal) ? sigabbrev_np(e->signal) : "a signal");
+		else if (e->exit_code != 0)
+			snprintf(e->message, sizeof(e->message),
+				 "\"%s\" exited with status %d", e->argv[0],
+				 e->exit_code);
+	}
+out:
+	for (int i = 0; i < 2; i++) {
+		if (outp[i] >= 0)
+			close(outp[i]);
+		if (errp[i] >= 0)
+			close(errp[i]);
+		if (st[i] >= 0)
+			close(st[i]);
+	}
+	if (sfd >= 0)
+		close(sfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	free(prog.filter);
+	return rc;
+}

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/* The scheduler: parallel sandboxed attempts, deadlines, retries. */
+#include "pool.h"
+
+#include "osutil.h"
+#include "spec.h"
+#include "strutil.h"
+
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { JOB_PENDING, JOB_RUNNING, JOB_PAUSED, JOB_DONE };
+
+static void keep_attempt(struct hb_job *j, const struct hb_attempt *a)
+{
+	if (!j->kept) {
+		j->kept = calloc(HB_KEEP_ATTEMPTS, sizeof(*j->kept));
+		if (!j->kept)
+			return;
+	}
+	/* Keep the first attempt; past the limit drop the oldest after it. */
+	if (j->n_kept == HB_KEEP_ATTEMPTS) {
+		memmove(&j->kept[1], &j->kept[2],
+			(HB_KEEP_ATTEMPTS - 2) * sizeof(*j->kept));
+		j->n_kept--;
+	}
+	j->kept[j->n_kept++] = *a;
+}
+
+static void finish(struct hb_job *j, const struct hb_attempt *last, int64_t now)
+{
+	j->state = JOB_DONE;
+	j->outcome = last->outcome;
+	j->failure_class = last->failure_class;
+	hb_strlcpy(j->message, last->message, sizeof(j->message));
+	j->duration_ms = hb_ms_between(j->start_ns, now);
+}
+
+static int64_t attempt_timeout(const struct hb_job *j, int64_t now)
+{
+	int64_t t = j->check->timeout_ms;
+	/* Waiting for a deadline: no attempt runs past it by more than the
+	 * time a last attempt needs to say what is wrong. */
+	if (j->wait_deadline_ns) {
+		int64_t left = (j->wait_deadline_ns - now) / 1000000;
+		if (left < 100)
+			left = 100;
+		if (left < t)
+			t = left;
+	}
+	return t;
+}
+
+static int start_attempt(const struct hb_pool_opts *o, struct hb_job *j,
+			 int64_t now)
+{
+	char err[256];
+	if (j->n_attempts == 0) {
+		j->start_ns = now;
+		hb_rfc3339_now(j->started_at, sizeof(j->started_at));
+		const struct hb_retry *r = &j->check->retry;
+		j->pause_ms = r->interval_ms;
+		if (r->wait_ms > 0)
+			j->wait_deadline_ns = now + r->wait_ms * 1000000LL;
+	}
+	int rc = hb_child_spawn(&o->sandbox, j->driver, j->policy, j->check,
+				attempt_timeout(j, now), &j->child, err,
+				sizeof(err));
+	if (rc < 0) {
+		struct hb_attempt a;
+		hb_attempt_init(&a);
+		a.number = ++j->n_attempts;
+		hb_rfc3339_now(a.started_at, sizeof(a.started_at));
+		hb_attempt_fail(&a, HB_CLASS_INTERNAL, "%s", err);
+		keep_attempt(j, &a);
+		finish(j, &a, now);
+		return rc;
+	}
+	hb_rfc3339_now(j->attempt_started, sizeof(j->attempt_started));
+	j->state = JOB_RUNNING;
+	return 0;
+}
+
+static void end_attempt(struct hb_job *j, int64_t now)
+{
+	struct hb_attempt a;
+	hb_child_reap(&j->child, &a);
+	a.number = ++j->n_attempts;
+	hb_strlcpy(a.started_at, j->attempt_started, sizeof(a.started_at));
+	keep_attempt(j, &a);
+
+	const struct hb_retry *r = &j->check->retry;
+	bool again;
+	if (a.outcome == HB_PASSED)
+		again = false;
+	else if (j->wait_deadline_ns)
+		again = now + j->pause_ms * 1000000LL < j->wait_deadline_ns;
+	else
+		again = j->n_attempts < r->attempts;
+	/* Sandbox violations and crashes do not get better by retrying. */
+	if (a.failure_class == HB_CLASS_SANDBOX_VIOLATION ||
+	    a.failure_class == HB_CLASS_CRASHED)
+		again = false;
+	if (!again) {
+		finish(j, &a, now);
+		return;
+	}
+	j->outcome = a.outcome;
+	j->failure_class = a.failure_class;
+	hb_strlcpy(j->message, a.message, sizeof(j->message));
+	j->state = JOB_PAUSED;
+	j->next_ns = now + j->pause_ms * 1000000LL;
+	double next = (double)j->pause_ms * (r->backoff > 0 ? r->backoff : 1.0);
+	j->pause_ms = next > 60000.0 ? 60000 : (int64_t)next;
+}
+
+static void cancel_all(struct hb_job *jobs, size_t n, int64_t now)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct hb_job *j = &jobs[i];
+		if (j->state == JOB_DONE)
+			continue;
+		if (j->state == JOB_RUNNING) {
+			struct hb_attempt a;
+			hb_child_kill(&j->child);
+			hb_child_reap(&j->child, &a);
+			j->n_attempts++;
+		}
+		struct hb_attempt c;
+		hb_attempt_init(&c);
+		c.outcome = HB_CANCELLED;
+		hb_strlcpy(c.message, j->n_attempts ? "the run was stopped during this check"
+					       : "the run was stopped before this check",
+			   sizeof(c.message));
+		if (!j->start_ns)
+			j->start_ns = now;
+		finish(j, &c, now);
+	}
+}
+
+int hb_pool_run(const struct hb_pool_opts *o, struct hb_job *jobs, size_t n)
+{
+	int parallel = o->parallel > 0 ? o->parallel : 1;
+	size_t done = 0;
+	struct pollfd *pfd = calloc(2 * (n ? n : 1), sizeof(*pfd));
+	size_t *owner = calloc(2 * (n ? n : 1), sizeof(*owner));
+	if (!pfd || !owner) {
+		free(pfd);
+		free(owner);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		jobs[i].state = JOB_PENDING;
+
+	while (done < n) {
+		int64_t now = hb_mono_ns();
+		if (o->cancel && *o->cancel) {
+			cancel_all(jobs, n, now);
+			break;
+		}
+		/* Start what may start, in declared order. */
+		int running = 0;
+		for (size_t i = 0; i < n; i++)
+			running += jobs[i].state == JOB_RUNNING;
+		for (size_t i = 0; i < n && running < parallel; i++) {
+			struct hb_job *j = &jobs[i];
+			bool ready = j->state == JOB_PENDING ||
+				     (j->state == JOB_PAUSED && j->next_ns <= now);
+			if (!ready)
+				continue;
+			if (start_attempt(o, j, now) < 0) {
+				done++;
+				continue;
+			}
+			running++;
+		}
+
+		/* Wait for a child to end or write, a deadline or a retry. */
+		size_t np = 0;
+		int64_t wake = INT64_MAX;
+		for (size_t i = 0; i < n; i++) {
+			struct hb_job *j = &jobs[i];
+			if (j->state == JOB_PAUSED && j->next_ns < wake)
+				wake = j->next_ns;
+			if (j->state != JOB_RUNNING)
+				continue;
+			if (j->child.deadline_ns < wake)
+				wake = j->child.deadline_ns;
+			if (!j->child.eof) {
+				pfd[np] = (struct pollfd){ j->child.result_fd, POLLIN, 0 };
+				owner[np++] = i;
+			}
+			if (j->child.pidfd >= 0) {
+				pfd[np] = (struct pollfd){ j->child.pidfd, POLLIN, 0 };
+				owner[np++] = i;
+			}
+		}
+		if (np == 0 && wake == INT64_MAX)
+			break;
+		struct timespec ts, *tsp = NULL;
+		if (wake != INT64_MAX) {
+			int64_t d = wake - now;
+			if (d < 0)
+				d = 0;
+			ts.tv_sec = d / 1000000000LL;
+			ts.tv_nsec = d % 1000000000LL;
+			tsp = &ts;
+		}
+		/* Without pidfds, look again every 10ms for exited children. */
+		struct timespec tick = { 0, 10 * 1000000L };
+		bool have_pidfd = true;
+		for (size_t i = 0; i < n; i++)
+			if (jobs[i].state == JOB_RUNNING && jobs[i].child.pidfd < 0)
+				have_pidfd = false;
+		if (!have_pidfd && (!tsp || tsp->tv_sec > 0 ||
+				    tsp->tv_nsec > tick.tv_nsec))
+			tsp = &tick;
+		int rc = ppoll(pfd, np, tsp, o->wait_mask);
+		if (rc < 0 && errno != EINTR) {
+			int e = errno;
+			free(pfd);
+			free(owner);
+			return -e;
+		}
+		now = hb_mono_ns();
+		for (size_t k = 0; rc > 0 && k < np; k++)
+			if (pfd[k].revents && pfd[k].fd == jobs[owner[k]].child.result_fd)
+				hb_child_read(&jobs[owner[k]].child);
+
+		for (size_t i = 0; i < n; i++) {
+			struct hb_job *j = &jobs[i];
+			if (j->state != JOB_RUNNING)
+				continue;
+			bool exited = false;
+			if (j->child.pidfd >= 0) {
+				struct pollfd p = { j->child.pidfd, POLLIN, 0 };
+				exited = poll(&p, 1, 0) > 0;
+			} else {
+				exited = j->child.eof; /* the pipe closes at exit */
+			}
+			if (!exited && now >= j->child.deadline_ns) {
+				hb_child_kill(&j->child);
+				exited = true;
+			}
+			if (!exited)
+				continue;
+			end_attempt(j, now);
+			if (j->state == JOB_DONE)
+				done++;
+		}
+	}
+	free(pfd);
+	free(owner);
+	return 0;
+}
+
+void hb_job_release(struct hb_job *j)
+{
+	if (!j)
+		return;
+	free(j->kept);
+	j->kept = NULL;
+	j->n_kept = 0;
+}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/* Check drivers and what an attempt reports: the contract between the sandbox
+ * and each check kind.
+ *
+ * Each check kind is one file in runner/ exporting one const struct
+ * hb_driver named hb_driver_<kind>. The sandbox, in a forked child:
+ *   1. calls driver->prepare(check, &state) before any filter is loaded, so
+ *      it may open files, load plugins and warm up libraries;
+ *   2. applies rlimits, Landlock (driver->read_paths, the check's port) and
+ *      the kind's seccomp filter (base set plus driver->syscalls);
+ *   3. calls driver->run(check, state, attempt), which fills the attempt;
+ *   4. sends the attempt to the parent as a protobuf and _exits.
+ * driver->init runs once in the agent itself, before any fork, for what
+ * every child can share (libcurl's global state, say).
+ */
+#ifndef HB_RUNNER_H
+#define HB_RUNNER_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "classify.h"
+
+struct hb_check;
+
+#define HB_MAX_DETAILS 16
+#define HB_MSG_MAX 512
+
+struct hb_detail {
+	char key[32];
+	char value[256];
+};
+
+struct hb_timing {
+	double dns_ms, connect_ms, tls_ms, first_byte_ms, total_ms, auth_ms,
+		query_ms;
+};
+
+/* One attempt of one check: filled by the driver in the child, carried to
+ * the parent over the result pipe. Fixed size: a child never allocates for it. */
+struct hb_attempt {
+	int number;        /* 1-based, set by the pool */
+	int outcome;       /* enum hb_outcome */
+	int failure_class; /* enum hb_class */
+	char message[HB_MSG_MAX];
+	char started_at[32];
+	double duration_ms;
+	struct hb_timing timing;
+	size_t n_details;
+	struct hb_detail details[HB_MAX_DETAILS];
+};
+
+enum hb_outcome {
+	HB_OUTCOME_UNSPECIFIED = 0,
+	HB_PASSED = 1,
+	HB_FAILED = 2,
+	HB_ERROR = 3,
+	HB_SKIPPED = 4,
+	HB_CANCELLED = 5,
+};
+
+void hb_attempt_init(struct hb_attempt *a);
+void hb_attempt_pass(struct hb_attempt *a);
+/* Marks the attempt failed with class and a one-line message (printf). */
+void hb_attempt_fail(struct hb_attempt *a, enum hb_class cls, const char *fmt,
+		     ...) __attribute__((format(printf, 3, 4)));
+/* Adds or replaces a detail; silently drops it past HB_MAX_DETAILS. */
+void hb_attempt_detail(struct hb_attempt *a, const char *key, const char *fmt,
+		       ...) __attribute__((format(printf, 3, 4)));
+const char *hb_attempt_get_detail(const struct hb_attempt *a, const char *key);
+
+/* Serialises a into buf as a hookbox.v1.Attempt; returns the length, or 0
+ * when it does not fit. Allocates nothing (safe in a filtered child). */
+size_t hb_attempt_pack(const struct hb_attempt *a, uint8_t *buf, size_t size);
+/* Decodes len bytes into a (strings truncated to fit). Returns 0 or -EINVAL. */
+int hb_attempt_unpack(const uint8_t *buf, size_t len, struct hb_attempt *a);
+
+enum hb_driver_flags {
+	HB_DRIVER_RESOLVES = 1u << 0, /* calls getaddrinfo: NSS files, DNS */
+	HB_DRIVER_THREADS = 1u << 1,  /* may start threads (libcurl's resolver) */
+	HB_DRIVER_TLS = 1u << 2,      /* may read CA bundles */
+	HB_DRIVER_ANY_PORT = 1u << 3, /* no Landlock TCP port restriction */
+};
+
+struct hb_driver {
+	const char *name;
+	int default_port;
+	unsigned flags; /* enum hb_driver_flags */
+	/* Once, in the agent, before the first fork. May be NULL. Returns 0 or
+	 * a negative errno; message says what failed. */
+	int (*init)(char *errbuf, size_t errlen);
+	/* In the child, before the filter. May be NULL. */
+	int (*prepare)(const struct hb_check *c, void **state,
+		       struct hb_attempt *a);
+	/* In the child, under the filter. Must fill a. */
+	void (*run)(const struct hb_check *c, void *state, struct hb_attempt *a);
+	/* The TCP port the check connects to, for Landlock; 0: any port. */
+	int (*port)(const struct hb_check *c);
+	/* Extra files the check reads (CA file, client certificate), for
+	 * Landlock; fills up to max paths, returns how many. May be NULL. */
+	size_t (*read_paths)(const struct hb_check *c, const char **paths,
+			     size_t max);
+	/* System calls allowed on top of the base profile, ending with -1. */
+	const int *syscalls;
+};
+
+/* Finds the driver for a kind, loading its module when the kind lives in
+ * one. Returns NULL with errbuf filled when the kind is unknown or its module
+ * cannot be loaded. */
+const struct hb_driver *hb_driver_find(const char *kind, char *errbuf,
+				       size_t errlen);
+
+/* Looks up symbol in module hookbox-<module>.so, loading it once. */
+void *hb_module_symbol(const char *module, const char *symbol, char *errbuf,
+		       size_t errlen);
+
+/* Helpers for drivers (runner/netutil.c). */
+/* Splits "host:port" or "[v6]:port"; host gets the name without brackets. */
+int hb_split_hostport(const char *in, char *host, size_t hostlen, int *port,
+		      int default_port);
+/* Milliseconds between two CLOCK_MONOTONIC readings in ns. */
+static inline double hb_ms_between(int64_t from_ns, int64_t to_ns)
+{
+	return (double)(to_ns - from_ns) / 1e6;
+}
+
+#endif

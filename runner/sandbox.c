@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: MIT */
+/* The check child: process set-up, confinement, and the parent's reading of
+ * how it ended. */
+#include "sandbox.h"
+
+#include "landlock.h"
+#include "osutil.h"
+#include "runner.h"
+#include "spec.h"
+#include "strutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The result pipe's descriptor in the child, fixed so the SIGSYS handler
+ * needs no global state beyond it. */
+#define RESULT_FD 3
+/* The most a child may send; more is a protocol error, not a bigger buffer. */
+#define RESULT_CAP (64 * 1024)
+
+/* What every resolving check reads: glibc's resolver and NSS configuration,
+ * and the libraries NSS may load. */
+static const char *const resolver_paths[] = {
+	"/etc/hosts", "/etc/resolv.conf", "/etc/nsswitch.conf", "/etc/host.conf",
+	"/etc/gai.conf", "/etc/services", "/etc/ld.so.cache", "/usr/lib", "/lib",
+	"/lib64",
+};
+/* Where OpenSSL finds its configuration and the system's CA certificates. */
+static const char *const tls_paths[] = {
+	"/etc/ssl", "/usr/lib/ssl", "/usr/share/ca-certificates",
+	"/etc/ca-certificates", "/etc/pki",
+};
+
+/* -- in the child ---------------------------------------------------- */
+
+static void child_send(char type, const void *data, size_t len)
+{
+	char t = type;
+	(void)hb_write_all(RESULT_FD, &t, 1);
+	if (len)
+		(void)hb_write_all(RESULT_FD, data, len);
+}
+
+__attribute__((noreturn, format(printf, 1, 2))) static void
+child_die(const char *fmt, ...)
+{
+	char msg[HB_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	child_send('E', msg, strlen(msg));
+	_exit(HB_CHILD_SETUP_FAILED);
+}
+
+/* Runs on a forbidden call (SECCOMP_RET_TRAP): only write() and _exit(),
+ * both allowed by every profile. The parent names the call. */
+static void on_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	unsigned char msg[9];
+	int32_t nr = si->si_syscall;
+	uint32_t arch = si->si_arch;
+	msg[0] = 'S';
+	memcpy(msg + 1, &nr, 4);
+	memcpy(msg + 5, &arch, 4);
+	(void)!write(RESULT_FD, msg, sizeof(msg));
+	_exit(HB_CHILD_SECCOMP);
+}
+
+static void set_limit(int res, rlim_t soft, rlim_t hard, const char *name)
+{
+	struct rlimit rl = { soft, hard };
+	if (setrlimit(res, &rl) < 0)
+		child_die("setrlimit(%s): %s", name, strerror(errno));
+}
+
+static void child_limits(int64_t timeout_ms)
+{
+	rlim_t cpu = (rlim_t)(timeout_ms / 1000 + 2);
+	/* No core files: a crash is reported, not dumped into the pod. */
+	set_limit(RLIMIT_CORE, 0, 0, "RLIMIT_CORE");
+	set_limit(RLIMIT_CPU, cpu, cpu + 1, "RLIMIT_CPU");
+	set_limit(RLIMIT_NOFILE, 256, 256, "RLIMIT_NOFILE");
+#ifndef HB_SANITIZER_BUILD
+	/* A check writes no files; its output goes through the pipe. The
+	 * sanitizer build keeps both limits off: ASan reserves terabytes of
+	 * shadow address space and writes its reports to stderr. */
+	set_limit(RLIMIT_FSIZE, 0, 0, "RLIMIT_FSIZE");
+	/* Room for libraries, thread arenas (64 MiB reserved each) and a
+	 * bounded body; far below what would hurt the pod. */
+	set_limit(RLIMIT_AS, 512u << 20, 512u << 20, "RLIMIT_AS");
+#endif
+}
+
+static size_t collect_paths(const struct hb_driver *d, const struct hb_check *c,
+			    const char **paths, size_t max)
+{
+	size_t n = 0;
+	if (d->flags & HB_DRIVER_RESOLVES)
+		for (size_t i = 0; i < HB_ARRAY_SIZE(resolver_paths) && n < max; i++)
+			paths[n++] = resolver_paths[i];
+	if (d->flags & HB_DRIVER_TLS)
+		for (size_t i = 0; i < HB_ARRAY_SIZE(tls_paths) && n < max; i++)
+			paths[n++] = tls_paths[i];
+#ifdef HB_SANITIZER_BUILD
+	if (n < max)
+		paths[n++] = "/proc/self";
+#endif
+	if (d->read_paths && n < max)
+		n += d->read_paths(c, paths + n, max - n);
+	return n;
+}
+
+__attribute__((noreturn)) static void
+child_main(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
+	   const struct hb_policy *policy, const struct hb_check *c,
+	   int64_t timeout_ms, int pipe_w, pid_t parent)
+{
+	/* Own process group, so that the deadline kill reaches everything. */
+	setpgid(0, 0);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(HB_CHILD_SETUP_FAILED);
+	if (pipe_w != RESULT_FD) {
+		if (dup2(pipe_w, RESULT_FD) < 0)
+			_exit(HB_CHILD_SETUP_FAILED);
+		close(pipe_w);
+	}
+	/* Nothing the agent holds open (spec files, other children's pipes,
+	 * a collector connection) may reach a check. stdio stays for
+	 * sanitizer reports. */
+	if (syscall(SYS_close_range, RESULT_FD + 1, ~0U, 0) < 0)
+		for (int fd = RESULT_FD + 1; fd < 1024; fd++)
+			close(fd);
+
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+
+	child_limits(timeout_ms);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_die("prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
+
+	struct hb_attempt a;
+	hb_attempt_init(&a);
+	hb_rfc3339_now(a.started_at, sizeof(a.started_at));
+	void *state = NULL;
+	if (d->prepare && d->prepare(c, &state, &a) < 0) {
+		uint8_t buf[16384];
+		size_t n = hb_attempt_pack(&a, buf, sizeof(buf));
+		child_send('R', buf, n);
+		_exit(HB_CHILD_OK);
+	}
+
+	if (cfg->mode != HB_SANDBOX_OFF && cfg->landlock_abi > 0) {
+		const char *paths[48];
+		size_t n = collect_paths(d, c, paths, HB_ARRAY_SIZE(paths));
+		int ports[2];
+		size_t n_ports = 0;
+		int port = d->port ? d->port(c) : 0;
+		if (port > 0 && !(d->flags & HB_DRIVER_ANY_PORT)) {
+			ports[n_ports++] = port;
+			/* DNS falls back to TCP for large answers. */
+			if ((d->flags & HB_DRIVER_RESOLVES) && port != 53)
+				ports[n_ports++] = 53;
+		}
+		struct hb_landlock_result lr;
+		int rc = hb_landlock_apply(cfg->landlock_abi, paths, n, ports,
+					   n_ports, &lr);
+		if (rc < 0)
+			child_die("landlock: %s", strerror(-rc));
+	}
+
+	if (policy) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_sigsys;
+		sa.sa_flags = SA_SIGINFO;
+		sigaction(SIGSYS, &sa, NULL);
+		int rc = hb_policy_install(policy);
+		if (rc < 0)
+			child_die("loading the seccomp filter: %s", strerror(-rc));
+	}
+
+	d->run(c, state, &a);
+
+	uint8_t buf[16384];
+	size_t n = hb_attempt_pack(&a, buf, sizeof(buf));
+	if (n == 0)
+		child_die("the result does not fit in %zu bytes", sizeof(buf));
+	child_send('R', buf, n);
+	_exit(HB_CHILD_OK);
+}
+
+/* -- in the parent --------------------------------------------------- */
+
+int hb_child_spawn(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
+		   const struct hb_policy *policy, const struct hb_check *c,
+		   int64_t timeout_ms, struct hb_child *ch, char *err,
+		   size_t errlen)
+{
+	int fds[2];
+	memset(ch, 0, sizeof(*ch));
+	ch->pidfd = -1;
+	ch->result_fd = -1;
+	hb_buf_init(&ch->out, RESULT_CAP);
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe2: %s", strerror(errno));
+		return -errno;
+	}
+	pid_t parent = getpid();
+	fflush(NULL); /* a child must not flush the agent's buffered output */
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		snprintf(err, errlen, "fork: %s", strerror(e));
+		close(fds[0]);
+		close(fds[1]);
+		return -e;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child_main(cfg, d, policy, c, timeout_ms, fds[1], parent);
+	}
+	close(fds[1]);
+	/* Also from the parent: the kill must find the group even if the
+	 * child has not run yet. EACCES (it already ran setpgid) is fine. */
+	(void)setpgid(pid, pid);
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	ch->pid = pid;
+	ch->result_fd = fds[0];
+	ch->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	ch->started_ns = hb_mono_ns();
+	ch->timeout_ms = timeout_ms;
+	ch->deadline_ns = ch->started_ns +
+			  (timeout_ms + HB_CHILD_GRACE_MS) * 1000000LL;
+	ch->driver = d;
+	return 0;
+}
+
+void hb_child_read(struct hb_child *ch)
+{
+	char chunk[4096];
+	while (!ch->eof) {
+		ssize_t n = read(ch->result_fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return; /* EAGAIN: more later */
+		if (n == 0) {
+			ch->eof = true;
+			return;
+		}
+		/* Past the cap the buffer is dropped: the child broke the
+		 * protocol and is reported as such. */
+		if (ch->out.cap && hb_buf_append(&ch->out, chunk, (size_t)n) < 0)
+			ch->out.cap = 0;
+	}
+}
+
+void hb_child_kill(struct hb_child *ch)
+{
+	ch->timed_out = true;
+	kill(-ch->pid, SIGKILL);
+	kill(ch->pid, SIGKILL);
+}
+
+static void classify_signal(struct hb_attempt *a, int sig, const char *kind)
+{
+	switch (sig) {
+	case SIGSYS:
+		hb_attempt_fail(a, HB_CLASS_SANDBOX_VIOLATION,
+				"the %s check was stopped by its seccomp filter",
+				kind);
+		break;
+	case SIGXCPU:
+		hb_attempt_fail(a, HB_CLASS_RESOURCE_LIMIT,
+				"the %s check used up its CPU time limit", kind);
+		break;
+	case SIGXFSZ:
+		hb_attempt_fail(a, HB_CLASS_RESOURCE_LIMIT,
+				"the %s check tried to write a file", kind);
+		break;
+	case SIGKILL:
+		hb_attempt_fail(a, HB_CLASS_RESOURCE_LIMIT,
+				"the %s check was killed (SIGKILL), most likely "
+				"out of memory", kind);
+		break;
+	default:
+		hb_attempt_fail(a, HB_CLASS_CRASHED,
+				"the %s check crashed with %s", kind,
+				sigabbrev_np(sig) ? sigabbrev_np(sig) : "a signal");
+		hb_attempt_detail(a, "signal", "%d", sig);
+		break;
+	}
+}
+
+void hb_child_reap(struct hb_child *ch, struct hb_attempt *a)
+{
+	int status = 0;
+	const char *kind = ch->driver ? ch->driver->name : "?";
+	while (waitpid(ch->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	/* Whatever the child wrote before it ended is still in the pipe. */
+	hb_child_read(ch);
+	double ms = hb_ms_between(ch->started_ns, hb_mono_ns());
+	const char *msg = hb_buf_str(&ch->out);
+	size_t len = ch->out.len;
+
+	hb_attempt_init(a);
+	if (ch->timed_out) {
+		char d[32];
+		snprintf(d, sizeof(d), "%.1fs", (double)ch->timeout_ms / 1000.0);
+		hb_attempt_fail(a, HB_CLASS_TIMEOUT,
+				"no answer within %s (the agent stopped the check)",
+				d);
+	} else if (len >= 9 && msg[0] == 'S') {
+		int32_t nr;
+		uint32_t arch;
+		char name[64];
+		memcpy(&nr, msg + 1, 4);
+		memcpy(&arch, msg + 5, 4);
+		hb_syscall_name(nr, arch, name, sizeof(name));
+		hb_attempt_fail(a, HB_CLASS_SANDBOX_VIOLATION,
+				"system call \"%s\" is not allowed for %s checks",
+				name, kind);
+		hb_attempt_detail(a, "syscall", "%s", name);
+		hb_attempt_detail(a, "syscall_nr", "%d", nr);
+	} else if (len >= 1 && msg[0] == 'E') {
+		char text[HB_MSG_MAX];
+		size_t n = len - 1 < sizeof(text) - 1 ? len - 1 : sizeof(text) - 1;
+		memcpy(text, msg + 1, n);
+		text[n] = '\0';
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "sandbox set-up failed: %s",
+				text);
+	} else if (WIFSIGNALED(status)) {
+		classify_signal(a, WTERMSIG(status), kind);
+	} else if (len >= 1 && msg[0] == 'R' &&
+		   hb_attempt_unpack((const uint8_t *)msg + 1, len - 1, a) == 0) {
+		/* The driver's own verdict. */
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		hb_attempt_fail(a, HB_CLASS_CRASHED,
+				"the %s check exited with status %d and no result",
+				kind, WEXITSTATUS(status));
+	} else {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL,
+				"the %s check sent no valid result", kind);
+	}
+	a->duration_ms = ms;
+	if (a->timing.total_ms <= 0)
+		a->timing.total_ms = ms;
+
+	if (ch->pidfd >= 0)
+		close(ch->pidfd);
+	if (ch->result_fd >= 0)
+		close(ch->result_fd);
+	ch->pidfd = ch->result_fd = -1;
+	hb_buf_release(&ch->out);
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/* One sandboxed attempt of one check: a forked child with no_new_privs, a
+ * parent-death signal, rlimits, Landlock and the kind's seccomp filter,
+ * reporting over a close-on-exec pipe.
+ *
+ *   struct hb_child ch;
+ *   hb_child_spawn(&cfg, driver, policy, check, timeout_ms, &ch, err, len);
+ *   ... poll ch.pidfd and ch.result_fd, calling hb_child_read(&ch) when the
+ *       pipe is readable; at ch.deadline_ns call hb_child_kill(&ch) ...
+ *   hb_child_reap(&ch, &attempt);      waits, classifies, closes everything
+ */
+#ifndef HB_SANDBOX_H
+#define HB_SANDBOX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "policy.h"
+
+struct hb_check;
+struct hb_driver;
+struct hb_attempt;
+
+struct hb_sandbox_cfg {
+	enum hb_sandbox_mode mode;
+	int landlock_abi; /* from hb_landlock_abi(); 0 disables Landlock */
+};
+
+struct hb_child {
+	pid_t pid;
+	int pidfd;     /* readable once the child has exited; -1 if unsupported */
+	int result_fd; /* read end of the result pipe, non-blocking */
+	bool eof;
+	bool timed_out;
+	int64_t started_ns;
+	int64_t deadline_ns;
+	int64_t timeout_ms;
+	struct hb_buf out;
+	const struct hb_driver *driver;
+};
+
+/* Exit codes a check child uses for the outcomes it reports itself. */
+enum {
+	HB_CHILD_OK = 0,
+	HB_CHILD_SETUP_FAILED = 121,
+	HB_CHILD_SECCOMP = 122,
+};
+
+/* Forks the child for one attempt. policy may be NULL (sandbox off).
+ * The child is killed at timeout_ms plus a grace period in which the driver
+ * may report its own timeout. Returns 0 or -errno with err filled. */
+int hb_child_spawn(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
+		   const struct hb_policy *policy, const struct hb_check *c,
+		   int64_t timeout_ms, struct hb_child *ch, char *err,
+		   size_t errlen);
+/* Reads what the child has written so far (capped). */
+void hb_child_read(struct hb_child *ch);
+/* SIGKILLs the child's process group for overrunning its deadline. */
+void hb_child_kill(struct hb_child *ch);
+/* Waits for the child, turns its exit and message into attempt (whose
+ * number the caller sets), and releases the child's resources. */
+void hb_child_reap(struct hb_child *ch, struct hb_attempt *a);
+
+/* Grace the parent gives a driver past its own timeout, in ms. */
+#define HB_CHILD_GRACE_MS 500
+
+#endif
