@@ -1,0 +1,632 @@
+/* SPDX-License-Identifier: MIT */
+/* Parsing the agent's command line: subcommands, run flags, and the flags of
+ * the one-liners, which become a one-check spec for the same engine. */
+#include "cli.h"
+
+#include "duration.h"
+#include "strutil.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char hb_cli_usage[] =
+	"usage: hookbox run SPEC|-        run the checks of a JSON spec\n"
+	"       hookbox validate SPEC|-   check a spec and exit\n"
+	"       hookbox http URL          one HTTP(S) check\n"
+	"       hookbox tcp HOST:PORT     one TCP connect check\n"
+	"       hookbox dns NAME          one name resolution check\n"
+	"       hookbox postgres URL      one PostgreSQL check\n"
+	"       hookbox mysql URL         one MySQL/MariaDB check\n"
+	"       hookbox redis URL         one Redis check\n"
+	"       hookbox exec [--wait-for URL]... [--timeout D] -- CMD ARGS...\n"
+	"\n"
+	"run flags:\n"
+	"  --output human|json      what to print (default human)\n"
+	"  --report-file PATH       write the hookbox.v1.Report protobuf there\n"
+	"  --parallel N             attempts at once (default 8)\n"
+	"  --sandbox enforce|log|off  (default enforce)\n"
+	"  --termination-log PATH   (default /dev/termination-log, if it exists)\n"
+	"  --podinfo DIR            downward-API files (default /etc/podinfo)\n"
+	"  --collector URL          send the report to a hookbox-collector\n"
+	"  --token-file PATH        bearer token for the collector\n"
+	"  --require-delivery       fail when the collector cannot be reached\n"
+	"  --quiet                  print failed checks only\n"
+	"check flags (one-liners):\n"
+	"  --name N  --timeout D  --retries N  --interval D  --backoff F\n"
+	"  --wait D  --optional\n"
+	"  http:  --expect-status 200|2xx|200,204  --expect-body REGEX\n"
+	"         --expect-json PATH=VALUE  --max-latency D  --method M\n"
+	"         --header 'K: V'  --data BODY  --follow-redirects  --insecure\n"
+	"         --ca-file F  --cert-file F  --key-file F  --min-cert-days N\n"
+	"  tcp:   --send DATA  --expect-reply REGEX  --family 4|6\n"
+	"  dns:   --family 4|6  --min-addresses N  --expect-address ADDR\n"
+	"  postgres, mysql, redis: --query Q (redis: --command C)\n"
+	"         --expect-value V  --expect-pattern REGEX  --expect-rows N\n"
+	"         --password-file F\n"
+	"exit status: 0 every required check passed, 1 a check failed,\n"
+	"2 usage or spec error\n";
+
+enum {
+	K_HTTP = 1 << 0,
+	K_TCP = 1 << 1,
+	K_DNS = 1 << 2,
+	K_PG = 1 << 3,
+	K_MY = 1 << 4,
+	K_RE = 1 << 5,
+	K_DB = K_PG | K_MY | K_RE,
+	K_ALL = K_HTTP | K_TCP | K_DNS | K_DB,
+};
+
+enum opt_type {
+	T_STR,    /* a string at path */
+	T_INT,    /* an integer at path */
+	T_NUM,    /* a number at path */
+	T_BOOL,   /* true at path, takes no argument */
+	T_APPEND, /* appended to the array at path */
+	T_SPECIAL,
+	T_RUN,    /* a run flag */
+	T_RUN_FLAG,
+};
+
+enum opt_id {
+	O_NONE,
+	O_COLLECTOR,
+	O_EXPECT_JSON,
+	O_EXPECT_STATUS,
+	O_HEADER,
+	O_HELP,
+	O_OUTPUT,
+	O_PARALLEL,
+	O_PODINFO,
+	O_QUIET,
+	O_REPORT_FILE,
+	O_REQUIRE_DELIVERY,
+	O_RETRIES,
+	O_SANDBOX,
+	O_TERMINATION_LOG,
+	O_TIMEOUT,
+	O_TOKEN_FILE,
+	O_WAIT_FOR,
+};
+
+/* Sorted by name, as curl's tool keeps its aliases[]. */
+static const struct opt {
+	const char *name;
+	enum opt_type type;
+	unsigned kinds;
+	const char *path;
+	enum opt_id id;
+} opts[] = {
+	{ "backoff", T_NUM, K_ALL, "retry.backoff", O_NONE },
+	{ "ca-file", T_STR, K_HTTP, "ca_file", O_NONE },
+	{ "cert-file", T_STR, K_HTTP, "cert_file", O_NONE },
+	{ "collector", T_RUN, 0, NULL, O_COLLECTOR },
+	{ "command", T_STR, K_RE, "command", O_NONE },
+	{ "data", T_STR, K_HTTP, "body", O_NONE },
+	{ "expect-address", T_APPEND, K_DNS, "expect.addresses", O_NONE },
+	{ "expect-body", T_STR, K_HTTP, "expect.body", O_NONE },
+	{ "expect-json", T_SPECIAL, K_HTTP, NULL, O_EXPECT_JSON },
+	{ "expect-pattern", T_STR, K_DB, "expect.pattern", O_NONE },
+	{ "expect-reply", T_STR, K_TCP, "expect.reply", O_NONE },
+	{ "expect-rows", T_INT, K_DB, "expect.rows", O_NONE },
+	{ "expect-status", T_SPECIAL, K_HTTP, NULL, O_EXPECT_STATUS },
+	{ "expect-value", T_STR, K_DB, "expect.value", O_NONE },
+	{ "family", T_INT, K_TCP | K_DNS, "family", O_NONE },
+	{ "follow-redirects", T_BOOL, K_HTTP, "follow_redirects", O_NONE },
+	{ "header", T_SPECIAL, K_HTTP, NULL, O_HEADER },
+	{ "help", T_RUN_FLAG, 0, NULL, O_HELP },
+	{ "insecure", T_BOOL, K_HTTP, "insecure", O_NONE },
+	{ "interval", T_STR, K_ALL, "retry.interval", O_NONE },
+	{ "key-file", T_STR, K_HTTP, "key_file", O_NONE },
+	{ "max-latency", T_STR, K_HTTP, "expect.max_latency", O_NONE },
+	{ "method", T_STR, K_HTTP, "method", O_NONE },
+	{ "min-addresses", T_INT, K_DNS, "expect.min_addresses", O_NONE },
+	{ "min-cert-days", T_INT, K_HTTP, "min_cert_days", O_NONE },
+	{ "name", T_STR, K_ALL, "name", O_NONE },
+	{ "optional", T_BOOL, K_ALL, "optional", O_NONE },
+	{ "output", T_RUN, 0, NULL, O_OUTPUT },
+	{ "parallel", T_RUN, 0, NULL, O_PARALLEL },
+	{ "password-file", T_STR, K_DB, "password_file", O_NONE },
+	{ "podinfo", T_RUN, 0, NULL, O_PODINFO },
+	{ "query", T_STR, K_PG | K_MY, "query", O_NONE },
+	{ "quiet", T_RUN_FLAG, 0, NULL, O_QUIET },
+	{ "report-file", T_RUN, 0, NULL, O_REPORT_FILE },
+	{ "require-delivery", T_RUN_FLAG, 0, NULL, O_REQUIRE_DELIVERY },
+	{ "retries", T_SPECIAL, K_ALL, NULL, O_RETRIES },
+	{ "sandbox", T_RUN, 0, NULL, O_SANDBOX },
+	{ "send", T_STR, K_TCP, "send", O_NONE },
+	{ "termination-log", T_RUN, 0, NULL, O_TERMINATION_LOG },
+	{ "timeout", T_SPECIAL, K_ALL, NULL, O_TIMEOUT },
+	{ "token-file", T_RUN, 0, NULL, O_TOKEN_FILE },
+	{ "wait", T_STR, K_ALL, "wait", O_NONE },
+	{ "wait-for", T_SPECIAL, 0, NULL, O_WAIT_FOR },
+};
+
+static const struct {
+	const char *cmd;
+	unsigned kind;
+	const char *target_key; /* the positional argument's spec key */
+} check_cmds[] = {
+	{ "dns", K_DNS, "name" },      { "http", K_HTTP, "url" },
+	{ "mysql", K_MY, "url" },      { "postgres", K_PG, "url" },
+	{ "redis", K_RE, "url" },      { "tcp", K_TCP, "address" },
+};
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const struct opt *find_opt(const char *name, size_t len)
+{
+	size_t lo = 0, hi = HB_ARRAY_SIZE(opts);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(opts[mid].name, name, len);
+		if (c == 0 && opts[mid].name[len] != '\0')
+			c = 1;
+		if (c == 0)
+			return &opts[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Returns the object at a dotted path in o, creating objects on the way;
+ * *leaf gets the last component. */
+static cJSON *object_at(cJSON *o, const char *path, char *leaf, size_t leaflen)
+{
+	const char *dot;
+	while ((dot = strchr(path, '.'))) {
+		char part[64];
+		size_t n = (size_t)(dot - path);
+		if (n >= sizeof(part))
+			return NULL;
+		memcpy(part, path, n);
+		part[n] = '\0';
+		cJSON *next = cJSON_GetObjectItemCaseSensitive(o, part);
+		if (!next)
+			next = cJSON_AddObjectToObject(o, part);
+		if (!cJSON_IsObject(next))
+			return NULL;
+		o = next;
+		path = dot + 1;
+	}
+	hb_strlcpy(leaf, path, leaflen);
+	return o;
+}
+
+static int set_at(cJSON *check, const char *path, cJSON *v)
+{
+	char leaf[64];
+	cJSON *o = v ? object_at(check, path, leaf, sizeof(leaf)) : NULL;
+	if (!o) {
+		cJSON_Delete(v);
+		return -1;
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(o, leaf);
+	cJSON_AddItemToObject(o, leaf, v);
+	return 0;
+}
+
+static int parse_ll(const char *s, long long *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return errno || end == s || *end ? -1 : 0;
+}
+
+static int check_flag(const struct opt *o, const char *flag, const char *arg,
+		      cJSON *check, struct hb_cli *cli, char *err, size_t errlen)
+{
+	long long ll;
+	char *end;
+	switch (o->type) {
+	case T_STR:
+		return set_at(check, o->path, cJSON_CreateString(arg));
+	case T_INT:
+		if (parse_ll(arg, &ll) < 0)
+			return fail(err, errlen, "%s: expected an integer, got \"%s\"",
+				    flag, arg);
+		return set_at(check, o->path, cJSON_CreateNumber((double)ll));
+	case T_NUM: {
+		double d = strtod(arg, &end);
+		if (end == arg || *end)
+			return fail(err, errlen, "%s: expected a number, got \"%s\"",
+				    flag, arg);
+		return set_at(check, o->path, cJSON_CreateNumber(d));
+	}
+	case T_BOOL:
+		return set_at(check, o->path, cJSON_CreateTrue());
+	case T_APPEND: {
+		char leaf[64];
+		cJSON *obj = object_at(check, o->path, leaf, sizeof(leaf));
+		cJSON *arr = obj ? cJSON_GetObjectItemCaseSensitive(obj, leaf) : NULL;
+		if (obj && !arr)
+			arr = cJSON_AddArrayToObject(obj, leaf);
+		if (!arr)
+			return -1;
+		cJSON_AddItemToArray(arr, cJSON_CreateString(arg));
+		return 0;
+	}
+	default:
+		break;
+	}
+	switch (o->id) {
+	case O_TIMEOUT:
+		return set_at(check, "timeout", cJSON_CreateString(arg));
+	case O_RETRIES:
+		if (parse_ll(arg, &ll) < 0 || ll < 0 || ll > 1000)
+			return fail(err, errlen,
+				    "%s: expected a number of retries from 0 to "
+				    "1000, got \"%s\"", flag, arg);
+		return set_at(check, "retry.attempts",
+			      cJSON_CreateNumber((double)(ll + 1)));
+	case O_EXPECT_STATUS: {
+		/* "200,204" is a list; each item a code or a class. */
+		if (!strchr(arg, ','))
+			return set_at(check, "expect.status", cJSON_CreateString(arg));
+		cJSON *arr = cJSON_CreateArray();
+		char *copy = strdup(arg), *save = NULL;
+		for (char *t = strtok_r(copy, ",", &save); t;
+		     t = strtok_r(NULL, ",", &save))
+			cJSON_AddItemToArray(arr, cJSON_CreateString(t));
+		free(copy);
+		return set_at(check, "expect.status", arr);
+	}
+	case O_HEADER: {
+		const char *colon = strchr(arg, ':');
+		if (!colon || colon == arg)
+			return fail(err, errlen,
+				    "%s: expected \"Name: value\", got \"%s\"",
+				    flag, arg);
+		char name[256];
+		size_t n = (size_t)(colon - arg);
+		if (n >= sizeof(name))
+			return fail(err, errlen, "%s: header name too long", flag);
+		memcpy(name, arg, n);
+		name[n] = '\0';
+		const char *v = colon + 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		char leaf[64];
+		cJSON *h = object_at(check, "headers.x", leaf, sizeof(leaf));
+		if (!h)
+			return -1;
+		cJSON_DeleteItemFromObjectCaseSensitive(h, name);
+		cJSON_AddStringToObject(h, name, v);
+		return 0;
+	}
+	case O_EXPECT_JSON: {
+		const char *eq = strchr(arg, '=');
+		if (!eq || eq == arg)
+			return fail(err, errlen,
+				    "%s: expected PATH=VALUE, got \"%s\"", flag, arg);
+		char path[256];
+		size_t n = (size_t)(eq - arg);
+		if (n >= sizeof(path))
+			return fail(err, errlen, "%s: path too long", flag);
+		memcpy(path, arg, n);
+		path[n] = '\0';
+		/* A value that is not JSON is taken as a string: status=ok. */
+		cJSON *v = cJSON_Parse(eq + 1);
+		if (!v)
+			v = cJSON_CreateString(eq + 1);
+		char leaf[64];
+		cJSON *j = object_at(check, "expect.json.x", leaf, sizeof(leaf));
+		if (!j) {
+			cJSON_Delete(v);
+			return -1;
+		}
+		cJSON_DeleteItemFromObjectCaseSensitive(j, path);
+		cJSON_AddItemToObject(j, path, v);
+		return 0;
+	}
+	default:
+		return fail(err, errlen, "%s: not valid here", flag);
+	}
+}
+
+static int run_flag(const struct opt *o, const char *flag, const char *arg,
+		    struct hb_cli *cli, char *err, size_t errlen)
+{
+	long long ll;
+	switch (o->id) {
+	case O_OUTPUT:
+		if (strcmp(arg, "human") == 0)
+			cli->output = HB_OUTPUT_HUMAN;
+		else if (strcmp(arg, "json") == 0)
+			cli->output = HB_OUTPUT_JSON;
+		else
+			return fail(err, errlen,
+				    "%s: expected human or json, got \"%s\"", flag,
+				    arg);
+		return 0;
+	case O_SANDBOX:
+		if (strcmp(arg, "enforce") == 0)
+			cli->sandbox = HB_SANDBOX_ENFORCE;
+		else if (strcmp(arg, "log") == 0)
+			cli->sandbox = HB_SANDBOX_LOG;
+		else if (strcmp(arg, "off") == 0)
+			cli->sandbox = HB_SANDBOX_OFF;
+		else
+			return fail(err, errlen,
+				    "%s: expected enforce, log or off, got \"%s\"",
+				    flag, arg);
+		return 0;
+	case O_PARALLEL:
+		if (parse_ll(arg, &ll) < 0 || ll < 1 || ll > 256)
+			return fail(err, errlen,
+				    "%s: expected a number from 1 to 256, got \"%s\"",
+				    flag, arg);
+		cli->parallel = (int)ll;
+		return 0;
+	case O_REPORT_FILE:
+		cli->report_file = arg;
+		return 0;
+	case O_TERMINATION_LOG:
+		cli->termination_log = arg;
+		return 0;
+	case O_PODINFO:
+		cli->podinfo_dir = arg;
+		return 0;
+	case O_COLLECTOR:
+		cli->collector = arg;
+		return 0;
+	case O_TOKEN_FILE:
+		cli->token_file = arg;
+		return 0;
+	case O_QUIET:
+		cli->quiet = true;
+		return 0;
+	case O_REQUIRE_DELIVERY:
+		cli->require_delivery = true;
+		return 0;
+	case O_HELP:
+		cli->cmd = HB_CMD_HELP;
+		return 0;
+	default:
+		return fail(err, errlen, "%s: not valid here", flag);
+	}
+}
+
+/* The kind a --wait-for URL checks, from its scheme. */
+static const char *wait_for_kind(const char *url, const char **target_key)
+{
+	static const struct {
+		const char *scheme, *kind;
+	} schemes[] = {
+		{ "http://", "http" },       { "https://", "http" },
+		{ "postgres://", "postgres" }, { "postgresql://", "postgres" },
+		{ "mysql://", "mysql" },     { "mariadb://", "mysql" },
+		{ "redis://", "redis" },     { "rediss://", "redis" },
+		{ "tcp://", "tcp" },
+	};
+	for (size_t i = 0; i < HB_ARRAY_SIZE(schemes); i++)
+		if (hb_str_prefix(url, schemes[i].scheme)) {
+			*target_key = strcmp(schemes[i].kind, "tcp") ? "url"
+								       : "address";
+			return schemes[i].kind;
+		}
+	return NULL;
+}
+
+static int add_wait_for(cJSON *checks, const char *url, int index, char *err,
+			size_t errlen)
+{
+	const char *key;
+	const char *kind = wait_for_kind(url, &key);
+	if (!kind)
+		return fail(err, errlen,
+			    "--wait-for: \"%s\": expected a URL starting with "
+			    "http://, https://, postgres://, mysql://, redis:// "
+			    "or tcp://", url);
+	cJSON *c = cJSON_CreateObject();
+	char name[32];
+	snprintf(name, sizeof(name), "wait-for-%d", index);
+	cJSON_AddStringToObject(c, "name", name);
+	cJSON_AddStringToObject(c, "kind", kind);
+	cJSON_AddStringToObject(c, key,
+				strcmp(kind, "tcp") ? url : url + strlen("tcp://"));
+	cJSON_AddItemToArray(checks, c);
+	return 0;
+}
+
+static void cli_defaults(struct hb_cli *cli)
+{
+	memset(cli, 0, sizeof(*cli));
+	cli->cmd = HB_CMD_HELP;
+	cli->parallel = 8;
+	cli->termination_log = "/dev/termination-log";
+	cli->podinfo_dir = "/etc/podinfo";
+	const char *env = getenv("HOOKBOX_COLLECTOR");
+	if (env && *env)
+		cli->collector = env;
+	env = getenv("HOOKBOX_TOKEN_FILE");
+	if (env && *env)
+		cli->token_file = env;
+}
+
+int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
+		 size_t errlen)
+{
+	cli_defaults(cli);
+	if (argc < 2)
+		return fail(err, errlen, "missing command (try hookbox --help)");
+	const char *cmd = argv[1];
+	unsigned kind = 0;
+	const char *target_key = NULL;
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		cli->cmd = HB_CMD_HELP;
+		return 0;
+	} else if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		cli->cmd = HB_CMD_VERSION;
+		return 0;
+	} else if (strcmp(cmd, "run") == 0) {
+		cli->cmd = HB_CMD_RUN;
+	} else if (strcmp(cmd, "validate") == 0) {
+		cli->cmd = HB_CMD_VALIDATE;
+	} else if (strcmp(cmd, "exec") == 0) {
+		cli->cmd = HB_CMD_EXEC;
+	} else {
+		for (size_t i = 0; i < HB_ARRAY_SIZE(check_cmds); i++)
+			if (strcmp(cmd, check_cmds[i].cmd) == 0) {
+				kind = check_cmds[i].kind;
+				target_key = check_cmds[i].target_key;
+			}
+		if (!kind)
+			return fail(err, errlen,
+				    "unknown command \"%s\" (try hookbox --help)",
+				    cmd);
+		cli->cmd = HB_CMD_CHECK;
+	}
+
+	cJSON *spec = NULL, *check = NULL, *checks = NULL;
+	if (cli->cmd == HB_CMD_CHECK || cli->cmd == HB_CMD_EXEC) {
+		spec = cJSON_CreateObject();
+		checks = cJSON_AddArrayToObject(spec, "checks");
+		if (cli->cmd == HB_CMD_CHECK) {
+			check = cJSON_CreateObject();
+			cJSON_AddStringToObject(check, "kind", cmd);
+			cJSON_AddItemToArray(checks, check);
+		}
+		cli->spec_json = spec;
+	}
+	const char *positional = NULL;
+	const char *exec_wait = NULL;
+	int n_wait = 0;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			if (cli->cmd != HB_CMD_EXEC)
+				goto usage_extra;
+			cli->exec_argv = &argv[i + 1];
+			break;
+		}
+		if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+			if (positional || cli->cmd == HB_CMD_EXEC) {
+			usage_extra:
+				hb_cli_release(cli);
+				return fail(err, errlen, "unexpected argument \"%s\"", a);
+			}
+			positional = a;
+			continue;
+		}
+		const char *name = a + 2;
+		const char *eq = strchr(name, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		const struct opt *o = find_opt(name, len);
+		char flag[64];
+		snprintf(flag, sizeof(flag), "--%.*s", (int)len, name);
+		if (!o) {
+			hb_cli_release(cli);
+			return fail(err, errlen, "unknown option %s", flag);
+		}
+		const char *arg = NULL;
+		bool takes_arg = o->type != T_BOOL && o->type != T_RUN_FLAG;
+		if (takes_arg) {
+			if (eq)
+				arg = eq + 1;
+			else if (i + 1 < argc)
+				arg = argv[++i];
+			else {
+				hb_cli_release(cli);
+				return fail(err, errlen, "%s needs a value", flag);
+			}
+		} else if (eq) {
+			hb_cli_release(cli);
+			return fail(err, errlen, "%s takes no value", flag);
+		}
+		int rc;
+		if (o->type == T_RUN || o->type == T_RUN_FLAG) {
+			rc = run_flag(o, flag, arg, cli, err, errlen);
+		} else if (cli->cmd == HB_CMD_EXEC &&
+			   (o->id == O_WAIT_FOR || o->id == O_TIMEOUT ||
+			    strcmp(o->name, "wait") == 0)) {
+			if (o->id == O_WAIT_FOR) {
+				rc = add_wait_for(checks, arg, n_wait++, err, errlen);
+			} else if (o->id == O_TIMEOUT) {
+				int64_t ms = 0;
+				rc = hb_duration_parse(arg, &ms);
+				if (rc < 0)
+					snprintf(err, errlen,
+						 "%s: expected a duration like "
+						 "\"30s\" or \"10m\", got \"%s\"",
+						 flag, arg);
+				cli->exec_timeout_ms = ms;
+			} else {
+				exec_wait = arg;
+				rc = 0;
+			}
+		} else if (cli->cmd != HB_CMD_CHECK || !(o->kinds & kind)) {
+			hb_cli_release(cli);
+			return fail(err, errlen, "%s is not an option of \"hookbox %s\"",
+				    flag, cmd);
+		} else {
+			rc = check_flag(o, flag, arg, check, cli, err, errlen);
+		}
+		if (rc < 0) {
+			if (!*err)
+				snprintf(err, errlen, "%s: out of memory", flag);
+			hb_cli_release(cli);
+			return -1;
+		}
+	}
+	if (cli->cmd == HB_CMD_HELP)
+		return 0;
+	switch (cli->cmd) {
+	case HB_CMD_RUN:
+	case HB_CMD_VALIDATE:
+		if (!positional)
+			return fail(err, errlen, "%s: missing SPEC (a file, or - for "
+				    "standard input)", cmd);
+		cli->spec_path = positional;
+		break;
+	case HB_CMD_CHECK:
+		if (!positional) {
+			hb_cli_release(cli);
+			return fail(err, errlen, "%s: missing %s", cmd,
+				    strcmp(target_key, "address") == 0 ? "HOST:PORT"
+				    : strcmp(target_key, "name") == 0  ? "NAME"
+									: "URL");
+		}
+		cJSON_AddStringToObject(check, target_key, positional);
+		break;
+	case HB_CMD_EXEC: {
+		if (!cli->exec_argv || !cli->exec_argv[0]) {
+			hb_cli_release(cli);
+			return fail(err, errlen, "exec: missing -- CMD ARGS...");
+		}
+		/* Waiting is what --wait-for is for: a database that comes up
+		 * late is the common case, so it waits a minute unless told. */
+		cJSON *d = cJSON_GetObjectItem(spec, "defaults");
+		if (!d)
+			d = cJSON_AddObjectToObject(spec, "defaults");
+		cJSON_AddStringToObject(d, "wait", exec_wait ? exec_wait : "60s");
+		break;
+	}
+	default:
+		break;
+	}
+	return 0;
+}
+
+void hb_cli_release(struct hb_cli *cli)
+{
+	cJSON_Delete(cli->spec_json);
+	cli->spec_json = NULL;
+}

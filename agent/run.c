@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: MIT */
+/* One agent run: load the spec, prepare the drivers and their filters, run
+ * the checks, report. */
+#include "run.h"
+
+#include "buf.h"
+#include "cli.h"
+#include "classify.h"
+#include "deliver.h"
+#include "exec.h"
+#include "landlock.h"
+#include "osutil.h"
+#include "output.h"
+#include "pool.h"
+#include "report.h"
+#include "spec.h"
+#include "strutil.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef HB_VERSION
+#define HB_VERSION "0.0.0"
+#endif
+
+static volatile sig_atomic_t cancelled;
+
+static void on_stop(int sig)
+{
+	cancelled = sig;
+}
+
+static const char *env_get(const char *name)
+{
+	return getenv(name);
+}
+
+/* Each kind's driver, init and filter, once per run however many checks. */
+struct kind_slot {
+	const char *kind;
+	const struct hb_driver *driver;
+	struct hb_policy *policy;
+};
+
+static struct hb_spec *load_spec(const struct hb_cli *cli)
+{
+	struct hb_spec_error err;
+	struct hb_spec *s = NULL;
+	if (cli->spec_json) {
+		char *text = cJSON_PrintUnformatted(cli->spec_json);
+		if (!text) {
+			fprintf(stderr, "hookbox: out of memory\n");
+			return NULL;
+		}
+		/* Flags are taken literally: the shell has already expanded
+		 * what the user meant to expand. */
+		s = hb_spec_parse(text, strlen(text), "command line", NULL, &err);
+		free(text);
+	} else {
+		struct hb_buf b;
+		int rc;
+		const char *name = cli->spec_path;
+		if (strcmp(name, "-") == 0) {
+			hb_buf_init(&b, HB_SPEC_MAX_BYTES);
+			char chunk[8192];
+			ssize_t n;
+			rc = 0;
+			while ((n = read(0, chunk, sizeof(chunk))) > 0)
+				if ((rc = hb_buf_append(&b, chunk, (size_t)n)) < 0)
+					break;
+			if (n < 0)
+				rc = -errno;
+			name = "stdin";
+		} else {
+			rc = hb_read_file(name, HB_SPEC_MAX_BYTES, &b);
+		}
+		if (rc < 0) {
+			fprintf(stderr, "hookbox: reading spec \"%s\": %s\n", name,
+				rc == -E2BIG ? "larger than 4 MiB" : strerror(-rc));
+			return NULL;
+		}
+		s = hb_spec_parse(hb_buf_str(&b), b.len, name, env_get, &err);
+		hb_buf_release(&b);
+	}
+	if (!s) {
+		fprintf(stderr, "hookbox: %s\n", err.msg);
+		return NULL;
+	}
+	if (hb_spec_resolve_files(s, &err) < 0) {
+		fprintf(stderr, "hookbox: %s\n", err.msg);
+		hb_spec_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int prepare_kinds(const struct hb_spec *s, enum hb_sandbox_mode mode,
+			 struct kind_slot *slots, size_t *n_slots,
+			 struct hb_job *jobs)
+{
+	char err[512];
+	for (size_t i = 0; i < s->n_checks; i++) {
+		const struct hb_check *c = &s->checks[i];
+		struct kind_slot *k = NULL;
+		for (size_t j = 0; j < *n_slots; j++)
+			if (strcmp(slots[j].kind, c->kind) == 0)
+				k = &slots[j];
+		if (!k) {
+			k = &slots[(*n_slots)++];
+			k->kind = c->kind;
+			k->driver = hb_driver_find(c->kind, err, sizeof(err));
+			if (!k->driver) {
+				fprintf(stderr, "hookbox: checks[%zu] \"%s\": %s\n", i,
+					c->name, err);
+				return -1;
+			}
+			if (k->driver->init && k->driver->init(err, sizeof(err)) < 0) {
+				fprintf(stderr, "hookbox: initialising %s checks: %s\n",
+					c->kind, err);
+				return -1;
+			}
+			if (mode != HB_SANDBOX_OFF) {
+				k->policy = hb_policy_new(k->driver, mode, err,
+							  sizeof(err));
+				if (!k->policy) {
+					fprintf(stderr, "hookbox: %s\n", err);
+					return -1;
+				}
+			}
+		}
+		jobs[i].check = c;
+		jobs[i].driver = k->driver;
+		jobs[i].policy = k->policy;
+	}
+	return 0;
+}
+
+static char *read_token(const char *path)
+{
+	struct hb_buf b;
+	if (!path)
+		return NULL;
+	int rc = hb_read_file(path, 16 * 1024, &b);
+	if (rc < 0) {
+		fprintf(stderr, "hookbox: reading token file \"%s\": %s\n", path,
+			strerror(-rc));
+		return NULL;
+	}
+	while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
+		b.data[--b.len] = '\0';
+	return hb_buf_take(&b, NULL);
+}
+
+/* Sends a report to the collector. Never changes the outcome of the run by
+ * itself: the caller decides (--require-delivery). */
+static int deliver(const struct hb_cli *cli, const char *token,
+		   const Hookbox__V1__Report *r, int64_t budget_ms)
+{
+	char err[512];
+	hb_deliver_fn fn = (hb_deliver_fn)hb_module_symbol(
+		"http", HB_DELIVER_SYMBOL, err, sizeof(err));
+	if (!fn) {
+		fprintf(stderr, "hookbox: collector: %s\n", err);
+		return -1;
+	}
+	size_t len = hookbox__v1__report__get_packed_size(r);
+	uint8_t *buf = malloc(len ? len : 1);
+	if (!buf)
+		return -1;
+	hookbox__v1__report__pack(r, buf);
+	struct hb_deliver_opts o = {
+		.url = cli->collector,
+		.token = token,
+		.budget_ms = budget_ms,
+	};
+	int rc = fn(&o, buf, len, err, sizeof(err));
+	free(buf);
+	if (rc < 0)
+		fprintf(stderr, "hookbox: sending the report to %s: %s\n",
+			cli->collector, err);
+	return rc;
+}
+
+static void write_termination_log(const char *path, const Hookbox__V1__Report *r)
+{
+	struct stat st;
+	/* Only where Kubernetes mounted it: never create files elsewhere. */
+	if (!path || stat(path, &st) < 0)
+		return;
+	char msg[4096];
+	hb_output_termination(msg, sizeof(msg), r);
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "hookbox: writing \"%s\": %s\n", path, strerror(errno));
+		return;
+	}
+	fputs(msg, f);
+	fclose(f);
+}
+
+static int write_report_file(const char *path, const Hookbox__V1__Report *r)
+{
+	size_t len = hookbox__v1__report__get_packed_size(r);
+	uint8_t *buf = malloc(len ? len : 1);
+	if (!buf)
+		return -ENOMEM;
+	hookbox__v1__report__pack(r, buf);
+	int rc = hb_write_file_atomic(path, buf, len);
+	free(buf);
+	if (rc < 0)
+		fprintf(stderr, "hookbox: writing report \"%s\": %s\n", path,
+			strerror(-rc));
+	return rc;
+}
+
+/* The exit status of hookbox exec: the command's own, 128+N when signal N
+ * ended it (as a shell reports it), 124 at the deadline (as timeout(1)),
+ * 127 or 126 when it could not be started (as a shell). */
+static int command_status(const struct hb_exec *ex)
+{
+	if (ex->timed_out)
+		return 124;
+	if (ex->exec_failed)
+		return strstr(ex->message, strerror(EACCES)) ? 126 : 127;
+	if (ex->signal)
+		return 128 + ex->signal;
+	return ex->exit_code;
+}
+
+static int add_command_result(Hookbox__V1__Report *r, const struct hb_cli *cli,
+			      const struct hb_exec *ex, bool ran)
+{
+	Hookbox__V1__CheckResult *c = malloc(sizeof(*c));
+	Hookbox__V1__CommandResult *cmd = malloc(sizeof(*cmd));
+	size_t argc = 0;
+	while (cli->exec_argv[argc])
+		argc++;
+	char **argv = calloc(argc ? argc : 1, sizeof(char *));
+	if (!c || !cmd || !argv) {
+		free(c);
+		free(cmd);
+		free(argv);
+		return HB_EXIT_FAILED;
+	}
+	hookbox__v1__check_result__init(c);
+	hookbox__v1__command_result__init(cmd);
+	struct hb_buf target;
+	hb_buf_init(&target, 4096);
+	for (size_t i = 0; i < argc; i++) {
+		argv[i] = strdup(cli->exec_argv[i]);
+		hb_buf_printf(&target, "%s%s", i ? " " : "", cli->exec_argv[i]);
+	}
+	cmd->argv = argv;
+	cmd->n_argv = argc;
+	c->name = strdup("command");
+	c->kind = strdup("exec");
+	c->target = hb_buf_take(&target, NULL);
+	c->command = cmd;
+	int status = command_status(ex);
+	if (!ran) {
+		c->outcome = HOOKBOX__V1__OUTCOME__SKIPPED;
+		c->message = strdup("not run: the --wait-for targets were not ready");
+		status = HB_EXIT_FAILED;
+	} else {
+		char tail[HB_EXEC_TAIL + 1];
+		hb_tail_copy(&ex->out, tail);
+		cmd->stdout_tail = strdup(tail);
+		hb_tail_copy(&ex->err, tail);
+		cmd->stderr_tail = strdup(tail);
+		cmd->exit_code = ex->exit_code;
+		cmd->signal = ex->signal;
+		cmd->duration_ms = ex->duration_ms;
+		c->duration_ms = ex->duration_ms;
+		int cls = ex->timed_out ? HB_CLASS_TIMEOUT
+			  : ex->exec_failed ? HB_CLASS_INTERNAL
+			  : status != 0 ? HB_CLASS_COMMAND_FAILED
+					: HB_CLASS_NONE;
+		c->outcome = status == 0 ? HOOKBOX__V1__OUTCOME__PASSED
+			     : ex->exec_failed ? HOOKBOX__V1__OUTCOME__ERROR
+					       : HOOKBOX__V1__OUTCOME__FAILED;
+		c->failure_class = (Hookbox__V1__FailureClass)cls;
+		c->message = strdup(ex->message);
+		/* The class's hint speaks of servers; a command's timeout
+		 * has causes of its own. */
+		c->hint = strdup(ex->timed_out
+			? "the command ran past --timeout: raise it, or look at "
+			  "what it waited on (a lock, a slow migration, a "
+			  "dependency that is not up)"
+			: hb_class_hint(cls));
+		if (status != 0)
+			r->phase = HOOKBOX__V1__PHASE__PHASE_FAILED;
+	}
+	hb_report_add_check(r, c);
+	return status;
+}
+
+static int run_checks(const struct hb_cli *cli, struct hb_spec *s)
+{
+	int status = HB_EXIT_FAILED;
+	struct hb_job *jobs = calloc(s->n_checks ? s->n_checks : 1, sizeof(*jobs));
+	struct kind_slot slots[16];
+	size_t n_slots = 0;
+	char *token = NULL;
+	Hookbox__V1__Report *r = NULL;
+	struct hb_run_meta meta;
+	memset(&meta, 0, sizeof(meta));
+	if (!jobs) {
+		fprintf(stderr, "hookbox: out of memory\n");
+		return HB_EXIT_FAILED;
+	}
+	if (prepare_kinds(s, cli->sandbox, slots, &n_slots, jobs) < 0) {
+		status = HB_EXIT_USAGE;
+		goto out;
+	}
+	hb_uuid4(meta.report_id, sizeof(meta.report_id));
+	hb_rfc3339_now(meta.started_at, sizeof(meta.started_at));
+	gethostname(meta.hostname, sizeof(meta.hostname) - 1);
+	hb_podinfo_load(&meta.pod, cli->podinfo_dir, env_get);
+	static const char *const modes[] = { "enforce", "log", "off" };
+	meta.sandbox_mode = modes[cli->sandbox];
+	meta.seccomp = cli->sandbox != HB_SANDBOX_OFF;
+	int abi = cli->sandbox != HB_SANDBOX_OFF ? hb_landlock_abi() : 0;
+	meta.landlock_abi = abi;
+
+	if (cli->collector) {
+		token = read_token(cli->token_file);
+		if (cli->token_file && !token && cli->require_delivery)
+			goto out;
+		Hookbox__V1__Report *running = hb_report_new(&meta, NULL, 0);
+		if (running) {
+			/* A short budget: the checks matter more than the
+			 * Running mark. */
+			deliver(cli, token, running, 2000);
+			hb_report_free(running);
+		}
+	}
+
+	/* SIGINT and SIGTERM (Kubernetes stopping the pod) cancel the run;
+	 * they are unblocked only inside the pool's wait. */
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	struct hb_pool_opts po = {
+		.parallel = cli->parallel,
+		.sandbox = { .mode = cli->sandbox, .landlock_abi = abi },
+		.cancel = &cancelled,
+		.wait_mask = &old,
+	};
+	int rc = hb_pool_run(&po, jobs, s->n_checks);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (rc < 0)
+		fprintf(stderr, "hookbox: running checks: %s\n", strerror(-rc));
+	bool ready = hb_report_phase(jobs, s->n_checks) ==
+		     HOOKBOX__V1__PHASE__PHASE_SUCCEEDED && !cancelled;
+
+	struct hb_exec ex;
+	memset(&ex, 0, sizeof(ex));
+	if (cli->cmd == HB_CMD_EXEC && ready) {
+		ex.argv = cli->exec_argv;
+		ex.timeout_ms = cli->exec_timeout_ms;
+		ex.mode = cli->sandbox;
+		ex.out_fd = 1;
+		ex.err_fd = 2;
+		if (hb_exec_run(&ex) < 0) {
+			fprintf(stderr, "hookbox: exec: %s\n", ex.message);
+			ex.exec_failed = true;
+		}
+	}
+
+	hb_rfc3339_now(meta.finished_at, sizeof(meta.finished_at));
+	r = hb_report_new(&meta, jobs, s->n_checks);
+	if (!r) {
+		fprintf(stderr, "hookbox: out of memory\n");
+		goto out;
+	}
+	status = r->phase == HOOKBOX__V1__PHASE__PHASE_SUCCEEDED ? HB_EXIT_OK
+								 : HB_EXIT_FAILED;
+	if (cli->cmd == HB_CMD_EXEC) {
+		int cmd_status = add_command_result(r, cli, &ex, ready);
+		if (ready)
+			status = cmd_status;
+	}
+	if (cli->output == HB_OUTPUT_JSON)
+		hb_output_json(stdout, r);
+	else
+		hb_output_human(stdout, r, cli->quiet);
+	fflush(stdout);
+	if (cli->report_file && write_report_file(cli->report_file, r) < 0)
+		status = HB_EXIT_FAILED;
+	write_termination_log(cli->termination_log, r);
+	if (cli->collector && deliver(cli, token, r, 30000) < 0 &&
+	    cli->require_delivery)
+		status = HB_EXIT_FAILED;
+out:
+	hb_report_free(r);
+	for (size_t i = 0; i < s->n_checks; i++)
+		hb_job_release(&jobs[i]);
+	for (size_t i = 0; i < n_slots; i++)
+		hb_policy_free(slots[i].policy);
+	free(jobs);
+	free(token);
+	return status;
+}
+
+int hb_agent_main(int argc, char **argv)
+{
+	struct hb_cli cli;
+	char err[512] = "";
+	if (hb_cli_parse(argc, argv, &cli, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hookbox: %s\n", err);
+		return HB_EXIT_USAGE;
+	}
+	int status = HB_EXIT_USAGE;
+	struct hb_spec *s = NULL;
+	switch (cli.cmd) {
+	case HB_CMD_HELP:
+		fputs(hb_cli_usage, stdout);
+		status = HB_EXIT_OK;
+		break;
+	case HB_CMD_VERSION:
+		printf("hookbox %s\n", HB_VERSION);
+		status = HB_EXIT_OK;
+		break;
+	case HB_CMD_VALIDATE:
+		s = load_spec(&cli);
+		if (s) {
+			printf("%s: %zu check%s, valid\n", cli.spec_path, s->n_checks,
+			       s->n_checks == 1 ? "" : "s");
+			status = HB_EXIT_OK;
+		}
+		break;
+	case HB_CMD_RUN:
+	case HB_CMD_CHECK:
+		s = load_spec(&cli);
+		if (s)
+			status = run_checks(&cli, s);
+		break;
+	case HB_CMD_EXEC:
+		/* Without --wait-for there is nothing to check first. */
+		s = cJSON_GetArraySize(cJSON_GetObjectItem(cli.spec_json, "checks"))
+			    ? load_spec(&cli)
+			    : calloc(1, sizeof(*s));
+		if (s)
+			status = run_checks(&cli, s);
+		break;
+	}
+	hb_spec_free(s);
+	hb_cli_release(&cli);
+	return status;
+}

@@ -1,0 +1,1824 @@
+/* SPDX-License-Identifier: MIT */
+/* The spec parser: JSON text in, struct hb_spec out, and no I/O on the way. */
+#include "spec.h"
+
+#include "buf.h"
+#include "duration.h"
+#include "strutil.h"
+
+#include <arpa/inet.h>
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* A string after ${VAR} expansion: far more than any URL or query needs,
+ * small enough that a runaway default cannot eat the pod's memory. */
+#define MAX_STRING (1u << 20)
+/* glibc compiles a regex into an automaton whose size grows with the
+ * pattern; a cap keeps a typo from costing seconds at parse time. */
+#define MAX_REGEX 4096
+#define REGEX_COST_MAX 20000
+/* headers, expect.json and expect.addresses: duplicates are looked for
+ * pairwise, so the lists stay short. */
+#define MAX_LIST 100
+/* ${A:-${B:-${C}}} nesting. */
+#define MAX_EXPAND_DEPTH 8
+/* The largest integer a JSON number (a double) holds exactly. */
+#define MAX_JSON_INT (1LL << 53)
+
+const char *const hb_spec_kinds[] = {
+	"http", "tcp", "dns", "postgres", "mysql", "redis", NULL,
+};
+
+enum {
+	K_HTTP = 1 << 0,
+	K_TCP = 1 << 1,
+	K_DNS = 1 << 2,
+	K_PG = 1 << 3,
+	K_MY = 1 << 4,
+	K_RE = 1 << 5,
+	K_DB = K_PG | K_MY | K_RE,
+	K_ALL = K_HTTP | K_TCP | K_DNS | K_DB,
+};
+
+/* The JSON path of the value being parsed, "checks[2].expect.status". */
+struct path {
+	char s[256];
+	size_t len;
+};
+
+struct parser {
+	const char *source;
+	hb_getenv_fn getenv_fn;
+	struct hb_spec_error *err;
+	struct hb_spec *spec;
+	struct path path;
+	/* What every check starts from ("defaults"). */
+	int64_t timeout_ms;
+	struct hb_retry retry;
+	/* The check being parsed. */
+	struct hb_check *check;
+	size_t index;
+	unsigned kind;
+};
+
+static unsigned kind_bit(const char *kind)
+{
+	for (size_t i = 0; hb_spec_kinds[i]; i++)
+		if (strcmp(kind, hb_spec_kinds[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
+/* "http", "postgres, mysql and redis": the kinds in a mask, for messages. */
+static void kind_list(char *dst, size_t size, unsigned mask)
+{
+	size_t n = 0, total = 0;
+	for (size_t i = 0; hb_spec_kinds[i]; i++)
+		total += (mask >> i) & 1;
+	dst[0] = '\0';
+	for (size_t i = 0; hb_spec_kinds[i]; i++) {
+		if (!((mask >> i) & 1))
+			continue;
+		size_t used = strlen(dst);
+		snprintf(dst + used, size - used, "%s%s",
+			 n == 0 ? "" : n + 1 == total ? " and " : ", ",
+			 hb_spec_kinds[i]);
+		n++;
+	}
+}
+
+/* Messages ------------------------------------------------------------- */
+
+static int fail(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int fail(struct parser *p, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->path.len)
+		snprintf(p->err->msg, sizeof(p->err->msg), "%s: %.*s: %s",
+			 p->source, (int)p->path.len, p->path.s, msg);
+	else
+		snprintf(p->err->msg, sizeof(p->err->msg), "%s: %s", p->source,
+			 msg);
+	return -1;
+}
+
+static int fail_oom(struct parser *p)
+{
+	return fail(p, "out of memory");
+}
+
+/* A user's value, on one line and short, to quote in a message. Never used
+ * for URLs, passwords or file contents: those may hold secrets. */
+static const char *shown(char *dst, size_t size, const char *s)
+{
+	hb_oneline(dst, size, s);
+	return dst;
+}
+
+static bool plain_key(const char *k)
+{
+	if (!*k)
+		return false;
+	for (; *k; k++)
+		if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
+		      (*k >= '0' && *k <= '9') || *k == '_' || *k == '-'))
+			return false;
+	return true;
+}
+
+static void path_advance(struct path *pa, int n)
+{
+	if (n > 0)
+		pa->len += (size_t)n;
+	if (pa->len >= sizeof(pa->s))
+		pa->len = sizeof(pa->s) - 1;
+}
+
+/* Appends ".key", or ["key"] when the key is no identifier (a header name,
+ * a dotted JSON path); returns the length to pop back to. */
+static size_t path_key(struct path *pa, const char *key)
+{
+	size_t old = pa->len;
+	char k[72];
+	hb_oneline(k, sizeof(k), key);
+	int n;
+	if (plain_key(key))
+		n = snprintf(pa->s + pa->len, sizeof(pa->s) - pa->len, "%s%s",
+			     pa->len ? "." : "", k);
+	else
+		n = snprintf(pa->s + pa->len, sizeof(pa->s) - pa->len,
+			     "[\"%s\"]", k);
+	path_advance(pa, n);
+	return old;
+}
+
+static size_t path_index(struct path *pa, size_t i)
+{
+	size_t old = pa->len;
+	path_advance(pa, snprintf(pa->s + pa->len, sizeof(pa->s) - pa->len,
+				  "[%zu]", i));
+	return old;
+}
+
+static void path_pop(struct path *pa, size_t old)
+{
+	pa->len = old;
+	pa->s[old] = '\0';
+}
+
+/* The edit distance with transpositions counted as one, so that "stauts"
+ * is one step from "status". */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 39 || lb > 39)
+		return SIZE_MAX;
+	size_t d[40][40];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			size_t v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < v)
+				v = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	}
+	return d[la][lb];
+}
+
+/* The candidate closest to what the user wrote, or NULL when none is close
+ * enough to be a likely typo. */
+static const char *closest(const char *key, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = SIZE_MAX, len = strlen(key);
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(key, cands[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = cands[i];
+		}
+	}
+	if (best && best_d <= 2 && best_d * 2 <= len)
+		return best;
+	return NULL;
+}
+
+/* Reports the key at the end of the path as unknown, with a suggestion. */
+static int unknown_key(struct parser *p, const char *key,
+		       const char *const *cands, size_t n)
+{
+	const char *best = closest(key, cands, n);
+	if (best)
+		return fail(p, "unknown key (did you mean \"%s\"?)", best);
+	return fail(p, "unknown key");
+}
+
+/* Values ----------------------------------------------------------------- */
+
+static int put(struct parser *p, struct hb_buf *b, const char *s, size_t n)
+{
+	int rc = hb_buf_append(b, s, n);
+	if (rc == -E2BIG)
+		return fail(p, "longer than %u KiB after expanding variables",
+			    MAX_STRING >> 10);
+	if (rc < 0)
+		return fail_oom(p);
+	return 0;
+}
+
+static bool var_char(char c, bool first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	       (!first && c >= '0' && c <= '9');
+}
+
+/* Expands ${VAR}, ${VAR:-default} and $$ in s[0..n) into b. A lone "$" stays
+ * as it is, so that regex anchors like "^ok$" need no escaping. */
+static int expand_into(struct parser *p, struct hb_buf *b, const char *s,
+		       size_t n, int depth)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t lit = 0;
+		while (i + lit < n && s[i + lit] != '$')
+			lit++;
+		if (lit && put(p, b, s + i, lit) < 0)
+			return -1;
+		i += lit;
+		if (i >= n)
+			break;
+		if (i + 1 >= n || (s[i + 1] != '$' && s[i + 1] != '{')) {
+			if (put(p, b, "$", 1) < 0)
+				return -1;
+			i++;
+			continue;
+		}
+		if (s[i + 1] == '$') {
+			if (put(p, b, "$", 1) < 0)
+				return -1;
+			i += 2;
+			continue;
+		}
+		/* "${": find the matching "}", past any nested "${...}". */
+		size_t start = i + 2, j = start, level = 1;
+		while (j < n) {
+			if (s[j] == '$' && j + 1 < n && s[j + 1] == '$') {
+				j += 2;
+				continue;
+			}
+			if (s[j] == '$' && j + 1 < n && s[j + 1] == '{') {
+				level++;
+				j += 2;
+				continue;
+			}
+			if (s[j] == '}' && --level == 0)
+				break;
+			j++;
+		}
+		if (j >= n)
+			return fail(p, "unterminated \"${\" (write \"$$\" for a "
+				       "literal \"$\")");
+		size_t name_len = 0;
+		while (start + name_len < j &&
+		       var_char(s[start + name_len], name_len == 0))
+			name_len++;
+		const char *rest = s + start + name_len;
+		bool has_default = false;
+		if (name_len == 0)
+			return fail(p, "expected a variable name after \"${\"");
+		if (rest < s + j) {
+			if (s + j - rest < 2 || rest[0] != ':' || rest[1] != '-')
+				return fail(p, "expected \"${NAME}\" or "
+					       "\"${NAME:-default}\"");
+			has_default = true;
+		}
+		char name[128];
+		if (name_len >= sizeof(name))
+			return fail(p, "variable name longer than %zu bytes",
+				    sizeof(name) - 1);
+		memcpy(name, s + start, name_len);
+		name[name_len] = '\0';
+		const char *v = p->getenv_fn(name);
+		/* Like the shell's ":-", an empty value takes the default. */
+		if (v && (*v || !has_default)) {
+			if (put(p, b, v, strlen(v)) < 0)
+				return -1;
+		} else if (has_default) {
+			if (depth >= MAX_EXPAND_DEPTH)
+				return fail(p, "defaults nested more than %d deep",
+					    MAX_EXPAND_DEPTH);
+			if (expand_into(p, b, rest + 2, (size_t)(s + j - rest - 2),
+					depth + 1) < 0)
+				return -1;
+		} else {
+			return fail(p, "environment variable \"%s\" is not set",
+				    name);
+		}
+		i = j + 1;
+	}
+	return 0;
+}
+
+static int expand(struct parser *p, const char *s, char **out)
+{
+	if (!p->getenv_fn) {
+		*out = strdup(s);
+		return *out ? 0 : fail_oom(p);
+	}
+	struct hb_buf b;
+	hb_buf_init(&b, MAX_STRING);
+	if (expand_into(p, &b, s, strlen(s), 0) < 0) {
+		hb_buf_release(&b);
+		return -1;
+	}
+	*out = hb_buf_take(&b, NULL);
+	hb_buf_release(&b);
+	return *out ? 0 : fail_oom(p);
+}
+
+/* Stores a string value (expanded) into *out, replacing what was there. */
+static int take_string(struct parser *p, const cJSON *v, char **out)
+{
+	if (!cJSON_IsString(v))
+		return fail(p, "expected a string");
+	char *s;
+	if (expand(p, v->valuestring, &s) < 0)
+		return -1;
+	free(*out);
+	*out = s;
+	return 0;
+}
+
+static int take_bool(struct parser *p, const cJSON *v, bool *out)
+{
+	if (!cJSON_IsBool(v))
+		return fail(p, "expected true or false");
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
+static bool json_int(const cJSON *v, long long *out)
+{
+	if (!cJSON_IsNumber(v))
+		return false;
+	double d = v->valuedouble;
+	if (!isfinite(d) || d != floor(d) || d < (double)-MAX_JSON_INT ||
+	    d > (double)MAX_JSON_INT)
+		return false;
+	*out = (long long)d;
+	return true;
+}
+
+static int take_int(struct parser *p, const cJSON *v, long long min,
+		    long long max, long long *out)
+{
+	long long n = 0;
+	if (json_int(v, &n) && n >= min && n <= max) {
+		*out = n;
+		return 0;
+	}
+	if (max >= MAX_JSON_INT)
+		return fail(p, "expected an integer of at least %lld", min);
+	return fail(p, "expected an integer from %lld to %lld", min, max);
+}
+
+/* A duration: "500ms", "5s", "1m", or a bare number of seconds, as a string
+ * or a JSON number. */
+static int take_duration(struct parser *p, const cJSON *v, bool positive,
+			 int64_t *ms)
+{
+	static const char want[] = "\"500ms\", \"5s\" or \"1m\"";
+	int64_t r;
+	if (cJSON_IsNumber(v)) {
+		double d = v->valuedouble * 1000.0;
+		if (!isfinite(d) || d < 0 || d > 30.0 * 24 * 3600 * 1000)
+			return fail(p, "expected a duration like %s, at most "
+				       "30 days", want);
+		r = llround(d);
+	} else if (cJSON_IsString(v)) {
+		char *s, q[40];
+		if (expand(p, v->valuestring, &s) < 0)
+			return -1;
+		int rc = hb_duration_parse(s, &r);
+		if (rc < 0)
+			fail(p, "\"%s\" is not a duration (try %s)",
+			     shown(q, sizeof(q), s), want);
+		free(s);
+		if (rc < 0)
+			return -1;
+	} else {
+		return fail(p, "expected a duration like %s", want);
+	}
+	if (positive && r == 0)
+		return fail(p, "expected a duration greater than zero");
+	*ms = r;
+	return 0;
+}
+
+/* Saturating arithmetic for regex_cost. */
+static size_t cost_add(size_t a, size_t b)
+{
+	return a > REGEX_COST_MAX - b ? REGEX_COST_MAX : a + b;
+}
+
+static size_t cost_mul(size_t a, size_t b)
+{
+	return b && a > REGEX_COST_MAX / b ? REGEX_COST_MAX : a * b;
+}
+
+/* About how many nodes glibc's regcomp builds for an extended regex. It
+ * copies the operand of "x+" once and of "x{m,n}" n times, so that nested
+ * or chained repetitions ("a{99}{99}{99}", "a++++...") multiply: a short
+ * pattern can ask for gigabytes. Only an estimate, from above. */
+static size_t regex_cost(const char *re)
+{
+	size_t sum[64] = { 0 }, last = 0;
+	size_t depth = 0;
+	for (const char *c = re; *c; c++) {
+		size_t factor = 1;
+		switch (*c) {
+		case '\\':
+			if (c[1])
+				c++;
+			last = 1;
+			break;
+		case '[':
+			/* A bracket expression is one node, however long. */
+			c++;
+			if (*c == '^')
+				c++;
+			if (*c == ']')
+				c++;
+			while (*c && *c != ']') {
+				if (*c == '[' && (c[1] == ':' || c[1] == '.' ||
+						  c[1] == '=')) {
+					const char *e = strchr(c + 2, c[1]);
+					if (e && e[1] == ']')
+						c = e + 1;
+				}
+				c++;
+			}
+			/* Unterminated: regcomp rejects it, but only after
+			 * building what came before, so count that. */
+			if (!*c)
+				goto done;
+			last = 1;
+			break;
+		case '(':
+			if (++depth >= HB_ARRAY_SIZE(sum))
+				return REGEX_COST_MAX;
+			sum[depth] = 0;
+			last = 0;
+			continue;
+		case ')':
+			if (depth == 0) {
+				last = 1;
+				break;
+			}
+			last = cost_add(sum[depth--], 1);
+			break;
+		case '*':
+		case '?':
+			continue; /* no copies: the operand stays as it is */
+		case '+':
+			factor = 2;
+			break;
+		case '{': {
+			char *end;
+			unsigned long m = strtoul(c + 1, &end, 10), n = m;
+			if (end == c + 1)
+				break;
+			if (*end == ',') {
+				const char *e2 = end + 1;
+				n = strtoul(e2, &end, 10);
+				if (end == e2)
+					n = m + 1; /* "{m,}" */
+			}
+			if (*end != '}')
+				break;
+			factor = n > 1 ? n : 1;
+			c = end;
+			break;
+		}
+		default:
+			last = 1;
+			break;
+		}
+		if (factor > 1) {
+			/* The operand, already counted once, becomes factor
+			 * copies of itself. */
+			size_t more = cost_mul(last, factor - 1);
+			sum[depth] = cost_add(sum[depth], more);
+			last = cost_mul(last, factor);
+			continue;
+		}
+		sum[depth] = cost_add(sum[depth], last);
+	}
+done:
+	while (depth > 0) {
+		sum[depth - 1] = cost_add(sum[depth - 1], sum[depth]);
+		depth--;
+	}
+	return sum[0];
+}
+
+/* A POSIX extended regex, compiled once here so that a typo is a spec
+ * error rather than a check failing at run time. regcomp is no I/O. */
+static int take_regex(struct parser *p, const cJSON *v, char **out)
+{
+	if (take_string(p, v, out) < 0)
+		return -1;
+	if (strlen(*out) > MAX_REGEX)
+		return fail(p, "regular expression longer than %d bytes",
+			    MAX_REGEX);
+	if (regex_cost(*out) >= REGEX_COST_MAX)
+		return fail(p, "regular expression too complex: its "
+			       "repetitions multiply to more than %d copies",
+			    REGEX_COST_MAX);
+	regex_t re;
+	int rc = regcomp(&re, *out, REG_EXTENDED | REG_NOSUB);
+	if (rc != 0) {
+		char m[160];
+		/* POSIX leaves re undefined after a failure: no regfree. */
+		regerror(rc, &re, m, sizeof(m));
+		return fail(p, "invalid regular expression: %s", m);
+	}
+	regfree(&re);
+	return 0;
+}
+
+/* Whether two keys of one object are the same: JSON allows it, but which
+ * one wins is up to the parser, so a spec must not rely on it. */
+static int no_duplicate_keys(struct parser *p, const cJSON *o)
+{
+	for (const cJSON *a = o->child; a; a = a->next)
+		for (const cJSON *b = a->next; b; b = b->next)
+			if (strcmp(a->string, b->string) == 0) {
+				size_t old = path_key(&p->path, b->string);
+				fail(p, "duplicate key");
+				path_pop(&p->path, old);
+				return -1;
+			}
+	return 0;
+}
+
+/* The size of a list that is checked pairwise for duplicates. */
+static int short_list(struct parser *p, const cJSON *v, const char *what)
+{
+	int n = cJSON_GetArraySize(v);
+	if (n > MAX_LIST)
+		return fail(p, "at most %d %s, got %d", MAX_LIST, what, n);
+	return 0;
+}
+
+/* Tables of keys -------------------------------------------------------- */
+
+enum field_type {
+	T_STRING, /* a string: may be "<key>_file" when from_file */
+	T_BOOL,
+	T_REGEX,  /* a string that must compile as an extended regex */
+	T_SPECIAL,
+};
+
+enum field_id {
+	F_PLAIN,
+	F_ADDRESSES,
+	F_EXPECT,
+	F_FAMILY,
+	F_HEADERS,
+	F_HOST,
+	F_JSON,
+	F_KIND,
+	F_MAX_LATENCY,
+	F_METHOD,
+	F_MIN_ADDRESSES,
+	F_MIN_CERT_DAYS,
+	F_NAME,
+	F_RETRY,
+	F_ROWS,
+	F_STATUS,
+	F_TIMEOUT,
+	F_WAIT,
+};
+
+struct field {
+	const char *key;
+	unsigned kinds;
+	enum field_type type;
+	bool from_file;
+	enum field_id id;
+	size_t offset; /* of the member, in hb_check or hb_expect */
+};
+
+#define CF(m) offsetof(struct hb_check, m)
+#define EF(m) offsetof(struct hb_expect, m)
+
+/* Sorted by key. Paths (ca_file...) are read by the driver, so they take no
+ * "_file" of their own; neither do names, kinds or regexes, which the
+ * parser must see to check. */
+static const struct field check_fields[] = {
+	{ "address", K_TCP, T_STRING, true, F_PLAIN, CF(address) },
+	{ "body", K_HTTP, T_STRING, true, F_PLAIN, CF(body) },
+	{ "ca_file", K_HTTP, T_STRING, false, F_PLAIN, CF(ca_file) },
+	{ "cert_file", K_HTTP, T_STRING, false, F_PLAIN, CF(cert_file) },
+	{ "command", K_RE, T_STRING, true, F_PLAIN, CF(command) },
+	{ "database", K_DB, T_STRING, true, F_PLAIN, CF(database) },
+	{ "expect", K_ALL, T_SPECIAL, false, F_EXPECT, 0 },
+	{ "family", K_TCP | K_DNS, T_SPECIAL, false, F_FAMILY, 0 },
+	{ "follow_redirects", K_HTTP, T_BOOL, false, F_PLAIN,
+	  CF(follow_redirects) },
+	{ "headers", K_HTTP, T_SPECIAL, false, F_HEADERS, 0 },
+	{ "host", K_DNS, T_STRING, true, F_HOST, CF(host) },
+	{ "insecure", K_HTTP, T_BOOL, false, F_PLAIN, CF(insecure) },
+	{ "key_file", K_HTTP, T_STRING, false, F_PLAIN, CF(key_file) },
+	{ "kind", K_ALL, T_SPECIAL, false, F_KIND, 0 },
+	{ "method", K_HTTP, T_SPECIAL, false, F_METHOD, 0 },
+	{ "min_cert_days", K_HTTP, T_SPECIAL, false, F_MIN_CERT_DAYS, 0 },
+	{ "name", K_ALL, T_SPECIAL, false, F_NAME, 0 },
+	{ "optional", K_ALL, T_BOOL, false, F_PLAIN, CF(optional) },
+	{ "password", K_DB, T_STRING, true, F_PLAIN, CF(password) },
+	{ "query", K_PG | K_MY, T_STRING, true, F_PLAIN, CF(query) },
+	{ "retry", K_ALL, T_SPECIAL, false, F_RETRY, 0 },
+	{ "send", K_TCP, T_STRING, true, F_PLAIN, CF(send) },
+	{ "timeout", K_ALL, T_SPECIAL, false, F_TIMEOUT, 0 },
+	{ "url", K_HTTP | K_DB, T_STRING, true, F_PLAIN, CF(url) },
+	{ "user", K_DB, T_STRING, true, F_PLAIN, CF(user) },
+	{ "wait", K_ALL, T_SPECIAL, false, F_WAIT, 0 },
+};
+
+static const struct field expect_fields[] = {
+	{ "addresses", K_DNS, T_SPECIAL, false, F_ADDRESSES, 0 },
+	{ "body", K_HTTP, T_REGEX, false, F_PLAIN, EF(body) },
+	{ "json", K_HTTP, T_SPECIAL, false, F_JSON, 0 },
+	{ "max_latency", K_HTTP, T_SPECIAL, false, F_MAX_LATENCY, 0 },
+	{ "min_addresses", K_DNS, T_SPECIAL, false, F_MIN_ADDRESSES, 0 },
+	{ "pattern", K_DB, T_REGEX, false, F_PLAIN, EF(pattern) },
+	{ "reply", K_TCP, T_REGEX, false, F_PLAIN, EF(reply) },
+	{ "rows", K_DB, T_SPECIAL, false, F_ROWS, 0 },
+	{ "status", K_HTTP, T_SPECIAL, false, F_STATUS, 0 },
+	{ "value", K_DB, T_STRING, true, F_PLAIN, EF(value) },
+};
+
+_Static_assert(HB_ARRAY_SIZE(check_fields) <= 64, "seen is a uint64_t");
+
+static const struct field *find_field(const struct field *t, size_t n,
+				      const char *key, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(t[i].key) == len && strncmp(t[i].key, key, len) == 0)
+			return &t[i];
+	return NULL;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Looks up key (at the end of the path) in a table for the current kind,
+ * "<key>_file" included; reports what is wrong with it. */
+static const struct field *lookup(struct parser *p, const struct field *t,
+				  size_t n, const char *key, bool *file)
+{
+	const struct field *f = find_field(t, n, key, strlen(key));
+	*file = false;
+	if (!f && has_suffix(key, "_file")) {
+		f = find_field(t, n, key, strlen(key) - strlen("_file"));
+		if (f && (f->kinds & p->kind) && !f->from_file) {
+			fail(p, "\"%s\" cannot come from a file%s", f->key,
+			     f->id == F_NAME && p->kind == K_DNS
+				     ? " (the name to resolve can: \"host_file\")"
+				     : "");
+			return NULL;
+		}
+		*file = f != NULL;
+	}
+	if (f && !(f->kinds & p->kind)) {
+		char kinds[64];
+		kind_list(kinds, sizeof(kinds), f->kinds);
+		fail(p, "not valid for kind \"%s\" (only for %s)",
+		     p->check->kind, kinds);
+		return NULL;
+	}
+	if (!f) {
+		const char *cands[64];
+		size_t nc = 0;
+		for (size_t i = 0; i < n && nc < HB_ARRAY_SIZE(cands); i++)
+			if (t[i].kinds & p->kind)
+				cands[nc++] = t[i].key;
+		unknown_key(p, key, cands, nc);
+	}
+	return f;
+}
+
+/* Records "<key>_file": the path now, the contents when resolved. */
+static int add_file(struct parser *p, const cJSON *v, char **field)
+{
+	struct hb_spec *s = p->spec;
+	char *path = NULL;
+	if (take_string(p, v, &path) < 0)
+		return -1;
+	if (!*path) {
+		free(path);
+		return fail(p, "expected a file path");
+	}
+	if ((s->n_files & (s->n_files - 1)) == 0) {
+		size_t want = s->n_files ? s->n_files * 2 : 4;
+		void *f = realloc(s->files, want * sizeof(*s->files));
+		if (!f) {
+			free(path);
+			return fail_oom(p);
+		}
+		s->files = f;
+	}
+	char *where = strdup(p->path.s);
+	if (!where) {
+		free(path);
+		return fail_oom(p);
+	}
+	s->files[s->n_files++] = (struct hb_file_ref){
+		.field = field,
+		.path = path,
+		.where = where,
+		.check = p->index,
+	};
+	free(*field);
+	*field = NULL;
+	return 0;
+}
+
+/* Pure validation of the values a target comes from ----------------------- */
+
+static bool has_space_or_control(const char *s, bool space_ok)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f || (c == ' ' && !space_ok))
+			return true;
+	}
+	return false;
+}
+
+static bool scheme_is(const char *url, const char *scheme)
+{
+	size_t n = strlen(scheme);
+	return strncasecmp(url, scheme, n) == 0 && url[n] &&
+	       !strchr("/?#", url[n]);
+}
+
+/* What is wrong with a check's URL, or NULL. The URL itself is never quoted
+ * back: it may carry a password. */
+static const char *url_problem(unsigned kind, const char *url)
+{
+	switch (kind) {
+	case K_HTTP:
+		if (!scheme_is(url, "http://") && !scheme_is(url, "https://"))
+			return "expected a URL starting with http:// or https://";
+		break;
+	case K_PG:
+		if (scheme_is(url, "postgres://") ||
+		    scheme_is(url, "postgresql://"))
+			break;
+		/* libpq's "host=db dbname=app" form. */
+		if (!strstr(url, "://") && strchr(url, '=')) {
+			if (has_space_or_control(url, true))
+				return "the connection string has a control "
+				       "character";
+			return NULL;
+		}
+		return "expected a URL starting with postgres:// or "
+		       "postgresql://, or \"key=value\" connection parameters";
+	case K_MY:
+		if (!scheme_is(url, "mysql://") && !scheme_is(url, "mariadb://"))
+			return "expected a URL starting with mysql:// or "
+			       "mariadb://";
+		break;
+	case K_RE:
+		if (!scheme_is(url, "redis://") && !scheme_is(url, "rediss://"))
+			return "expected a URL starting with redis:// or "
+			       "rediss://";
+		break;
+	default:
+		break;
+	}
+	if (has_space_or_control(url, false))
+		return "the URL has a space or a control character (encode "
+		       "it as %20 and so on)";
+	return NULL;
+}
+
+static bool port_ok(const char *s)
+{
+	long v = 0;
+	if (!*s || strlen(s) > 5)
+		return false;
+	for (const char *c = s; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return false;
+		v = v * 10 + (*c - '0');
+	}
+	return v >= 1 && v <= 65535;
+}
+
+static const char *address_problem(const char *a)
+{
+	static const char want[] = "expected \"host:port\" or \"[v6]:port\"";
+	const char *port;
+	if (has_space_or_control(a, false))
+		return "the address has a space or a control character";
+	if (a[0] == '[') {
+		const char *close = strchr(a, ']');
+		if (!close || close == a + 1 || close[1] != ':')
+			return want;
+		port = close + 2;
+	} else {
+		const char *colon = strrchr(a, ':');
+		if (!colon || colon == a)
+			return want;
+		if (memchr(a, ':', (size_t)(colon - a)))
+			return "an IPv6 address goes in brackets, as in "
+			       "\"[::1]:8080\"";
+		port = colon + 1;
+	}
+	if (!port_ok(port))
+		return "expected a port from 1 to 65535 after the \":\"";
+	return NULL;
+}
+
+static const char *host_problem(const char *h)
+{
+	if (!*h)
+		return "expected a host name";
+	if (strlen(h) > 253)
+		return "a host name has at most 253 characters";
+	if (has_space_or_control(h, false))
+		return "the host name has a space or a control character";
+	return NULL;
+}
+
+/* True for the names of query parameters that carry a password. */
+static bool secret_param(const char *k, size_t n)
+{
+	return n >= 8 && strncasecmp(k + n - 8, "password", 8) == 0;
+}
+
+/* A URL or libpq conninfo as a report may show it: without the password,
+ * wherever it was written. */
+static char *redact(const char *url)
+{
+	size_t n = strlen(url) + 1;
+	/* Pairs are joined by one space, also where the input had none
+	 * ("a='x'b=y"): twice the input is always enough. */
+	char *tmp = malloc(n), *out = malloc(2 * n);
+	if (!tmp || !out)
+		goto oom;
+	size_t j = 0;
+	if (strstr(url, "://")) {
+		hb_redact_url(tmp, n, url);
+		/* "redis://:secret@host" leaves "redis://@host". */
+		char *s = strstr(tmp, "://");
+		if (s && s[3] == '@')
+			memmove(s + 3, s + 4, strlen(s + 4) + 1);
+		/* libpq also takes "?password=...". */
+		const char *q = strchr(tmp, '?');
+		if (!q) {
+			free(out);
+			return tmp;
+		}
+		const char *end = q + 1 + strcspn(q + 1, "#");
+		j = (size_t)(q - tmp);
+		memcpy(out, tmp, j);
+		bool first = true;
+		for (const char *r = q + 1; r < end;) {
+			const char *amp = memchr(r, '&', (size_t)(end - r));
+			if (!amp)
+				amp = end;
+			size_t klen = strcspn(r, "=&#");
+			if (klen > (size_t)(amp - r))
+				klen = (size_t)(amp - r);
+			if (!secret_param(r, klen) && amp > r) {
+				out[j++] = first ? '?' : '&';
+				memcpy(out + j, r, (size_t)(amp - r));
+				j += (size_t)(amp - r);
+				first = false;
+			}
+			r = amp < end ? amp + 1 : end;
+		}
+		strcpy(out + j, end);
+		free(tmp);
+		return out;
+	}
+	/* "host=db password='a b' dbname=app": keyword = value pairs, values
+	 * quoted with '' and escaped with \ as libpq parses them. */
+	free(tmp);
+	const char *s = url;
+	for (;;) {
+		while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+			s++;
+		if (!*s)
+			break;
+		const char *tok = s;
+		size_t klen = strcspn(s, "= \t\n\v\f\r");
+		s += klen;
+		while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+			s++;
+		bool pair = *s == '=';
+		if (pair) {
+			s++;
+			while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+				s++;
+			if (*s == '\'') {
+				s++;
+				while (*s && *s != '\'') {
+					if (*s == '\\' && s[1])
+						s++;
+					s++;
+				}
+				if (*s)
+					s++;
+			} else {
+				while (*s && *s != ' ' && !(*s >= '\t' && *s <= '\r')) {
+					if (*s == '\\' && s[1])
+						s++;
+					s++;
+				}
+			}
+		}
+		/* A word without "=" is no parameter (libpq rejects it) but
+		 * may be the tail of a badly quoted password: leave it out. */
+		if (pair && !secret_param(tok, klen)) {
+			if (j)
+				out[j++] = ' ';
+			memcpy(out + j, tok, (size_t)(s - tok));
+			j += (size_t)(s - tok);
+		}
+	}
+	out[j] = '\0';
+	return out;
+oom:
+	free(tmp);
+	free(out);
+	return NULL;
+}
+
+/* Sets the target from the field it comes from; "" while that field waits
+ * for its file. Returns 0 or -ENOMEM. */
+static int set_target(struct hb_check *c, unsigned kind)
+{
+	const char *from = kind == K_TCP ? c->address
+			   : kind == K_DNS ? c->host
+					   : c->url;
+	char *t = !from ? strdup("") : (kind & (K_HTTP | K_DB)) ? redact(from)
+								 : strdup(from);
+	if (!t)
+		return -ENOMEM;
+	free(c->target);
+	c->target = t;
+	return 0;
+}
+
+/* The problem with the value of a field a target derives from, or NULL. */
+static const char *target_field_problem(const struct hb_check *c,
+					unsigned kind, char *const *field)
+{
+	if (!*field)
+		return NULL;
+	if (field == &c->url)
+		return url_problem(kind, c->url);
+	if (field == &c->address)
+		return address_problem(c->address);
+	if (field == &c->host)
+		return host_problem(c->host);
+	return NULL;
+}
+
+/* Special values --------------------------------------------------------- */
+
+static void status_set(struct hb_expect *e, long code)
+{
+	unsigned bit = (unsigned)(code - 100);
+	e->status_bits[bit / 64] |= 1ull << (bit % 64);
+}
+
+static int status_item(struct parser *p, const cJSON *v, struct hb_expect *e)
+{
+	static const char want[] = "expected an integer or a class like \"2xx\"";
+	long long code;
+	if (cJSON_IsNumber(v)) {
+		if (!json_int(v, &code))
+			return fail(p, "%s", want);
+	} else if (cJSON_IsString(v)) {
+		char *s;
+		if (expand(p, v->valuestring, &s) < 0)
+			return -1;
+		bool digits = strlen(s) == 3 && strspn(s, "0123456789") == 3;
+		bool class = strlen(s) == 3 && s[0] >= '1' && s[0] <= '5' &&
+			     (s[1] == 'x' || s[1] == 'X') &&
+			     (s[2] == 'x' || s[2] == 'X');
+		code = digits ? strtol(s, NULL, 10) : (s[0] - '0') * 100;
+		free(s);
+		if (class) {
+			for (long c = code; c < code + 100; c++)
+				status_set(e, c);
+			e->status_set = true;
+			return 0;
+		}
+		if (!digits)
+			return fail(p, "%s", want);
+	} else {
+		return fail(p, "%s", want);
+	}
+	if (code < 100 || code > 599)
+		return fail(p, "%lld is not an HTTP status (100 to 599)", code);
+	status_set(e, (long)code);
+	e->status_set = true;
+	return 0;
+}
+
+static int parse_status(struct parser *p, const cJSON *v, struct hb_expect *e)
+{
+	memset(e->status_bits, 0, sizeof(e->status_bits));
+	if (!cJSON_IsArray(v))
+		return status_item(p, v, e);
+	if (!v->child)
+		return fail(p, "expected at least one status");
+	size_t i = 0;
+	for (const cJSON *it = v->child; it; it = it->next, i++) {
+		size_t old = path_index(&p->path, i);
+		int rc = status_item(p, it, e);
+		path_pop(&p->path, old);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_headers(struct parser *p, const cJSON *v, struct hb_check *c)
+{
+	if (!cJSON_IsObject(v))
+		return fail(p, "expected an object of header names and values");
+	if (short_list(p, v, "headers") < 0 || no_duplicate_keys(p, v) < 0)
+		return -1;
+	size_t n = (size_t)cJSON_GetArraySize(v);
+	if (!n)
+		return 0;
+	c->headers = calloc(n, sizeof(*c->headers));
+	if (!c->headers)
+		return fail_oom(p);
+	for (const cJSON *h = v->child; h; h = h->next) {
+		size_t old = path_key(&p->path, h->string);
+		struct hb_header *out = &c->headers[c->n_headers];
+		const char *k = h->string;
+		int rc = 0;
+		if (!*k || strspn(k, "!#$%&'*+-.^_`|~0123456789"
+				     "abcdefghijklmnopqrstuvwxyz"
+				     "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(k))
+			rc = fail(p, "not a valid header name");
+		else if (!(out->name = strdup(k)))
+			rc = fail_oom(p);
+		else
+			c->n_headers++;
+		if (rc == 0)
+			rc = take_string(p, h, &out->value);
+		/* A line break would end the header and start another one:
+		 * request smuggling by way of an environment variable. */
+		if (rc == 0 && strpbrk(out->value, "\r\n"))
+			rc = fail(p, "a header value cannot contain a line break");
+		path_pop(&p->path, old);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static bool dotted_path_ok(const char *s)
+{
+	if (!*s || *s == '.')
+		return false;
+	for (; *s; s++)
+		if (*s == '.' && (s[1] == '.' || s[1] == '\0'))
+			return false;
+	return true;
+}
+
+static int parse_json_expect(struct parser *p, const cJSON *v,
+			     struct hb_expect *e)
+{
+	if (!cJSON_IsObject(v))
+		return fail(p, "expected an object of paths and values, as in "
+			       "{\"status\": \"ok\"}");
+	if (short_list(p, v, "paths") < 0 || no_duplicate_keys(p, v) < 0)
+		return -1;
+	size_t n = (size_t)cJSON_GetArraySize(v);
+	if (!n)
+		return 0;
+	e->json = calloc(n, sizeof(*e->json));
+	if (!e->json)
+		return fail_oom(p);
+	for (const cJSON *j = v->child; j; j = j->next) {
+		size_t old = path_key(&p->path, j->string);
+		struct hb_json_expect *out = &e->json[e->n_json];
+		int rc = 0;
+		if (!dotted_path_ok(j->string))
+			rc = fail(p, "expected a dotted path like \"data.status\"");
+		else if (!(out->path = strdup(j->string)))
+			rc = fail_oom(p);
+		else
+			e->n_json++;
+		if (rc == 0 && cJSON_IsString(j)) {
+			/* Strings expand like any other; the result is then
+			 * JSON text again. */
+			char *s = NULL;
+			rc = take_string(p, j, &s);
+			cJSON *tmp = rc == 0 ? cJSON_CreateString(s) : NULL;
+			if (rc == 0 && (!tmp || !(out->value =
+							  cJSON_PrintUnformatted(tmp))))
+				rc = fail_oom(p);
+			cJSON_Delete(tmp);
+			free(s);
+		} else if (rc == 0 && !(out->value = cJSON_PrintUnformatted(j))) {
+			rc = fail_oom(p);
+		}
+		path_pop(&p->path, old);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_addresses(struct parser *p, const cJSON *v,
+			   struct hb_expect *e)
+{
+	if (!cJSON_IsArray(v))
+		return fail(p, "expected an array of IP addresses");
+	if (short_list(p, v, "addresses") < 0)
+		return -1;
+	size_t n = (size_t)cJSON_GetArraySize(v), i = 0;
+	if (!n)
+		return 0;
+	e->addresses = calloc(n, sizeof(*e->addresses));
+	if (!e->addresses)
+		return fail_oom(p);
+	for (const cJSON *a = v->child; a; a = a->next, i++) {
+		size_t old = path_index(&p->path, i);
+		char **out = &e->addresses[e->n_addresses];
+		unsigned char bin[16];
+		char q[64];
+		int rc = take_string(p, a, out);
+		if (rc == 0)
+			e->n_addresses++;
+		if (rc == 0 && inet_pton(AF_INET, *out, bin) != 1 &&
+		    inet_pton(AF_INET6, *out, bin) != 1)
+			rc = fail(p, "\"%s\" is not an IP address",
+				  shown(q, sizeof(q), *out));
+		path_pop(&p->path, old);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_family(struct parser *p, const cJSON *v, int *family)
+{
+	long long n = 0;
+	if (json_int(v, &n) && (n == 4 || n == 6)) {
+		*family = (int)n;
+		return 0;
+	}
+	if (cJSON_IsString(v) && strcmp(v->valuestring, "any") == 0) {
+		*family = 0;
+		return 0;
+	}
+	return fail(p, "expected 4, 6 or \"any\"");
+}
+
+static int parse_method(struct parser *p, const cJSON *v, struct hb_check *c)
+{
+	if (take_string(p, v, &c->method) < 0)
+		return -1;
+	const char *m = c->method;
+	bool ok = *m >= 'A' && *m <= 'Z' && strlen(m) <= 32;
+	for (; ok && *m; m++)
+		ok = (*m >= 'A' && *m <= 'Z') || (*m >= '0' && *m <= '9') ||
+		     *m == '-' || *m == '_';
+	if (!ok)
+		return fail(p, "expected an upper-case method like \"GET\"");
+	return 0;
+}
+
+/* Fields of "retry", each replacing the one it starts from. */
+static int parse_retry(struct parser *p, const cJSON *v, struct hb_retry *r)
+{
+	static const char *const keys[] = { "attempts", "backoff", "interval" };
+	if (!cJSON_IsObject(v))
+		return fail(p, "expected an object like {\"attempts\": 3, "
+			       "\"interval\": \"1s\"}");
+	if (no_duplicate_keys(p, v) < 0)
+		return -1;
+	for (const cJSON *it = v->child; it; it = it->next) {
+		size_t old = path_key(&p->path, it->string);
+		long long n = 0;
+		int rc = 0;
+		if (strcmp(it->string, "attempts") == 0) {
+			rc = take_int(p, it, 1, 10000, &n);
+			if (rc == 0)
+				r->attempts = (int)n;
+		} else if (strcmp(it->string, "interval") == 0) {
+			rc = take_duration(p, it, false, &r->interval_ms);
+		} else if (strcmp(it->string, "backoff") == 0) {
+			if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) ||
+			    it->valuedouble < 1.0 || it->valuedouble > 100.0)
+				rc = fail(p, "expected a number from 1.0 to 100");
+			else
+				r->backoff = it->valuedouble;
+		} else if (strcmp(it->string, "wait") == 0) {
+			rc = fail(p, "unknown key (\"wait\" goes next to "
+				     "\"retry\", not inside it)");
+		} else {
+			rc = unknown_key(p, it->string, keys,
+					 HB_ARRAY_SIZE(keys));
+		}
+		path_pop(&p->path, old);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Checks ----------------------------------------------------------------- */
+
+static int parse_expect(struct parser *p, const cJSON *v, struct hb_check *c);
+
+static int parse_special(struct parser *p, const struct field *f,
+			 const cJSON *v, struct hb_check *c)
+{
+	long long n = 0;
+	switch (f->id) {
+	case F_ADDRESSES:
+		return parse_addresses(p, v, &c->expect);
+	case F_EXPECT:
+		return parse_expect(p, v, c);
+	case F_FAMILY:
+		return parse_family(p, v, &c->family);
+	case F_HEADERS:
+		return parse_headers(p, v, c);
+	case F_JSON:
+		return parse_json_expect(p, v, &c->expect);
+	case F_MAX_LATENCY:
+		return take_duration(p, v, false, &c->expect.max_latency_ms);
+	case F_METHOD:
+		return parse_method(p, v, c);
+	case F_MIN_ADDRESSES:
+		if (take_int(p, v, 1, 1000, &n) < 0)
+			return -1;
+		c->expect.min_addresses = (int)n;
+		return 0;
+	case F_MIN_CERT_DAYS:
+		if (take_int(p, v, 0, 36500, &n) < 0)
+			return -1;
+		c->min_cert_days = (int)n;
+		return 0;
+	case F_NAME:
+		if (take_string(p, v, &c->name) < 0)
+			return -1;
+		if (!*c->name)
+			return fail(p, "expected a non-empty name");
+		if (has_space_or_control(c->name, true))
+			return fail(p, "a name cannot contain control characters");
+		return 0;
+	case F_RETRY:
+		return parse_retry(p, v, &c->retry);
+	case F_ROWS:
+		if (take_int(p, v, 0, MAX_JSON_INT, &n) < 0)
+			return -1;
+		c->expect.rows = n;
+		return 0;
+	case F_STATUS:
+		return parse_status(p, v, &c->expect);
+	case F_TIMEOUT:
+		return take_duration(p, v, true, &c->timeout_ms);
+	case F_WAIT:
+		return take_duration(p, v, false, &c->retry.wait_ms);
+	case F_KIND: /* read before the others */
+	case F_HOST:
+	case F_PLAIN:
+		break;
+	}
+	return 0;
+}
+
+/* One value of a table-driven object: c's field f, or f's "_file". */
+static int parse_field(struct parser *p, const struct field *f, bool file,
+		       const cJSON *v, struct hb_check *c, char *base)
+{
+	char **str = (char **)(void *)(base + f->offset);
+	if (file)
+		return add_file(p, v, str);
+	switch (f->type) {
+	case T_STRING:
+		return take_string(p, v, str);
+	case T_BOOL:
+		return take_bool(p, v, (bool *)(void *)(base + f->offset));
+	case T_REGEX:
+		return take_regex(p, v, str);
+	case T_SPECIAL:
+		return parse_special(p, f, v, c);
+	}
+	return 0;
+}
+
+/* Walks an object against a table: unknown keys, keys of other kinds, a
+ * key given twice and a key given both inline and as "_file" are errors.
+ * name_is_host: the how-manieth "name" means dns's "host" (see below). */
+static int parse_table(struct parser *p, const cJSON *o,
+		       const struct field *t, size_t n, char *base,
+		       int name_is_host)
+{
+	uint64_t seen = 0, seen_file = 0;
+	int names = 0;
+	for (const cJSON *it = o->child; it; it = it->next) {
+		const char *key = it->string;
+		size_t old = path_key(&p->path, key);
+		bool file = false;
+		const struct field *f;
+		if (t == check_fields && strcmp(key, "name") == 0 &&
+		    ++names == name_is_host)
+			f = find_field(t, n, "host", 4);
+		else
+			f = lookup(p, t, n, key, &file);
+		int rc = f ? 0 : -1;
+		uint64_t bit = f ? 1ull << (f - t) : 0;
+		if (rc == 0 && f->id == F_KIND)
+			goto next;
+		if (rc == 0 && (seen & bit)) {
+			if (file || (seen_file & bit))
+				rc = fail(p, "\"%s\" and \"%s_file\" are both "
+					     "given: use one of them",
+					  f->key, f->key);
+			else
+				rc = fail(p, "duplicate key");
+		}
+		seen |= bit;
+		if (file)
+			seen_file |= bit;
+		if (rc == 0)
+			rc = parse_field(p, f, file, it, p->check, base);
+next:
+		path_pop(&p->path, old);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_expect(struct parser *p, const cJSON *v, struct hb_check *c)
+{
+	if (!cJSON_IsObject(v))
+		return fail(p, "expected an object");
+	return parse_table(p, v, expect_fields, HB_ARRAY_SIZE(expect_fields),
+			   (char *)&c->expect, 0);
+}
+
+static int parse_kind(struct parser *p, const cJSON *o, struct hb_check *c)
+{
+	const cJSON *kind = NULL;
+	for (const cJSON *it = o->child; it; it = it->next) {
+		if (strcmp(it->string, "kind") != 0)
+			continue;
+		if (kind) {
+			size_t old = path_key(&p->path, "kind");
+			fail(p, "duplicate key");
+			path_pop(&p->path, old);
+			return -1;
+		}
+		kind = it;
+	}
+	if (!kind)
+		return fail(p, "missing \"kind\" (one of http, tcp, dns, "
+			       "postgres, mysql, redis)");
+	size_t old = path_key(&p->path, "kind");
+	int rc = take_string(p, kind, &c->kind);
+	if (rc == 0 && !(p->kind = kind_bit(c->kind))) {
+		char q[40];
+		const char *best = closest(c->kind, hb_spec_kinds,
+					   HB_ARRAY_SIZE(hb_spec_kinds) - 1);
+		if (best)
+			rc = fail(p, "unknown kind \"%s\" (did you mean \"%s\"?)",
+				  shown(q, sizeof(q), c->kind), best);
+		else
+			rc = fail(p, "unknown kind \"%s\" (one of http, tcp, dns, "
+				     "postgres, mysql, redis)",
+				  shown(q, sizeof(q), c->kind));
+	}
+	path_pop(&p->path, old);
+	return rc;
+}
+
+static bool has_key(const cJSON *o, const char *key)
+{
+	for (const cJSON *it = o->child; it; it = it->next)
+		if (strcmp(it->string, key) == 0)
+			return true;
+	return false;
+}
+
+static bool is_file_field(const struct hb_spec *s, size_t check,
+			  char *const *field)
+{
+	for (size_t i = 0; i < s->n_files; i++)
+		if (s->files[i].check == check && s->files[i].field == field)
+			return true;
+	return false;
+}
+
+static int parse_check(struct parser *p, const cJSON *o)
+{
+	struct hb_check *c = p->check;
+	c->timeout_ms = p->timeout_ms;
+	c->retry = p->retry;
+	c->expect.rows = -1;
+	if (!cJSON_IsObject(o))
+		return fail(p, "expected an object");
+	/* The kind decides which keys are valid, so it comes first. */
+	if (parse_kind(p, o, c) < 0)
+		return -1;
+
+	/* A dns check's "name" is the name to resolve, which leaves no key
+	 * for the check's own name. The documented form writes "name" twice:
+	 * the first is the check's, the second the one to resolve. Tools that
+	 * cannot write a key twice (YAML, jq, Helm's toJson) use "host". */
+	int name_is_host = 0;
+	if (p->kind == K_DNS && !has_key(o, "host") && !has_key(o, "host_file")) {
+		int names = 0;
+		for (const cJSON *it = o->child; it; it = it->next)
+			names += strcmp(it->string, "name") == 0;
+		name_is_host = names >= 2 ? 2 : 1;
+	}
+	if (parse_table(p, o, check_fields, HB_ARRAY_SIZE(check_fields),
+			(char *)c, name_is_host) < 0)
+		return -1;
+
+	/* What each kind cannot do without. */
+	char **need = p->kind == K_TCP ? &c->address
+		      : p->kind == K_DNS ? &c->host
+					 : &c->url;
+	const char *need_key = p->kind == K_TCP ? "address"
+			       : p->kind != K_DNS ? "url"
+			       : has_key(o, "host") ? "host"
+						    : "name";
+	if (!*need && !is_file_field(p->spec, p->index, need))
+		return fail(p, "missing \"%s\" (a %s check needs one)", need_key,
+			    c->kind);
+	const char *why = target_field_problem(c, p->kind, need);
+	if (why) {
+		path_key(&p->path, need_key);
+		return fail(p, "%s", why);
+	}
+	if (set_target(c, p->kind) < 0)
+		return fail_oom(p);
+	if (p->kind == K_HTTP && !c->method && !(c->method = strdup("GET")))
+		return fail_oom(p);
+	if (!c->name) {
+		char name[32];
+		snprintf(name, sizeof(name), "%s-%zu", c->kind, p->index);
+		if (!(c->name = strdup(name)))
+			return fail_oom(p);
+	}
+	return 0;
+}
+
+static int parse_defaults(struct parser *p, const cJSON *v)
+{
+	static const char *const keys[] = { "retry", "timeout", "wait" };
+	if (!cJSON_IsObject(v))
+		return fail(p, "expected an object");
+	if (no_duplicate_keys(p, v) < 0)
+		return -1;
+	for (const cJSON *it = v->child; it; it = it->next) {
+		size_t old = path_key(&p->path, it->string);
+		int rc;
+		if (strcmp(it->string, "timeout") == 0)
+			rc = take_duration(p, it, true, &p->timeout_ms);
+		else if (strcmp(it->string, "wait") == 0)
+			rc = take_duration(p, it, false, &p->retry.wait_ms);
+		else if (strcmp(it->string, "retry") == 0)
+			rc = parse_retry(p, it, &p->retry);
+		else
+			rc = unknown_key(p, it->string, keys, HB_ARRAY_SIZE(keys));
+		path_pop(&p->path, old);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct hb_check *x = *(const struct hb_check *const *)a;
+	const struct hb_check *y = *(const struct hb_check *const *)b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x < y ? -1 : x > y);
+}
+
+/* Reports and results name checks, so two alike would be ambiguous: the
+ * first check that reuses a name is the error. */
+static int unique_names(struct parser *p)
+{
+	struct hb_spec *s = p->spec;
+	struct hb_check **v = malloc(s->n_checks * sizeof(*v));
+	if (!v)
+		return fail_oom(p);
+	for (size_t i = 0; i < s->n_checks; i++)
+		v[i] = &s->checks[i];
+	qsort(v, s->n_checks, sizeof(*v), by_name);
+	size_t dup = SIZE_MAX, orig = 0;
+	for (size_t i = 1; i < s->n_checks; i++) {
+		if (strcmp(v[i - 1]->name, v[i]->name) != 0)
+			continue;
+		/* The first of a run of equal names is the original. */
+		size_t first = i - 1;
+		while (first > 0 && strcmp(v[first - 1]->name, v[i]->name) == 0)
+			first--;
+		size_t at = (size_t)(v[i] - s->checks);
+		if (at < dup) {
+			dup = at;
+			orig = (size_t)(v[first] - s->checks);
+		}
+	}
+	free(v);
+	if (dup == SIZE_MAX)
+		return 0;
+	char q[72];
+	path_key(&p->path, "checks");
+	path_index(&p->path, dup);
+	path_key(&p->path, "name");
+	return fail(p, "\"%s\" is already the name of checks[%zu]",
+		    shown(q, sizeof(q), s->checks[dup].name), orig);
+}
+
+/* Line and column (in characters, from 1) of a byte offset. */
+static void line_col(const char *text, size_t off, size_t *line, size_t *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+static cJSON *parse_json(struct parser *p, const char *buf, size_t len)
+{
+	size_t line, col;
+	char *text = malloc(len + 1);
+	if (!text) {
+		fail_oom(p);
+		return NULL;
+	}
+	if (len)
+		memcpy(text, buf, len);
+	text[len] = '\0';
+	const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		line_col(text, (size_t)(nul - text), &line, &col);
+		snprintf(p->err->msg, sizeof(p->err->msg),
+			 "%s:%zu:%zu: a NUL byte (is this a JSON file?)",
+			 p->source, line, col);
+		free(text);
+		return NULL;
+	}
+	if (strspn(text, " \t\r\n") == len) {
+		fail(p, "the spec is empty (expected {\"checks\": [...]})");
+		free(text);
+		return NULL;
+	}
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
+	if (!root) {
+		size_t off = end && end >= text && end <= text + len
+				     ? (size_t)(end - text)
+				     : len;
+		/* cJSON points just past the problem, at worst at the end:
+		 * back up to the last thing the user wrote. */
+		while (off > 0 && (off >= len || strchr(" \t\r\n", text[off])))
+			off--;
+		char near[24];
+		hb_oneline(near, sizeof(near), text + off);
+		line_col(text, off, &line, &col);
+		snprintf(p->err->msg, sizeof(p->err->msg),
+			 "%s:%zu:%zu: invalid JSON near \"%s\"", p->source, line,
+			 col, near);
+	}
+	free(text);
+	return root;
+}
+
+struct hb_spec *hb_spec_parse(const char *buf, size_t len, const char *source,
+			      hb_getenv_fn getenv_fn, struct hb_spec_error *err)
+{
+	struct parser p = {
+		.source = source ? source : "spec",
+		.getenv_fn = getenv_fn,
+		.err = err,
+		.timeout_ms = 5000,
+		.retry = { .attempts = 1, .interval_ms = 1000, .backoff = 1.0 },
+	};
+	err->msg[0] = '\0';
+	if (len > HB_SPEC_MAX_BYTES) {
+		fail(&p, "larger than %u MiB", HB_SPEC_MAX_BYTES >> 20);
+		return NULL;
+	}
+	cJSON *root = parse_json(&p, buf ? buf : "", buf ? len : 0);
+	if (!root)
+		return NULL;
+	struct hb_spec *s = p.spec = calloc(1, sizeof(*s));
+	if (!s || !(s->source = strdup(p.source))) {
+		fail_oom(&p);
+		goto fail;
+	}
+	if (!cJSON_IsObject(root)) {
+		fail(&p, "expected an object like {\"checks\": [...]} at the top "
+			 "level");
+		goto fail;
+	}
+	if (no_duplicate_keys(&p, root) < 0)
+		goto fail;
+	const cJSON *defaults = NULL, *checks = NULL;
+	for (const cJSON *it = root->child; it; it = it->next) {
+		static const char *const keys[] = { "checks", "defaults" };
+		if (strcmp(it->string, "defaults") == 0) {
+			defaults = it;
+		} else if (strcmp(it->string, "checks") == 0) {
+			checks = it;
+		} else {
+			path_key(&p.path, it->string);
+			unknown_key(&p, it->string, keys, HB_ARRAY_SIZE(keys));
+			goto fail;
+		}
+	}
+	if (defaults) {
+		path_key(&p.path, "defaults");
+		if (parse_defaults(&p, defaults) < 0)
+			goto fail;
+		path_pop(&p.path, 0);
+	}
+	if (!checks) {
+		fail(&p, "missing \"checks\" (an array of the checks to run)");
+		goto fail;
+	}
+	path_key(&p.path, "checks");
+	int n = cJSON_GetArraySize(checks);
+	if (!cJSON_IsArray(checks) || n == 0) {
+		fail(&p, "expected a non-empty array of checks");
+		goto fail;
+	}
+	if (n > HB_SPEC_MAX_CHECKS) {
+		fail(&p, "at most %d checks, got %d", HB_SPEC_MAX_CHECKS, n);
+		goto fail;
+	}
+	if (!(s->checks = calloc((size_t)n, sizeof(*s->checks)))) {
+		fail_oom(&p);
+		goto fail;
+	}
+	s->n_checks = (size_t)n;
+	size_t i = 0;
+	for (const cJSON *it = checks->child; it; it = it->next, i++) {
+		size_t old = path_index(&p.path, i);
+		p.check = &s->checks[i];
+		p.index = i;
+		p.kind = 0;
+		if (parse_check(&p, it) < 0)
+			goto fail;
+		path_pop(&p.path, old);
+	}
+	path_pop(&p.path, 0);
+	if (unique_names(&p) < 0)
+		goto fail;
+	cJSON_Delete(root);
+	return s;
+fail:
+	cJSON_Delete(root);
+	hb_spec_free(s);
+	return NULL;
+}
+
+int hb_spec_file_loaded(struct hb_spec *s, const struct hb_file_ref *f,
+			struct hb_spec_error *err)
+{
+	if (f->check >= s->n_checks)
+		return 0;
+	struct hb_check *c = &s->checks[f->check];
+	unsigned kind = kind_bit(c->kind);
+	const char *why = target_field_problem(c, kind, f->field);
+	if (why) {
+		char q[128];
+		snprintf(err->msg, sizeof(err->msg), "%s: %s: in \"%s\": %s",
+			 s->source, f->where, shown(q, sizeof(q), f->path), why);
+		return -1;
+	}
+	if (set_target(c, kind) < 0) {
+		snprintf(err->msg, sizeof(err->msg), "%s: %s: out of memory",
+			 s->source, f->where);
+		return -1;
+	}
+	return 0;
+}
+
+static void expect_release(struct hb_expect *e)
+{
+	free(e->body);
+	for (size_t i = 0; i < e->n_json; i++) {
+		free(e->json[i].path);
+		free(e->json[i].value);
+	}
+	free(e->json);
+	free(e->reply);
+	for (size_t i = 0; i < e->n_addresses; i++)
+		free(e->addresses[i]);
+	free(e->addresses);
+	free(e->value);
+	free(e->pattern);
+}
+
+static void check_release(struct hb_check *c)
+{
+	free(c->name);
+	free(c->kind);
+	free(c->target);
+	free(c->url);
+	free(c->method);
+	for (size_t i = 0; i < c->n_headers; i++) {
+		free(c->headers[i].name);
+		free(c->headers[i].value);
+	}
+	free(c->headers);
+	free(c->body);
+	free(c->ca_file);
+	free(c->cert_file);
+	free(c->key_file);
+	free(c->address);
+	free(c->send);
+	free(c->host);
+	free(c->user);
+	/* The password is a secret: do not leave it in freed memory. */
+	if (c->password)
+		explicit_bzero(c->password, strlen(c->password));
+	free(c->password);
+	free(c->database);
+	free(c->query);
+	free(c->command);
+	expect_release(&c->expect);
+}
+
+void hb_spec_free(struct hb_spec *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n_checks; i++)
+		check_release(&s->checks[i]);
+	free(s->checks);
+	for (size_t i = 0; i < s->n_files; i++) {
+		free(s->files[i].path);
+		free(s->files[i].where);
+	}
+	free(s->files);
+	free(s->source);
+	free(s);
+}
+
+bool hb_expect_status_ok(const struct hb_expect *e, long status)
+{
+	if (status < 100 || status > 599)
+		return false;
+	if (!e->status_set)
+		return status >= 200 && status <= 299;
+	unsigned bit = (unsigned)(status - 100);
+	return (e->status_bits[bit / 64] >> (bit % 64)) & 1;
+}
