@@ -1,0 +1,840 @@
+/* SPDX-License-Identifier: MIT */
+/* The http check kind: one libcurl request, a bounded read of the answer,
+ * and its status, body, JSON, latency and certificate checked. */
+#include "runner.h"
+
+#include "buf.h"
+#include "spec.h"
+#include "strutil.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef HB_VERSION
+#define HB_VERSION "0.1.0"
+#endif
+
+/* The most of a body kept for the regex and the JSON assertion. The rest is
+ * read and counted but dropped, so a 1 GB answer costs no more memory than
+ * a 1 MiB one. */
+#define BODY_CAP (1u << 20)
+#define MAX_REDIRECTS 10
+/* How much of a body or value a message quotes. */
+#define QUOTE_MAX 80
+
+struct http_state {
+	CURL *curl;
+	struct curl_slist *headers;
+	bool keep_body; /* only when an expectation reads it */
+	bool truncated;
+	bool body_oom;
+	bool have_re;
+	bool tcp_connected; /* some connection got past the TCP handshake */
+	regex_t re;
+	struct hb_buf body;
+	curl_off_t body_total;
+	char host[256]; /* as written in the URL, "[::1]" for IPv6 */
+	long port;
+	bool https;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+/* -- URL ----------------------------------------------------------------- */
+
+/* Host, port (scheme default when absent) and scheme of a URL. Returns 0 or
+ * -EINVAL. Pure parsing: usable in the agent and in a filtered child. */
+static int parse_url(const char *url, char *host, size_t hostlen, long *port,
+		     bool *https)
+{
+	CURLU *u = curl_url();
+	char *h = NULL, *p = NULL, *s = NULL;
+	int rc = -EINVAL;
+	if (!u || !url)
+		goto out;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) !=
+		    CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &s, 0) != CURLUE_OK)
+		goto out;
+	if (host)
+		hb_strlcpy(host, h, hostlen);
+	if (port)
+		*port = strtol(p, NULL, 10);
+	if (https)
+		*https = strcmp(s, "https") == 0;
+	rc = 0;
+out:
+	curl_free(h);
+	curl_free(p);
+	curl_free(s);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+static int http_port(const struct hb_check *c)
+{
+	long port = 0;
+	/* A redirect may lead to any port (http to https, say), so following
+	 * them lifts the Landlock port restriction. */
+	if (c->follow_redirects || parse_url(c->url, NULL, 0, &port, NULL) < 0)
+		return 0;
+	return (int)port;
+}
+
+static size_t http_read_paths(const struct hb_check *c, const char **paths,
+			      size_t max)
+{
+	const char *files[] = { c->ca_file, c->cert_file, c->key_file };
+	size_t n = 0;
+	for (size_t i = 0; i < HB_ARRAY_SIZE(files) && n < max; i++)
+		if (files[i] && *files[i])
+			paths[n++] = files[i];
+	return n;
+}
+
+/* -- set-up ---------------------------------------------------------------- */
+
+static int http_init(char *errbuf, size_t errlen)
+{
+	CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (rc != CURLE_OK) {
+		snprintf(errbuf, errlen, "curl_global_init: %s",
+			 curl_easy_strerror(rc));
+		return -EIO;
+	}
+	/* The synchronous resolver would need signals (SIGALRM) for its
+	 * timeout, which CURLOPT_NOSIGNAL turns off: a name that never
+	 * resolves would then outlive the check's deadline. */
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+	if (!(v->features & CURL_VERSION_ASYNCHDNS)) {
+		snprintf(errbuf, errlen,
+			 "libcurl %s lacks an asynchronous resolver",
+			 v->version);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *userdata)
+{
+	struct http_state *s = userdata;
+	size_t len = size * n;
+	s->body_total += (curl_off_t)len;
+	if (!s->keep_body)
+		return len;
+	size_t room = BODY_CAP - s->body.len;
+	size_t take = len < room ? len : room;
+	if (take < len)
+		s->truncated = true;
+	if (take && hb_buf_append(&s->body, p, take) < 0) {
+		/* Only ENOMEM is possible here (take fits the cap):
+		 * returning short makes curl stop with CURLE_WRITE_ERROR. */
+		s->body_oom = true;
+		return 0;
+	}
+	return len;
+}
+
+/* curl 7.88 counts CURLINFO_CONNECT_TIME only once TLS is up too, so a
+ * server that accepts and then never speaks TLS would look like one that
+ * never accepted. Whether the socket had a peer when curl dropped it tells
+ * the two apart (ENOTCONN while the SYN is unanswered). */
+static int on_close(void *userdata, curl_socket_t fd)
+{
+	struct http_state *s = userdata;
+	struct sockaddr_storage peer;
+	socklen_t len = sizeof(peer);
+	if (getpeername(fd, (struct sockaddr *)&peer, &len) == 0)
+		s->tcp_connected = true;
+	return close(fd);
+}
+
+#define SETOPT(s, opt, val)                                                    \
+	do {                                                                   \
+		CURLcode rc_ = curl_easy_setopt((s)->curl, opt, val);          \
+		if (rc_ != CURLE_OK) {                                         \
+			hb_attempt_fail(a, HB_CLASS_INTERNAL,                  \
+					"curl_easy_setopt(%s): %s", #opt,      \
+					curl_easy_strerror(rc_));              \
+			return -EINVAL;                                        \
+		}                                                              \
+	} while (0)
+
+static int add_line(struct http_state *s, const char *line,
+		    struct hb_attempt *a)
+{
+	struct curl_slist *l = curl_slist_append(s->headers, line);
+	if (!l) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL,
+				"curl_slist_append: out of memory");
+		return -ENOMEM;
+	}
+	s->headers = l;
+	return 0;
+}
+
+static int add_header(struct http_state *s, const char *name, const char *value,
+		      struct hb_attempt *a)
+{
+	char line[8192];
+	/* curl drops "Name:" (an empty value means "remove this header");
+	 * "Name;" is its spelling for sending it empty. */
+	if (value && *value)
+		snprintf(line, sizeof(line), "%s: %s", name, value);
+	else
+		snprintf(line, sizeof(line), "%s;", name);
+	return add_line(s, line, a);
+}
+
+static int configure(const struct hb_check *c, struct http_state *s,
+		     struct hb_attempt *a)
+{
+	SETOPT(s, CURLOPT_URL, c->url);
+	SETOPT(s, CURLOPT_ERRORBUFFER, s->errbuf);
+	/* Signals belong to the sandbox (SIGSYS, the deadline's SIGKILL);
+	 * the threaded resolver needs no SIGALRM. */
+	SETOPT(s, CURLOPT_NOSIGNAL, 1L);
+	SETOPT(s, CURLOPT_PROTOCOLS_STR, "http,https");
+	SETOPT(s, CURLOPT_USERAGENT, "hookbox/" HB_VERSION);
+	/* Proxies from the environment (http_proxy, HTTPS_PROXY) are
+	 * ignored: a check tests the path from this pod to its target, a
+	 * proxy would be the one answering (a refused connect would be the
+	 * proxy's), and Landlock lets the check connect only to the URL's
+	 * port. A cluster that needs a proxy to reach a target can declare
+	 * the check against the proxy's own health endpoint. */
+	SETOPT(s, CURLOPT_PROXY, "");
+	SETOPT(s, CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
+	SETOPT(s, CURLOPT_CONNECTTIMEOUT_MS, (long)c->timeout_ms);
+	SETOPT(s, CURLOPT_WRITEFUNCTION, on_body);
+	SETOPT(s, CURLOPT_WRITEDATA, s);
+	SETOPT(s, CURLOPT_CLOSESOCKETFUNCTION, on_close);
+	SETOPT(s, CURLOPT_CLOSESOCKETDATA, s);
+	if (c->follow_redirects) {
+		SETOPT(s, CURLOPT_FOLLOWLOCATION, 1L);
+		SETOPT(s, CURLOPT_MAXREDIRS, (long)MAX_REDIRECTS);
+		SETOPT(s, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	}
+
+	if (c->body) {
+		SETOPT(s, CURLOPT_POSTFIELDSIZE_LARGE,
+		       (curl_off_t)strlen(c->body));
+		SETOPT(s, CURLOPT_POSTFIELDS, c->body);
+		/* Without this curl waits up to a second for a "100
+		 * Continue" before sending a larger body ("Expect:" with no
+		 * value removes the header). */
+		if (add_line(s, "Expect:", a) < 0)
+			return -ENOMEM;
+	}
+	if (c->method && strcmp(c->method, "HEAD") == 0)
+		SETOPT(s, CURLOPT_NOBODY, 1L);
+	else if (c->method && strcmp(c->method, c->body ? "POST" : "GET") != 0)
+		SETOPT(s, CURLOPT_CUSTOMREQUEST, c->method);
+	for (size_t i = 0; i < c->n_headers; i++)
+		if (add_header(s, c->headers[i].name, c->headers[i].value, a) <
+		    0)
+			return -ENOMEM;
+	if (s->headers)
+		SETOPT(s, CURLOPT_HTTPHEADER, s->headers);
+
+	if (c->ca_file && *c->ca_file)
+		SETOPT(s, CURLOPT_CAINFO, c->ca_file);
+	if (c->cert_file && *c->cert_file)
+		SETOPT(s, CURLOPT_SSLCERT, c->cert_file);
+	if (c->key_file && *c->key_file)
+		SETOPT(s, CURLOPT_SSLKEY, c->key_file);
+	/* Verification is off only when the check says so, and then both
+	 * halves: the chain and the name. */
+	if (c->insecure) {
+		SETOPT(s, CURLOPT_SSL_VERIFYPEER, 0L);
+		SETOPT(s, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (s->https)
+		SETOPT(s, CURLOPT_CERTINFO, 1L);
+	return 0;
+}
+
+/* Everything that allocates much or reads configuration happens here,
+ * before the filter: the handle, the header list, the compiled regex. */
+static int http_prepare(const struct hb_check *c, void **state,
+			struct hb_attempt *a)
+{
+	struct http_state *s = calloc(1, sizeof(*s));
+	if (!s) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "calloc: out of memory");
+		return -ENOMEM;
+	}
+	*state = s;
+	hb_buf_init(&s->body, BODY_CAP);
+	if (parse_url(c->url, s->host, sizeof(s->host), &s->port, &s->https) <
+	    0) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad URL \"%s\"",
+				c->target);
+		return -EINVAL;
+	}
+	s->keep_body = (c->expect.body && *c->expect.body) || c->expect.n_json;
+	if (c->expect.body && *c->expect.body) {
+		int rc = regcomp(&s->re, c->expect.body,
+				 REG_EXTENDED | REG_NOSUB);
+		if (rc != 0) {
+			char why[128];
+			regerror(rc, &s->re, why, sizeof(why));
+			hb_attempt_fail(a, HB_CLASS_INTERNAL,
+					"regcomp(\"%s\"): %s", c->expect.body,
+					why);
+			return -EINVAL;
+		}
+		s->have_re = true;
+	}
+	s->curl = curl_easy_init();
+	if (!s->curl) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "curl_easy_init failed");
+		return -ENOMEM;
+	}
+	return configure(c, s, a);
+}
+
+/* -- describing what happened ---------------------------------------------- */
+
+/* "2s", "1.5s", "250ms" */
+static void fmt_ms(char *dst, size_t size, int64_t ms)
+{
+	if (ms >= 1000 && ms % 1000 == 0)
+		snprintf(dst, size, "%llds", (long long)(ms / 1000));
+	else if (ms >= 1000)
+		snprintf(dst, size, "%.1fs", (double)ms / 1000.0);
+	else
+		snprintf(dst, size, "%lldms", (long long)ms);
+}
+
+/* The accepted statuses as a user would write them: "2xx", "200,204",
+ * "2xx,304". Built from hb_expect_status_ok so it cannot disagree with it. */
+static void describe_statuses(const struct hb_expect *e, char *dst, size_t size)
+{
+	size_t len = 0;
+	dst[0] = '\0';
+	for (int cls = 1; cls <= 5; cls++) {
+		int all = 1;
+		for (int code = cls * 100; code < cls * 100 + 100; code++)
+			if (!hb_expect_status_ok(e, code))
+				all = 0;
+		int wrote = 0;
+		if (all) {
+			wrote = snprintf(dst + len, size - len, "%s%dxx",
+					 len ? "," : "", cls);
+		} else {
+			for (int code = cls * 100; code < cls * 100 + 100;
+			     code++) {
+				if (!hb_expect_status_ok(e, code))
+					continue;
+				int w = snprintf(dst + len, size - len, "%s%d",
+						 len ? "," : "", code);
+				if (w < 0 || (size_t)w >= size - len)
+					return;
+				len += (size_t)w;
+			}
+		}
+		if (wrote < 0 || (size_t)wrote >= size - len)
+			return;
+		len += (size_t)wrote;
+	}
+}
+
+/* Up to QUOTE_MAX bytes of text on one line, with "..." when cut. */
+static void quote(char *dst, size_t size, const char *src, size_t len)
+{
+	char tmp[QUOTE_MAX + 4];
+	size_t n = len < QUOTE_MAX ? len : QUOTE_MAX;
+	memcpy(tmp, src, n);
+	/* A NUL inside the body would end the quote early: show a space. */
+	for (size_t i = 0; i < n; i++)
+		if (tmp[i] == '\0')
+			tmp[i] = ' ';
+	if (n < len)
+		memcpy(tmp + n, "...", 4);
+	else
+		tmp[n] = '\0';
+	hb_oneline(dst, size, tmp);
+}
+
+static void truncation_note(const struct http_state *s, char *dst, size_t size)
+{
+	if (s->truncated)
+		snprintf(dst, size,
+			 " (only the first %u bytes of %lld were kept)",
+			 BODY_CAP, (long long)s->body_total);
+	else
+		dst[0] = '\0';
+}
+
+/* "Mar  1 12:00:00 2030 GMT", OpenSSL's ASN1_TIME_print, into days left
+ * (negative once expired). Returns 0 or -EINVAL. */
+static int cert_days_left(const char *expire, long *days)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	const char *end = strptime(expire, "%b %d %H:%M:%S %Y", &tm);
+	if (!end)
+		return -EINVAL;
+	time_t not_after = timegm(&tm);
+	time_t now = time(NULL);
+	double left = difftime(not_after, now) / 86400.0;
+	/* Whole days that remain (floor): 3.9 days is "3 days", -0.5 is
+	 * "-1", so that 0 still means "expires today". */
+	long whole = (long)left;
+	if ((double)whole > left)
+		whole--;
+	*days = whole;
+	return 0;
+}
+
+/* The leaf certificate's "Expire date" from CURLINFO_CERTINFO. */
+static bool leaf_expiry(CURL *curl, char *dst, size_t size)
+{
+	struct curl_certinfo *ci = NULL;
+	if (curl_easy_getinfo(curl, CURLINFO_CERTINFO, &ci) != CURLE_OK ||
+	    !ci || ci->num_of_certs < 1)
+		return false;
+	for (struct curl_slist *l = ci->certinfo[0]; l; l = l->next)
+		if (hb_str_prefix(l->data, "Expire date:")) {
+			hb_strlcpy(dst, l->data + strlen("Expire date:"), size);
+			return true;
+		}
+	return false;
+}
+
+static void record(struct http_state *s, struct hb_attempt *a, long status)
+{
+	curl_off_t t;
+	struct hb_timing *tm = &a->timing;
+	/* Every *_TIME_T is counted from the start of the request, as the
+	 * other kinds count theirs. */
+	if (curl_easy_getinfo(s->curl, CURLINFO_NAMELOOKUP_TIME_T, &t) ==
+	    CURLE_OK)
+		tm->dns_ms = (double)t / 1000.0;
+	if (curl_easy_getinfo(s->curl, CURLINFO_CONNECT_TIME_T, &t) == CURLE_OK)
+		tm->connect_ms = (double)t / 1000.0;
+	if (s->https && curl_easy_getinfo(s->curl, CURLINFO_APPCONNECT_TIME_T,
+					  &t) == CURLE_OK)
+		tm->tls_ms = (double)t / 1000.0;
+	if (curl_easy_getinfo(s->curl, CURLINFO_STARTTRANSFER_TIME_T, &t) ==
+	    CURLE_OK)
+		tm->first_byte_ms = (double)t / 1000.0;
+	if (curl_easy_getinfo(s->curl, CURLINFO_TOTAL_TIME_T, &t) == CURLE_OK)
+		tm->total_ms = (double)t / 1000.0;
+
+	if (status > 0)
+		hb_attempt_detail(a, "status_code", "%ld", status);
+	char *ip = NULL;
+	long port = 0;
+	if (curl_easy_getinfo(s->curl, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK &&
+	    ip && *ip) {
+		curl_easy_getinfo(s->curl, CURLINFO_PRIMARY_PORT, &port);
+		if (strchr(ip, ':'))
+			hb_attempt_detail(a, "resolved_address", "[%s]:%ld", ip,
+					  port);
+		else
+			hb_attempt_detail(a, "resolved_address", "%s:%ld", ip,
+					  port);
+	}
+	long ver = 0;
+	if (status > 0 && curl_easy_getinfo(s->curl, CURLINFO_HTTP_VERSION,
+					    &ver) == CURLE_OK) {
+		const char *v = ver == CURL_HTTP_VERSION_1_0   ? "1.0"
+				: ver == CURL_HTTP_VERSION_1_1 ? "1.1"
+				: ver == CURL_HTTP_VERSION_2_0 ? "2"
+				: ver == CURL_HTTP_VERSION_3   ? "3"
+							       : NULL;
+		if (v)
+			hb_attempt_detail(a, "http_version", "%s", v);
+	}
+	if (status > 0)
+		hb_attempt_detail(a, "body_bytes", "%lld",
+				  (long long)s->body_total);
+	long redirects = 0;
+	char *final = NULL;
+	if (curl_easy_getinfo(s->curl, CURLINFO_REDIRECT_COUNT, &redirects) ==
+		    CURLE_OK &&
+	    redirects > 0 &&
+	    curl_easy_getinfo(s->curl, CURLINFO_EFFECTIVE_URL, &final) ==
+		    CURLE_OK &&
+	    final) {
+		char shown[256];
+		hb_redact_url(shown, sizeof(shown), final);
+		hb_attempt_detail(a, "redirects", "%ld", redirects);
+		hb_attempt_detail(a, "final_url", "%s", shown);
+	}
+}
+
+/* -- classification -------------------------------------------------------- */
+
+static bool is_tls_error(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CLIENTCERT:
+	case CURLE_USE_SSL_FAILED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The address a message names: the one connected to when curl got that
+ * far ("127.0.0.1:8080"), else the URL's host and port. */
+static void where(struct http_state *s, char *dst, size_t size)
+{
+	char *ip = NULL;
+	long port = s->port;
+	if (curl_easy_getinfo(s->curl, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK &&
+	    ip && *ip) {
+		curl_easy_getinfo(s->curl, CURLINFO_PRIMARY_PORT, &port);
+		bool v6 = strchr(ip, ':') != NULL;
+		size_t n = strlen(ip);
+		bool same = strcmp(ip, s->host) == 0 ||
+			    (v6 && s->host[0] == '[' &&
+			     strncmp(s->host + 1, ip, n) == 0 &&
+			     strcmp(s->host + 1 + n, "]") == 0);
+		if (same)
+			snprintf(dst, size, "%s:%ld", s->host, port);
+		else
+			snprintf(dst, size, "%s:%ld (%s%s%s)", s->host, port,
+				 v6 ? "[" : "", ip, v6 ? "]" : "");
+		return;
+	}
+	snprintf(dst, size, "%s:%ld", s->host, port);
+}
+
+static void classify_transfer(const struct hb_check *c, struct http_state *s,
+			      CURLcode rc, struct hb_attempt *a)
+{
+	char at[320], limit[32];
+	const char *why = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);
+	long os_errno = 0;
+	curl_easy_getinfo(s->curl, CURLINFO_OS_ERRNO, &os_errno);
+	where(s, at, sizeof(at));
+	fmt_ms(limit, sizeof(limit), c->timeout_ms);
+
+	if (rc == CURLE_COULDNT_RESOLVE_HOST) {
+		/* curl reports a resolver thread that could not start as a
+		 * name that did not resolve; it is our failure, not DNS's. */
+		if (strstr(why, "thread failed to start"))
+			hb_attempt_fail(a, HB_CLASS_INTERNAL,
+					"resolving \"%s\": %s", s->host, why);
+		else
+			hb_attempt_fail(a, HB_CLASS_DNS_FAILURE,
+					"could not resolve \"%s\"", s->host);
+	} else if (rc == CURLE_COULDNT_CONNECT) {
+		if (os_errno == ECONNREFUSED)
+			hb_attempt_fail(a, HB_CLASS_CONNECTION_REFUSED,
+					"connect to %s refused", at);
+		else if (os_errno == ETIMEDOUT)
+			hb_attempt_fail(a, HB_CLASS_CONNECT_TIMEOUT,
+					"connect to %s timed out", at);
+		else if (os_errno)
+			hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR,
+					"connect to %s: %s", at,
+					strerror((int)os_errno));
+		else
+			hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR,
+					"connect to %s: %s", at, why);
+	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
+		curl_off_t conn = 0, tls = 0, first = 0;
+		curl_easy_getinfo(s->curl, CURLINFO_CONNECT_TIME_T, &conn);
+		curl_easy_getinfo(s->curl, CURLINFO_APPCONNECT_TIME_T, &tls);
+		curl_easy_getinfo(s->curl, CURLINFO_STARTTRANSFER_TIME_T,
+				  &first);
+		long status = 0;
+		curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status);
+		if (conn == 0 && strstr(why, "Resolving"))
+			hb_attempt_fail(a, HB_CLASS_DNS_FAILURE,
+					"resolving \"%s\" took longer than %s",
+					s->host, limit);
+		else if (conn == 0 && !s->tcp_connected)
+			hb_attempt_fail(a, HB_CLASS_CONNECT_TIMEOUT,
+					"connect to %s timed out after %s", at,
+					limit);
+		else if (s->https && tls == 0)
+			hb_attempt_fail(a, HB_CLASS_TIMEOUT,
+					"connected to %s, but no TLS handshake "
+					"within %s",
+					at, limit);
+		else if (status == 0)
+			hb_attempt_fail(
+				a, HB_CLASS_TIMEOUT,
+				"connected to %s, but no answer within %s", at,
+				limit);
+		else
+			hb_attempt_fail(
+				a, HB_CLASS_TIMEOUT,
+				"status %ld from %s, but the body was not "
+				"complete within %s (%lld bytes read)",
+				status, at, limit, (long long)s->body_total);
+	} else if (is_tls_error(rc)) {
+		hb_attempt_fail(a, HB_CLASS_TLS_ERROR, "TLS with %s: %s", at,
+				why);
+	} else if (rc == CURLE_GOT_NOTHING) {
+		hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR,
+				"%s closed the connection without answering",
+				at);
+	} else if (rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
+		   rc == CURLE_PARTIAL_FILE || rc == CURLE_HTTP2 ||
+		   rc == CURLE_HTTP2_STREAM || rc == CURLE_WEIRD_SERVER_REPLY) {
+		/* A broken or garbled exchange: the peer (or a sidecar in
+		 * between) closed, reset or spoke something else than HTTP. */
+		hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR, "%s with %s: %s",
+				rc == CURLE_SEND_ERROR ? "sending"
+						       : "receiving",
+				at, why);
+	} else if (rc == CURLE_TOO_MANY_REDIRECTS) {
+		hb_attempt_fail(a, HB_CLASS_HTTP_STATUS,
+				"more than %d redirects", MAX_REDIRECTS);
+	} else if (rc == CURLE_WRITE_ERROR && s->body_oom) {
+		hb_attempt_fail(a, HB_CLASS_RESOURCE_LIMIT,
+				"out of memory keeping the body");
+	} else if (rc == CURLE_OUT_OF_MEMORY) {
+		hb_attempt_fail(a, HB_CLASS_RESOURCE_LIMIT, "libcurl: %s", why);
+	} else {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "curl_easy_perform: %s",
+				why);
+	}
+}
+
+/* -- expectations ---------------------------------------------------------- */
+
+/* Follows "a.b.0" through objects (keys) and arrays (indexes). Returns the
+ * value, or NULL with the first missing step in stop. */
+static const cJSON *json_walk(const cJSON *root, const char *path, char *stop,
+			      size_t stoplen)
+{
+	const cJSON *cur = root;
+	const char *p = path;
+	while (cur && *p) {
+		const char *dot = strchr(p, '.');
+		size_t n = dot ? (size_t)(dot - p) : strlen(p);
+		char key[256];
+		if (n >= sizeof(key)) {
+			hb_strlcpy(stop, "(a step longer than 255 bytes)",
+				   stoplen);
+			return NULL;
+		}
+		memcpy(key, p, n);
+		key[n] = '\0';
+		const cJSON *next = NULL;
+		if (cJSON_IsArray(cur)) {
+			char *end;
+			long idx = strtol(key, &end, 10);
+			if (n && !*end && idx >= 0 &&
+			    idx < cJSON_GetArraySize(cur))
+				next = cJSON_GetArrayItem(cur, (int)idx);
+		} else if (cJSON_IsObject(cur)) {
+			next = cJSON_GetObjectItemCaseSensitive(cur, key);
+		}
+		if (!next) {
+			hb_strlcpy(stop, key, stoplen);
+			return NULL;
+		}
+		cur = next;
+		p = dot ? dot + 1 : p + n;
+	}
+	return cur;
+}
+
+/* Compares each expect.json pair; fails a on the first mismatch. Numbers
+ * compare by value (1 equals 1.0), objects regardless of key order. */
+static bool check_json(const struct hb_check *c, struct http_state *s,
+		       struct hb_attempt *a)
+{
+	char note[128];
+	truncation_note(s, note, sizeof(note));
+	cJSON *doc = cJSON_ParseWithLength(hb_buf_str(&s->body), s->body.len);
+	if (!doc) {
+		const char *err = cJSON_GetErrorPtr();
+		long off = err ? (long)(err - hb_buf_str(&s->body)) : -1;
+		if (off < 0 || (size_t)off > s->body.len)
+			off = 0;
+		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+				"body is not JSON (invalid near byte %ld)%s",
+				off, note);
+		return false;
+	}
+	bool ok = true;
+	for (size_t i = 0; ok && i < c->expect.n_json; i++) {
+		const struct hb_json_expect *je = &c->expect.json[i];
+		char stop[256];
+		const cJSON *got = json_walk(doc, je->path, stop, sizeof(stop));
+		cJSON *want = cJSON_Parse(je->value);
+		if (!want) {
+			hb_attempt_fail(
+				a, HB_CLASS_INTERNAL,
+				"json \"%s\": the expected value %s is not "
+				"JSON",
+				je->path, je->value);
+			ok = false;
+		} else if (!got) {
+			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+					"json \"%s\" is missing (no \"%s\")%s",
+					je->path, stop, note);
+			ok = false;
+		} else if (!cJSON_Compare(got, want, true)) {
+			char *text = cJSON_PrintUnformatted(got);
+			char shown[QUOTE_MAX * 2];
+			quote(shown, sizeof(shown), text ? text : "?",
+			      text ? strlen(text) : 1);
+			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+					"json \"%s\" is %s, expected %s",
+					je->path, shown, je->value);
+			cJSON_free(text);
+			ok = false;
+		}
+		cJSON_Delete(want);
+	}
+	cJSON_Delete(doc);
+	return ok;
+}
+
+static void check_expectations(const struct hb_check *c, struct http_state *s,
+			       long status, struct hb_attempt *a)
+{
+	const struct hb_expect *e = &c->expect;
+	char note[128];
+	truncation_note(s, note, sizeof(note));
+
+	if (!hb_expect_status_ok(e, status)) {
+		char want[256];
+		describe_statuses(e, want, sizeof(want));
+		hb_attempt_fail(a, HB_CLASS_HTTP_STATUS,
+				"status %ld, expected %s", status, want);
+		return;
+	}
+	if (s->have_re) {
+		regmatch_t m[1] = { { 0, (regoff_t)s->body.len } };
+		/* REG_STARTEND: a NUL in the body does not end it. */
+		if (regexec(&s->re, hb_buf_str(&s->body), 1, m, REG_STARTEND) !=
+		    0) {
+			char shown[QUOTE_MAX * 2];
+			quote(shown, sizeof(shown), hb_buf_str(&s->body),
+			      s->body.len);
+			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+					"body does not match /%s/: \"%s\"%s",
+					e->body, shown, note);
+			return;
+		}
+	}
+	if (e->n_json && !check_json(c, s, a))
+		return;
+	if (s->https && c->min_cert_days > 0) {
+		const char *days = hb_attempt_get_detail(a, "cert_days_left");
+		if (!days) {
+			hb_attempt_fail(
+				a, HB_CLASS_INTERNAL,
+				"no certificate expiry to check (needs %d "
+				"days)",
+				c->min_cert_days);
+			return;
+		}
+		long left = strtol(days, NULL, 10);
+		if (left < 0) {
+			/* Reached only with --insecure: verification would
+			 * have refused the handshake. */
+			hb_attempt_fail(
+				a, HB_CLASS_ASSERTION_FAILED,
+				"certificate expired %ld day%s ago (needs %d "
+				"left)",
+				-left, left == -1 ? "" : "s", c->min_cert_days);
+			return;
+		}
+		if (left < c->min_cert_days) {
+			hb_attempt_fail(
+				a, HB_CLASS_ASSERTION_FAILED,
+				"certificate expires in %ld day%s (needs %d)",
+				left, left == 1 ? "" : "s", c->min_cert_days);
+			return;
+		}
+	}
+	if (e->max_latency_ms > 0 &&
+	    a->timing.total_ms > (double)e->max_latency_ms) {
+		char max[32];
+		fmt_ms(max, sizeof(max), e->max_latency_ms);
+		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+				"took %.0fms, more than the %s allowed",
+				a->timing.total_ms, max);
+		return;
+	}
+	hb_attempt_pass(a);
+}
+
+static void http_run(const struct hb_check *c, void *state,
+		     struct hb_attempt *a)
+{
+	struct http_state *s = state;
+	CURLcode rc = curl_easy_perform(s->curl);
+	long status = 0;
+	curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status);
+	record(s, a, status);
+
+	if (s->https) {
+		char expiry[64];
+		long days;
+		if (leaf_expiry(s->curl, expiry, sizeof(expiry))) {
+			hb_attempt_detail(a, "cert_expiry", "%s", expiry);
+			if (cert_days_left(expiry, &days) == 0)
+				hb_attempt_detail(a, "cert_days_left", "%ld",
+						  days);
+		}
+	}
+	if (rc != CURLE_OK)
+		classify_transfer(c, s, rc, a);
+	else
+		check_expectations(c, s, status, a);
+
+	curl_slist_free_all(s->headers);
+	curl_easy_cleanup(s->curl);
+	if (s->have_re)
+		regfree(&s->re);
+	hb_buf_release(&s->body);
+	free(s);
+}
+
+/* What libcurl and OpenSSL call beyond the base profile for one request, as
+ * strace -f shows it for http and https, IPv4, IPv6 and "localhost". */
+static const int http_syscalls[] = {
+	/* curl's threaded resolver wakes the transfer through a socketpair
+	 * (AF_UNIX); Curl_socketpair. */
+	SYS_socketpair,
+	-1,
+};
+
+/* The module's one export: everything else here is static. */
+__attribute__((visibility("default"))) const struct hb_driver hb_driver_http = {
+	.name = "http",
+	.default_port = 80,
+	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_THREADS | HB_DRIVER_TLS,
+	.init = http_init,
+	.prepare = http_prepare,
+	.run = http_run,
+	.port = http_port,
+	.read_paths = http_read_paths,
+	.syscalls = http_syscalls,
+};
