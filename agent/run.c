@@ -303,7 +303,7 @@ static int run_checks(const struct hb_cli *cli, struct hb_spec *s)
 {
 	int status = HB_EXIT_FAILED;
 	struct hb_job *jobs = calloc(s->n_checks ? s->n_checks : 1, sizeof(*jobs));
-	struct kind_slot slots[16];
+	struct kind_slot slots[16] = { { 0 } }; /* more than there are kinds */
 	size_t n_slots = 0;
 	char *token = NULL;
 	Hookbox__V1__Report *r = NULL;
