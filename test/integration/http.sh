@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Integration suite of the http check kind: the agent's one-liner against real
+# nginx servers (plain, TLS with good, expired, soon-expiring and self-signed
+# certificates, IPv6), a closed port and a server that never answers.
+# Usage: HB_BUILD=build bash test/integration/http.sh   (HB_PREFIX optional)
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+hb_setup
+hb_make_certs
+hb_port web
+hb_port web6
+hb_port tls_ok
+hb_port tls_expired
+hb_port tls_soon
+hb_port tls_self
+hb_port hang
+hb_port late
+hb_closed_port closed
+
+hb_start_nginx "$web"
+hb_start_nginx "$web6" '[::1]'
+hb_start_nginx_tls "$tls_ok" "$HB_CERTS/server.pem" "$HB_CERTS/server.key"
+hb_start_nginx_tls "$tls_expired" "$HB_CERTS/expired.pem" "$HB_CERTS/expired.key"
+hb_start_nginx_tls "$tls_soon" "$HB_CERTS/soon.pem" "$HB_CERTS/soon.key"
+hb_start_nginx_tls "$tls_self" "$HB_CERTS/self.pem" "$HB_CERTS/self.key"
+hb_start_hang "$hang"
+base=http://127.0.0.1:$web
+
+hb_case "200 passes"
+hb_agent http "$base/ok"
+hb_assert_exit 0
+hb_assert_outcome PASSED
+hb_assert_json '.checks[0].kind' http
+hb_assert_detail status_code 200
+hb_assert_detail resolved_address "127.0.0.1:$web"
+hb_assert_detail http_version 1.1
+hb_assert_detail body_bytes 15
+
+hb_case "500 fails as HTTP_STATUS"
+hb_agent http "$base/fail"
+hb_assert_exit 1
+hb_assert_outcome FAILED HTTP_STATUS
+hb_assert_json '.checks[0].message' "status 500, expected 2xx"
+hb_assert_detail status_code 500
+hb_assert_json '.phase' PHASE_FAILED
+
+hb_case "human output names class, message and hint"
+out=$($HB_PREFIX "$HB_BUILD/hookbox" http "$base/fail" 2>&1)
+hb_assert_contains "human output" "$out" "HTTP_STATUS: status 500, expected 2xx"
+hb_assert_contains "human output" "$out" "hint: "
+
+hb_case "--expect-status lists"
+hb_agent http "http://127.0.0.1:$web/notfound" --expect-status 404
+hb_assert_exit 0
+hb_agent http "http://127.0.0.1:$web/notfound" --expect-status 200,204
+hb_assert_outcome FAILED HTTP_STATUS
+hb_assert_json '.checks[0].message' "status 404, expected 200,204"
+hb_agent http "$base/fail" --expect-status 2xx,404
+hb_assert_json '.checks[0].message' "status 500, expected 2xx,404"
+
+hb_case "closed port is CONNECTION_REFUSED"
+hb_agent http "http://127.0.0.1:$closed/ok"
+hb_assert_exit 1
+hb_assert_outcome FAILED CONNECTION_REFUSED
+hb_assert_json '.checks[0].message' "connect to 127.0.0.1:$closed refused"
+
+hb_case "a server that never answers is TIMEOUT within the timeout"
+hb_agent http "http://127.0.0.1:$hang/" --timeout 2s
+hb_assert_exit 1
+hb_assert_outcome FAILED TIMEOUT
+hb_assert_json_contains '.checks[0].message' "connected to 127.0.0.1:$hang, but no answer within 2s"
+hb_assert_lt "elapsed seconds" "$HB_ELAPSED" 3.5
+
+hb_case "a TLS server that never handshakes is TIMEOUT"
+hb_agent http "https://127.0.0.1:$hang/" --timeout 1s
+hb_assert_outcome FAILED TIMEOUT
+hb_assert_json_contains '.checks[0].message' "TLS handshake"
+hb_assert_lt "elapsed seconds" "$HB_ELAPSED" 2.5
+
+hb_case "a body slower than the timeout is TIMEOUT after the status"
+hb_agent http "$base/slow" --timeout 1s
+hb_assert_outcome FAILED TIMEOUT
+hb_assert_json_contains '.checks[0].message' "status 200 from 127.0.0.1:$web, but the body was not complete within 1s"
+
+hb_case "expired certificate is TLS_ERROR"
+hb_agent http "https://127.0.0.1:$tls_expired/ok" --ca-file "$HB_CERTS/ca.pem"
+hb_assert_exit 1
+hb_assert_outcome FAILED TLS_ERROR
+hb_assert_json_contains '.checks[0].message' "certificate has expired"
+
+hb_case "self-signed certificate is TLS_ERROR"
+hb_agent http "https://127.0.0.1:$tls_self/ok"
+hb_assert_outcome FAILED TLS_ERROR
+hb_assert_json_contains '.checks[0].message' "self-signed certificate"
+
+hb_case "a certificate from an unknown CA is TLS_ERROR"
+hb_agent http "https://localhost:$tls_ok/ok"
+hb_assert_outcome FAILED TLS_ERROR
+hb_assert_json_contains '.checks[0].message' "unable to get local issuer certificate"
+
+hb_case "valid certificate with --ca-file passes"
+hb_agent http "https://localhost:$tls_ok/ok" --ca-file "$HB_CERTS/ca.pem"
+hb_assert_exit 0
+hb_assert_outcome PASSED
+hb_assert_detail status_code 200
+days=$(hb_detail cert_days_left)
+hb_assert_lt "cert_days_left" "$days" 31
+hb_assert_lt "29 (minus one)" 28 "$days"
+hb_assert_json_contains '.checks[0].details[]? | select(.key == "cert_expiry") | .value' GMT
+
+hb_case "--insecure accepts the self-signed certificate"
+hb_agent http "https://127.0.0.1:$tls_self/ok" --insecure
+hb_assert_outcome PASSED
+
+hb_case "--min-cert-days fails a certificate about to expire"
+hb_agent http "https://127.0.0.1:$tls_soon/ok" --ca-file "$HB_CERTS/ca.pem" --min-cert-days 14
+hb_assert_outcome FAILED ASSERTION_FAILED
+hb_assert_json '.checks[0].message' "certificate expires in 2 days (needs 14)"
+hb_agent http "https://127.0.0.1:$tls_soon/ok" --ca-file "$HB_CERTS/ca.pem" --min-cert-days 2
+hb_assert_outcome PASSED
+
+hb_case "a 1 GB body stays under 64 MB peak RSS"
+hb_agent http "$base/big" --timeout 60s
+hb_assert_exit 0
+hb_assert_outcome PASSED
+hb_assert_detail body_bytes 1073741824
+hb_assert_lt "peak RSS KiB (agent and children)" "$HB_MAXRSS" 65536
+
+hb_case "a 1 GB body with a body expectation keeps 1 MiB and says so"
+hb_agent http "$base/big" --timeout 60s --expect-body 'never-there'
+hb_assert_outcome FAILED ASSERTION_FAILED
+hb_assert_json_contains '.checks[0].message' "only the first 1048576 bytes of 1073741824 were kept"
+hb_assert_lt "peak RSS KiB (agent and children)" "$HB_MAXRSS" 65536
+
+hb_case "--wait 10s passes once a late server comes up"
+hb_start_nginx_late "$late" 2
+hb_agent http "http://127.0.0.1:$late/ok" --wait 10s --interval 200ms --timeout 1s
+hb_assert_exit 0
+hb_assert_outcome PASSED
+hb_assert_lt "2s late server waited for (elapsed)" 1.9 "$HB_ELAPSED"
+hb_assert_lt "elapsed seconds" "$HB_ELAPSED" 10
+
+hb_case "IPv6: ::1 works when nginx listens on [::1]"
+hb_agent http "http://[::1]:$web6/ok"
+hb_assert_exit 0
+hb_assert_outcome PASSED
+hb_assert_detail resolved_address "[::1]:$web6"
+
+hb_case "localhost resolves under the sandbox"
+hb_agent http "http://localhost:$web/ok"
+hb_assert_outcome PASSED
+
+hb_case "body regex passes and fails"
+hb_agent http "$base/text" --expect-body 'version [0-9]+\.[0-9]+'
+hb_assert_outcome PASSED
+hb_agent http "$base/text" --expect-body '^goodbye'
+hb_assert_exit 1
+hb_assert_outcome FAILED ASSERTION_FAILED
+hb_assert_json '.checks[0].message' 'body does not match /^goodbye/: "hello hookbox, version 1.2.0"'
+
+hb_case "JSON expectations pass"
+hb_agent http "$base/json" --expect-json 'status="ok"' --expect-json 'count=3.0' \
+	--expect-json 'items.1.name="b"' --expect-json 'meta={"version":"1.2.0"}' \
+	--expect-json 'ready=true'
+hb_assert_exit 0
+hb_assert_outcome PASSED
+
+hb_case "JSON expectations fail"
+hb_agent http "$base/json" --expect-json 'items.0.id=8'
+hb_assert_outcome FAILED ASSERTION_FAILED
+hb_assert_json '.checks[0].message' 'json "items.0.id" is 7, expected 8'
+hb_agent http "$base/json" --expect-json 'meta.build=1'
+hb_assert_json '.checks[0].message' 'json "meta.build" is missing (no "build")'
+hb_agent http "$base/text" --expect-json 'status="ok"'
+hb_assert_outcome FAILED ASSERTION_FAILED
+hb_assert_json_contains '.checks[0].message' "body is not JSON"
+
+hb_case "--max-latency"
+hb_agent http "$base/ok" --max-latency 10s
+hb_assert_outcome PASSED
+hb_agent http "$base/big" --timeout 60s --max-latency 1ms
+hb_assert_outcome FAILED ASSERTION_FAILED
+hb_assert_json_contains '.checks[0].message' "more than the 1ms allowed"
+
+hb_case "--follow-redirects"
+hb_agent http "$base/redirect"
+hb_assert_outcome FAILED HTTP_STATUS
+hb_assert_json '.checks[0].message' "status 302, expected 2xx"
+hb_agent http "$base/redirect" --follow-redirects
+hb_assert_outcome PASSED
+hb_assert_detail redirects 1
+
+hb_case "method, header and body reach the server"
+hb_agent http "$base/ok" --method PUT --header 'X-Hookbox-Test: yes' --data '{"a":1}' \
+	--expect-status 2xx,405
+hb_assert_exit 0
+hb_assert_contains "access log" "$(tail -1 "$HB_TMP/nginx-$web/access.log")" '"PUT /ok HTTP/1.1"'
+
+hb_case "an unknown name is DNS_FAILURE"
+hb_agent http "http://hookbox-no-such-host.invalid/" --timeout 5s
+hb_assert_outcome FAILED DNS_FAILURE
+hb_assert_json '.checks[0].message' 'could not resolve "hookbox-no-such-host.invalid"'
+
+hb_case "TLS to a plain HTTP port is TLS_ERROR"
+hb_agent http "https://127.0.0.1:$web/ok"
+hb_assert_outcome FAILED TLS_ERROR
+
+hb_finish

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The sandbox against real servers: every built-in kind passes under the
+# enforcing filters, a forbidden call or a crash in one check is named and
+# contained while the others pass, and the same runs pass with the sandbox
+# off (so the violation comes from the filter, not from something else).
+. "$(dirname "$0")/lib.sh"
+hb_setup
+
+hb_port web
+hb_port web6
+hb_port hooked
+hb_start_nginx "$web"
+hb_start_nginx "$web6" "[::1]"
+hb_start_nginx "$hooked"
+
+spec=$HB_TMP/spec.json
+cat >"$spec" <<JSON
+{"defaults": {"timeout": "3s"},
+ "checks": [
+  {"name": "hooked", "kind": "tcp", "address": "127.0.0.1:$hooked"},
+  {"name": "web", "kind": "http", "url": "http://127.0.0.1:$web/ok",
+   "expect": {"status": 200, "json": {"status": "ok"}}},
+  {"name": "web6", "kind": "http", "url": "http://[::1]:$web6/ok"},
+  {"name": "port", "kind": "tcp", "address": "127.0.0.1:$web"},
+  {"name": "port6", "kind": "tcp", "address": "[::1]:$web6"},
+  {"name": "loopback", "kind": "dns", "name": "localhost",
+   "expect": {"addresses": ["127.0.0.1"]}}]}
+JSON
+
+hb_case "every kind passes under the enforcing sandbox"
+hb_agent run "$spec" --sandbox enforce
+hb_assert_exit 0
+for i in 0 1 2 3 4 5; do
+	hb_assert_json ".checks[$i].outcome" PASSED
+done
+hb_assert_json .phase PHASE_SUCCEEDED
+hb_assert_json .sandbox.mode enforce
+hb_assert_json .sandbox.seccomp true
+hb_assert_json .sandbox.noNewPrivs true
+
+abi=$(hb_json .sandbox.landlockAbi)
+hb_case "the report says which Landlock protections applied"
+if [ -n "$abi" ] && [ "$abi" -ge 4 ]; then
+	hb_assert_json .sandbox.landlockFs true
+	hb_assert_json .sandbox.landlockNet true
+else
+	hb_log "kernel Landlock ABI: ${abi:-none}"
+	hb_assert_json .sandbox.landlockNet ""
+fi
+
+# The shim makes the check child connecting to $hooked call ptrace first.
+shim_run()
+{
+	HB_SHIM_PORT=$hooked HB_SHIM_DO=$1 LD_PRELOAD=$HB_BUILD/hb-test-shim.so \
+		ASAN_OPTIONS=verify_asan_link_order=0:${ASAN_OPTIONS:-} \
+		hb_agent run "$spec" --sandbox "$2"
+}
+
+hb_case "a forbidden call is a named SANDBOX_VIOLATION, the others pass"
+shim_run ptrace enforce
+hb_assert_exit 1
+hb_assert_json .checks[0].outcome FAILED
+hb_assert_json .checks[0].failureClass SANDBOX_VIOLATION
+hb_assert_json_contains .checks[0].message '"ptrace"'
+hb_assert_detail syscall ptrace
+for i in 1 2 3 4 5; do
+	hb_assert_json ".checks[$i].outcome" PASSED
+done
+hb_assert_json .phase PHASE_FAILED
+# A violation is not retried: it would happen again.
+hb_assert_json '.checks[0].attempts | length' 1
+
+hb_case "the same run passes with the sandbox off"
+shim_run ptrace off
+hb_assert_exit 0
+hb_assert_json .checks[0].outcome PASSED
+hb_assert_json .sandbox.seccomp ""
+
+hb_case "--sandbox log lets the call through"
+shim_run ptrace log
+hb_assert_exit 0
+hb_assert_json .checks[0].outcome PASSED
+hb_assert_json .sandbox.mode log
+
+hb_case "the HTTP kind's filter stops it too"
+HB_SHIM_PORT=$hooked HB_SHIM_DO=ptrace LD_PRELOAD=$HB_BUILD/hb-test-shim.so \
+	ASAN_OPTIONS=verify_asan_link_order=0:${ASAN_OPTIONS:-} \
+	hb_agent http "http://127.0.0.1:$hooked/ok"
+hb_assert_exit 1
+hb_assert_outcome FAILED SANDBOX_VIOLATION
+hb_assert_json_contains .checks[0].message '"ptrace"'
+
+hb_case "a crashing check is CRASHED, the others pass"
+shim_run segv enforce
+hb_assert_exit 1
+hb_assert_json .checks[0].failureClass CRASHED
+for i in 1 2 3 4 5; do
+	hb_assert_json ".checks[$i].outcome" PASSED
+done
+
+hb_case "checks are reported in declared order whatever the parallelism"
+many=$HB_TMP/many.json
+{
+	echo '{"checks": ['
+	for i in $(seq 1 24); do
+		[ "$i" -gt 1 ] && echo ','
+		echo "{\"name\": \"c$i\", \"kind\": \"tcp\", \"address\": \"127.0.0.1:$web\"}"
+	done
+	echo ']}'
+} >"$many"
+hb_agent run "$many" --parallel 5
+hb_assert_exit 0
+hb_assert_eq "names in order" "$(seq -f 'c%g' 1 24 | tr '\n' ' ')" \
+	"$(hb_json '.checks[].name' | tr '\n' ' ')"
+
+hb_case "the termination message names the failure"
+: >"$HB_TMP/termination-log"
+hb_closed_port closed
+hb_agent tcp "127.0.0.1:$closed" --termination-log "$HB_TMP/termination-log"
+hb_assert_exit 1
+hb_assert_contains "termination log" "$(cat "$HB_TMP/termination-log")" "phase Failed"
+hb_assert_contains "termination log" "$(cat "$HB_TMP/termination-log")" "CONNECTION_REFUSED"
+hb_case "no termination message where Kubernetes mounted none"
+hb_agent tcp "127.0.0.1:$web" --termination-log "$HB_TMP/absent/termination-log"
+hb_assert_exit 0
+hb_assert_eq "file created" no "$([ -e "$HB_TMP/absent" ] && echo yes || echo no)"
+
+hb_case "the protobuf report file is written"
+hb_agent tcp "127.0.0.1:$web" --report-file "$HB_TMP/report.pb"
+hb_assert_exit 0
+hb_assert_eq "report file size > 0" yes "$([ -s "$HB_TMP/report.pb" ] && echo yes || echo no)"
+
+hb_case "human output: one line per check with class and hint"
+"$HB_BUILD/hookbox" tcp "127.0.0.1:$closed" --timeout 1s >"$HB_TMP/human" 2>&1
+rc=$?
+hb_assert_eq "exit" 1 "$rc"
+hb_assert_contains "human" "$(cat "$HB_TMP/human")" "FAIL  tcp-0  127.0.0.1:$closed"
+hb_assert_contains "human" "$(cat "$HB_TMP/human")" "CONNECTION_REFUSED: connect to 127.0.0.1:$closed refused"
+hb_assert_contains "human" "$(cat "$HB_TMP/human")" "hint: nothing listens on that port"
+hb_assert_contains "human" "$(cat "$HB_TMP/human")" "hookbox: phase Failed"
+
+hb_case "a bad spec exits 2 naming the JSON path"
+echo '{"checks": [{"kind": "http", "url": "http://x/", "expect": {"status": "abc"}}]}' >"$HB_TMP/bad.json"
+hb_agent run "$HB_TMP/bad.json"
+hb_assert_exit 2
+hb_assert_contains "stderr" "$HB_ERR" "checks[0].expect.status"
+
+# A pod runs as non-root without capabilities: the filters and Landlock
+# must work there too (root hides permission problems).
+if [ "$(id -u)" = 0 ] && runuser -u nobody -- test -x "$HB_BUILD/hookbox" 2>/dev/null; then
+	hb_case "unprivileged: every kind passes under the enforcing sandbox"
+	cp "$spec" /tmp/hb-sandbox-spec.$$.json
+	chmod 644 /tmp/hb-sandbox-spec.$$.json
+	out=$(runuser -u nobody -- env ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
+		"$HB_BUILD/hookbox" run /tmp/hb-sandbox-spec.$$.json --output json 2>&1)
+	rc=$?
+	rm -f /tmp/hb-sandbox-spec.$$.json
+	hb_assert_eq "exit as nobody" 0 "$rc"
+	HB_OUT=$out
+	hb_assert_json '[.checks[].outcome] | unique | join(",")' PASSED
+else
+	hb_log "skipping the unprivileged case: not root, or build not readable by nobody"
+fi
+
+hb_finish

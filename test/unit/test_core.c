@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the pure pieces: buffers, durations, strings, failure
+ * classes, the attempt wire format, downward-API parsing, host:port. */
+#include "hbtest.h"
+
+#include "buf.h"
+#include "classify.h"
+#include "duration.h"
+#include "podinfo.h"
+#include "runner.h"
+#include "strutil.h"
+
+#include <errno.h>
+#include <stdint.h>
+
+HB_TEST(buf_appends_and_caps)
+{
+	struct hb_buf b;
+	hb_buf_init(&b, 8);
+	ASSERT_EQ_INT(hb_buf_appends(&b, "abcd"), 0);
+	ASSERT_EQ_INT(hb_buf_printf(&b, "%d", 123), 0);
+	ASSERT_STREQ(hb_buf_str(&b), "abcd123");
+	/* Past the cap the append fails and the buffer is freed. */
+	ASSERT_EQ_INT(hb_buf_appends(&b, "xy"), -E2BIG);
+	ASSERT_EQ_INT(b.len, 0);
+	ASSERT(b.data == NULL);
+	ASSERT_EQ_INT(hb_buf_appends(&b, "ok"), 0);
+	size_t len;
+	char *s = hb_buf_take(&b, &len);
+	ASSERT_STREQ(s, "ok");
+	ASSERT_EQ_INT(len, 2);
+	free(s);
+	hb_buf_release(&b);
+}
+
+HB_TEST(buf_printf_long)
+{
+	struct hb_buf b;
+	hb_buf_init(&b, 4096);
+	char big[1000];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ASSERT_EQ_INT(hb_buf_printf(&b, "<%s>", big), 0);
+	ASSERT_EQ_INT(b.len, 1001);
+	hb_buf_release(&b);
+}
+
+HB_TEST(duration_parses_units)
+{
+	static const struct {
+		const char *in;
+		int64_t ms;
+	} ok[] = {
+		{ "500ms", 500 }, { "5s", 5000 }, { "1.5s", 1500 }, { "2m", 120000 },
+		{ "1h", 3600000 }, { "3", 3000 }, { "0", 0 }, { "0.25", 250 },
+	};
+	for (size_t i = 0; i < HB_ARRAY_SIZE(ok); i++) {
+		int64_t ms = -1;
+		ASSERT_EQ_INT(hb_duration_parse(ok[i].in, &ms), 0);
+		ASSERT_EQ_INT(ms, ok[i].ms);
+	}
+	static const char *const bad[] = { "", "-1s", "5x", "s", "1e400", "31d",
+					   "nan", " 5s", "5 s", "800h" };
+	for (size_t i = 0; i < HB_ARRAY_SIZE(bad); i++) {
+		int64_t ms;
+		if (hb_duration_parse(bad[i], &ms) != -EINVAL)
+			HB_FAIL_("\"%s\" should not parse", bad[i]);
+	}
+}
+
+HB_TEST(duration_formats)
+{
+	char s[32];
+	hb_duration_format(s, sizeof(s), 250);
+	ASSERT_STREQ(s, "250ms");
+	hb_duration_format(s, sizeof(s), 5000);
+	ASSERT_STREQ(s, "5s");
+	hb_duration_format(s, sizeof(s), 1500);
+	ASSERT_STREQ(s, "1.5s");
+	hb_duration_format(s, sizeof(s), 90000);
+	ASSERT_STREQ(s, "1m30s");
+}
+
+HB_TEST(oneline_strips_controls_and_utf8_tails)
+{
+	char s[16];
+	hb_oneline(s, sizeof(s), "a\nb\tc\r\n");
+	ASSERT_STREQ(s, "a b c");
+	/* "é" is two bytes: never cut in the middle of it. */
+	hb_oneline(s, 6, "abcd\xc3\xa9");
+	ASSERT_STREQ(s, "abcd");
+}
+
+HB_TEST(redact_url_drops_password)
+{
+	char s[128];
+	hb_redact_url(s, sizeof(s), "postgres://app:secret@db:5432/app");
+	ASSERT_STREQ(s, "postgres://app@db:5432/app");
+	hb_redact_url(s, sizeof(s), "redis://:pw@cache:6379/0");
+	ASSERT_STREQ(s, "redis://@cache:6379/0");
+	hb_redact_url(s, sizeof(s), "http://app:8080/health?x=a@b");
+	ASSERT_STREQ(s, "http://app:8080/health?x=a@b");
+	hb_redact_url(s, sizeof(s), "mysql://root@db/x");
+	ASSERT_STREQ(s, "mysql://root@db/x");
+}
+
+HB_TEST(classes_have_names_and_hints)
+{
+	ASSERT_STREQ(hb_class_name(HB_CLASS_CONNECTION_REFUSED), "CONNECTION_REFUSED");
+	ASSERT_STREQ(hb_class_name(HB_CLASS_NONE), "");
+	ASSERT_STREQ(hb_class_name(999), "UNKNOWN");
+	ASSERT_CONTAINS(hb_class_hint(HB_CLASS_CONNECTION_REFUSED), "no ready endpoints");
+	ASSERT_CONTAINS(hb_class_hint(HB_CLASS_CONNECT_TIMEOUT), "NetworkPolicy");
+	ASSERT_CONTAINS(hb_class_hint(HB_CLASS_DNS_FAILURE), "namespace");
+	ASSERT_CONTAINS(hb_class_hint(HB_CLASS_AUTH_FAILED), "Secret");
+	/* Every class but NONE has a hint. */
+	for (int c = 1; c < HB_CLASS__COUNT; c++)
+		if (!*hb_class_hint(c) || !*hb_class_name(c))
+			HB_FAIL_("class %d lacks a name or hint", c);
+}
+
+HB_TEST(attempt_round_trips)
+{
+	struct hb_attempt a, b;
+	hb_attempt_init(&a);
+	a.number = 3;
+	hb_attempt_fail(&a, HB_CLASS_HTTP_STATUS, "status %d,\nexpected %s", 500, "2xx");
+	hb_attempt_detail(&a, "status_code", "%d", 500);
+	hb_attempt_detail(&a, "status_code", "%d", 501); /* replaces */
+	hb_attempt_detail(&a, "resolved_address", "127.0.0.1:%d", 80);
+	a.timing.connect_ms = 1.5;
+	uint8_t buf[8192];
+	size_t n = hb_attempt_pack(&a, buf, sizeof(buf));
+	ASSERT(n > 0);
+	ASSERT_EQ_INT(hb_attempt_unpack(buf, n, &b), 0);
+	ASSERT_EQ_INT(b.number, 3);
+	ASSERT_EQ_INT(b.outcome, HB_FAILED);
+	ASSERT_EQ_INT(b.failure_class, HB_CLASS_HTTP_STATUS);
+	ASSERT_STREQ(b.message, "status 500, expected 2xx");
+	ASSERT_STREQ(hb_attempt_get_detail(&b, "status_code"), "501");
+	ASSERT_EQ_INT(b.n_details, 2);
+	ASSERT(b.timing.connect_ms == 1.5);
+	/* Too small a buffer is refused, not overrun. */
+	ASSERT_EQ_INT(hb_attempt_pack(&a, buf, 8), 0);
+	/* Garbage is rejected. */
+	static const uint8_t junk[] = { 0xff, 0xff, 0xff, 0xff, 0x0f };
+	ASSERT_EQ_INT(hb_attempt_unpack(junk, sizeof(junk), &b), -EINVAL);
+}
+
+HB_TEST(attempt_unpack_clamps_classes)
+{
+	struct hb_attempt a, b;
+	hb_attempt_init(&a);
+	a.outcome = 2;
+	a.failure_class = 9999; /* from a confused or hostile child */
+	uint8_t buf[1024];
+	size_t n = hb_attempt_pack(&a, buf, sizeof(buf));
+	ASSERT_EQ_INT(hb_attempt_unpack(buf, n, &b), 0);
+	ASSERT_EQ_INT(b.failure_class, HB_CLASS_INTERNAL);
+}
+
+HB_TEST(details_stop_at_limit)
+{
+	struct hb_attempt a;
+	hb_attempt_init(&a);
+	for (int i = 0; i < HB_MAX_DETAILS + 5; i++) {
+		char k[16];
+		snprintf(k, sizeof(k), "k%d", i);
+		hb_attempt_detail(&a, k, "%d", i);
+	}
+	ASSERT_EQ_INT(a.n_details, HB_MAX_DETAILS);
+}
+
+HB_TEST(split_hostport)
+{
+	char host[64];
+	int port = 0;
+	ASSERT_EQ_INT(hb_split_hostport("app:8080", host, sizeof(host), &port, 0), 0);
+	ASSERT_STREQ(host, "app");
+	ASSERT_EQ_INT(port, 8080);
+	ASSERT_EQ_INT(hb_split_hostport("[::1]:443", host, sizeof(host), &port, 0), 0);
+	ASSERT_STREQ(host, "::1");
+	ASSERT_EQ_INT(port, 443);
+	ASSERT_EQ_INT(hb_split_hostport("db", host, sizeof(host), &port, 5432), 0);
+	ASSERT_EQ_INT(port, 5432);
+	ASSERT_EQ_INT(hb_split_hostport("db", host, sizeof(host), &port, 0), -EINVAL);
+	ASSERT_EQ_INT(hb_split_hostport("db:0", host, sizeof(host), &port, 0), -EINVAL);
+	ASSERT_EQ_INT(hb_split_hostport("db:70000", host, sizeof(host), &port, 0), -EINVAL);
+	ASSERT_EQ_INT(hb_split_hostport("[::1", host, sizeof(host), &port, 0), -EINVAL);
+	ASSERT_EQ_INT(hb_split_hostport(":80", host, sizeof(host), &port, 0), -EINVAL);
+}
+
+struct kv_seen {
+	char last_key[64];
+	char last_value[256];
+	int n;
+};
+
+static void on_kv(const char *k, const char *v, void *ud)
+{
+	struct kv_seen *s = ud;
+	hb_strlcpy(s->last_key, k, sizeof(s->last_key));
+	hb_strlcpy(s->last_value, v, sizeof(s->last_value));
+	s->n++;
+}
+
+HB_TEST(podinfo_parses_downward_api)
+{
+	const char *text = "app.kubernetes.io/instance=\"shop\"\n"
+			   "helm.sh/hook=\"test\"\n"
+			   "broken line\n"
+			   "note=\"a \\\"quoted\\\" value\"";
+	struct kv_seen s = { 0 };
+	ASSERT_EQ_INT(hb_podinfo_parse(text, strlen(text), on_kv, &s), 3);
+	ASSERT_STREQ(s.last_key, "note");
+	ASSERT_STREQ(s.last_value, "a \"quoted\" value");
+}
+
+static const char *fake_env(const char *name)
+{
+	if (strcmp(name, "POD_NAME") == 0)
+		return "shop-test-api";
+	if (strcmp(name, "HOOKBOX_REVISION") == 0)
+		return "7";
+	return NULL;
+}
+
+HB_TEST(podinfo_loads_files_and_env)
+{
+	char dir[] = "/tmp/hb-podinfo-XXXXXX";
+	ASSERT(mkdtemp(dir));
+	char p[128];
+	snprintf(p, sizeof(p), "%s/labels", dir);
+	FILE *f = fopen(p, "w");
+	fputs("app.kubernetes.io/instance=\"shop\"\njob-name=\"shop-migrate\"\n", f);
+	fclose(f);
+	snprintf(p, sizeof(p), "%s/annotations", dir);
+	f = fopen(p, "w");
+	fputs("helm.sh/hook=\"pre-install, pre-upgrade\"\nhelm.sh/hook-weight=\"-5\"\n", f);
+	fclose(f);
+	struct hb_podinfo pi;
+	hb_podinfo_load(&pi, dir, fake_env);
+	ASSERT_STREQ(pi.release, "shop");
+	ASSERT_STREQ(pi.hook_events, "pre-install,pre-upgrade");
+	ASSERT_EQ_INT(pi.hook_weight, -5);
+	ASSERT_STREQ(pi.hook_name, "shop-migrate");
+	ASSERT_STREQ(pi.pod_name, "shop-test-api");
+	ASSERT_EQ_INT(pi.revision, 7);
+	snprintf(p, sizeof(p), "rm -rf %s", dir);
+	ASSERT_EQ_INT(system(p), 0);
+}
+
+HB_TEST_MAIN(buf_appends_and_caps, buf_printf_long, duration_parses_units,
+	     duration_formats, oneline_strips_controls_and_utf8_tails,
+	     redact_url_drops_password, classes_have_names_and_hints,
+	     attempt_round_trips, attempt_unpack_clamps_classes,
+	     details_stop_at_limit, split_hostport, podinfo_parses_downward_api,
+	     podinfo_loads_files_and_env)

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: MIT */
+/* The sandbox end to end with test drivers: forbidden calls, crashes, hangs,
+ * limits and the calls glibc needs answered gently, through the real
+ * policies, fork and result pipe. */
+#include "hbtest.h"
+
+#include "landlock.h"
+#include "osutil.h"
+#include "policy.h"
+#include "pool.h"
+#include "runner.h"
+#include "sandbox.h"
+#include "spec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <poll.h>
+#include <sys/syscall.h>
+
+static void run_ptrace(const struct hb_check *c, void *s, struct hb_attempt *a)
+{
+	/* An invalid request: harmless where it is allowed. */
+	syscall(SYS_ptrace, 0x7fffffff, 0, 0, 0);
+	hb_attempt_pass(a);
+}
+
+static void run_segv(const struct hb_check *c, void *s, struct hb_attempt *a)
+{
+	raise(SIGSEGV);
+}
+
+static void run_hang(const struct hb_check *c, void *s, struct hb_attempt *a)
+{
+	for (;;)
+		poll(NULL, 0, -1); /* as a driver waiting on a silent server */
+}
+
+static void run_clone3(const struct hb_check *c, void *s, struct hb_attempt *a)
+{
+	long rc = syscall(SYS_clone3, NULL, 0);
+	if (rc < 0 && errno == ENOSYS)
+		hb_attempt_pass(a);
+	else
+		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED, "clone3: %ld errno %d",
+				rc, errno);
+}
+
+static void run_packet(const struct hb_check *c, void *s, struct hb_attempt *a)
+{
+	socket(AF_PACKET, SOCK_RAW, 0);
+	hb_attempt_pass(a);
+}
+
+static void run_write_file(const struct hb_check *c, void *s,
+			   struct hb_attempt *a)
+{
+	/* Landlock, where present, forbids creating files anywhere. */
+	int fd = open("/tmp/hb-sandbox-should-not-exist", O_WRONLY | O_CREAT, 0600);
+	if (fd < 0)
+		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED, "open: %s",
+				strerror(errno));
+	else
+		hb_attempt_pass(a);
+}
+
+static void run_details(const struct hb_check *c, void *s, struct hb_attempt *a)
+{
+	hb_attempt_detail(a, "pid_differs", "%d", getpid() != getppid());
+	hb_attempt_pass(a);
+}
+
+#define DRIVER(fn)                                                            \
+	{ .name = #fn, .run = fn, .syscalls = (const int[]){ -1 } }
+
+static const struct hb_driver d_ptrace = DRIVER(run_ptrace);
+static const struct hb_driver d_segv = DRIVER(run_segv);
+static const struct hb_driver d_hang = DRIVER(run_hang);
+static const struct hb_driver d_clone3 = DRIVER(run_clone3);
+static const struct hb_driver d_packet = DRIVER(run_packet);
+static const struct hb_driver d_write = DRIVER(run_write_file);
+static const struct hb_driver d_details = DRIVER(run_details);
+
+static void attempt(const struct hb_driver *d, enum hb_sandbox_mode mode,
+		    int64_t timeout_ms, struct hb_attempt *a)
+{
+	char err[256];
+	struct hb_check c;
+	memset(&c, 0, sizeof(c));
+	c.timeout_ms = timeout_ms;
+	struct hb_policy *p = NULL;
+	if (mode != HB_SANDBOX_OFF) {
+		p = hb_policy_new(d, mode, err, sizeof(err));
+		if (!p)
+			HB_FAIL_("policy: %s", err);
+	}
+	struct hb_sandbox_cfg cfg = { mode, mode == HB_SANDBOX_OFF ? 0 : hb_landlock_abi() };
+	struct hb_child ch;
+	ASSERT_EQ_INT(hb_child_spawn(&cfg, d, p, &c, timeout_ms, &ch, err, sizeof(err)), 0);
+	/* Wait as the pool does: until exit or the deadline. */
+	while (!ch.eof && hb_mono_ns() < ch.deadline_ns) {
+		struct pollfd pf = { ch.result_fd, POLLIN, 0 };
+		poll(&pf, 1, 10);
+		hb_child_read(&ch);
+	}
+	if (!ch.eof)
+		hb_child_kill(&ch);
+	hb_child_reap(&ch, a);
+	hb_policy_free(p);
+}
+
+HB_TEST(forbidden_call_is_named)
+{
+	struct hb_attempt a;
+	attempt(&d_ptrace, HB_SANDBOX_ENFORCE, 2000, &a);
+	ASSERT_EQ_INT(a.failure_class, HB_CLASS_SANDBOX_VIOLATION);
+	ASSERT_CONTAINS(a.message, "\"ptrace\"");
+	ASSERT_STREQ(hb_attempt_get_detail(&a, "syscall"), "ptrace");
+}
+
+HB_TEST(same_call_passes_without_sandbox)
+{
+	struct hb_attempt a;
+	attempt(&d_ptrace, HB_SANDBOX_OFF, 2000, &a);
+	ASSERT_EQ_INT(a.outcome, HB_PASSED);
+}
+
+HB_TEST(log_mode_lets_the_call_through)
+{
+	struct hb_attempt a;
+	attempt(&d_ptrace, HB_SANDBOX_LOG, 2000, &a);
+	ASSERT_EQ_INT(a.outcome, HB_PASSED);
+}
+
+HB_TEST(raw_sockets_are_forbidden)
+{
+	struct hb_attempt a;
+	attempt(&d_packet, HB_SANDBOX_ENFORCE, 2000, &a);
+	ASSERT_EQ_INT(a.failure_class, HB_CLASS_SANDBOX_VIOLATION);
+	ASSERT_CONTAINS(a.message, "\"socket\"");
+}
+
+HB_TEST(clone3_answers_enosys)
+{
+	struct hb_attempt a;
+	attempt(&d_clone3, HB_SANDBOX_ENFORCE, 2000, &a);
+	if (a.outcome != HB_PASSED)
+		HB_FAIL_("clone3: %s", a.message);
+}
+
+HB_TEST(crash_is_reported)
+{
+	struct hb_attempt a;
+	attempt(&d_segv, HB_SANDBOX_ENFORCE, 2000, &a);
+	ASSERT_EQ_INT(a.failure_class, HB_CLASS_CRASHED);
+#ifndef HB_SANITIZER_BUILD
+	/* ASan catches SIGSEGV itself and exits 1: still CRASHED. */
+	ASSERT_CONTAINS(a.message, "SEGV");
+#endif
+}
+
+HB_TEST(hang_is_killed_at_deadline)
+{
+	struct hb_attempt a;
+	int64_t t0 = hb_mono_ms();
+	attempt(&d_hang, HB_SANDBOX_ENFORCE, 300, &a);
+	int64_t took = hb_mono_ms() - t0;
+	ASSERT_EQ_INT(a.failure_class, HB_CLASS_TIMEOUT);
+	ASSERT(took >= 300);
+	if (took > 300 + HB_CHILD_GRACE_MS + 700)
+		HB_FAIL_("killed after %lld ms", (long long)took);
+}
+
+HB_TEST(files_cannot_be_created_under_landlock)
+{
+	if (hb_landlock_abi() < 1) {
+		printf("skip: no Landlock on this kernel\n");
+		return;
+	}
+	struct hb_attempt a;
+	unlink("/tmp/hb-sandbox-should-not-exist");
+	attempt(&d_write, HB_SANDBOX_ENFORCE, 2000, &a);
+	ASSERT_EQ_INT(a.failure_class, HB_CLASS_ASSERTION_FAILED);
+	ASSERT_CONTAINS(a.message, "Permission denied");
+	ASSERT(access("/tmp/hb-sandbox-should-not-exist", F_OK) < 0);
+}
+
+HB_TEST(results_cross_the_pipe)
+{
+	struct hb_attempt a;
+	attempt(&d_details, HB_SANDBOX_ENFORCE, 2000, &a);
+	ASSERT_EQ_INT(a.outcome, HB_PASSED);
+	ASSERT_STREQ(hb_attempt_get_detail(&a, "pid_differs"), "1");
+}
+
+HB_TEST(pool_retries_and_keeps_order)
+{
+	struct hb_check c[3];
+	struct hb_job jobs[3];
+	memset(c, 0, sizeof(c));
+	memset(jobs, 0, sizeof(jobs));
+	const struct hb_driver *ds[3] = { &d_details, &d_segv, &d_hang };
+	char err[256];
+	struct hb_policy *p[3];
+	for (int i = 0; i < 3; i++) {
+		c[i].timeout_ms = 200;
+		c[i].retry.attempts = 3;
+		c[i].retry.interval_ms = 10;
+		c[i].retry.backoff = 2.0;
+		p[i] = hb_policy_new(ds[i], HB_SANDBOX_ENFORCE, err, sizeof(err));
+		jobs[i].check = &c[i];
+		jobs[i].driver = ds[i];
+		jobs[i].policy = p[i];
+	}
+	struct hb_pool_opts o = { .parallel = 2, .sandbox = { HB_SANDBOX_ENFORCE, 0 } };
+	ASSERT_EQ_INT(hb_pool_run(&o, jobs, 3), 0);
+	ASSERT_EQ_INT(jobs[0].outcome, HB_PASSED);
+	ASSERT_EQ_INT(jobs[0].n_attempts, 1);
+	/* A crash is not retried: it would crash again. */
+	ASSERT_EQ_INT(jobs[1].failure_class, HB_CLASS_CRASHED);
+	ASSERT_EQ_INT(jobs[1].n_attempts, 1);
+	/* A timeout is, three times in all. */
+	ASSERT_EQ_INT(jobs[2].failure_class, HB_CLASS_TIMEOUT);
+	ASSERT_EQ_INT(jobs[2].n_attempts, 3);
+	ASSERT_EQ_INT(jobs[2].kept[2].number, 3);
+	for (int i = 0; i < 3; i++) {
+		hb_job_release(&jobs[i]);
+		hb_policy_free(p[i]);
+	}
+}
+
+HB_TEST(pool_wait_deadline_bounds_retries)
+{
+	struct hb_check c;
+	struct hb_job job;
+	memset(&c, 0, sizeof(c));
+	memset(&job, 0, sizeof(job));
+	c.timeout_ms = 100;
+	c.retry.attempts = 1;
+	c.retry.interval_ms = 50;
+	c.retry.backoff = 1.0;
+	c.retry.wait_ms = 1000;
+	job.check = &c;
+	job.driver = &d_segv; /* not retried even while waiting */
+	struct hb_pool_opts o = { .parallel = 1, .sandbox = { HB_SANDBOX_OFF, 0 } };
+	ASSERT_EQ_INT(hb_pool_run(&o, &job, 1), 0);
+	ASSERT_EQ_INT(job.n_attempts, 1);
+	hb_job_release(&job);
+
+	memset(&job, 0, sizeof(job));
+	job.check = &c;
+	job.driver = &d_hang;
+	int64_t t0 = hb_mono_ms();
+	ASSERT_EQ_INT(hb_pool_run(&o, &job, 1), 0);
+	int64_t took = hb_mono_ms() - t0;
+	ASSERT_EQ_INT(job.failure_class, HB_CLASS_TIMEOUT);
+	ASSERT(job.n_attempts >= 2);
+	if (took > 1000 + 100 + HB_CHILD_GRACE_MS + 500)
+		HB_FAIL_("waited %lld ms for a 1000 ms deadline", (long long)took);
+	hb_job_release(&job);
+}
+
+HB_TEST_MAIN(forbidden_call_is_named, same_call_passes_without_sandbox,
+	     log_mode_lets_the_call_through, raw_sockets_are_forbidden,
+	     clone3_answers_enosys, crash_is_reported, hang_is_killed_at_deadline,
+	     files_cannot_be_created_under_landlock, results_cross_the_pipe,
+	     pool_retries_and_keeps_order, pool_wait_deadline_bounds_retries)
