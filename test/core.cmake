@@ -20,3 +20,4 @@ add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/try-syscall
   DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/helpers/try_syscall.c)
 add_custom_target(hb_try_syscall ALL DEPENDS ${CMAKE_BINARY_DIR}/try-syscall)
 hb_integration(exec integration/exec.sh)
+hb_unit(test_report SOURCES unit/test_report.c LIBS hb_agent)

@@ -146,6 +146,33 @@ hb_agent run "$HB_TMP/bad.json"
 hb_assert_exit 2
 hb_assert_contains "stderr" "$HB_ERR" "checks[0].expect.status"
 
+# What a run loads: the client libraries of the kinds it uses, no others
+# (start-up time is most of a one-check run).
+hb_port hang
+hb_start_hang "$hang"
+maps_of()
+{
+	"$HB_BUILD/hookbox" "$@" --timeout 3s >/dev/null 2>&1 &
+	local pid=$! maps=""
+	for _ in $(seq 1 40); do
+		sleep 0.05
+		maps=$(cat "/proc/$pid/maps" 2>/dev/null)
+		# Wait until the check is under way (its module, if any, loaded).
+		[ -n "$(pgrep -P "$pid")" ] && break
+	done
+	maps=$(cat "/proc/$pid/maps" 2>/dev/null)
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	printf '%s\n' "$maps" | grep -oE '(libcurl|libpq|libmariadb|libhiredis|hookbox-[a-z]+)[^ /]*\.so' | sort -u | tr '\n' ' '
+}
+hb_case "a TCP-only run loads no client library"
+libs=$(maps_of tcp "127.0.0.1:$hang")
+hb_assert_eq "client libraries mapped" "" "$libs"
+hb_case "an HTTP-only run loads libcurl and no database library"
+libs=$(maps_of http "http://127.0.0.1:$hang/")
+hb_assert_contains "libraries mapped" "$libs" "libcurl"
+hb_assert_eq "database libraries mapped" "" "$(grep -oE 'libpq|libmariadb|libhiredis' <<<"$libs")"
+
 # A pod runs as non-root without capabilities: the filters and Landlock
 # must work there too (root hides permission problems).
 if [ "$(id -u)" = 0 ] && runuser -u nobody -- test -x "$HB_BUILD/hookbox" 2>/dev/null; then
