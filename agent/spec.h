@@ -85,8 +85,9 @@ struct hb_check {
 	char *address;     /* host:port, [v6]:port */
 	char *send;        /* payload written after connecting */
 	/* dns */
-	char *host;        /* the name to resolve ("name" in the spec) */
-	int family;        /* 0 any, 4, 6 */
+	char *host;        /* the name to resolve: "host", or "name" when the
+			    * check has no "host" (see parse_check) */
+	int family;        /* 0 any, 4, 6 (dns and tcp) */
 	/* postgres, mysql, redis */
 	char *user;
 	char *password;

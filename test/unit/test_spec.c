@@ -1,0 +1,980 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the spec parser: the documented example, defaults, every
+ * error and its JSON path, ${VAR} expansion, "_file" references. */
+#include "hbtest.h"
+
+#include "spec.h"
+#include "strutil.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdint.h>
+
+/* The environment the tests see: never the process's own. */
+static const char *fake_getenv(const char *name)
+{
+	static const struct {
+		const char *name, *value;
+	} env[] = {
+		{ "APP_HOST", "app" },   { "APP_PORT", "8080" },
+		{ "EMPTY", "" },         { "DB_PASSWORD", "s3cret" },
+		{ "TIMEOUT", "2s" },     { "STATUS", "204" },
+		{ "NESTED", "${APP_HOST}" },
+	};
+	for (size_t i = 0; i < HB_ARRAY_SIZE(env); i++)
+		if (strcmp(env[i].name, name) == 0)
+			return env[i].value;
+	return NULL;
+}
+
+static struct hb_spec *parse(const char *json, struct hb_spec_error *err)
+{
+	return hb_spec_parse(json, strlen(json), "spec.json", fake_getenv, err);
+}
+
+/* Parses json, which must fail, and returns the message. */
+static const char *parse_error(const char *json, struct hb_spec_error *err)
+{
+	struct hb_spec *s = parse(json, err);
+	if (s) {
+		hb_spec_free(s);
+		HB_FAIL_("parsed but should not have: %s", json);
+	}
+	return err->msg;
+}
+
+static const char example[] =
+	"{\"defaults\": {\"timeout\": \"5s\", \"retry\": {\"attempts\": 3, "
+	"\"interval\": \"1s\", \"backoff\": 2.0}},\n"
+	" \"checks\": [\n"
+	"  {\"name\": \"api\", \"kind\": \"http\", \"url\": "
+	"\"http://app:8080/health\",\n"
+	"   \"expect\": {\"status\": \"2xx\", \"body\": \"\\\"ok\\\"\", "
+	"\"json\": {\"status\": \"ok\"}, \"max_latency\": \"500ms\"}},\n"
+	"  {\"name\": \"port\", \"kind\": \"tcp\", \"address\": \"app:8080\"},\n"
+	"  {\"name\": \"svc\", \"kind\": \"dns\", \"name\": "
+	"\"app.default.svc.cluster.local\", \"expect\": {\"min_addresses\": 1}, "
+	"\"optional\": true},\n"
+	"  {\"name\": \"migrated\", \"kind\": \"postgres\", \"url\": "
+	"\"postgresql://app@db:5432/app\", \"password_file\": "
+	"\"/secrets/db/password\", \"query\": \"SELECT max(version) FROM "
+	"schema_migrations\", \"expect\": {\"value\": \"42\"}}]}";
+
+HB_TEST(full_example)
+{
+	struct hb_spec_error err;
+	struct hb_spec *s = parse(example, &err);
+	if (!s)
+		HB_FAIL_("%s", err.msg);
+	ASSERT_EQ_INT(s->n_checks, 4);
+	ASSERT_STREQ(s->source, "spec.json");
+
+	const struct hb_check *c = &s->checks[0];
+	ASSERT_STREQ(c->name, "api");
+	ASSERT_STREQ(c->kind, "http");
+	ASSERT_STREQ(c->url, "http://app:8080/health");
+	ASSERT_STREQ(c->target, "http://app:8080/health");
+	ASSERT_STREQ(c->method, "GET");
+	ASSERT_EQ_INT(c->timeout_ms, 5000);
+	ASSERT_EQ_INT(c->retry.attempts, 3);
+	ASSERT_EQ_INT(c->retry.interval_ms, 1000);
+	ASSERT(c->retry.backoff == 2.0);
+	ASSERT_EQ_INT(c->retry.wait_ms, 0);
+	ASSERT(c->expect.status_set);
+	ASSERT(hb_expect_status_ok(&c->expect, 200));
+	ASSERT(hb_expect_status_ok(&c->expect, 299));
+	ASSERT(!hb_expect_status_ok(&c->expect, 300));
+	ASSERT_STREQ(c->expect.body, "\"ok\"");
+	ASSERT_EQ_INT(c->expect.n_json, 1);
+	ASSERT_STREQ(c->expect.json[0].path, "status");
+	ASSERT_STREQ(c->expect.json[0].value, "\"ok\"");
+	ASSERT_EQ_INT(c->expect.max_latency_ms, 500);
+	ASSERT_EQ_INT(c->expect.rows, -1);
+	ASSERT(!c->optional);
+
+	c = &s->checks[1];
+	ASSERT_STREQ(c->name, "port");
+	ASSERT_STREQ(c->address, "app:8080");
+	ASSERT_STREQ(c->target, "app:8080");
+	ASSERT(c->method == NULL);
+
+	c = &s->checks[2];
+	ASSERT_STREQ(c->name, "svc");
+	ASSERT_STREQ(c->host, "app.default.svc.cluster.local");
+	ASSERT_STREQ(c->target, "app.default.svc.cluster.local");
+	ASSERT_EQ_INT(c->expect.min_addresses, 1);
+	ASSERT_EQ_INT(c->family, 0);
+	ASSERT(c->optional);
+
+	c = &s->checks[3];
+	ASSERT_STREQ(c->name, "migrated");
+	ASSERT_STREQ(c->kind, "postgres");
+	ASSERT_STREQ(c->target, "postgresql://app@db:5432/app");
+	ASSERT_STREQ(c->query, "SELECT max(version) FROM schema_migrations");
+	ASSERT_STREQ(c->expect.value, "42");
+	ASSERT(c->password == NULL); /* until resolved */
+	ASSERT_EQ_INT(s->n_files, 1);
+	ASSERT(s->files[0].field == &s->checks[3].password);
+	ASSERT_STREQ(s->files[0].path, "/secrets/db/password");
+	ASSERT_STREQ(s->files[0].where, "checks[3].password_file");
+	ASSERT_EQ_INT(s->files[0].check, 3);
+	hb_spec_free(s);
+}
+
+HB_TEST(defaults_and_overrides)
+{
+	static const char json[] =
+		"{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\"},"
+		" {\"kind\": \"tcp\", \"address\": \"a:2\", \"timeout\": 2,"
+		"  \"retry\": {\"interval\": \"250ms\"}}]}";
+	static const char with_defaults[] =
+		"{\"defaults\": {\"timeout\": \"10s\", \"wait\": \"1m\","
+		"  \"retry\": {\"attempts\": 4, \"interval\": \"2s\", \"backoff\": 1.5}},"
+		" \"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\"},"
+		" {\"kind\": \"tcp\", \"address\": \"a:2\", \"timeout\": \"1.5s\","
+		"  \"wait\": \"0\", \"retry\": {\"attempts\": 2}}]}";
+	struct hb_spec_error err;
+	struct hb_spec *s = parse(json, &err);
+	if (!s)
+		HB_FAIL_("%s", err.msg);
+	/* Built-in defaults: 5s, one attempt, 1s, no backoff, no wait. */
+	ASSERT_EQ_INT(s->checks[0].timeout_ms, 5000);
+	ASSERT_EQ_INT(s->checks[0].retry.attempts, 1);
+	ASSERT_EQ_INT(s->checks[0].retry.interval_ms, 1000);
+	ASSERT(s->checks[0].retry.backoff == 1.0);
+	ASSERT_EQ_INT(s->checks[0].retry.wait_ms, 0);
+	ASSERT_STREQ(s->checks[0].name, "tcp-0");
+	ASSERT_STREQ(s->checks[1].name, "tcp-1");
+	/* A bare number is seconds; a check's retry replaces one field. */
+	ASSERT_EQ_INT(s->checks[1].timeout_ms, 2000);
+	ASSERT_EQ_INT(s->checks[1].retry.interval_ms, 250);
+	ASSERT_EQ_INT(s->checks[1].retry.attempts, 1);
+	hb_spec_free(s);
+
+	s = parse(with_defaults, &err);
+	if (!s)
+		HB_FAIL_("%s", err.msg);
+	ASSERT_EQ_INT(s->checks[0].timeout_ms, 10000);
+	ASSERT_EQ_INT(s->checks[0].retry.attempts, 4);
+	ASSERT_EQ_INT(s->checks[0].retry.interval_ms, 2000);
+	ASSERT(s->checks[0].retry.backoff == 1.5);
+	ASSERT_EQ_INT(s->checks[0].retry.wait_ms, 60000);
+	ASSERT_EQ_INT(s->checks[1].timeout_ms, 1500);
+	ASSERT_EQ_INT(s->checks[1].retry.attempts, 2);
+	ASSERT_EQ_INT(s->checks[1].retry.interval_ms, 2000);
+	ASSERT(s->checks[1].retry.backoff == 1.5);
+	ASSERT_EQ_INT(s->checks[1].retry.wait_ms, 0);
+	hb_spec_free(s);
+}
+
+HB_TEST(every_kind_and_field)
+{
+	static const char json[] =
+		"{\"checks\": ["
+		"{\"kind\": \"http\", \"url\": \"https://u:pw@app/x?password=p&a=1\","
+		" \"method\": \"POST\", \"headers\": {\"Content-Type\": \"text/plain\","
+		" \"X-Req\": \"1\"}, \"body\": \"hi\", \"follow_redirects\": true,"
+		" \"insecure\": true, \"ca_file\": \"/ca\", \"cert_file\": \"/c\","
+		" \"key_file\": \"/k\", \"min_cert_days\": 14},"
+		"{\"kind\": \"tcp\", \"address\": \"[::1]:6379\", \"send\": \"PING\\r\\n\","
+		" \"family\": 6, \"expect\": {\"reply\": \"^\\\\+PONG\"}},"
+		"{\"kind\": \"dns\", \"host\": \"db\", \"name\": \"resolve-db\","
+		" \"family\": \"any\", \"expect\": {\"addresses\": [\"10.0.0.1\", \"::1\"]}},"
+		"{\"kind\": \"mysql\", \"url\": \"mariadb://root:pw@db/app\", \"user\": \"u\","
+		" \"password\": \"p\", \"database\": \"d\", \"query\": \"SELECT 1\","
+		" \"expect\": {\"pattern\": \"^[0-9]+$\", \"rows\": 1}},"
+		"{\"kind\": \"redis\", \"url\": \"rediss://:pw@cache:6380/0\","
+		" \"command\": \"PING\", \"expect\": {\"value\": \"PONG\"}},"
+		"{\"kind\": \"postgres\", \"url\": \"host=db password='a b\\\\'c' dbname=app\"}"
+		"]}";
+	struct hb_spec_error err;
+	struct hb_spec *s = parse(json, &err);
+	if (!s)
+		HB_FAIL_("%s", err.msg);
+	const struct hb_check *c = &s->checks[0];
+	ASSERT_STREQ(c->method, "POST");
+	ASSERT_EQ_INT(c->n_headers, 2);
+	ASSERT_STREQ(c->headers[0].name, "Content-Type");
+	ASSERT_STREQ(c->headers[0].value, "text/plain");
+	ASSERT_STREQ(c->headers[1].name, "X-Req");
+	ASSERT_STREQ(c->body, "hi");
+	ASSERT(c->follow_redirects && c->insecure);
+	ASSERT_STREQ(c->ca_file, "/ca");
+	ASSERT_STREQ(c->cert_file, "/c");
+	ASSERT_STREQ(c->key_file, "/k");
+	ASSERT_EQ_INT(c->min_cert_days, 14);
+	/* Reports never show a password, wherever the URL carries it. */
+	ASSERT_STREQ(c->target, "https://u@app/x?a=1");
+	ASSERT(!c->expect.status_set);
+
+	c = &s->checks[1];
+	ASSERT_STREQ(c->target, "[::1]:6379");
+	ASSERT_STREQ(c->send, "PING\r\n");
+	ASSERT_EQ_INT(c->family, 6);
+	ASSERT_STREQ(c->expect.reply, "^\\+PONG");
+
+	c = &s->checks[2];
+	ASSERT_STREQ(c->name, "resolve-db");
+	ASSERT_STREQ(c->host, "db");
+	ASSERT_EQ_INT(c->expect.n_addresses, 2);
+	ASSERT_STREQ(c->expect.addresses[1], "::1");
+
+	c = &s->checks[3];
+	ASSERT_STREQ(c->target, "mariadb://root@db/app");
+	ASSERT_STREQ(c->user, "u");
+	ASSERT_STREQ(c->password, "p");
+	ASSERT_STREQ(c->database, "d");
+	ASSERT_STREQ(c->expect.pattern, "^[0-9]+$");
+	ASSERT_EQ_INT(c->expect.rows, 1);
+
+	c = &s->checks[4];
+	ASSERT_STREQ(c->target, "rediss://cache:6380/0");
+	ASSERT_STREQ(c->command, "PING");
+	ASSERT_STREQ(c->expect.value, "PONG");
+
+	c = &s->checks[5];
+	ASSERT_STREQ(c->target, "host=db dbname=app");
+	hb_spec_free(s);
+}
+
+HB_TEST(dns_name_forms)
+{
+	struct hb_spec_error err;
+	/* One "name": the name to resolve; the check's name is the default. */
+	struct hb_spec *s = parse("{\"checks\": [{\"kind\": \"dns\", \"name\": "
+				  "\"db.local\"}]}", &err);
+	if (!s)
+		HB_FAIL_("%s", err.msg);
+	ASSERT_STREQ(s->checks[0].host, "db.local");
+	ASSERT_STREQ(s->checks[0].name, "dns-0");
+	hb_spec_free(s);
+	/* "host" frees "name" for the check. */
+	s = parse("{\"checks\": [{\"name\": \"n\", \"kind\": \"dns\", "
+		  "\"host\": \"db.local\"}]}", &err);
+	if (!s)
+		HB_FAIL_("%s", err.msg);
+	ASSERT_STREQ(s->checks[0].host, "db.local");
+	ASSERT_STREQ(s->checks[0].name, "n");
+	hb_spec_free(s);
+	ASSERT_CONTAINS(parse_error("{\"checks\": [{\"kind\": \"dns\", \"name\": "
+				    "\"a\", \"name\": \"b\", \"name\": \"c\"}]}",
+				    &err),
+			"spec.json: checks[0].name: duplicate key");
+	ASSERT_CONTAINS(parse_error("{\"checks\": [{\"kind\": \"dns\", "
+				    "\"name_file\": \"/x\"}]}", &err),
+			"checks[0].name_file: \"name\" cannot come from a file "
+			"(the name to resolve can: \"host_file\")");
+}
+
+static const struct {
+	const char *json;
+	const char *msg;
+} errors[] = {
+	/* The document. */
+	{ "[]", "spec.json: expected an object like {\"checks\": [...]}" },
+	{ "  \n ", "spec.json: the spec is empty" },
+	{ "{\"checks\": [1],\n \"defaults\": {,}}",
+	  "spec.json:2:16: invalid JSON near \"}}\"" },
+	{ "{\"checks\": [", "spec.json:1:12: invalid JSON near \"[\"" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\"}]} x",
+	  "spec.json:1:49: invalid JSON near \"x\"" },
+	{ "{}", "spec.json: missing \"checks\"" },
+	{ "{\"check\": []}",
+	  "spec.json: check: unknown key (did you mean \"checks\"?)" },
+	{ "{\"checks\": [], \"checks\": []}", "spec.json: checks: duplicate key" },
+	{ "{\"checks\": []}", "spec.json: checks: expected a non-empty array" },
+	{ "{\"checks\": {}}", "spec.json: checks: expected a non-empty array" },
+	{ "{\"checks\": [1]}", "spec.json: checks[0]: expected an object" },
+	/* defaults */
+	{ "{\"defaults\": [], \"checks\": [1]}",
+	  "spec.json: defaults: expected an object" },
+	{ "{\"defaults\": {\"retyr\": {}}, \"checks\": [1]}",
+	  "spec.json: defaults.retyr: unknown key (did you mean \"retry\"?)" },
+	{ "{\"defaults\": {\"timeout\": \"0s\"}, \"checks\": [1]}",
+	  "spec.json: defaults.timeout: expected a duration greater than zero" },
+	{ "{\"defaults\": {\"timeout\": true}, \"checks\": [1]}",
+	  "spec.json: defaults.timeout: expected a duration like \"500ms\"" },
+	{ "{\"defaults\": {\"wait\": \"-1s\"}, \"checks\": [1]}",
+	  "spec.json: defaults.wait: \"-1s\" is not a duration" },
+	{ "{\"defaults\": {\"retry\": {\"attempts\": 0}}, \"checks\": [1]}",
+	  "spec.json: defaults.retry.attempts: expected an integer from 1 to "
+	  "10000" },
+	{ "{\"defaults\": {\"retry\": {\"attempts\": 1.5}}, \"checks\": [1]}",
+	  "spec.json: defaults.retry.attempts: expected an integer" },
+	{ "{\"defaults\": {\"retry\": {\"backoff\": 0.5}}, \"checks\": [1]}",
+	  "spec.json: defaults.retry.backoff: expected a number from 1.0" },
+	{ "{\"defaults\": {\"retry\": {\"interval\": \"1y\"}}, \"checks\": [1]}",
+	  "spec.json: defaults.retry.interval: \"1y\" is not a duration" },
+	{ "{\"defaults\": {\"retry\": {\"wait\": \"1m\"}}, \"checks\": [1]}",
+	  "spec.json: defaults.retry.wait: unknown key (\"wait\" goes next to "
+	  "\"retry\", not inside it)" },
+	{ "{\"defaults\": {\"retry\": 3}, \"checks\": [1]}",
+	  "spec.json: defaults.retry: expected an object" },
+	/* Common keys. */
+	{ "{\"checks\": [{}]}", "spec.json: checks[0]: missing \"kind\"" },
+	{ "{\"checks\": [{\"kind\": 1}]}",
+	  "spec.json: checks[0].kind: expected a string" },
+	{ "{\"checks\": [{\"kind\": \"htp\"}]}",
+	  "spec.json: checks[0].kind: unknown kind \"htp\" (did you mean "
+	  "\"http\"?)" },
+	{ "{\"checks\": [{\"kind\": \"ftp\", \"kind\": \"http\"}]}",
+	  "spec.json: checks[0].kind: duplicate key" },
+	{ "{\"checks\": [{\"kind\": \"gopher\"}]}",
+	  "spec.json: checks[0].kind: unknown kind \"gopher\" (one of http" },
+	{ "{\"checks\": [{\"kind\": \"http\"}]}",
+	  "spec.json: checks[0]: missing \"url\" (a http check needs one)" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", \"name\": \"\"}]}",
+	  "spec.json: checks[0].name: expected a non-empty name" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", \"name\": 1}]}",
+	  "spec.json: checks[0].name: expected a string" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", "
+	  "\"name\": \"a\\nb\"}]}",
+	  "spec.json: checks[0].name: a name cannot contain control characters" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", "
+	  "\"optional\": \"yes\"}]}",
+	  "spec.json: checks[0].optional: expected true or false" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", "
+	  "\"timeout\": \"5 s\"}]}",
+	  "spec.json: checks[0].timeout: \"5 s\" is not a duration (try "
+	  "\"500ms\", \"5s\" or \"1m\")" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", "
+	  "\"retry\": {\"atempts\": 2}}]}",
+	  "spec.json: checks[0].retry.atempts: unknown key (did you mean "
+	  "\"attempts\"?)" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", "
+	  "\"wait\": []}]}",
+	  "spec.json: checks[0].wait: expected a duration" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", "
+	  "\"adress\": \"b:2\"}]}",
+	  "spec.json: checks[0].adress: unknown key (did you mean \"address\"?)" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", "
+	  "\"zzzzzz\": 1}]}",
+	  "spec.json: checks[0].zzzzzz: unknown key" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", "
+	  "\"address\": \"b:2\"}]}",
+	  "spec.json: checks[0].address: duplicate key" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", "
+	  "\"expect\": 1}]}",
+	  "spec.json: checks[0].expect: expected an object" },
+	/* Keys of another kind. */
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"query\": \"SELECT 1\"}]}",
+	  "spec.json: checks[0].query: not valid for kind \"http\" (only for "
+	  "postgres and mysql)" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", "
+	  "\"expect\": {\"status\": 200}}]}",
+	  "spec.json: checks[0].expect.status: not valid for kind \"tcp\" (only "
+	  "for http)" },
+	{ "{\"checks\": [{\"kind\": \"redis\", \"url\": \"redis://a\", "
+	  "\"query\": \"x\"}]}",
+	  "spec.json: checks[0].query: not valid for kind \"redis\"" },
+	{ "{\"checks\": [{\"kind\": \"mysql\", \"url\": \"mysql://a\", "
+	  "\"command\": \"x\"}]}",
+	  "spec.json: checks[0].command: not valid for kind \"mysql\" (only for "
+	  "redis)" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"url_file\": \"/x\"}]}",
+	  "spec.json: checks[0].url_file: \"url\" and \"url_file\" are both "
+	  "given: use one of them" },
+	{ "{\"checks\": [{\"kind\": \"postgres\", \"password_file\": \"/x\", "
+	  "\"url\": \"postgres://a\", \"password\": \"p\"}]}",
+	  "spec.json: checks[0].password: \"password\" and \"password_file\" are "
+	  "both given" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"ca_file_file\": \"/x\"}]}",
+	  "spec.json: checks[0].ca_file_file: \"ca_file\" cannot come from a "
+	  "file" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"expect\": {\"body_file\": \"/x\"}}]}",
+	  "spec.json: checks[0].expect.body_file: \"body\" cannot come from a "
+	  "file" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"body_file\": \"\"}]}",
+	  "spec.json: checks[0].body_file: expected a file path" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"body_file\": 3}]}",
+	  "spec.json: checks[0].body_file: expected a string" },
+	/* http */
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"ftp://a\"}]}",
+	  "spec.json: checks[0].url: expected a URL starting with http:// or "
+	  "https://" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://\"}]}",
+	  "spec.json: checks[0].url: expected a URL starting with http://" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a b\"}]}",
+	  "spec.json: checks[0].url: the URL has a space" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"method\": \"get\"}]}",
+	  "spec.json: checks[0].method: expected an upper-case method like "
+	  "\"GET\"" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"headers\": [\"X: y\"]}]}",
+	  "spec.json: checks[0].headers: expected an object of header names" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"headers\": {\"X Bad\": \"v\"}}]}",
+	  "spec.json: checks[0].headers[\"X Bad\"]: not a valid header name" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"headers\": {\"X\": 1}}]}",
+	  "spec.json: checks[0].headers.X: expected a string" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"headers\": {\"X\": \"a\\r\\nHost: evil\"}}]}",
+	  "spec.json: checks[0].headers.X: a header value cannot contain a line "
+	  "break" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"headers\": {\"X\": \"1\", \"X\": \"2\"}}]}",
+	  "spec.json: checks[0].headers.X: duplicate key" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"follow_redirects\": 1}]}",
+	  "spec.json: checks[0].follow_redirects: expected true or false" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"min_cert_days\": -1}]}",
+	  "spec.json: checks[0].min_cert_days: expected an integer from 0 to "
+	  "36500" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"expect\": {\"stauts\": 200}}]}",
+	  "spec.json: checks[0].expect.stauts: unknown key (did you mean "
+	  "\"status\"?)" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"expect\": {\"status\": \"ok\"}}]}",
+	  "spec.json: checks[0].expect.status: expected an integer or a class "
+	  "like \"2xx\"" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"expect\": {\"status\": true}}]}",
+	  "spec.json: checks[0].expect.status: expected an integer or a class "
+	  "like \"2xx\"" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"expect\": {\"status\": 200.5}}]}",
+	  "spec.json: checks[0].expect.status: expected an integer or a class" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"expect\": {\"status\": 700}}]}",
+	  "spec.json: checks[0].expect.status: 700 is not an HTTP status (100 to "
+	  "599)" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"expect\": {\"status\": \"099\"}}]}",
+	  "spec.json: checks[0].expect.status: 99 is not an HTTP status" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"expect\": {\"status\": [200, \"6xx\"]}}]}",
+	  "spec.json: checks[0].expect.status[1]: expected an integer or a "
+	  "class like \"2xx\"" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"expect\": {\"status\": []}}]}",
+	  "spec.json: checks[0].expect.status: expected at least one status" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"expect\": {\"body\": \"(ok\"}}]}",
+	  "spec.json: checks[0].expect.body: invalid regular expression: " },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"expect\": {\"json\": [1]}}]}",
+	  "spec.json: checks[0].expect.json: expected an object of paths" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"expect\": {\"json\": {\"a..b\": 1}}}]}",
+	  "spec.json: checks[0].expect.json[\"a..b\"]: expected a dotted path" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"expect\": {\"max_latency\": \"fast\"}}]}",
+	  "spec.json: checks[0].expect.max_latency: \"fast\" is not a duration" },
+	/* tcp */
+	{ "{\"checks\": [{\"kind\": \"tcp\"}]}",
+	  "spec.json: checks[0]: missing \"address\"" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"app\"}]}",
+	  "spec.json: checks[0].address: expected \"host:port\" or "
+	  "\"[v6]:port\"" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \":80\"}]}",
+	  "spec.json: checks[0].address: expected \"host:port\"" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"::1:80\"}]}",
+	  "spec.json: checks[0].address: an IPv6 address goes in brackets" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"[::1]80\"}]}",
+	  "spec.json: checks[0].address: expected \"host:port\" or "
+	  "\"[v6]:port\"" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"app:0\"}]}",
+	  "spec.json: checks[0].address: expected a port from 1 to 65535" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"app:65536\"}]}",
+	  "spec.json: checks[0].address: expected a port from 1 to 65535" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"app:http\"}]}",
+	  "spec.json: checks[0].address: expected a port from 1 to 65535" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", "
+	  "\"expect\": {\"reply\": \"a{2,1}\"}}]}",
+	  "spec.json: checks[0].expect.reply: invalid regular expression" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", "
+	  "\"expect\": {\"reply\": \"((a{99}){99}){99}\"}}]}",
+	  "spec.json: checks[0].expect.reply: regular expression too complex" },
+	/* Found by fuzzing: each "+" doubles what glibc builds. */
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", "
+	  "\"expect\": {\"reply\": \"P+++++++++++++++++++++++++++++++\"}}]}",
+	  "spec.json: checks[0].expect.reply: two repetitions in a row" },
+	/* glibc's time grows with the square of optional copies. */
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", "
+	  "\"expect\": {\"reply\": \"((a|b?)*){600}\"}}]}",
+	  "spec.json: checks[0].expect.reply: regular expression too complex" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", "
+	  "\"family\": 5}]}",
+	  "spec.json: checks[0].family: expected 4, 6 or \"any\"" },
+	/* dns */
+	{ "{\"checks\": [{\"kind\": \"dns\"}]}",
+	  "spec.json: checks[0]: missing \"name\" (a dns check needs one)" },
+	{ "{\"checks\": [{\"kind\": \"dns\", \"name\": \"\"}]}",
+	  "spec.json: checks[0].name: expected a host name" },
+	{ "{\"checks\": [{\"kind\": \"dns\", \"host\": \"a b\"}]}",
+	  "spec.json: checks[0].host: the host name has a space" },
+	{ "{\"checks\": [{\"kind\": \"dns\", \"name\": \"a\", "
+	  "\"expect\": {\"min_addresses\": 0}}]}",
+	  "spec.json: checks[0].expect.min_addresses: expected an integer from 1" },
+	{ "{\"checks\": [{\"kind\": \"dns\", \"name\": \"a\", "
+	  "\"expect\": {\"addresses\": \"1.2.3.4\"}}]}",
+	  "spec.json: checks[0].expect.addresses: expected an array of IP "
+	  "addresses" },
+	{ "{\"checks\": [{\"kind\": \"dns\", \"name\": \"a\", "
+	  "\"expect\": {\"addresses\": [\"1.2.3.4\", \"1.2.3.999\"]}}]}",
+	  "spec.json: checks[0].expect.addresses[1]: \"1.2.3.999\" is not an IP "
+	  "address" },
+	{ "{\"checks\": [{\"kind\": \"dns\", \"name\": \"a\", "
+	  "\"expect\": {\"reply\": \"x\"}}]}",
+	  "spec.json: checks[0].expect.reply: not valid for kind \"dns\"" },
+	/* postgres, mysql, redis */
+	{ "{\"checks\": [{\"kind\": \"postgres\"}]}",
+	  "spec.json: checks[0]: missing \"url\" (a postgres check needs one)" },
+	{ "{\"checks\": [{\"kind\": \"postgres\", \"url\": \"mysql://a\"}]}",
+	  "spec.json: checks[0].url: expected a URL starting with postgres:// or "
+	  "postgresql://, or \"key=value\" connection parameters" },
+	{ "{\"checks\": [{\"kind\": \"mysql\", \"url\": \"postgres://a\"}]}",
+	  "spec.json: checks[0].url: expected a URL starting with mysql:// or "
+	  "mariadb://" },
+	{ "{\"checks\": [{\"kind\": \"redis\", \"url\": \"http://a\"}]}",
+	  "spec.json: checks[0].url: expected a URL starting with redis:// or "
+	  "rediss://" },
+	{ "{\"checks\": [{\"kind\": \"postgres\", \"url\": \"postgres://a\", "
+	  "\"expect\": {\"rows\": -1}}]}",
+	  "spec.json: checks[0].expect.rows: expected an integer of at least 0" },
+	{ "{\"checks\": [{\"kind\": \"postgres\", \"url\": \"postgres://a\", "
+	  "\"expect\": {\"pattern\": \"[\"}}]}",
+	  "spec.json: checks[0].expect.pattern: invalid regular expression" },
+	{ "{\"checks\": [{\"kind\": \"postgres\", \"url\": \"postgres://a\", "
+	  "\"expect\": {\"value\": 42}}]}",
+	  "spec.json: checks[0].expect.value: expected a string" },
+	/* Names are unique, default names included. */
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", \"name\": \"x\"},"
+	  " {\"kind\": \"tcp\", \"address\": \"a:1\"},"
+	  " {\"kind\": \"tcp\", \"address\": \"a:1\", \"name\": \"x\"}]}",
+	  "spec.json: checks[2].name: \"x\" is already the name of checks[0]" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", "
+	  "\"name\": \"tcp-1\"}, {\"kind\": \"tcp\", \"address\": \"a:1\"}]}",
+	  "spec.json: checks[1].name: \"tcp-1\" is already the name of checks[0]" },
+	/* A later check's error names its own index. */
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\"},"
+	  " {\"kind\": \"tcp\", \"address\": \"a:1\"},"
+	  " {\"kind\": \"http\", \"url\": \"http://a\", \"expect\": "
+	  "{\"status\": \"abc\"}}]}",
+	  "spec.json: checks[2].expect.status: expected an integer or a class "
+	  "like \"2xx\"" },
+	/* Variables. */
+	{ "{\"checks\": [{\"kind\": \"postgres\", \"url\": "
+	  "\"postgres://${DB_HOST}/app\"}]}",
+	  "spec.json: checks[0].url: environment variable \"DB_HOST\" is not set" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"${APP_HOST:1\"}]}",
+	  "spec.json: checks[0].address: unterminated \"${\"" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"${APP_HOST:1}\"}]}",
+	  "spec.json: checks[0].address: expected \"${NAME}\" or "
+	  "\"${NAME:-default}\"" },
+	{ "{\"checks\": [{\"kind\": \"tcp\", \"address\": \"${}\"}]}",
+	  "spec.json: checks[0].address: expected a variable name after \"${\"" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"headers\": {\"X\": \"${NOPE}\"}}]}",
+	  "spec.json: checks[0].headers.X: environment variable \"NOPE\" is not "
+	  "set" },
+	{ "{\"defaults\": {\"timeout\": \"${NOPE}\"}, \"checks\": [1]}",
+	  "spec.json: defaults.timeout: environment variable \"NOPE\" is not set" },
+};
+
+HB_TEST(errors_name_their_path)
+{
+	for (size_t i = 0; i < HB_ARRAY_SIZE(errors); i++) {
+		struct hb_spec_error err;
+		const char *msg = parse_error(errors[i].json, &err);
+		if (!strstr(msg, errors[i].msg))
+			HB_FAIL_("errors[%zu]: %s\n  got:  %s\n  want: %s", i,
+				 errors[i].json, msg, errors[i].msg);
+		/* git's style: no full stop at the end. */
+		ASSERT(msg[strlen(msg) - 1] != '.');
+	}
+}
+
+HB_TEST(limits)
+{
+	struct hb_spec_error err;
+	ASSERT(hb_spec_parse("{}", HB_SPEC_MAX_BYTES + 1, "big.json", NULL,
+			     &err) == NULL);
+	ASSERT_STREQ(err.msg, "big.json: larger than 4 MiB");
+
+	size_t n = HB_SPEC_MAX_CHECKS + 1, i;
+	static const char one[] = "{\"kind\":\"tcp\",\"address\":\"a:1\"},";
+	char *json = malloc(32 + n * sizeof(one));
+	ASSERT(json != NULL);
+	strcpy(json, "{\"checks\":[");
+	char *end = json + strlen(json);
+	for (i = 0; i < n; i++) {
+		memcpy(end, one, sizeof(one) - 1);
+		end += sizeof(one) - 1;
+	}
+	strcpy(end - 1, "]}");
+	ASSERT_CONTAINS(parse_error(json, &err),
+			"spec.json: checks: at most 1000 checks, got 1001");
+	/* Exactly the limit is fine. */
+	char *last = strrchr(json, '{');
+	strcpy(last - 1, "]}");
+	struct hb_spec *s = parse(json, &err);
+	if (!s)
+		HB_FAIL_("%s", err.msg);
+	ASSERT_EQ_INT(s->n_checks, HB_SPEC_MAX_CHECKS);
+	ASSERT_STREQ(s->checks[999].name, "tcp-999");
+	hb_spec_free(s);
+	free(json);
+
+	/* A NUL in the input is not JSON, and says where it is. */
+	static const char nul[] = "{\"checks\":\n [\0]}";
+	ASSERT(hb_spec_parse(nul, sizeof(nul) - 1, "spec.json", NULL, &err) ==
+	       NULL);
+	ASSERT_CONTAINS(err.msg, "spec.json:2:3: a NUL byte");
+	/* The input need not be NUL-terminated. */
+	static const char unterminated[] =
+		"{\"checks\":[{\"kind\":\"tcp\",\"address\":\"a:1\"}]}garbage";
+	s = hb_spec_parse(unterminated, sizeof(unterminated) - 1 - 7, "x", NULL,
+			  &err);
+	if (!s)
+		HB_FAIL_("%s", err.msg);
+	hb_spec_free(s);
+	ASSERT(hb_spec_parse(NULL, 0, NULL, NULL, &err) == NULL);
+	ASSERT_CONTAINS(err.msg, "spec: the spec is empty");
+}
+
+HB_TEST(env_expansion)
+{
+	static const char json[] =
+		"{\"defaults\": {\"timeout\": \"${TIMEOUT}\"},"
+		" \"checks\": [{\"kind\": \"tcp\", \"address\": "
+		"\"${APP_HOST}:${APP_PORT}\", \"send\": \"$$HOME costs $5 ${EMPTY}|"
+		"${EMPTY:-dflt}|${UNSET:-a ${APP_HOST} b}|${UNSET:-}|${NESTED}\","
+		" \"expect\": {\"reply\": \"^ok$\"}},"
+		" {\"kind\": \"http\", \"url\": \"http://${APP_HOST}/\", \"headers\": "
+		"{\"Authorization\": \"Bearer ${DB_PASSWORD}\"}, \"expect\": "
+		"{\"status\": \"${STATUS}\", \"json\": {\"a\": \"${APP_HOST}\", "
+		"\"b\": {\"c\": \"${NOT_EXPANDED}\"}}}}]}";
+	struct hb_spec_error err;
+	struct hb_spec *s = parse(json, &err);
+	if (!s)
+		HB_FAIL_("%s", err.msg);
+	const struct hb_check *c = &s->checks[0];
+	ASSERT_EQ_INT(c->timeout_ms, 2000);
+	ASSERT_STREQ(c->address, "app:8080");
+	ASSERT_STREQ(c->target, "app:8080");
+	/* $$ is a "$", a lone "$" stays, an empty value takes the default,
+	 * defaults expand, a value is not expanded again. */
+	ASSERT_STREQ(c->send, "$HOME costs $5 |dflt|a app b||${APP_HOST}");
+	ASSERT_STREQ(c->expect.reply, "^ok$");
+	c = &s->checks[1];
+	ASSERT_STREQ(c->url, "http://app/");
+	ASSERT_STREQ(c->headers[0].value, "Bearer s3cret");
+	ASSERT(hb_expect_status_ok(&c->expect, 204));
+	ASSERT(!hb_expect_status_ok(&c->expect, 200));
+	ASSERT_STREQ(c->expect.json[0].value, "\"app\"");
+	/* Only string values at the top of expect.json expand. */
+	ASSERT_STREQ(c->expect.json[1].value, "{\"c\":\"${NOT_EXPANDED}\"}");
+	hb_spec_free(s);
+
+	/* Without a getenv everything is literal: flags, for instance. */
+	static const char literal[] =
+		"{\"checks\": [{\"kind\": \"tcp\", \"address\": \"a:1\", "
+		"\"send\": \"${NOPE} $$\"}]}";
+	s = hb_spec_parse(literal, strlen(literal), "command line", NULL, &err);
+	if (!s)
+		HB_FAIL_("%s", err.msg);
+	ASSERT_STREQ(s->checks[0].send, "${NOPE} $$");
+	hb_spec_free(s);
+}
+
+HB_TEST(status_forms)
+{
+	static const struct {
+		const char *status;
+		long yes[4];
+		long no[4];
+	} cases[] = {
+		{ "200", { 200 }, { 201, 204, 500 } },
+		{ "\"204\"", { 204 }, { 200 } },
+		{ "\"3XX\"", { 300, 301, 399 }, { 200, 400 } },
+		{ "[\"2xx\", 304, \"404\"]", { 200, 299, 304, 404 }, { 300, 403 } },
+		{ "[100, 599]", { 100, 599 }, { 101, 598, 99, 600 } },
+		{ "[\"1xx\", \"5xx\"]", { 100, 199, 500, 599 }, { 200, 499, 600 } },
+	};
+	for (size_t i = 0; i < HB_ARRAY_SIZE(cases); i++) {
+		char json[256];
+		snprintf(json, sizeof(json),
+			 "{\"checks\": [{\"kind\": \"http\", \"url\": "
+			 "\"http://a\", \"expect\": {\"status\": %s}}]}",
+			 cases[i].status);
+		struct hb_spec_error err;
+		struct hb_spec *s = parse(json, &err);
+		if (!s)
+			HB_FAIL_("%s: %s", cases[i].status, err.msg);
+		const struct hb_expect *e = &s->checks[0].expect;
+		ASSERT(e->status_set);
+		for (size_t j = 0; j < 4 && cases[i].yes[j]; j++)
+			if (!hb_expect_status_ok(e, cases[i].yes[j]))
+				HB_FAIL_("%s rejects %ld", cases[i].status,
+					 cases[i].yes[j]);
+		for (size_t j = 0; j < 4 && cases[i].no[j]; j++)
+			if (hb_expect_status_ok(e, cases[i].no[j]))
+				HB_FAIL_("%s accepts %ld", cases[i].status,
+					 cases[i].no[j]);
+		hb_spec_free(s);
+	}
+}
+
+HB_TEST(status_ok_default)
+{
+	struct hb_expect e;
+	memset(&e, 0, sizeof(e));
+	/* Nothing set: any 2xx. */
+	ASSERT(hb_expect_status_ok(&e, 200));
+	ASSERT(hb_expect_status_ok(&e, 204));
+	ASSERT(hb_expect_status_ok(&e, 299));
+	ASSERT(!hb_expect_status_ok(&e, 199));
+	ASSERT(!hb_expect_status_ok(&e, 301));
+	ASSERT(!hb_expect_status_ok(&e, 500));
+	ASSERT(!hb_expect_status_ok(&e, 0));
+	ASSERT(!hb_expect_status_ok(&e, -200));
+	ASSERT(!hb_expect_status_ok(&e, 1000));
+	/* Set but empty accepts nothing, and out-of-range codes never. */
+	e.status_set = true;
+	ASSERT(!hb_expect_status_ok(&e, 200));
+	memset(e.status_bits, 0xff, sizeof(e.status_bits));
+	ASSERT(hb_expect_status_ok(&e, 599));
+	ASSERT(!hb_expect_status_ok(&e, 600));
+	ASSERT(!hb_expect_status_ok(&e, 99));
+}
+
+HB_TEST(targets_hide_passwords)
+{
+	static const struct {
+		const char *kind, *url, *target;
+	} cases[] = {
+		{ "postgres", "postgresql://app:pw@db:5432/app",
+		  "postgresql://app@db:5432/app" },
+		{ "postgres", "postgres://db/app?sslmode=require&password=x",
+		  "postgres://db/app?sslmode=require" },
+		{ "postgres", "postgres://db/app?password=x&sslpassword=y#f",
+		  "postgres://db/app#f" },
+		{ "postgres", "host=db port=5432 password=secret dbname=app",
+		  "host=db port=5432 dbname=app" },
+		{ "postgres", "password = 'it\\'s x' host=db", "host=db" },
+		/* Badly quoted: the tail of the password is no parameter. */
+		{ "postgres", "password = 'it''s \\' x' host=db", "host=db" },
+		{ "postgres", "host=db password=a\\ b user=u", "host=db user=u" },
+		/* Found by fuzzing: a pair right after a quote, no space. */
+		{ "postgres", "host=db pass8word='a\\' b'=dbname=app",
+		  "host=db pass8word='a\\' b' =dbname=app" },
+		{ "mysql", "mysql://root:p@ss@db/app", "mysql://root@db/app" },
+		{ "redis", "redis://:pw@cache:6379/1", "redis://cache:6379/1" },
+		{ "redis", "redis://default:pw@cache", "redis://default@cache" },
+		{ "http", "https://u:p@app/?q=1", "https://u@app/?q=1" },
+		{ "http", "http://app/", "http://app/" },
+	};
+	for (size_t i = 0; i < HB_ARRAY_SIZE(cases); i++) {
+		/* cJSON writes the escapes the backslashes need. */
+		cJSON *root = cJSON_CreateObject();
+		cJSON *check = cJSON_CreateObject();
+		cJSON_AddStringToObject(check, "kind", cases[i].kind);
+		cJSON_AddStringToObject(check, "url", cases[i].url);
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "checks"), check);
+		char *json = cJSON_PrintUnformatted(root);
+		cJSON_Delete(root);
+		ASSERT(json != NULL);
+		struct hb_spec_error err;
+		struct hb_spec *s = hb_spec_parse(json, strlen(json), "t", NULL,
+						  &err);
+		if (!s)
+			HB_FAIL_("%s: %s", cases[i].url, err.msg);
+		ASSERT_STREQ(s->checks[0].target, cases[i].target);
+		ASSERT_STREQ(s->checks[0].url, cases[i].url);
+		hb_spec_free(s);
+		free(json);
+	}
+}
+
+HB_TEST(regexes_people_write)
+{
+	static const char *const ok[] = {
+		"^ok$", "\"status\": *\"(ok|up)\"", "^([0-9]{1,3}\\.){3}[0-9]{1,3}$",
+		"^\\+PONG", "[[:digit:]]+ rows?", ".{0,1000}", "(ab)+c{2,5}",
+		"[]a-z]{3}", "a{2,}", "^[^{]*$", "",
+	};
+	for (size_t i = 0; i < HB_ARRAY_SIZE(ok); i++) {
+		cJSON *root = cJSON_CreateObject();
+		cJSON *check = cJSON_CreateObject();
+		cJSON_AddStringToObject(check, "kind", "http");
+		cJSON_AddStringToObject(check, "url", "http://a");
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(check, "expect"),
+					"body", ok[i]);
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "checks"), check);
+		char *json = cJSON_PrintUnformatted(root);
+		cJSON_Delete(root);
+		struct hb_spec_error err;
+		struct hb_spec *s = hb_spec_parse(json, strlen(json), "t", NULL,
+						  &err);
+		if (!s)
+			HB_FAIL_("%s: %s", ok[i], err.msg);
+		ASSERT_STREQ(s->checks[0].expect.body, ok[i]);
+		hb_spec_free(s);
+		free(json);
+	}
+}
+
+HB_TEST(kinds_list)
+{
+	static const char *const want[] = { "http",     "tcp",   "dns",
+					    "postgres", "mysql", "redis" };
+	size_t n = 0;
+	while (hb_spec_kinds[n])
+		n++;
+	ASSERT_EQ_INT(n, HB_ARRAY_SIZE(want));
+	for (size_t i = 0; i < n; i++)
+		ASSERT_STREQ(hb_spec_kinds[i], want[i]);
+}
+
+/* A temporary file holding data; the caller unlinks it. */
+static void temp_file(char *path, size_t size, const void *data, size_t len)
+{
+	hb_strlcpy(path, "/tmp/hb-test-spec-XXXXXX", size);
+	int fd = mkstemp(path);
+	ASSERT(fd >= 0);
+	ASSERT_EQ_INT(write(fd, data, len), (long long)len);
+	close(fd);
+}
+
+HB_TEST(file_refs_resolve)
+{
+	char pw[64], url[64], value[64], body[64];
+	temp_file(pw, sizeof(pw), "s3cr$t\n", 7);
+	temp_file(url, sizeof(url), "postgres://app:hidden@db/app\r\n", 30);
+	temp_file(value, sizeof(value), "42\n\n", 4);
+	temp_file(body, sizeof(body), "", 0);
+	char json[1024];
+	snprintf(json, sizeof(json),
+		 "{\"checks\": [{\"kind\": \"postgres\", \"url_file\": \"%s\","
+		 " \"password_file\": \"%s\", \"expect\": {\"value_file\": \"%s\"}},"
+		 " {\"kind\": \"http\", \"url\": \"http://a\", \"body_file\": \"%s\"}]}",
+		 url, pw, value, body);
+	struct hb_spec_error err;
+	struct hb_spec *s = parse(json, &err);
+	if (!s)
+		HB_FAIL_("%s", err.msg);
+	ASSERT_EQ_INT(s->n_files, 4);
+	ASSERT_STREQ(s->files[0].where, "checks[0].url_file");
+	ASSERT_STREQ(s->files[2].where, "checks[0].expect.value_file");
+	ASSERT_EQ_INT(s->files[3].check, 1);
+	ASSERT(s->checks[0].url == NULL);
+	ASSERT_STREQ(s->checks[0].target, "");
+	ASSERT_EQ_INT(hb_spec_resolve_files(s, &err), 0);
+	/* One newline (with its CR) goes, the rest is literal: no ${}. */
+	ASSERT_STREQ(s->checks[0].url, "postgres://app:hidden@db/app");
+	ASSERT_STREQ(s->checks[0].target, "postgres://app@db/app");
+	ASSERT_STREQ(s->checks[0].password, "s3cr$t");
+	ASSERT_STREQ(s->checks[0].expect.value, "42\n");
+	ASSERT_STREQ(s->checks[1].body, "");
+	/* Resolving again reads again and leaks nothing. */
+	ASSERT_EQ_INT(hb_spec_resolve_files(s, &err), 0);
+	ASSERT_STREQ(s->checks[0].password, "s3cr$t");
+	hb_spec_free(s);
+
+	/* A missing file names the key, the path and the reason. */
+	unlink(pw);
+	s = parse(json, &err);
+	ASSERT(s != NULL);
+	ASSERT_EQ_INT(hb_spec_resolve_files(s, &err), -1);
+	char want[256];
+	snprintf(want, sizeof(want),
+		 "spec.json: checks[0].password_file: reading \"%s\": No such "
+		 "file or directory", pw);
+	ASSERT_STREQ(err.msg, want);
+	hb_spec_free(s);
+	unlink(url);
+	unlink(value);
+	unlink(body);
+}
+
+HB_TEST(file_refs_checked)
+{
+	char url[64], big[64], nul[64], addr[64];
+	temp_file(url, sizeof(url), "mysql://db/app\n", 15);
+	temp_file(nul, sizeof(nul), "pass\0word", 9);
+	temp_file(addr, sizeof(addr), "db:5432\n", 8);
+	char *data = malloc(HB_SPEC_MAX_FILE_BYTES + 1);
+	ASSERT(data != NULL);
+	memset(data, 'x', HB_SPEC_MAX_FILE_BYTES + 1);
+	temp_file(big, sizeof(big), data, HB_SPEC_MAX_FILE_BYTES + 1);
+	free(data);
+
+	struct hb_spec_error err;
+	char json[512], want[256];
+	/* A URL from a file meets the same rules as one written inline, and
+	 * the message does not quote it: it may hold a password. */
+	snprintf(json, sizeof(json),
+		 "{\"checks\": [{\"kind\": \"postgres\", \"url_file\": \"%s\"}]}",
+		 url);
+	struct hb_spec *s = parse(json, &err);
+	ASSERT(s != NULL);
+	ASSERT_EQ_INT(hb_spec_resolve_files(s, &err), -1);
+	snprintf(want, sizeof(want),
+		 "spec.json: checks[0].url_file: in \"%s\": expected a URL "
+		 "starting with postgres://", url);
+	ASSERT_CONTAINS(err.msg, want);
+	hb_spec_free(s);
+
+	snprintf(json, sizeof(json),
+		 "{\"checks\": [{\"kind\": \"tcp\", \"address_file\": \"%s\"}]}",
+		 addr);
+	s = parse(json, &err);
+	ASSERT(s != NULL);
+	ASSERT_EQ_INT(hb_spec_resolve_files(s, &err), 0);
+	ASSERT_STREQ(s->checks[0].target, "db:5432");
+	hb_spec_free(s);
+
+	snprintf(json, sizeof(json),
+		 "{\"checks\": [{\"kind\": \"redis\", \"url\": \"redis://a\", "
+		 "\"password_file\": \"%s\"}]}", big);
+	s = parse(json, &err);
+	ASSERT(s != NULL);
+	ASSERT_EQ_INT(hb_spec_resolve_files(s, &err), -1);
+	ASSERT_CONTAINS(err.msg, "checks[0].password_file: reading");
+	ASSERT_CONTAINS(err.msg, "larger than 64 KiB");
+	hb_spec_free(s);
+
+	snprintf(json, sizeof(json),
+		 "{\"checks\": [{\"kind\": \"redis\", \"url\": \"redis://a\", "
+		 "\"password_file\": \"%s\"}]}", nul);
+	s = parse(json, &err);
+	ASSERT(s != NULL);
+	ASSERT_EQ_INT(hb_spec_resolve_files(s, &err), -1);
+	ASSERT_CONTAINS(err.msg, "the file contains a NUL byte");
+	hb_spec_free(s);
+
+	/* The path itself expands: Secrets mounted per release. */
+	snprintf(json, sizeof(json),
+		 "{\"checks\": [{\"kind\": \"redis\", \"url\": \"redis://a\", "
+		 "\"password_file\": \"/run/${APP_HOST}/pw\"}]}");
+	s = parse(json, &err);
+	ASSERT(s != NULL);
+	ASSERT_STREQ(s->files[0].path, "/run/app/pw");
+	hb_spec_free(s);
+	unlink(url);
+	unlink(big);
+	unlink(nul);
+	unlink(addr);
+}
+
+HB_TEST(spec_free_null)
+{
+	hb_spec_free(NULL);
+}
+
+HB_TEST_MAIN(full_example, defaults_and_overrides, every_kind_and_field,
+	     dns_name_forms, errors_name_their_path, limits, env_expansion,
+	     status_forms, status_ok_default, targets_hide_passwords,
+	     regexes_people_write, kinds_list,
+	     file_refs_resolve, file_refs_checked, spec_free_null)
