@@ -140,6 +140,12 @@ struct hb_policy *hb_policy_new(const struct hb_driver *d,
 	/* The child sets no_new_privs itself, before Landlock needs it. */
 	if (rc == 0)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	/* A binary tree of syscall numbers instead of a linear list. Loading
+	 * a filter makes the kernel run it for every syscall number to build
+	 * its allow cache: with a linear list that costs about 0.2 ms per
+	 * child, most of the sandbox's price (perf: do_seccomp). */
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (rc == 0)
 		rc = add_rules(ctx, d);
 	if (rc < 0) {
