@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/* The reduction of a release's reports to hook and test-suite phases. */
+#include "reduce.h"
+
+#include "pbjson.h"
+#include "report_util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool hb_report_is_final(const Hookbox__V1__Report *r)
+{
+	return r->phase == HOOKBOX__V1__PHASE__PHASE_SUCCEEDED ||
+	       r->phase == HOOKBOX__V1__PHASE__PHASE_FAILED;
+}
+
+static const char *str_or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+static const char *hook_name(const Hookbox__V1__Report *r)
+{
+	if (r->pod && r->pod->hook_name && *r->pod->hook_name)
+		return r->pod->hook_name;
+	if (r->pod && r->pod->pod_name)
+		return r->pod->pod_name;
+	return "";
+}
+
+/* Helm v3 renamed "test-success" to "test" and still accepts the old name.
+ * A report that names no event comes from an agent that could not read the
+ * pod's annotations; it is counted as a test, the common case, rather than
+ * left out of the suite where nobody would see its failure. */
+static bool is_test_hook(const Hookbox__V1__Report *r)
+{
+	if (!r->pod || r->pod->n_hook_events == 0)
+		return true;
+	for (size_t i = 0; i < r->pod->n_hook_events; i++) {
+		const char *e = r->pod->hook_events[i];
+		if (strcmp(e, "test") == 0 || strcmp(e, "test-success") == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool matches(const Hookbox__V1__Report *r, const struct hb_reduce_filter *f)
+{
+	if (!r->pod)
+		return false;
+	if (f->ns && strcmp(str_or_empty(r->pod->namespace_), f->ns) != 0)
+		return false;
+	if (f->release && strcmp(str_or_empty(r->pod->release), f->release) != 0)
+		return false;
+	return true;
+}
+
+/* Whether candidate c, received after the current report cur of the same
+ * hook, becomes the hook's latest report. */
+static bool supersedes(const Hookbox__V1__Report *cur, const Hookbox__V1__Report *c)
+{
+	if (strcmp(str_or_empty(cur->report_id), str_or_empty(c->report_id)) == 0)
+		return !hb_report_is_final(cur) && hb_report_is_final(c);
+	int t = strcmp(str_or_empty(c->started_at), str_or_empty(cur->started_at));
+	if (t != 0)
+		return t > 0;
+	/* Same start: a final report says more than a Running one; otherwise
+	 * the later arrival wins. */
+	if (hb_report_is_final(cur) != hb_report_is_final(c))
+		return hb_report_is_final(c);
+	return true;
+}
+
+int hb_suite_phase(const int *phases, size_t n)
+{
+	bool any_running = false, any_unknown = false;
+	if (n == 0)
+		return HOOKBOX__V1__PHASE__PHASE_UNKNOWN;
+	for (size_t i = 0; i < n; i++) {
+		switch (phases[i]) {
+		case HOOKBOX__V1__PHASE__PHASE_FAILED:
+			/* Helm stops the suite at the first failed test hook. */
+			return HOOKBOX__V1__PHASE__PHASE_FAILED;
+		case HOOKBOX__V1__PHASE__PHASE_RUNNING:
+			any_running = true;
+			break;
+		case HOOKBOX__V1__PHASE__PHASE_SUCCEEDED:
+			break;
+		default:
+			any_unknown = true;
+		}
+	}
+	if (any_running)
+		return HOOKBOX__V1__PHASE__PHASE_RUNNING;
+	if (any_unknown)
+		return HOOKBOX__V1__PHASE__PHASE_UNKNOWN;
+	return HOOKBOX__V1__PHASE__PHASE_SUCCEEDED;
+}
+
+/* pkg/action/hooks.go: hookByWeight sorts by weight, then by name. */
+static int cmp_hooks(const void *a, const void *b)
+{
+	const struct hb_hook *x = a, *y = b;
+	if (x->weight != y->weight)
+		return x->weight < y->weight ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+int hb_reduce(const Hookbox__V1__Report *const *reports, size_t n,
+	      const struct hb_reduce_filter *f, struct hb_reduction *out)
+{
+	memset(out, 0, sizeof(*out));
+	int64_t want = f->revision;
+	for (size_t i = 0; i < n; i++) {
+		if (!matches(reports[i], f))
+			continue;
+		if (reports[i]->pod->revision > out->latest_revision)
+			out->latest_revision = reports[i]->pod->revision;
+		if (!out->ns) {
+			out->ns = str_or_empty(reports[i]->pod->namespace_);
+			out->release = str_or_empty(reports[i]->pod->release);
+		}
+	}
+	if (want <= 0)
+		want = out->latest_revision;
+	out->revision = want;
+	out->ns = out->ns ? out->ns : f->ns;
+	out->release = out->release ? out->release : f->release;
+
+	size_t cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		const Hookbox__V1__Report *r = reports[i];
+		/* Reports of other revisions never touch this one. */
+		if (!matches(r, f) || r->pod->revision != want)
+			continue;
+		const char *name = hook_name(r);
+		struct hb_hook *h = NULL;
+		for (size_t k = 0; k < out->n_hooks; k++) {
+			if (strcmp(out->hooks[k].name, name) == 0) {
+				h = &out->hooks[k];
+				break;
+			}
+		}
+		if (h && !supersedes(h->report, r))
+			continue;
+		if (!h) {
+			if (out->n_hooks == cap) {
+				size_t nc = cap ? cap * 2 : 8;
+				struct hb_hook *nh = realloc(out->hooks, nc * sizeof(*nh));
+				if (!nh) {
+					hb_reduction_release(out);
+					return -ENOMEM;
+				}
+				out->hooks = nh;
+				cap = nc;
+			}
+			h = &out->hooks[out->n_hooks++];
+		}
+		h->report = r;
+		h->name = name;
+		h->weight = r->pod->hook_weight;
+		h->phase = r->phase;
+		h->test = is_test_hook(r);
+	}
+	if (out->n_hooks > 1)
+		qsort(out->hooks, out->n_hooks, sizeof(*out->hooks), cmp_hooks);
+
+	int *phases = malloc((out->n_hooks ? out->n_hooks : 1) * sizeof(int));
+	if (!phases) {
+		hb_reduction_release(out);
+		return -ENOMEM;
+	}
+	size_t nt = 0;
+	for (size_t k = 0; k < out->n_hooks; k++)
+		if (out->hooks[k].test)
+			phases[nt++] = out->hooks[k].phase;
+	out->phase = hb_suite_phase(phases, nt);
+	free(phases);
+	return 0;
+}
+
+void hb_reduction_release(struct hb_reduction *r)
+{
+	if (!r)
+		return;
+	free(r->hooks);
+	r->hooks = NULL;
+	r->n_hooks = 0;
+}
+
+static bool add_str(cJSON *o, const char *k, const char *v)
+{
+	return cJSON_AddStringToObject(o, k, str_or_empty(v)) != NULL;
+}
+
+static cJSON *hook_json(const struct hb_hook *h)
+{
+	const Hookbox__V1__Report *r = h->report;
+	cJSON *o = cJSON_CreateObject(), *ev, *checks;
+	if (!o)
+		return NULL;
+	bool ok = add_str(o, "name", h->name) &&
+		  add_str(o, "podName", r->pod->pod_name) &&
+		  (ev = cJSON_AddArrayToObject(o, "events")) &&
+		  cJSON_AddNumberToObject(o, "weight", h->weight) &&
+		  cJSON_AddBoolToObject(o, "test", h->test) &&
+		  add_str(o, "phase", hb_phase_name(h->phase)) &&
+		  add_str(o, "reportId", r->report_id) &&
+		  add_str(o, "startedAt", r->started_at) &&
+		  add_str(o, "finishedAt", r->finished_at) &&
+		  add_str(o, "hostname", r->hostname) &&
+		  (checks = cJSON_AddArrayToObject(o, "checks"));
+	for (size_t i = 0; ok && i < r->pod->n_hook_events; i++) {
+		cJSON *s = cJSON_CreateString(r->pod->hook_events[i]);
+		ok = s && cJSON_AddItemToArray(ev, s);
+	}
+	for (size_t i = 0; ok && i < r->n_checks; i++) {
+		cJSON *c = hb_pbjson_encode(&r->checks[i]->base);
+		ok = c && cJSON_AddItemToArray(checks, c);
+	}
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+cJSON *hb_reduction_json(const struct hb_reduction *r)
+{
+	cJSON *o = cJSON_CreateObject(), *hooks;
+	if (!o)
+		return NULL;
+	bool ok = add_str(o, "namespace", r->ns) && add_str(o, "release", r->release) &&
+		  cJSON_AddNumberToObject(o, "revision", (double)r->revision) &&
+		  cJSON_AddNumberToObject(o, "latestRevision",
+					  (double)r->latest_revision) &&
+		  add_str(o, "phase", hb_phase_name(r->phase)) &&
+		  (hooks = cJSON_AddArrayToObject(o, "hooks"));
+	for (size_t i = 0; ok && i < r->n_hooks; i++) {
+		cJSON *h = hook_json(&r->hooks[i]);
+		ok = h && cJSON_AddItemToArray(hooks, h);
+	}
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}

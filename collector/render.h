@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* Rendering a reduction (the JSON of GET /v1/releases, see reduce.h) for
+ * people and for CI: helm-test-like text, JUnit XML, JSON. Pure: writes into
+ * a capped buffer, so that status and the offline reduce share it and tests
+ * can read it.
+ *
+ *   struct hb_buf out;
+ *   hb_buf_init(&out, HB_RENDER_CAP);
+ *   if (hb_render(&out, red, HB_RENDER_JUNIT) < 0) -> out of memory
+ *   fwrite(out.data, 1, out.len, stdout);
+ *   hb_buf_release(&out);
+ */
+#ifndef HB_RENDER_H
+#define HB_RENDER_H
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+
+#define HB_RENDER_CAP (256u << 20)
+
+enum hb_render_fmt { HB_RENDER_TEXT, HB_RENDER_JSON, HB_RENDER_JUNIT };
+
+/* Returns 0, or -ENOMEM / -E2BIG (the buffer is then freed). */
+int hb_render(struct hb_buf *out, const cJSON *red, enum hb_render_fmt fmt);
+/* The exit status for a suite phase name: 0 Succeeded, 1 Failed, 3 Running
+ * or Unknown (or anything else). */
+int hb_phase_exit_code(const char *phase);
+/* "2026-11-25T22:15:03.123Z" as Go's time.ANSIC, "Wed Nov 25 22:15:03 2026",
+ * the way `helm test` prints Last Started; "" stays "". */
+void hb_format_ansic(char *dst, size_t size, const char *rfc3339);
+
+#endif

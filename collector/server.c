@@ -1,0 +1,685 @@
+/* SPDX-License-Identifier: MIT */
+/* The collector's HTTP server: validation, authentication, routes. */
+#include "server.h"
+
+#include "buf.h"
+#include "metrics.h"
+#include "osutil.h"
+#include "pbjson.h"
+#include "reduce.h"
+#include "report_util.h"
+#include "store.h"
+#include "strutil.h"
+#include "validate.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct server {
+	struct hb_store *store;
+	char *token; /* NULL: no token required */
+	size_t token_len;
+	size_t max_body;
+};
+
+/* Per-request state, from the first call of the handler to completion. */
+struct req {
+	bool ingest;
+	bool too_large;
+	bool json;
+	int64_t t0;
+	struct hb_buf body;
+};
+
+bool hb_token_equal(const char *expected, size_t elen, const char *given, size_t glen)
+{
+	volatile unsigned char diff = (unsigned char)(elen != glen);
+	for (size_t i = 0; i < elen; i++) {
+		unsigned char g = i < glen ? (unsigned char)given[i] : 0;
+		diff |= (unsigned char)expected[i] ^ g;
+	}
+	return diff == 0;
+}
+
+const char *hb_bearer_token(const char *h)
+{
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return *h ? h : NULL;
+}
+
+bool hb_media_type(const char *ct, bool *json)
+{
+	if (!ct)
+		return false;
+	while (*ct == ' ')
+		ct++;
+	size_t n = strcspn(ct, ";");
+	while (n && ct[n - 1] == ' ')
+		n--;
+	if (n == 22 && strncasecmp(ct, "application/x-protobuf", n) == 0) {
+		*json = false;
+		return true;
+	}
+	if (n == 16 && strncasecmp(ct, "application/json", n) == 0) {
+		*json = true;
+		return true;
+	}
+	return false;
+}
+
+static enum MHD_Result respond(struct MHD_Connection *c, unsigned status,
+			       const char *type, const void *data, size_t len)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data,
+								 MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (status == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+					"Bearer realm=\"hookbox\"");
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Errors are one line of plain text, so that an agent can quote it as is
+ * ("collector answered 400: reportId: not a UUID"). */
+static enum MHD_Result respond_text(struct MHD_Connection *c, unsigned status,
+				    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static enum MHD_Result respond_text(struct MHD_Connection *c, unsigned status,
+				    const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(msg, sizeof(msg) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n > sizeof(msg) - 2)
+		n = (int)sizeof(msg) - 2;
+	msg[n++] = '\n';
+	msg[n] = '\0';
+	return respond(c, status, "text/plain; charset=utf-8", msg, (size_t)n);
+}
+
+static enum MHD_Result respond_json(struct MHD_Connection *c, unsigned status,
+				    cJSON *j)
+{
+	char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+	cJSON_Delete(j);
+	if (!s)
+		return respond_text(c, 500, "out of memory");
+	enum MHD_Result r = respond(c, status, "application/json", s, strlen(s));
+	free(s);
+	return r;
+}
+
+static bool authorized(const struct server *sv, struct MHD_Connection *c)
+{
+	if (!sv->token)
+		return true;
+	const char *t = hb_bearer_token(
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION));
+	return t && hb_token_equal(sv->token, sv->token_len, t, strlen(t));
+}
+
+/* -- reduction over the store ------------------------------------------- */
+
+struct report_list {
+	Hookbox__V1__Report **v;
+	size_t n, cap;
+};
+
+static int collect_report(void *arg, const uint8_t *body, size_t len)
+{
+	struct report_list *l = arg;
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 16;
+		Hookbox__V1__Report **nv = realloc(l->v, nc * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		l->v = nv;
+		l->cap = nc;
+	}
+	/* Stored reports were validated on the way in; one that no longer
+	 * decodes (a damaged file) is skipped rather than failing the release. */
+	Hookbox__V1__Report *r = (Hookbox__V1__Report *)protobuf_c_message_unpack(
+		&hookbox__v1__report__descriptor, NULL, len, body);
+	if (r)
+		l->v[l->n++] = r;
+	return 0;
+}
+
+static void report_list_release(struct report_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		protobuf_c_message_free_unpacked(&l->v[i]->base, NULL);
+	free(l->v);
+}
+
+/* The reduction of one release revision (0: newest). Returns the JSON
+ * (and the suite phase), or NULL with err filled. */
+static cJSON *release_json(struct hb_store *st, const char *ns, const char *rel,
+			   int64_t revision, int *phase, char *err, size_t errlen)
+{
+	struct report_list l = { 0 };
+	cJSON *j = NULL;
+	if (hb_store_list(st, ns, rel, revision, collect_report, &l, err, errlen) < 0)
+		goto out;
+	struct hb_reduce_filter f = { .ns = ns, .release = rel, .revision = revision };
+	struct hb_reduction red;
+	if (hb_reduce((const Hookbox__V1__Report *const *)l.v, l.n, &f, &red) < 0) {
+		snprintf(err, errlen, "reduce: out of memory");
+		goto out;
+	}
+	if (phase)
+		*phase = red.phase;
+	j = hb_reduction_json(&red);
+	if (!j)
+		snprintf(err, errlen, "reduce: out of memory");
+	hb_reduction_release(&red);
+out:
+	report_list_release(&l);
+	return j;
+}
+
+/* -- routes --------------------------------------------------------------- */
+
+static enum MHD_Result ingest(struct server *sv, struct MHD_Connection *c, struct req *q)
+{
+	char err[512] = "";
+	Hookbox__V1__Report *r = NULL;
+	uint8_t *packed = NULL;
+	enum MHD_Result ret;
+	if (q->too_large) {
+		hb_metrics_rejected(HB_REJECT_TOO_LARGE);
+		return respond_text(c, MHD_HTTP_CONTENT_TOO_LARGE,
+				    "body larger than %zu bytes", sv->max_body);
+	}
+	int rc = hb_report_decode((const uint8_t *)q->body.data, q->body.len,
+				  q->json ? HB_FORMAT_JSON : HB_FORMAT_PROTOBUF, &r, err,
+				  sizeof(err));
+	if (rc < 0) {
+		hb_metrics_rejected(rc == -ENOMEM ? HB_REJECT_STORE : HB_REJECT_INVALID);
+		return respond_text(c, rc == -ENOMEM ? 503 : MHD_HTTP_BAD_REQUEST, "%s", err);
+	}
+	const uint8_t *body = (const uint8_t *)q->body.data;
+	size_t len = q->body.len;
+	if (q->json) {
+		/* Stored as protobuf whatever came in, so that one decoder
+		 * reads the store back. */
+		len = protobuf_c_message_get_packed_size(&r->base);
+		packed = malloc(len ? len : 1);
+		if (!packed) {
+			hb_metrics_rejected(HB_REJECT_STORE);
+			ret = respond_text(c, 503, "out of memory");
+			goto out;
+		}
+		protobuf_c_message_pack(&r->base, packed);
+		body = packed;
+	}
+	struct hb_store_item it = {
+		.report_id = r->report_id,
+		.ns = r->pod->namespace_,
+		.release = r->pod->release,
+		.hook = *r->pod->hook_name ? r->pod->hook_name : r->pod->pod_name,
+		.revision = r->pod->revision,
+		.phase = r->phase,
+		.final = hb_report_is_final(r),
+		.started_at = r->started_at,
+		.body = body,
+		.len = len,
+	};
+	rc = hb_store_put(sv->store, &it, err, sizeof(err));
+	if (rc < 0) {
+		/* Not committed: the agent retries (503 is retryable). */
+		hb_metrics_rejected(HB_REJECT_STORE);
+		fprintf(stderr, "hookbox-collector: storing report %s: %s\n", r->report_id, err);
+		ret = respond_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "store: %s", err);
+		goto out;
+	}
+	hb_metrics_accepted();
+	static const char *const results[] = { "stored", "replaced", "unchanged" };
+	char answer[160];
+	int n = snprintf(answer, sizeof(answer), "{\"reportId\":\"%s\",\"result\":\"%s\"}\n",
+			 r->report_id, results[it.result]);
+	ret = respond(c, MHD_HTTP_OK, "application/json", answer, (size_t)n);
+out:
+	free(packed);
+	protobuf_c_message_free_unpacked(&r->base, NULL);
+	return ret;
+}
+
+static enum MHD_Result get_report(struct server *sv, struct MHD_Connection *c,
+				  const char *id)
+{
+	char err[256] = "";
+	struct hb_buf b;
+	if (!hb_is_uuid(id))
+		return respond_text(c, MHD_HTTP_BAD_REQUEST, "report id \"%.40s\": not a UUID", id);
+	hb_buf_init(&b, HB_MAX_MAX_BODY);
+	int rc = hb_store_get(sv->store, id, &b, err, sizeof(err));
+	if (rc == -ENOENT) {
+		hb_buf_release(&b);
+		return respond_text(c, MHD_HTTP_NOT_FOUND, "%s", err);
+	}
+	if (rc < 0) {
+		hb_buf_release(&b);
+		return respond_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "store: %s", err);
+	}
+	ProtobufCMessage *m = protobuf_c_message_unpack(&hookbox__v1__report__descriptor,
+							NULL, b.len, (const uint8_t *)b.data);
+	hb_buf_release(&b);
+	if (!m)
+		return respond_text(c, 500, "report \"%s\": stored copy does not decode", id);
+	char *s = hb_pbjson_print(m, true);
+	protobuf_c_message_free_unpacked(m, NULL);
+	if (!s)
+		return respond_text(c, 500, "out of memory");
+	enum MHD_Result ret = respond(c, MHD_HTTP_OK, "application/json", s, strlen(s));
+	free(s);
+	return ret;
+}
+
+static enum MHD_Result get_release(struct server *sv, struct MHD_Connection *c,
+				   const char *path)
+{
+	char ns[HB_MAX_NAME + 1], rel[HB_MAX_NAME + 1], err[256] = "";
+	const char *slash = strchr(path, '/');
+	if (!slash || slash == path || strchr(slash + 1, '/') || !slash[1] ||
+	    (size_t)(slash - path) > HB_MAX_NAME || strlen(slash + 1) > HB_MAX_NAME)
+		return respond_text(c, MHD_HTTP_NOT_FOUND,
+				    "want /v1/releases/{namespace}/{release}");
+	memcpy(ns, path, (size_t)(slash - path));
+	ns[slash - path] = '\0';
+	hb_strlcpy(rel, slash + 1, sizeof(rel));
+	int64_t revision = 0;
+	const char *rv = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "revision");
+	if (rv) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(rv, &end, 10);
+		if (errno || end == rv || *end || v < 0)
+			return respond_text(c, MHD_HTTP_BAD_REQUEST,
+					    "revision \"%.40s\": not a number", rv);
+		revision = v;
+	}
+	cJSON *j = release_json(sv->store, ns, rel, revision, NULL, err, sizeof(err));
+	if (!j)
+		return respond_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", err);
+	return respond_json(c, MHD_HTTP_OK, j);
+}
+
+struct release_names {
+	char **v; /* ns, release, ns, release, ... */
+	size_t n, cap;
+};
+
+static int collect_release(void *arg, const char *ns, const char *rel)
+{
+	struct release_names *l = arg;
+	if (l->n + 2 > l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 32;
+		char **nv = realloc(l->v, nc * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		l->v = nv;
+		l->cap = nc;
+	}
+	l->v[l->n] = strdup(ns);
+	l->v[l->n + 1] = strdup(rel);
+	l->n += 2;
+	return l->v[l->n - 2] && l->v[l->n - 1] ? 0 : -ENOMEM;
+}
+
+static int label_value(struct hb_buf *b, const char *s)
+{
+	int rc = 0;
+	for (; rc == 0 && *s; s++) {
+		if (*s == '\\' || *s == '"')
+			rc = hb_buf_printf(b, "\\%c", *s);
+		else if (*s == '\n')
+			rc = hb_buf_appends(b, "\\n");
+		else
+			rc = hb_buf_append(b, s, 1);
+	}
+	return rc;
+}
+
+static enum MHD_Result get_metrics(struct server *sv, struct MHD_Connection *c)
+{
+	struct hb_buf b;
+	struct release_names names = { 0 };
+	char err[256];
+	hb_buf_init(&b, 64u << 20);
+	int rc = hb_metrics_render(&b);
+	/* The list is copied out first: listing a release's reports needs the
+	 * store's read connection, which the release walk holds. */
+	if (rc == 0 && hb_store_releases(sv->store, collect_release, &names, err,
+					 sizeof(err)) < 0)
+		fprintf(stderr, "hookbox-collector: metrics: %s\n", err);
+	if (rc == 0)
+		rc = hb_buf_appends(&b,
+				    "# HELP hookbox_release_phase The test suite phase of the "
+				    "newest revision of each release (1 for the current phase).\n"
+				    "# TYPE hookbox_release_phase gauge\n");
+	for (size_t i = 0; rc == 0 && i + 1 < names.n; i += 2) {
+		int phase = -1;
+		cJSON *j = release_json(sv->store, names.v[i], names.v[i + 1], 0, &phase, err,
+					sizeof(err));
+		cJSON_Delete(j);
+		if (!j)
+			continue;
+		static const int phases[] = { HOOKBOX__V1__PHASE__PHASE_UNKNOWN,
+					      HOOKBOX__V1__PHASE__PHASE_RUNNING,
+					      HOOKBOX__V1__PHASE__PHASE_SUCCEEDED,
+					      HOOKBOX__V1__PHASE__PHASE_FAILED };
+		for (size_t k = 0; rc == 0 && k < HB_ARRAY_SIZE(phases); k++) {
+			rc = hb_buf_appends(&b, "hookbox_release_phase{namespace=\"");
+			if (rc == 0)
+				rc = label_value(&b, names.v[i]);
+			if (rc == 0)
+				rc = hb_buf_appends(&b, "\",release=\"");
+			if (rc == 0)
+				rc = label_value(&b, names.v[i + 1]);
+			if (rc == 0)
+				rc = hb_buf_printf(&b, "\",phase=\"%s\"} %d\n",
+						   hb_phase_name(phases[k]), phases[k] == phase);
+		}
+	}
+	for (size_t i = 0; i < names.n; i++)
+		free(names.v[i]);
+	free(names.v);
+	enum MHD_Result ret =
+		rc < 0 ? respond_text(c, 500, "metrics: %s", strerror(-rc))
+		       : respond(c, MHD_HTTP_OK, "text/plain; version=0.0.4", hb_buf_str(&b), b.len);
+	hb_buf_release(&b);
+	return ret;
+}
+
+/* The first call for a POST /v1/reports: refuse what can be refused before
+ * reading a byte of the body (MHD then closes the connection). */
+static enum MHD_Result ingest_first(struct server *sv, struct MHD_Connection *c,
+				    struct req *q, bool *answered)
+{
+	*answered = true;
+	if (!authorized(sv, c)) {
+		hb_metrics_rejected(HB_REJECT_UNAUTHORIZED);
+		return respond_text(c, MHD_HTTP_UNAUTHORIZED, "missing or wrong bearer token");
+	}
+	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (!hb_media_type(ct, &q->json)) {
+		hb_metrics_rejected(HB_REJECT_MEDIA_TYPE);
+		return respond_text(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+				    "content type \"%.80s\": want application/x-protobuf or "
+				    "application/json", ct ? ct : "");
+	}
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl && strtoull(cl, NULL, 10) > sv->max_body) {
+		hb_metrics_rejected(HB_REJECT_TOO_LARGE);
+		return respond_text(c, MHD_HTTP_CONTENT_TOO_LARGE,
+				    "body larger than %zu bytes", sv->max_body);
+	}
+	*answered = false;
+	return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct server *sv = cls;
+	struct req *q = *con_cls;
+	bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+		   strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	if (!q) {
+		q = calloc(1, sizeof(*q));
+		if (!q)
+			return MHD_NO;
+		q->t0 = hb_mono_ns();
+		hb_buf_init(&q->body, sv->max_body);
+		*con_cls = q;
+		if (strcmp(url, "/v1/reports") == 0) {
+			if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
+				return respond_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+						    "%s /v1/reports: want POST", method);
+			bool answered;
+			q->ingest = true;
+			enum MHD_Result r = ingest_first(sv, c, q, &answered);
+			if (answered)
+				q->ingest = false;
+			return r;
+		}
+		/* Everything but the liveness probe sits behind the token:
+		 * reports name services, addresses and failures. */
+		if (strcmp(url, "/healthz") == 0)
+			return get ? respond_text(c, MHD_HTTP_OK, "ok")
+				   : respond_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "want GET");
+		if (!authorized(sv, c))
+			return respond_text(c, MHD_HTTP_UNAUTHORIZED,
+					    "missing or wrong bearer token");
+		if (!get)
+			return respond_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "%s %s: want GET",
+					    method, url);
+		if (strcmp(url, "/metrics") == 0)
+			return get_metrics(sv, c);
+		if (hb_str_prefix(url, "/v1/reports/"))
+			return get_report(sv, c, url + strlen("/v1/reports/"));
+		if (hb_str_prefix(url, "/v1/releases/"))
+			return get_release(sv, c, url + strlen("/v1/releases/"));
+		return respond_text(c, MHD_HTTP_NOT_FOUND, "no route for %s", url);
+	}
+	if (!q->ingest) {
+		/* Answered already: drop whatever body follows. */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!q->too_large && hb_buf_append(&q->body, upload, *upload_size) < 0)
+			q->too_large = true; /* or out of memory: refused either way */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	q->ingest = false;
+	enum MHD_Result r = ingest(sv, c, q);
+	hb_metrics_observe_ingest(hb_mono_ns() - q->t0);
+	return r;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct req *q = *con_cls;
+	if (!q)
+		return;
+	hb_buf_release(&q->body);
+	free(q);
+	*con_cls = NULL;
+}
+
+/* -- startup ------------------------------------------------------------ */
+
+static bool is_loopback(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+		return (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+	}
+	const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+	if (IN6_IS_ADDR_V4MAPPED(&a->sin6_addr))
+		return a->sin6_addr.s6_addr[12] == 127;
+	return IN6_IS_ADDR_LOOPBACK(&a->sin6_addr);
+}
+
+static int parse_listen(const char *s, struct sockaddr_storage *ss, char *err,
+			size_t errlen)
+{
+	char host[256];
+	unsigned port;
+	memset(ss, 0, sizeof(*ss));
+	if (hb_split_hostport(s, host, sizeof(host), &port) < 0) {
+		snprintf(err, errlen, "--listen \"%s\": want HOST:PORT", s);
+		return -1;
+	}
+	if (strcmp(host, "localhost") == 0)
+		hb_strlcpy(host, "127.0.0.1", sizeof(host));
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+	if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)port);
+	} else if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+	} else {
+		snprintf(err, errlen, "--listen \"%s\": \"%s\" is not a numeric address", s,
+			 host);
+		return -1;
+	}
+	return 0;
+}
+
+static char *read_small(const char *path, const char *what, char *err, size_t errlen)
+{
+	struct hb_buf b;
+	int rc = hb_read_file(path, 1u << 20, &b);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s \"%s\": %s", what, path, strerror(-rc));
+		return NULL;
+	}
+	char *s = hb_buf_take(&b, NULL);
+	hb_buf_release(&b);
+	if (!s)
+		snprintf(err, errlen, "%s \"%s\": out of memory", what, path);
+	return s;
+}
+
+char *hb_read_token(const char *path, char *err, size_t errlen)
+{
+	char *t = read_small(path, "token file", err, errlen);
+	if (!t)
+		return NULL;
+	size_t n = strlen(t);
+	while (n && (t[n - 1] == '\n' || t[n - 1] == '\r' || t[n - 1] == ' ' ||
+		     t[n - 1] == '\t'))
+		t[--n] = '\0';
+	size_t lead = strspn(t, " \t\r\n");
+	memmove(t, t + lead, n - lead + 1);
+	if (!*t) {
+		snprintf(err, errlen, "token file \"%s\": empty", path);
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+int hb_serve(const struct hb_collector_cli *cli)
+{
+	char err[512];
+	struct sockaddr_storage ss;
+	struct server sv = { .max_body = cli->max_body };
+	char *cert = NULL, *key = NULL;
+	struct MHD_Daemon *d = NULL;
+	int status = 1;
+
+	if (parse_listen(cli->listen, &ss, err, sizeof(err)) < 0)
+		goto fail;
+	if (!is_loopback(&ss) && !cli->token_file) {
+		snprintf(err, sizeof(err),
+			 "refusing to listen on \"%s\" without --token-file: anyone who "
+			 "can reach a non-loopback address could post or read reports",
+			 cli->listen);
+		goto fail;
+	}
+	if (cli->token_file) {
+		sv.token = hb_read_token(cli->token_file, err, sizeof(err));
+		if (!sv.token)
+			goto fail;
+		sv.token_len = strlen(sv.token);
+	}
+	if (cli->tls_cert) {
+		cert = read_small(cli->tls_cert, "--tls-cert", err, sizeof(err));
+		key = cert ? read_small(cli->tls_key, "--tls-key", err, sizeof(err)) : NULL;
+		if (!key)
+			goto fail;
+	}
+	sv.store = hb_store_new(cli->store, err, sizeof(err));
+	if (!sv.store)
+		goto fail;
+
+	/* The signals are taken by sigwait below; every thread started from
+	 * here on inherits the mask. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
+			 MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (cert)
+		flags |= MHD_USE_TLS;
+	/* One thread per connection: a request waits for its group commit
+	 * without holding up anyone else's. The connection limit bounds the
+	 * threads, the timeout drops clients that stall (slowloris). */
+	struct MHD_OptionItem tls_opts[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, cert },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, key },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &sv,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)cli->max_connections,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cli->timeout_s,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+			     MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			     MHD_OPTION_ARRAY, cert ? tls_opts : &tls_opts[2],
+			     MHD_OPTION_END);
+	if (!d) {
+		snprintf(err, sizeof(err), "listen on \"%s\": cannot start the HTTP server "
+			 "(address in use, or TLS files invalid)", cli->listen);
+		goto fail;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	char store[512];
+	hb_redact_url(store, sizeof(store), cli->store);
+	fprintf(stderr, "hookbox-collector: listening on %s port %u, store %s\n",
+		cli->listen, di ? di->port : 0, store);
+	fflush(stderr);
+
+	int sig;
+	sigwait(&set, &sig);
+	fprintf(stderr, "hookbox-collector: signal %d, shutting down\n", sig);
+	status = 0;
+	goto out;
+fail:
+	fprintf(stderr, "hookbox-collector: %s\n", err);
+out:
+	if (d)
+		MHD_stop_daemon(d);
+	hb_store_free(sv.store);
+	free(sv.token);
+	free(cert);
+	free(key);
+	return status;
+}

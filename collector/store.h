@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/* Where the collector keeps reports: one interface, two backends (SQLite for
+ * one collector, PostgreSQL for replicas sharing one database).
+ *
+ *   struct hb_store *s = hb_store_new("sqlite:/var/lib/hookbox/reports.db",
+ *                                     err, sizeof(err));
+ *   struct hb_store_item it = { ... };
+ *   hb_store_put(s, &it, err, sizeof(err));   returns once committed
+ *   hb_store_get(s, id, &buf, ...);  hb_store_list(s, ns, rel, rev, fn, arg, ...);
+ *   hb_store_free(s);
+ *
+ * Writes go through one writer thread that commits whatever requests are
+ * waiting in one transaction (group commit): each request still returns
+ * only after its own commit is durable, but a thousand concurrent requests
+ * pay for one fsync instead of a thousand.
+ */
+#ifndef HB_STORE_H
+#define HB_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+enum hb_put_result {
+	HB_PUT_INSERTED,  /* a new report id */
+	HB_PUT_REPLACED,  /* a Running report replaced by its final one */
+	HB_PUT_UNCHANGED, /* a retry, or a Running report after the final */
+};
+
+/* One report to store. The strings and body belong to the caller. */
+struct hb_store_item {
+	const char *report_id;
+	const char *ns;
+	const char *release;
+	const char *hook;       /* hook name, else pod name */
+	int64_t revision;
+	int phase;
+	bool final;             /* Succeeded or Failed */
+	const char *started_at;
+	const uint8_t *body;    /* the serialised hookbox.v1.Report */
+	size_t len;
+	enum hb_put_result result; /* set by the store */
+};
+
+/* Called for each stored report body of a listing; returns 0 to go on. */
+typedef int (*hb_store_row_fn)(void *arg, const uint8_t *body, size_t len);
+/* Called for each (namespace, release) known to the store. */
+typedef int (*hb_store_release_fn)(void *arg, const char *ns, const char *release);
+
+/* What each backend file exports, one const table, like curl's protocols.
+ * put_batch runs on the writer thread only; get, list and releases may be
+ * called from any thread (the backend serialises them on its own read
+ * connection). All return 0 or a negative errno with err filled. */
+struct hb_store_backend {
+	const char *scheme; /* "sqlite:", "postgres://" */
+	void *(*open)(const char *target, char *err, size_t errlen);
+	int (*put_batch)(void *db, struct hb_store_item *const *items, size_t n,
+			 char *err, size_t errlen);
+	/* -ENOENT when there is no such report. */
+	int (*get)(void *db, const char *report_id, struct hb_buf *out, char *err,
+		   size_t errlen);
+	/* The reports of one revision (0: the newest), in arrival order. */
+	int (*list)(void *db, const char *ns, const char *release, int64_t revision,
+		    hb_store_row_fn fn, void *arg, char *err, size_t errlen);
+	int (*releases)(void *db, hb_store_release_fn fn, void *arg, char *err,
+			size_t errlen);
+	void (*close)(void *db);
+};
+
+extern const struct hb_store_backend hb_store_sqlite;
+extern const struct hb_store_backend hb_store_pg;
+
+struct hb_store;
+
+/* url: "sqlite:PATH" or "postgres://..." / "postgresql://...". Returns NULL
+ * with err filled. */
+struct hb_store *hb_store_new(const char *url, char *err, size_t errlen);
+/* Stops the writer after the pending commits and closes the database. */
+void hb_store_free(struct hb_store *s);
+
+/* Blocks until the item is committed (0, it->result set) or failed
+ * (negative errno, err filled; nothing of it is stored). */
+int hb_store_put(struct hb_store *s, struct hb_store_item *it, char *err,
+		 size_t errlen);
+int hb_store_get(struct hb_store *s, const char *report_id, struct hb_buf *out,
+		 char *err, size_t errlen);
+int hb_store_list(struct hb_store *s, const char *ns, const char *release,
+		  int64_t revision, hb_store_row_fn fn, void *arg, char *err,
+		  size_t errlen);
+int hb_store_releases(struct hb_store *s, hb_store_release_fn fn, void *arg,
+		      char *err, size_t errlen);
+
+/* The most reports one transaction commits. */
+#define HB_STORE_BATCH 256
+/* Reports a listing returns at most, so that one release with a runaway
+ * history cannot exhaust the collector. */
+#define HB_STORE_LIST_MAX 10000
+
+#endif

@@ -1,0 +1,327 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# hookbox-collector over real HTTP on 127.0.0.1: ingest, status (text, JSON,
+# JUnit checked against test/junit.xsd), retries, Running-then-final,
+# out-of-order revisions, bad input, tokens, real agents, and SIGKILL under a
+# load of concurrent senders; the same store suite against SQLite and against
+# a PostgreSQL 15 started here.
+. "$(dirname "$0")/lib.sh"
+hb_setup
+
+COL=$HB_BUILD/hookbox-collector
+LOAD=$HB_BUILD/hookbox-ingest-load
+FIX=$HB_SRC/test/fixtures/collector
+XSD=$HB_SRC/test/junit.xsd
+PGBIN=${HB_PGBIN:-/usr/lib/postgresql/15/bin}
+PG_DATA=""
+COL_PID=""
+
+[ -x "$COL" ] || hb_die "no $COL"
+[ -x "$LOAD" ] || hb_die "no $LOAD"
+
+pg_stop()
+{
+	[ -n "$PG_DATA" ] && [ -d "$PG_DATA" ] &&
+		as_pg "$PGBIN/pg_ctl" -D "$PG_DATA" -m immediate stop >/dev/null 2>&1
+	PG_DATA=""
+}
+trap 'pg_stop; hb_cleanup' EXIT
+
+# PostgreSQL refuses to run as root: the server runs as nobody then.
+as_pg()
+{
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u nobody -- "$@"
+	else
+		"$@"
+	fi
+}
+
+TOKEN_FILE=$HB_TMP/token
+printf 's3cret-%s\n' "$RANDOM$RANDOM" >"$TOKEN_FILE"
+TOKEN=$(tr -d '\n' <"$TOKEN_FILE")
+
+# start_collector STORE [ARGS...]: on $COL_PORT (kept across restarts, so
+# that senders find the restarted collector at the same address).
+start_collector()
+{
+	local store=$1
+	shift
+	$HB_PREFIX "$COL" serve --listen "127.0.0.1:$COL_PORT" --store "$store" \
+		--token-file "$TOKEN_FILE" "$@" >>"$HB_TMP/collector.log" 2>&1 &
+	COL_PID=$!
+	HB_PIDS+=("$COL_PID")
+	for _ in $(seq 1 100); do
+		curl -s -o /dev/null "http://127.0.0.1:$COL_PORT/healthz" && return 0
+		kill -0 "$COL_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	hb_log "collector did not start:"
+	tail -5 "$HB_TMP/collector.log" >&2
+	return 1
+}
+
+stop_collector()
+{
+	kill -"${1:-TERM}" "$COL_PID" 2>/dev/null
+	wait "$COL_PID" 2>/dev/null
+}
+
+# post FILE TYPE [TOKEN]: prints the HTTP status; the answer is in $HB_TMP/post.out.
+post()
+{
+	local tok=${3-$TOKEN}
+	curl -s -o "$HB_TMP/post.out" -w '%{http_code}' -H "Content-Type: $2" \
+		${tok:+-H "Authorization: Bearer $tok"} --data-binary @"$1" \
+		"$COL_URL/v1/reports"
+}
+
+# status ARGS...: sets HB_RC and HB_OUT.
+status()
+{
+	HB_OUT=$($HB_PREFIX "$COL" status --server "$COL_URL" --token-file "$TOKEN_FILE" "$@" \
+		2>"$HB_TMP/status.err")
+	HB_RC=$?
+}
+
+stored_ids()
+{
+	case $STORE in
+	sqlite:*) sqlite3 "${STORE#sqlite:}" 'SELECT report_id FROM reports' ;;
+	*) psql -X -q -At "$STORE" -c 'SELECT report_id FROM hookbox_reports' ;;
+	esac
+}
+
+store_suite()
+{
+	STORE=$1
+	local label=$2
+	hb_port COL_PORT
+	COL_URL=http://127.0.0.1:$COL_PORT
+	start_collector "$STORE" --max-body 256K || {
+		hb_case "$label: start"
+		hb_fail "collector did not start"
+		return
+	}
+
+	hb_case "$label: ingest and status"
+	hb_assert_eq "POST running" 200 "$(post "$FIX/rev1-http-running.json" application/json)"
+	status --namespace shop --release web
+	hb_assert_eq "exit while Running" 3 "$HB_RC"
+	hb_assert_contains "text" "$HB_OUT" "Phase:          Running"
+	hb_assert_eq "POST final" 200 "$(post "$FIX/rev1-http-succeeded.json" application/json)"
+	hb_assert_contains "answer" "$(cat "$HB_TMP/post.out")" '"result":"replaced"'
+	status --namespace shop --release web
+	hb_assert_eq "exit when Succeeded" 0 "$HB_RC"
+	hb_assert_eq "POST failed hook" 200 "$(post "$FIX/rev1-db-failed.json" application/json)"
+	status --namespace shop --release web
+	hb_assert_eq "exit when Failed" 1 "$HB_RC"
+	hb_assert_contains "text" "$HB_OUT" "TEST SUITE:     web-test-db
+Last Started:   Wed Nov 25 22:15:02 2026
+Last Completed: Wed Nov 25 22:15:07 2026
+Phase:          Failed
+TEST SUITE:     web-test-http"
+	hb_assert_contains "failed check" "$HB_OUT" "web-test-db  postgres  CONNECTION_REFUSED: connect to 10.96.0.12:5432"
+	hb_assert_contains "hint" "$HB_OUT" "hint: nothing listens on the port"
+	status --namespace shop --release web --output junit
+	printf '%s\n' "$HB_OUT" >"$HB_TMP/junit.xml"
+	if xmllint --noout --schema "$XSD" "$HB_TMP/junit.xml" 2>"$HB_TMP/xmllint.err"; then
+		hb_pass "JUnit validates against junit.xsd"
+	else
+		hb_fail "JUnit does not validate: $(head -3 "$HB_TMP/xmllint.err")"
+	fi
+	hb_assert_contains "junit failure" "$HB_OUT" 'type="CONNECTION_REFUSED"'
+	status --namespace shop --release web --output json
+	hb_assert_eq "json phase" Failed "$(printf '%s' "$HB_OUT" | jq -r .phase)"
+	hb_assert_eq "json hooks by weight" "web-test-db web-test-http" \
+		"$(printf '%s' "$HB_OUT" | jq -r '[.hooks[].name] | join(" ")')"
+	local got
+	got=$(curl -s -H "Authorization: Bearer $TOKEN" \
+		"$COL_URL/v1/reports/5d2c7e10-9b4a-4f6e-8c3d-2a1b0c9d8e02" | jq -r .checks[0].failureClass)
+	hb_assert_eq "GET /v1/reports/{id}" CONNECTION_REFUSED "$got"
+	hb_assert_eq "GET unknown report" 404 "$(curl -s -o /dev/null -w '%{http_code}' \
+		-H "Authorization: Bearer $TOKEN" "$COL_URL/v1/reports/00000000-0000-4000-8000-000000000000")"
+
+	hb_case "$label: retries and Running after final"
+	hb_assert_eq "retry" 200 "$(post "$FIX/rev1-http-succeeded.json" application/json)"
+	hb_assert_contains "retry answer" "$(cat "$HB_TMP/post.out")" '"result":"unchanged"'
+	hb_assert_eq "late Running" 200 "$(post "$FIX/rev1-http-running.json" application/json)"
+	status --namespace shop --release web --output json
+	hb_assert_eq "still Succeeded" Succeeded \
+		"$(printf '%s' "$HB_OUT" | jq -r '.hooks[] | select(.name == "web-test-http") | .phase')"
+	hb_assert_eq "stored once" 1 "$(stored_ids | grep -c 0b6f8a52-3c1e-4d8e-9a51-7f2c1d3e4a01)"
+	"$LOAD" --emit "$HB_TMP/p1.pb" --id 11111111-2222-4333-8444-555555555555 \
+		--namespace shop --release api --hook api-test --phase running >/dev/null
+	"$LOAD" --emit "$HB_TMP/p2.pb" --id 11111111-2222-4333-8444-555555555555 \
+		--namespace shop --release api --hook api-test --phase failed >/dev/null
+	hb_assert_eq "protobuf Running" 200 "$(post "$HB_TMP/p1.pb" application/x-protobuf)"
+	hb_assert_eq "protobuf final" 200 "$(post "$HB_TMP/p2.pb" application/x-protobuf)"
+	hb_assert_eq "protobuf final again" 200 "$(post "$HB_TMP/p2.pb" application/x-protobuf)"
+	status --namespace shop --release api
+	hb_assert_eq "exit" 1 "$HB_RC"
+	hb_assert_contains "failed check" "$HB_OUT" "HTTP_STATUS: answered 503, want 200"
+
+	hb_case "$label: out-of-order revisions"
+	hb_assert_eq "rev 2" 200 "$(post "$FIX/rev2-http-succeeded.json" application/json)"
+	"$LOAD" --emit "$HB_TMP/late.pb" --namespace shop --release web --revision 1 \
+		--hook web-test-http --phase failed >/dev/null
+	hb_assert_eq "late rev 1" 200 "$(post "$HB_TMP/late.pb" application/x-protobuf)"
+	status --namespace shop --release web
+	hb_assert_eq "newest revision Succeeded" 0 "$HB_RC"
+	hb_assert_contains "revision" "$HB_OUT" "REVISION: 2"
+	status --namespace shop --release web --revision 1
+	hb_assert_eq "revision 1 Failed" 1 "$HB_RC"
+
+	hb_case "$label: --wait"
+	"$LOAD" --emit "$HB_TMP/w1.pb" --id 22222222-2222-4333-8444-555555555555 \
+		--namespace shop --release slow --hook slow-test --phase running >/dev/null
+	"$LOAD" --emit "$HB_TMP/w2.pb" --id 22222222-2222-4333-8444-555555555555 \
+		--namespace shop --release slow --hook slow-test --phase succeeded >/dev/null
+	post "$HB_TMP/w1.pb" application/x-protobuf >/dev/null
+	local t0 t1
+	t0=$(date +%s)
+	status --namespace shop --release slow --wait 2s
+	hb_assert_eq "Running at the deadline" 3 "$HB_RC"
+	(sleep 1; post "$HB_TMP/w2.pb" application/x-protobuf >/dev/null) &
+	local poster=$!
+	status --namespace shop --release slow --wait 30s
+	t1=$(date +%s)
+	hb_assert_eq "final before the deadline" 0 "$HB_RC"
+	hb_assert_lt "seconds waited" "$((t1 - t0))" 15
+	wait "$poster"
+
+	hb_case "$label: bad input is refused and not stored"
+	local before after
+	before=$(stored_ids | wc -l)
+	hb_assert_eq "no token" 401 "$(post "$FIX/rev1-db-failed.json" application/json "")"
+	hb_assert_eq "wrong token" 401 "$(post "$FIX/rev1-db-failed.json" application/json wrong)"
+	hb_assert_eq "GET without token" 401 "$(curl -s -o /dev/null -w '%{http_code}' \
+		"$COL_URL/v1/releases/shop/web")"
+	"$LOAD" --emit "$HB_TMP/big.pb" --checks 2000 >/dev/null
+	hb_assert_eq "oversize" 413 "$(post "$HB_TMP/big.pb" application/x-protobuf)"
+	head -c 300 /dev/urandom >"$HB_TMP/garbage.pb"
+	hb_assert_eq "garbage" 400 "$(post "$HB_TMP/garbage.pb" application/x-protobuf)"
+	"$LOAD" --emit "$HB_TMP/whole.pb" >/dev/null
+	head -c $(($(stat -c %s "$HB_TMP/whole.pb") - 7)) "$HB_TMP/whole.pb" >"$HB_TMP/cut.pb"
+	hb_assert_eq "truncated protobuf" 400 "$(post "$HB_TMP/cut.pb" application/x-protobuf)"
+	hb_assert_eq "no report id" 400 "$(post "$FIX/bad-no-id.json" application/json)"
+	hb_assert_contains "reason" "$(cat "$HB_TMP/post.out")" "reportId: missing"
+	hb_assert_eq "not a UUID" 400 "$(post "$FIX/bad-not-uuid.json" application/json)"
+	hb_assert_eq "wrong content type" 415 "$(post "$FIX/rev1-db-failed.json" text/plain)"
+	printf '{"reportId": "33333333-2222-4333-8444-555555555555", "pod": ' >"$HB_TMP/cut.json"
+	hb_assert_eq "truncated JSON" 400 "$(post "$HB_TMP/cut.json" application/json)"
+	after=$(stored_ids | wc -l)
+	hb_assert_eq "nothing stored" "$before" "$after"
+	local metrics
+	metrics=$(curl -s -H "Authorization: Bearer $TOKEN" "$COL_URL/metrics")
+	hb_assert_contains "metrics" "$metrics" 'hookbox_reports_rejected_total{reason="too_large"} 1'
+	hb_assert_contains "metrics" "$metrics" 'hookbox_release_phase{namespace="shop",release="web",phase="Succeeded"} 1'
+	hb_assert_contains "metrics" "$metrics" 'hookbox_ingest_latency_seconds_count'
+
+	hb_case "$label: real agents"
+	if [ -x "$HB_BUILD/hookbox" ] && "$HB_BUILD/hookbox" --help 2>&1 | grep -q -- --collector; then
+		local closed
+		hb_closed_port closed
+		for i in 1 2 3; do
+			POD_NAMESPACE=agents POD_NAME=agent-test-$i HOOKBOX_RELEASE=demo \
+				HOOKBOX_REVISION=1 HOOKBOX_HOOK=test \
+				hb_agent tcp "127.0.0.1:$COL_PORT" --name collector-port \
+				--collector "$COL_URL" --token-file "$TOKEN_FILE" \
+				--require-delivery --podinfo "$HB_TMP/none"
+			hb_assert_exit 0
+		done
+		POD_NAMESPACE=agents POD_NAME=agent-test-closed HOOKBOX_RELEASE=demo \
+			HOOKBOX_REVISION=1 HOOKBOX_HOOK=test \
+			hb_agent tcp "127.0.0.1:$closed" --name closed-port --timeout 2s \
+			--collector "$COL_URL" --token-file "$TOKEN_FILE" --podinfo "$HB_TMP/none"
+		hb_assert_exit 1
+		status --namespace agents --release demo
+		hb_assert_eq "status exit" 1 "$HB_RC"
+		hb_assert_contains "agent hook" "$HB_OUT" "TEST SUITE:     agent-test-1"
+		hb_assert_contains "failed check" "$HB_OUT" "agent-test-closed  closed-port  CONNECTION_REFUSED"
+	else
+		hb_log "skipped: $HB_BUILD/hookbox has no --collector yet"
+	fi
+
+	hb_case "$label: SIGKILL under load"
+	local acked=$HB_TMP/acked-$label
+	: >"$acked"
+	"$LOAD" --url "$COL_URL" --token "$TOKEN" --senders 16 --reports 20000 \
+		--acked "$acked" --namespace load --release kill >"$HB_TMP/load.out" 2>&1 &
+	local load_pid=$!
+	# Kill in the middle of the load, however fast this build ingests.
+	for _ in $(seq 1 200); do
+		[ "$(wc -l <"$acked")" -ge 300 ] && break
+		sleep 0.05
+	done
+	stop_collector KILL
+	local at_kill
+	at_kill=$(wc -l <"$acked")
+	sleep 0.5
+	start_collector "$STORE" --max-body 256K || hb_fail "restart"
+	wait "$load_pid"
+	local n_acked n_unique missing dup
+	n_acked=$(wc -l <"$acked")
+	n_unique=$(sort -u "$acked" | wc -l)
+	stored_ids | sort >"$HB_TMP/stored"
+	missing=$(sort -u "$acked" | comm -23 - "$HB_TMP/stored" | wc -l)
+	dup=$(uniq -d "$HB_TMP/stored" | wc -l)
+	hb_log "acked $at_kill before the kill, $n_acked in all; $(cat "$HB_TMP/load.out")"
+	hb_assert_lt "reports acknowledged before the kill (more than)" 0 "$at_kill"
+	hb_assert_lt "reports acknowledged after the restart (more than)" "$at_kill" "$n_acked"
+	hb_assert_eq "each id acknowledged once" "$n_acked" "$n_unique"
+	hb_assert_eq "acknowledged reports missing after the restart" 0 "$missing"
+	hb_assert_eq "reports stored twice" 0 "$dup"
+
+	stop_collector TERM
+}
+
+hb_case "refuses a non-loopback address without a token"
+"$COL" serve --listen 0.0.0.0:1 --store "sqlite:$HB_TMP/refuse.db" 2>"$HB_TMP/refuse.err"
+hb_assert_eq "exit" 1 "$?"
+hb_assert_contains "message" "$(cat "$HB_TMP/refuse.err")" "without --token-file"
+
+hb_case "reduce offline"
+"$LOAD" --emit "$HB_TMP/off.pb" --namespace shop --release web --revision 1 \
+	--hook web-test-pb --phase succeeded >/dev/null
+HB_OUT=$("$COL" reduce "$FIX"/rev1-*.json "$HB_TMP/off.pb")
+HB_RC=$?
+hb_assert_exit 1
+hb_assert_contains "text" "$HB_OUT" "TEST SUITE:     web-test-pb"
+HB_OUT=$("$COL" reduce --output junit "$FIX"/rev1-*.json "$HB_TMP/off.pb")
+printf '%s\n' "$HB_OUT" >"$HB_TMP/off.xml"
+if xmllint --noout --schema "$XSD" "$HB_TMP/off.xml" 2>/dev/null; then
+	hb_pass "offline JUnit validates"
+else
+	hb_fail "offline JUnit does not validate"
+fi
+"$COL" reduce "$FIX/bad-no-id.json" >/dev/null 2>&1
+hb_assert_eq "bad file exit" 2 "$?"
+"$COL" reduce "$FIX/rev1-http-succeeded.json"  >/dev/null
+hb_assert_eq "Succeeded exit" 0 "$?"
+
+store_suite "sqlite:$HB_TMP/reports.db" sqlite
+
+if [ -x "$PGBIN/initdb" ] && [ "${HB_SKIP_PG:-0}" != 1 ]; then
+	hb_port pg_port
+	PG_DATA=$HB_TMP/pg
+	mkdir -p "$PG_DATA" "$HB_TMP/pgrun"
+	[ "$(id -u)" = 0 ] && chown nobody "$PG_DATA" "$HB_TMP/pgrun"
+	if as_pg "$PGBIN/initdb" -D "$PG_DATA" -U hookbox --auth=trust -E UTF8 \
+		>"$HB_TMP/initdb.log" 2>&1 &&
+		as_pg "$PGBIN/pg_ctl" -D "$PG_DATA" -w -l "$HB_TMP/pgrun/pg.log" \
+			-o "-p $pg_port -k $HB_TMP/pgrun -c listen_addresses=127.0.0.1 -c fsync=on" \
+			start >/dev/null 2>&1 &&
+		psql -X -q "postgres://hookbox@127.0.0.1:$pg_port/postgres" \
+			-c 'CREATE DATABASE hookbox' >/dev/null 2>&1; then
+		store_suite "postgres://hookbox@127.0.0.1:$pg_port/hookbox" postgres
+	else
+		hb_case "postgres: start"
+		hb_fail "PostgreSQL did not start: $(tail -3 "$HB_TMP/initdb.log" "$HB_TMP/pgrun/pg.log" 2>/dev/null)"
+	fi
+	pg_stop
+else
+	hb_log "skipped: no PostgreSQL 15 at $PGBIN"
+fi
+
+hb_finish
