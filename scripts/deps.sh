@@ -10,7 +10,7 @@ libseccomp-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev libmariadb-dev
 libhiredis-dev libmicrohttpd-dev libsqlite3-dev"
 test_pkgs="$build_pkgs clang libclang-rt-14-dev nginx-light openssl postgresql-15
 postgresql-client-15 mariadb-server mariadb-client redis-server libxml2-utils
-iproute2 procps curl jq time"
+iproute2 procps curl jq time sqlite3"
 demo_pkgs="$build_pkgs nginx-light jq time iproute2"
 bench_pkgs="$test_pkgs hyperfine wget busybox netcat-openbsd time"
 
