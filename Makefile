@@ -41,6 +41,7 @@ demo: release
 bench: release
 	@sh scripts/deps.sh bench
 	@bash bench/run.sh $(BUILD)
+	@HB_BUILD=$(abspath $(BUILD)) bash bench/ingest.sh
 
 fuzz:
 	@sh scripts/deps.sh test

@@ -42,7 +42,7 @@ echo "exit status $rc (0: the pod ends Succeeded, so Helm's test phase is Succee
 echo
 echo "== the same report as JSON (first check)"
 "$HB_BUILD/hookbox" run "$src/examples/demo.json" --output json |
-	jq '{reportId, phase, sandbox, firstCheck: .checks[0]}'
+	jq '{reportId, phase, sandbox, firstCheck: (.checks[0] | {name, kind, target, outcome, durationMs, timing: .attempts[-1].timing, details})}'
 if [ -n "$collector" ]; then
 	echo
 	echo "== hookbox-collector status (what CI asks the collector)"
