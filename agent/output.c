@@ -81,6 +81,10 @@ void hb_output_human(FILE *f, const Hookbox__V1__Report *r, bool quiet)
 		fputc('\n', f);
 		if (!ok && c->hint && *c->hint)
 			fprintf(f, "      hint: %s\n", c->hint);
+		for (size_t k = 0; k < c->n_details; k++)
+			if (strcmp(c->details[k]->key, "unlisted_syscalls") == 0)
+				fprintf(f, "      sandbox log: calls outside the %s "
+					"profile: %s\n", c->kind, c->details[k]->value);
 	}
 	/* Worded so that it never reads as a test runner's "N passed, N failed"
 	 * closing line when it lands in a CI log. */

@@ -5,6 +5,7 @@
 #include "runner.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -18,11 +19,13 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
 struct hb_policy {
 	struct sock_fprog prog;
+	enum hb_sandbox_mode mode;
 };
 
 /* What glibc, the result pipe and a socket client need whatever the kind.
@@ -127,7 +130,9 @@ struct hb_policy *hb_policy_new(const struct hb_driver *d,
 				enum hb_sandbox_mode mode, char *err,
 				size_t errlen)
 {
-	uint32_t def = mode == HB_SANDBOX_LOG ? SCMP_ACT_LOG : SCMP_ACT_TRAP;
+	/* Log mode hands every call outside the list to the agent, which
+	 * records it and lets it run (a kernel log is out of a pod's reach). */
+	uint32_t def = mode == HB_SANDBOX_LOG ? SCMP_ACT_NOTIFY : SCMP_ACT_TRAP;
 	struct hb_policy *p = NULL;
 	int fd = -1;
 	scmp_filter_ctx ctx = seccomp_init(def);
@@ -187,6 +192,7 @@ struct hb_policy *hb_policy_new(const struct hb_driver *d,
 		goto out;
 	}
 	p->prog.filter = insns;
+	p->mode = mode;
 	p->prog.len = (unsigned short)(len / (off_t)sizeof(struct sock_filter));
 out:
 	if (fd >= 0)
@@ -205,9 +211,21 @@ void hb_policy_free(struct hb_policy *p)
 
 int hb_policy_install(const struct hb_policy *p)
 {
+	if (p->mode == HB_SANDBOX_LOG) {
+		/* The listener descriptor is what the agent reads the calls
+		 * from: returned to the caller to pass on. */
+		long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+				  SECCOMP_FILTER_FLAG_NEW_LISTENER, &p->prog);
+		return fd < 0 ? -errno : (int)fd;
+	}
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &p->prog, 0, 0) < 0)
 		return -errno;
 	return 0;
+}
+
+bool hb_policy_notifies(const struct hb_policy *p)
+{
+	return p && p->mode == HB_SANDBOX_LOG;
 }
 
 size_t hb_policy_size(const struct hb_policy *p)

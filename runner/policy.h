@@ -9,6 +9,7 @@
 #ifndef HB_POLICY_H
 #define HB_POLICY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct hb_driver;
@@ -16,7 +17,8 @@ struct hb_policy;
 
 enum hb_sandbox_mode {
 	HB_SANDBOX_ENFORCE = 0, /* a forbidden call kills the check (SIGSYS) */
-	HB_SANDBOX_LOG,         /* forbidden calls are allowed and recorded */
+	HB_SANDBOX_LOG,         /* calls outside the list run, and the agent
+				 * records them (seccomp user notification) */
 	HB_SANDBOX_OFF,
 };
 
@@ -30,9 +32,12 @@ struct hb_policy *hb_policy_new(const struct hb_driver *d,
 				enum hb_sandbox_mode mode, char *err,
 				size_t errlen);
 void hb_policy_free(struct hb_policy *p);
-/* Installs the filter in the calling process. Async-signal-safe. Returns 0 or
- * -errno. no_new_privs must already be set. */
+/* Installs the filter in the calling process. Async-signal-safe. Returns 0,
+ * or in log mode the seccomp listener descriptor, or -errno. no_new_privs
+ * must already be set. */
 int hb_policy_install(const struct hb_policy *p);
+/* Whether installing p yields a listener the agent must serve. */
+bool hb_policy_notifies(const struct hb_policy *p);
 /* Number of BPF instructions, for tests and the report. */
 size_t hb_policy_size(const struct hb_policy *p);
 /* "ptrace" for a syscall number on this architecture; "syscall 1234" when

@@ -146,8 +146,9 @@ int hb_pool_run(const struct hb_pool_opts *o, struct hb_job *jobs, size_t n)
 {
 	int parallel = o->parallel > 0 ? o->parallel : 1;
 	size_t done = 0;
-	struct pollfd *pfd = calloc(2 * (n ? n : 1), sizeof(*pfd));
-	size_t *owner = calloc(2 * (n ? n : 1), sizeof(*owner));
+	/* Per running child: result pipe, pidfd, seccomp listener. */
+	struct pollfd *pfd = calloc(3 * (n ? n : 1), sizeof(*pfd));
+	size_t *owner = calloc(3 * (n ? n : 1), sizeof(*owner));
 	if (!pfd || !owner) {
 		free(pfd);
 		free(owner);
@@ -198,6 +199,10 @@ int hb_pool_run(const struct hb_pool_opts *o, struct hb_job *jobs, size_t n)
 				pfd[np] = (struct pollfd){ j->child.pidfd, POLLIN, 0 };
 				owner[np++] = i;
 			}
+			if (j->child.notify_fd >= 0) {
+				pfd[np] = (struct pollfd){ j->child.notify_fd, POLLIN, 0 };
+				owner[np++] = i;
+			}
 		}
 		if (np == 0 && wake == INT64_MAX)
 			break;
@@ -227,9 +232,15 @@ int hb_pool_run(const struct hb_pool_opts *o, struct hb_job *jobs, size_t n)
 			return -e;
 		}
 		now = hb_mono_ns();
-		for (size_t k = 0; rc > 0 && k < np; k++)
-			if (pfd[k].revents && pfd[k].fd == jobs[owner[k]].child.result_fd)
-				hb_child_read(&jobs[owner[k]].child);
+		for (size_t k = 0; rc > 0 && k < np; k++) {
+			struct hb_child *ch = &jobs[owner[k]].child;
+			if (!pfd[k].revents)
+				continue;
+			if (pfd[k].fd == ch->result_fd)
+				hb_child_read(ch);
+			else if (pfd[k].fd == ch->notify_fd)
+				hb_child_notify(ch);
+		}
 
 		for (size_t i = 0; i < n; i++) {
 			struct hb_job *j = &jobs[i];

@@ -15,7 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/seccomp.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -74,6 +77,33 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 	memcpy(msg + 5, &arch, 4);
 	(void)!write(RESULT_FD, msg, sizeof(msg));
 	_exit(HB_CHILD_SECCOMP);
+}
+
+/* Log mode: hands the seccomp listener to the agent over the result socket,
+ * tagged with an 'N' byte, and drops our copy. Both calls are on the list. */
+static void send_listener(int fd)
+{
+	char tag = 'N';
+	struct iovec iov = { &tag, 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr m;
+	memset(&m, 0, sizeof(m));
+	memset(&u, 0, sizeof(u));
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = u.buf;
+	m.msg_controllen = sizeof(u.buf);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (sendmsg(RESULT_FD, &m, MSG_NOSIGNAL) != 1)
+		_exit(HB_CHILD_SETUP_FAILED);
+	close(fd);
 }
 
 static void set_limit(int res, rlim_t soft, rlim_t hard, const char *name)
@@ -191,6 +221,8 @@ child_main(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 		int rc = hb_policy_install(policy);
 		if (rc < 0)
 			child_die("loading the seccomp filter: %s", strerror(-rc));
+		if (rc > 0)
+			send_listener(rc);
 	}
 
 	d->run(c, state, &a);
@@ -214,9 +246,15 @@ int hb_child_spawn(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 	memset(ch, 0, sizeof(*ch));
 	ch->pidfd = -1;
 	ch->result_fd = -1;
+	ch->notify_fd = -1;
+	ch->notifies = hb_policy_notifies(policy);
 	hb_buf_init(&ch->out, RESULT_CAP);
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "pipe2: %s", strerror(errno));
+	/* A socket only where a descriptor must travel back (log mode). */
+	int rc = ch->notifies ? socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds)
+			      : pipe2(fds, O_CLOEXEC);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: %s", ch->notifies ? "socketpair" : "pipe2",
+			 strerror(errno));
 		return -errno;
 	}
 	pid_t parent = getpid();
@@ -249,11 +287,72 @@ int hb_child_spawn(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 	return 0;
 }
 
+/* recvmsg on the log-mode socket: the first byte may carry the listener. */
+static ssize_t read_result(struct hb_child *ch, char *buf, size_t size)
+{
+	if (!ch->notifies)
+		return read(ch->result_fd, buf, size);
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct iovec iov = { buf, size };
+	struct msghdr m;
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = u.buf;
+	m.msg_controllen = sizeof(u.buf);
+	ssize_t n = recvmsg(ch->result_fd, &m, MSG_CMSG_CLOEXEC);
+	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&m) : NULL;
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+		int fd;
+		memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+		if (ch->notify_fd < 0)
+			ch->notify_fd = fd;
+		else
+			close(fd);
+	}
+	/* The 'N' tag is not part of the result. */
+	if (n > 0 && !ch->tag_seen && buf[0] == 'N') {
+		ch->tag_seen = true;
+		memmove(buf, buf + 1, (size_t)n - 1);
+		n--;
+		if (n == 0)
+			errno = EAGAIN, n = -1;
+	}
+	return n;
+}
+
+void hb_child_notify(struct hb_child *ch)
+{
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+	memset(&req, 0, sizeof(req));
+	if (ioctl(ch->notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+		/* ENOENT: the child died meanwhile; a hang-up: it is gone. */
+		if (errno != EINTR && errno != ENOENT) {
+			close(ch->notify_fd);
+			ch->notify_fd = -1;
+		}
+		return;
+	}
+	bool seen = false;
+	for (size_t i = 0; i < ch->n_unlisted; i++)
+		seen |= ch->unlisted[i] == req.data.nr;
+	if (!seen && ch->n_unlisted < HB_ARRAY_SIZE(ch->unlisted))
+		ch->unlisted[ch->n_unlisted++] = req.data.nr;
+	memset(&resp, 0, sizeof(resp));
+	resp.id = req.id;
+	resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	(void)ioctl(ch->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+}
+
 void hb_child_read(struct hb_child *ch)
 {
 	char chunk[4096];
 	while (!ch->eof) {
-		ssize_t n = read(ch->result_fd, chunk, sizeof(chunk));
+		ssize_t n = read_result(ch, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -360,7 +459,21 @@ void hb_child_reap(struct hb_child *ch, struct hb_attempt *a)
 	a->duration_ms = ms;
 	if (a->timing.total_ms <= 0)
 		a->timing.total_ms = ms;
+	if (ch->n_unlisted) {
+		char list[256] = "";
+		for (size_t i = 0; i < ch->n_unlisted; i++) {
+			char name[64];
+			size_t used = strlen(list);
+			hb_syscall_name(ch->unlisted[i], 0, name, sizeof(name));
+			snprintf(list + used, sizeof(list) - used, "%s%s",
+				 i ? "," : "", name);
+		}
+		hb_attempt_detail(a, "unlisted_syscalls", "%s", list);
+	}
 
+	if (ch->notify_fd >= 0)
+		close(ch->notify_fd);
+	ch->notify_fd = -1;
 	if (ch->pidfd >= 0)
 		close(ch->pidfd);
 	if (ch->result_fd >= 0)

@@ -6,7 +6,8 @@
  *   struct hb_child ch;
  *   hb_child_spawn(&cfg, driver, policy, check, timeout_ms, &ch, err, len);
  *   ... poll ch.pidfd and ch.result_fd, calling hb_child_read(&ch) when the
- *       pipe is readable; at ch.deadline_ns call hb_child_kill(&ch) ...
+ *       pipe is readable, and ch.notify_fd (log mode) with hb_child_notify;
+ *       at ch.deadline_ns call hb_child_kill(&ch) ...
  *   hb_child_reap(&ch, &attempt);      waits, classifies, closes everything
  */
 #ifndef HB_SANDBOX_H
@@ -39,6 +40,13 @@ struct hb_child {
 	int64_t timeout_ms;
 	struct hb_buf out;
 	const struct hb_driver *driver;
+	/* Log mode: the child's seccomp listener, received over the result
+	 * socket, and the calls outside its profile it made. */
+	bool notifies;
+	bool tag_seen;
+	int notify_fd;
+	size_t n_unlisted;
+	int unlisted[32];
 };
 
 /* Exit codes a check child uses for the outcomes it reports itself. */
@@ -57,6 +65,9 @@ int hb_child_spawn(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 		   size_t errlen);
 /* Reads what the child has written so far (capped). */
 void hb_child_read(struct hb_child *ch);
+/* Log mode: answers one pending notification on ch->notify_fd, recording
+ * the call and letting it run. */
+void hb_child_notify(struct hb_child *ch);
 /* SIGKILLs the child's process group for overrunning its deadline. */
 void hb_child_kill(struct hb_child *ch);
 /* Waits for the child, turns its exit and message into attempt (whose

@@ -77,11 +77,13 @@ hb_assert_exit 0
 hb_assert_json .checks[0].outcome PASSED
 hb_assert_json .sandbox.seccomp ""
 
-hb_case "--sandbox log lets the call through"
+hb_case "--sandbox log lets the call through and names it"
 shim_run ptrace log
 hb_assert_exit 0
 hb_assert_json .checks[0].outcome PASSED
 hb_assert_json .sandbox.mode log
+hb_assert_detail unlisted_syscalls ptrace
+hb_assert_json '[.checks[1:][].details[]? | select(.key == "unlisted_syscalls")] | length' 0
 
 hb_case "the HTTP kind's filter stops it too"
 HB_SHIM_PORT=$hooked HB_SHIM_DO=ptrace LD_PRELOAD=$HB_BUILD/hb-test-shim.so \

@@ -99,9 +99,13 @@ static void attempt(const struct hb_driver *d, enum hb_sandbox_mode mode,
 	ASSERT_EQ_INT(hb_child_spawn(&cfg, d, p, &c, timeout_ms, &ch, err, sizeof(err)), 0);
 	/* Wait as the pool does: until exit or the deadline. */
 	while (!ch.eof && hb_mono_ns() < ch.deadline_ns) {
-		struct pollfd pf = { ch.result_fd, POLLIN, 0 };
-		poll(&pf, 1, 10);
-		hb_child_read(&ch);
+		struct pollfd pf[2] = { { ch.result_fd, POLLIN, 0 },
+					{ ch.notify_fd, POLLIN, 0 } };
+		poll(pf, ch.notify_fd >= 0 ? 2 : 1, 10);
+		if (pf[0].revents)
+			hb_child_read(&ch);
+		if (ch.notify_fd >= 0 && pf[1].revents)
+			hb_child_notify(&ch);
 	}
 	if (!ch.eof)
 		hb_child_kill(&ch);
@@ -125,11 +129,16 @@ HB_TEST(same_call_passes_without_sandbox)
 	ASSERT_EQ_INT(a.outcome, HB_PASSED);
 }
 
-HB_TEST(log_mode_lets_the_call_through)
+HB_TEST(log_mode_lets_the_call_through_and_names_it)
 {
 	struct hb_attempt a;
 	attempt(&d_ptrace, HB_SANDBOX_LOG, 2000, &a);
 	ASSERT_EQ_INT(a.outcome, HB_PASSED);
+	ASSERT_CONTAINS(hb_attempt_get_detail(&a, "unlisted_syscalls"), "ptrace");
+	/* A check that stays within its list records nothing. */
+	attempt(&d_details, HB_SANDBOX_LOG, 2000, &a);
+	ASSERT_EQ_INT(a.outcome, HB_PASSED);
+	ASSERT(hb_attempt_get_detail(&a, "unlisted_syscalls") == NULL);
 }
 
 HB_TEST(raw_sockets_are_forbidden)
@@ -261,7 +270,7 @@ HB_TEST(pool_wait_deadline_bounds_retries)
 }
 
 HB_TEST_MAIN(forbidden_call_is_named, same_call_passes_without_sandbox,
-	     log_mode_lets_the_call_through, raw_sockets_are_forbidden,
+	     log_mode_lets_the_call_through_and_names_it, raw_sockets_are_forbidden,
 	     clone3_answers_enosys, crash_is_reported, hang_is_killed_at_deadline,
 	     files_cannot_be_created_under_landlock, results_cross_the_pipe,
 	     pool_retries_and_keeps_order, pool_wait_deadline_bounds_retries)
