@@ -4,10 +4,11 @@
 #include "cli.h"
 
 #include "duration.h"
+#include "optutil.h"
+#include "spec.h"
 #include "strutil.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,16 +50,6 @@ const char hb_cli_usage[] =
 	"exit status: 0 every required check passed, 1 a check failed,\n"
 	"2 usage or spec error\n";
 
-enum {
-	K_HTTP = 1 << 0,
-	K_TCP = 1 << 1,
-	K_DNS = 1 << 2,
-	K_PG = 1 << 3,
-	K_MY = 1 << 4,
-	K_RE = 1 << 5,
-	K_DB = K_PG | K_MY | K_RE,
-	K_ALL = K_HTTP | K_TCP | K_DNS | K_DB,
-};
 
 enum opt_type {
 	T_STR,    /* a string at path */
@@ -100,48 +91,48 @@ static const struct opt {
 	const char *path;
 	enum opt_id id;
 } opts[] = {
-	{ "backoff", T_NUM, K_ALL, "retry.backoff", O_NONE },
-	{ "ca-file", T_STR, K_HTTP, "ca_file", O_NONE },
-	{ "cert-file", T_STR, K_HTTP, "cert_file", O_NONE },
+	{ "backoff", T_NUM, HB_K_ALL, "retry.backoff", O_NONE },
+	{ "ca-file", T_STR, HB_K_HTTP, "ca_file", O_NONE },
+	{ "cert-file", T_STR, HB_K_HTTP, "cert_file", O_NONE },
 	{ "collector", T_RUN, 0, NULL, O_COLLECTOR },
-	{ "command", T_STR, K_RE, "command", O_NONE },
-	{ "data", T_STR, K_HTTP, "body", O_NONE },
-	{ "expect-address", T_APPEND, K_DNS, "expect.addresses", O_NONE },
-	{ "expect-body", T_STR, K_HTTP, "expect.body", O_NONE },
-	{ "expect-json", T_SPECIAL, K_HTTP, NULL, O_EXPECT_JSON },
-	{ "expect-pattern", T_STR, K_DB, "expect.pattern", O_NONE },
-	{ "expect-reply", T_STR, K_TCP, "expect.reply", O_NONE },
-	{ "expect-rows", T_INT, K_DB, "expect.rows", O_NONE },
-	{ "expect-status", T_SPECIAL, K_HTTP, NULL, O_EXPECT_STATUS },
-	{ "expect-value", T_STR, K_DB, "expect.value", O_NONE },
-	{ "family", T_INT, K_TCP | K_DNS, "family", O_NONE },
-	{ "follow-redirects", T_BOOL, K_HTTP, "follow_redirects", O_NONE },
-	{ "header", T_SPECIAL, K_HTTP, NULL, O_HEADER },
+	{ "command", T_STR, HB_K_RE, "command", O_NONE },
+	{ "data", T_STR, HB_K_HTTP, "body", O_NONE },
+	{ "expect-address", T_APPEND, HB_K_DNS, "expect.addresses", O_NONE },
+	{ "expect-body", T_STR, HB_K_HTTP, "expect.body", O_NONE },
+	{ "expect-json", T_SPECIAL, HB_K_HTTP, NULL, O_EXPECT_JSON },
+	{ "expect-pattern", T_STR, HB_K_DB, "expect.pattern", O_NONE },
+	{ "expect-reply", T_STR, HB_K_TCP, "expect.reply", O_NONE },
+	{ "expect-rows", T_INT, HB_K_DB, "expect.rows", O_NONE },
+	{ "expect-status", T_SPECIAL, HB_K_HTTP, NULL, O_EXPECT_STATUS },
+	{ "expect-value", T_STR, HB_K_DB, "expect.value", O_NONE },
+	{ "family", T_INT, HB_K_TCP | HB_K_DNS, "family", O_NONE },
+	{ "follow-redirects", T_BOOL, HB_K_HTTP, "follow_redirects", O_NONE },
+	{ "header", T_SPECIAL, HB_K_HTTP, NULL, O_HEADER },
 	{ "help", T_RUN_FLAG, 0, NULL, O_HELP },
-	{ "insecure", T_BOOL, K_HTTP, "insecure", O_NONE },
-	{ "interval", T_STR, K_ALL, "retry.interval", O_NONE },
-	{ "key-file", T_STR, K_HTTP, "key_file", O_NONE },
-	{ "max-latency", T_STR, K_HTTP, "expect.max_latency", O_NONE },
-	{ "method", T_STR, K_HTTP, "method", O_NONE },
-	{ "min-addresses", T_INT, K_DNS, "expect.min_addresses", O_NONE },
-	{ "min-cert-days", T_INT, K_HTTP, "min_cert_days", O_NONE },
-	{ "name", T_STR, K_ALL, "name", O_NONE },
-	{ "optional", T_BOOL, K_ALL, "optional", O_NONE },
+	{ "insecure", T_BOOL, HB_K_HTTP, "insecure", O_NONE },
+	{ "interval", T_STR, HB_K_ALL, "retry.interval", O_NONE },
+	{ "key-file", T_STR, HB_K_HTTP, "key_file", O_NONE },
+	{ "max-latency", T_STR, HB_K_HTTP, "expect.max_latency", O_NONE },
+	{ "method", T_STR, HB_K_HTTP, "method", O_NONE },
+	{ "min-addresses", T_INT, HB_K_DNS, "expect.min_addresses", O_NONE },
+	{ "min-cert-days", T_INT, HB_K_HTTP, "min_cert_days", O_NONE },
+	{ "name", T_STR, HB_K_ALL, "name", O_NONE },
+	{ "optional", T_BOOL, HB_K_ALL, "optional", O_NONE },
 	{ "output", T_RUN, 0, NULL, O_OUTPUT },
 	{ "parallel", T_RUN, 0, NULL, O_PARALLEL },
-	{ "password-file", T_STR, K_DB, "password_file", O_NONE },
+	{ "password-file", T_STR, HB_K_DB, "password_file", O_NONE },
 	{ "podinfo", T_RUN, 0, NULL, O_PODINFO },
-	{ "query", T_STR, K_PG | K_MY, "query", O_NONE },
+	{ "query", T_STR, HB_K_PG | HB_K_MY, "query", O_NONE },
 	{ "quiet", T_RUN_FLAG, 0, NULL, O_QUIET },
 	{ "report-file", T_RUN, 0, NULL, O_REPORT_FILE },
 	{ "require-delivery", T_RUN_FLAG, 0, NULL, O_REQUIRE_DELIVERY },
-	{ "retries", T_SPECIAL, K_ALL, NULL, O_RETRIES },
+	{ "retries", T_SPECIAL, HB_K_ALL, NULL, O_RETRIES },
 	{ "sandbox", T_RUN, 0, NULL, O_SANDBOX },
-	{ "send", T_STR, K_TCP, "send", O_NONE },
+	{ "send", T_STR, HB_K_TCP, "send", O_NONE },
 	{ "termination-log", T_RUN, 0, NULL, O_TERMINATION_LOG },
-	{ "timeout", T_SPECIAL, K_ALL, NULL, O_TIMEOUT },
+	{ "timeout", T_SPECIAL, HB_K_ALL, NULL, O_TIMEOUT },
 	{ "token-file", T_RUN, 0, NULL, O_TOKEN_FILE },
-	{ "wait", T_STR, K_ALL, "wait", O_NONE },
+	{ "wait", T_STR, HB_K_ALL, "wait", O_NONE },
 	{ "wait-for", T_SPECIAL, 0, NULL, O_WAIT_FOR },
 };
 
@@ -150,38 +141,14 @@ static const struct {
 	unsigned kind;
 	const char *target_key; /* the positional argument's spec key */
 } check_cmds[] = {
-	{ "dns", K_DNS, "name" },      { "http", K_HTTP, "url" },
-	{ "mysql", K_MY, "url" },      { "postgres", K_PG, "url" },
-	{ "redis", K_RE, "url" },      { "tcp", K_TCP, "address" },
+	{ "dns", HB_K_DNS, "name" },      { "http", HB_K_HTTP, "url" },
+	{ "mysql", HB_K_MY, "url" },      { "postgres", HB_K_PG, "url" },
+	{ "redis", HB_K_RE, "url" },      { "tcp", HB_K_TCP, "address" },
 };
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static const struct opt *find_opt(const char *name, size_t len)
 {
-	size_t lo = 0, hi = HB_ARRAY_SIZE(opts);
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strncmp(opts[mid].name, name, len);
-		if (c == 0 && opts[mid].name[len] != '\0')
-			c = 1;
-		if (c == 0)
-			return &opts[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return hb_opt_find(opts, HB_ARRAY_SIZE(opts), sizeof(opts[0]), name, len);
 }
 
 /* Returns the object at a dotted path in o, creating objects on the way;
@@ -239,13 +206,13 @@ static int check_flag(const struct opt *o, const char *flag, const char *arg,
 		return set_at(check, o->path, cJSON_CreateString(arg));
 	case T_INT:
 		if (parse_ll(arg, &ll) < 0)
-			return fail(err, errlen, "%s: expected an integer, got \"%s\"",
+			return hb_fail(err, errlen, "%s: expected an integer, got \"%s\"",
 				    flag, arg);
 		return set_at(check, o->path, cJSON_CreateNumber((double)ll));
 	case T_NUM: {
 		double d = strtod(arg, &end);
 		if (end == arg || *end)
-			return fail(err, errlen, "%s: expected a number, got \"%s\"",
+			return hb_fail(err, errlen, "%s: expected a number, got \"%s\"",
 				    flag, arg);
 		return set_at(check, o->path, cJSON_CreateNumber(d));
 	}
@@ -270,7 +237,7 @@ static int check_flag(const struct opt *o, const char *flag, const char *arg,
 		return set_at(check, "timeout", cJSON_CreateString(arg));
 	case O_RETRIES:
 		if (parse_ll(arg, &ll) < 0 || ll < 0 || ll > 1000)
-			return fail(err, errlen,
+			return hb_fail(err, errlen,
 				    "%s: expected a number of retries from 0 to "
 				    "1000, got \"%s\"", flag, arg);
 		return set_at(check, "retry.attempts",
@@ -290,13 +257,13 @@ static int check_flag(const struct opt *o, const char *flag, const char *arg,
 	case O_HEADER: {
 		const char *colon = strchr(arg, ':');
 		if (!colon || colon == arg)
-			return fail(err, errlen,
+			return hb_fail(err, errlen,
 				    "%s: expected \"Name: value\", got \"%s\"",
 				    flag, arg);
 		char name[256];
 		size_t n = (size_t)(colon - arg);
 		if (n >= sizeof(name))
-			return fail(err, errlen, "%s: header name too long", flag);
+			return hb_fail(err, errlen, "%s: header name too long", flag);
 		memcpy(name, arg, n);
 		name[n] = '\0';
 		const char *v = colon + 1;
@@ -313,12 +280,12 @@ static int check_flag(const struct opt *o, const char *flag, const char *arg,
 	case O_EXPECT_JSON: {
 		const char *eq = strchr(arg, '=');
 		if (!eq || eq == arg)
-			return fail(err, errlen,
+			return hb_fail(err, errlen,
 				    "%s: expected PATH=VALUE, got \"%s\"", flag, arg);
 		char path[256];
 		size_t n = (size_t)(eq - arg);
 		if (n >= sizeof(path))
-			return fail(err, errlen, "%s: path too long", flag);
+			return hb_fail(err, errlen, "%s: path too long", flag);
 		memcpy(path, arg, n);
 		path[n] = '\0';
 		/* A value that is not JSON is taken as a string: status=ok. */
@@ -336,7 +303,7 @@ static int check_flag(const struct opt *o, const char *flag, const char *arg,
 		return 0;
 	}
 	default:
-		return fail(err, errlen, "%s: not valid here", flag);
+		return hb_fail(err, errlen, "%s: not valid here", flag);
 	}
 }
 
@@ -351,7 +318,7 @@ static int run_flag(const struct opt *o, const char *flag, const char *arg,
 		else if (strcmp(arg, "json") == 0)
 			cli->output = HB_OUTPUT_JSON;
 		else
-			return fail(err, errlen,
+			return hb_fail(err, errlen,
 				    "%s: expected human or json, got \"%s\"", flag,
 				    arg);
 		return 0;
@@ -363,13 +330,13 @@ static int run_flag(const struct opt *o, const char *flag, const char *arg,
 		else if (strcmp(arg, "off") == 0)
 			cli->sandbox = HB_SANDBOX_OFF;
 		else
-			return fail(err, errlen,
+			return hb_fail(err, errlen,
 				    "%s: expected enforce, log or off, got \"%s\"",
 				    flag, arg);
 		return 0;
 	case O_PARALLEL:
 		if (parse_ll(arg, &ll) < 0 || ll < 1 || ll > 256)
-			return fail(err, errlen,
+			return hb_fail(err, errlen,
 				    "%s: expected a number from 1 to 256, got \"%s\"",
 				    flag, arg);
 		cli->parallel = (int)ll;
@@ -399,7 +366,7 @@ static int run_flag(const struct opt *o, const char *flag, const char *arg,
 		cli->cmd = HB_CMD_HELP;
 		return 0;
 	default:
-		return fail(err, errlen, "%s: not valid here", flag);
+		return hb_fail(err, errlen, "%s: not valid here", flag);
 	}
 }
 
@@ -430,7 +397,7 @@ static int add_wait_for(cJSON *checks, const char *url, int index, char *err,
 	const char *key;
 	const char *kind = wait_for_kind(url, &key);
 	if (!kind)
-		return fail(err, errlen,
+		return hb_fail(err, errlen,
 			    "--wait-for: \"%s\": expected a URL starting with "
 			    "http://, https://, postgres://, mysql://, redis:// "
 			    "or tcp://", url);
@@ -465,7 +432,7 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 {
 	cli_defaults(cli);
 	if (argc < 2)
-		return fail(err, errlen, "missing command (try hookbox --help)");
+		return hb_fail(err, errlen, "missing command (try hookbox --help)");
 	const char *cmd = argv[1];
 	unsigned kind = 0;
 	const char *target_key = NULL;
@@ -489,7 +456,7 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 				target_key = check_cmds[i].target_key;
 			}
 		if (!kind)
-			return fail(err, errlen,
+			return hb_fail(err, errlen,
 				    "unknown command \"%s\" (try hookbox --help)",
 				    cmd);
 		cli->cmd = HB_CMD_CHECK;
@@ -521,7 +488,7 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 			if (positional || cli->cmd == HB_CMD_EXEC) {
 			usage_extra:
 				hb_cli_release(cli);
-				return fail(err, errlen, "unexpected argument \"%s\"", a);
+				return hb_fail(err, errlen, "unexpected argument \"%s\"", a);
 			}
 			positional = a;
 			continue;
@@ -534,7 +501,7 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 		snprintf(flag, sizeof(flag), "--%.*s", (int)len, name);
 		if (!o) {
 			hb_cli_release(cli);
-			return fail(err, errlen, "unknown option %s", flag);
+			return hb_fail(err, errlen, "unknown option %s", flag);
 		}
 		const char *arg = NULL;
 		bool takes_arg = o->type != T_BOOL && o->type != T_RUN_FLAG;
@@ -545,11 +512,11 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 				arg = argv[++i];
 			else {
 				hb_cli_release(cli);
-				return fail(err, errlen, "%s needs a value", flag);
+				return hb_fail(err, errlen, "%s needs a value", flag);
 			}
 		} else if (eq) {
 			hb_cli_release(cli);
-			return fail(err, errlen, "%s takes no value", flag);
+			return hb_fail(err, errlen, "%s takes no value", flag);
 		}
 		int rc;
 		if (o->type == T_RUN || o->type == T_RUN_FLAG) {
@@ -574,7 +541,7 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 			}
 		} else if (cli->cmd != HB_CMD_CHECK || !(o->kinds & kind)) {
 			hb_cli_release(cli);
-			return fail(err, errlen, "%s is not an option of \"hookbox %s\"",
+			return hb_fail(err, errlen, "%s is not an option of \"hookbox %s\"",
 				    flag, cmd);
 		} else {
 			rc = check_flag(o, flag, arg, check, cli, err, errlen);
@@ -592,14 +559,14 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 	case HB_CMD_RUN:
 	case HB_CMD_VALIDATE:
 		if (!positional)
-			return fail(err, errlen, "%s: missing SPEC (a file, or - for "
+			return hb_fail(err, errlen, "%s: missing SPEC (a file, or - for "
 				    "standard input)", cmd);
 		cli->spec_path = positional;
 		break;
 	case HB_CMD_CHECK:
 		if (!positional) {
 			hb_cli_release(cli);
-			return fail(err, errlen, "%s: missing %s", cmd,
+			return hb_fail(err, errlen, "%s: missing %s", cmd,
 				    strcmp(target_key, "address") == 0 ? "HOST:PORT"
 				    : strcmp(target_key, "name") == 0  ? "NAME"
 									: "URL");
@@ -609,7 +576,7 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 	case HB_CMD_EXEC: {
 		if (!cli->exec_argv || !cli->exec_argv[0]) {
 			hb_cli_release(cli);
-			return fail(err, errlen, "exec: missing -- CMD ARGS...");
+			return hb_fail(err, errlen, "exec: missing -- CMD ARGS...");
 		}
 		/* Waiting is what --wait-for is for: a database that comes up
 		 * late is the common case, so it waits a minute unless told. */

@@ -38,16 +38,6 @@ const char *const hb_spec_kinds[] = {
 	"http", "tcp", "dns", "postgres", "mysql", "redis", NULL,
 };
 
-enum {
-	K_HTTP = 1 << 0,
-	K_TCP = 1 << 1,
-	K_DNS = 1 << 2,
-	K_PG = 1 << 3,
-	K_MY = 1 << 4,
-	K_RE = 1 << 5,
-	K_DB = K_PG | K_MY | K_RE,
-	K_ALL = K_HTTP | K_TCP | K_DNS | K_DB,
-};
 
 /* The JSON path of the value being parsed, "checks[2].expect.status". */
 struct path {
@@ -664,46 +654,46 @@ struct field {
  * "_file" of their own; neither do names, kinds or regexes, which the
  * parser must see to check. */
 static const struct field check_fields[] = {
-	{ "address", K_TCP, T_STRING, true, F_PLAIN, CF(address) },
-	{ "body", K_HTTP, T_STRING, true, F_PLAIN, CF(body) },
-	{ "ca_file", K_HTTP, T_STRING, false, F_PLAIN, CF(ca_file) },
-	{ "cert_file", K_HTTP, T_STRING, false, F_PLAIN, CF(cert_file) },
-	{ "command", K_RE, T_STRING, true, F_PLAIN, CF(command) },
-	{ "database", K_DB, T_STRING, true, F_PLAIN, CF(database) },
-	{ "expect", K_ALL, T_SPECIAL, false, F_EXPECT, 0 },
-	{ "family", K_TCP | K_DNS, T_SPECIAL, false, F_FAMILY, 0 },
-	{ "follow_redirects", K_HTTP, T_BOOL, false, F_PLAIN,
+	{ "address", HB_K_TCP, T_STRING, true, F_PLAIN, CF(address) },
+	{ "body", HB_K_HTTP, T_STRING, true, F_PLAIN, CF(body) },
+	{ "ca_file", HB_K_HTTP, T_STRING, false, F_PLAIN, CF(ca_file) },
+	{ "cert_file", HB_K_HTTP, T_STRING, false, F_PLAIN, CF(cert_file) },
+	{ "command", HB_K_RE, T_STRING, true, F_PLAIN, CF(command) },
+	{ "database", HB_K_DB, T_STRING, true, F_PLAIN, CF(database) },
+	{ "expect", HB_K_ALL, T_SPECIAL, false, F_EXPECT, 0 },
+	{ "family", HB_K_TCP | HB_K_DNS, T_SPECIAL, false, F_FAMILY, 0 },
+	{ "follow_redirects", HB_K_HTTP, T_BOOL, false, F_PLAIN,
 	  CF(follow_redirects) },
-	{ "headers", K_HTTP, T_SPECIAL, false, F_HEADERS, 0 },
-	{ "host", K_DNS, T_STRING, true, F_HOST, CF(host) },
-	{ "insecure", K_HTTP, T_BOOL, false, F_PLAIN, CF(insecure) },
-	{ "key_file", K_HTTP, T_STRING, false, F_PLAIN, CF(key_file) },
-	{ "kind", K_ALL, T_SPECIAL, false, F_KIND, 0 },
-	{ "method", K_HTTP, T_SPECIAL, false, F_METHOD, 0 },
-	{ "min_cert_days", K_HTTP, T_SPECIAL, false, F_MIN_CERT_DAYS, 0 },
-	{ "name", K_ALL, T_SPECIAL, false, F_NAME, 0 },
-	{ "optional", K_ALL, T_BOOL, false, F_PLAIN, CF(optional) },
-	{ "password", K_DB, T_STRING, true, F_PLAIN, CF(password) },
-	{ "query", K_PG | K_MY, T_STRING, true, F_PLAIN, CF(query) },
-	{ "retry", K_ALL, T_SPECIAL, false, F_RETRY, 0 },
-	{ "send", K_TCP, T_STRING, true, F_PLAIN, CF(send) },
-	{ "timeout", K_ALL, T_SPECIAL, false, F_TIMEOUT, 0 },
-	{ "url", K_HTTP | K_DB, T_STRING, true, F_PLAIN, CF(url) },
-	{ "user", K_DB, T_STRING, true, F_PLAIN, CF(user) },
-	{ "wait", K_ALL, T_SPECIAL, false, F_WAIT, 0 },
+	{ "headers", HB_K_HTTP, T_SPECIAL, false, F_HEADERS, 0 },
+	{ "host", HB_K_DNS, T_STRING, true, F_HOST, CF(host) },
+	{ "insecure", HB_K_HTTP, T_BOOL, false, F_PLAIN, CF(insecure) },
+	{ "key_file", HB_K_HTTP, T_STRING, false, F_PLAIN, CF(key_file) },
+	{ "kind", HB_K_ALL, T_SPECIAL, false, F_KIND, 0 },
+	{ "method", HB_K_HTTP, T_SPECIAL, false, F_METHOD, 0 },
+	{ "min_cert_days", HB_K_HTTP, T_SPECIAL, false, F_MIN_CERT_DAYS, 0 },
+	{ "name", HB_K_ALL, T_SPECIAL, false, F_NAME, 0 },
+	{ "optional", HB_K_ALL, T_BOOL, false, F_PLAIN, CF(optional) },
+	{ "password", HB_K_DB, T_STRING, true, F_PLAIN, CF(password) },
+	{ "query", HB_K_PG | HB_K_MY, T_STRING, true, F_PLAIN, CF(query) },
+	{ "retry", HB_K_ALL, T_SPECIAL, false, F_RETRY, 0 },
+	{ "send", HB_K_TCP, T_STRING, true, F_PLAIN, CF(send) },
+	{ "timeout", HB_K_ALL, T_SPECIAL, false, F_TIMEOUT, 0 },
+	{ "url", HB_K_HTTP | HB_K_DB, T_STRING, true, F_PLAIN, CF(url) },
+	{ "user", HB_K_DB, T_STRING, true, F_PLAIN, CF(user) },
+	{ "wait", HB_K_ALL, T_SPECIAL, false, F_WAIT, 0 },
 };
 
 static const struct field expect_fields[] = {
-	{ "addresses", K_DNS, T_SPECIAL, false, F_ADDRESSES, 0 },
-	{ "body", K_HTTP, T_REGEX, false, F_PLAIN, EF(body) },
-	{ "json", K_HTTP, T_SPECIAL, false, F_JSON, 0 },
-	{ "max_latency", K_HTTP, T_SPECIAL, false, F_MAX_LATENCY, 0 },
-	{ "min_addresses", K_DNS, T_SPECIAL, false, F_MIN_ADDRESSES, 0 },
-	{ "pattern", K_DB, T_REGEX, false, F_PLAIN, EF(pattern) },
-	{ "reply", K_TCP, T_REGEX, false, F_PLAIN, EF(reply) },
-	{ "rows", K_DB, T_SPECIAL, false, F_ROWS, 0 },
-	{ "status", K_HTTP, T_SPECIAL, false, F_STATUS, 0 },
-	{ "value", K_DB, T_STRING, true, F_PLAIN, EF(value) },
+	{ "addresses", HB_K_DNS, T_SPECIAL, false, F_ADDRESSES, 0 },
+	{ "body", HB_K_HTTP, T_REGEX, false, F_PLAIN, EF(body) },
+	{ "json", HB_K_HTTP, T_SPECIAL, false, F_JSON, 0 },
+	{ "max_latency", HB_K_HTTP, T_SPECIAL, false, F_MAX_LATENCY, 0 },
+	{ "min_addresses", HB_K_DNS, T_SPECIAL, false, F_MIN_ADDRESSES, 0 },
+	{ "pattern", HB_K_DB, T_REGEX, false, F_PLAIN, EF(pattern) },
+	{ "reply", HB_K_TCP, T_REGEX, false, F_PLAIN, EF(reply) },
+	{ "rows", HB_K_DB, T_SPECIAL, false, F_ROWS, 0 },
+	{ "status", HB_K_HTTP, T_SPECIAL, false, F_STATUS, 0 },
+	{ "value", HB_K_DB, T_STRING, true, F_PLAIN, EF(value) },
 };
 
 _Static_assert(HB_ARRAY_SIZE(check_fields) <= 64, "seen is a uint64_t");
@@ -734,7 +724,7 @@ static const struct field *lookup(struct parser *p, const struct field *t,
 		f = find_field(t, n, key, strlen(key) - strlen("_file"));
 		if (f && (f->kinds & p->kind) && !f->from_file) {
 			fail(p, "\"%s\" cannot come from a file%s", f->key,
-			     f->id == F_NAME && p->kind == K_DNS
+			     f->id == F_NAME && p->kind == HB_K_DNS
 				     ? " (the name to resolve can: \"host_file\")"
 				     : "");
 			return NULL;
@@ -819,11 +809,11 @@ static bool scheme_is(const char *url, const char *scheme)
 static const char *url_problem(unsigned kind, const char *url)
 {
 	switch (kind) {
-	case K_HTTP:
+	case HB_K_HTTP:
 		if (!scheme_is(url, "http://") && !scheme_is(url, "https://"))
 			return "expected a URL starting with http:// or https://";
 		break;
-	case K_PG:
+	case HB_K_PG:
 		if (scheme_is(url, "postgres://") ||
 		    scheme_is(url, "postgresql://"))
 			break;
@@ -836,12 +826,12 @@ static const char *url_problem(unsigned kind, const char *url)
 		}
 		return "expected a URL starting with postgres:// or "
 		       "postgresql://, or \"key=value\" connection parameters";
-	case K_MY:
+	case HB_K_MY:
 		if (!scheme_is(url, "mysql://") && !scheme_is(url, "mariadb://"))
 			return "expected a URL starting with mysql:// or "
 			       "mariadb://";
 		break;
-	case K_RE:
+	case HB_K_RE:
 		if (!scheme_is(url, "redis://") && !scheme_is(url, "rediss://"))
 			return "expected a URL starting with redis:// or "
 			       "rediss://";
@@ -1014,10 +1004,10 @@ oom:
  * for its file. Returns 0 or -ENOMEM. */
 static int set_target(struct hb_check *c, unsigned kind)
 {
-	const char *from = kind == K_TCP ? c->address
-			   : kind == K_DNS ? c->host
+	const char *from = kind == HB_K_TCP ? c->address
+			   : kind == HB_K_DNS ? c->host
 					   : c->url;
-	char *t = !from ? strdup("") : (kind & (K_HTTP | K_DB)) ? redact(from)
+	char *t = !from ? strdup("") : (kind & (HB_K_HTTP | HB_K_DB)) ? redact(from)
 								 : strdup(from);
 	if (!t)
 		return -ENOMEM;
@@ -1500,7 +1490,7 @@ static int parse_check(struct parser *p, const cJSON *o)
 	 * the first is the check's, the second the one to resolve. Tools that
 	 * cannot write a key twice (YAML, jq, Helm's toJson) use "host". */
 	int name_is_host = 0;
-	if (p->kind == K_DNS && !has_key(o, "host") && !has_key(o, "host_file")) {
+	if (p->kind == HB_K_DNS && !has_key(o, "host") && !has_key(o, "host_file")) {
 		int names = 0;
 		for (const cJSON *it = o->child; it; it = it->next)
 			names += strcmp(it->string, "name") == 0;
@@ -1511,11 +1501,11 @@ static int parse_check(struct parser *p, const cJSON *o)
 		return -1;
 
 	/* What each kind cannot do without. */
-	char **need = p->kind == K_TCP ? &c->address
-		      : p->kind == K_DNS ? &c->host
+	char **need = p->kind == HB_K_TCP ? &c->address
+		      : p->kind == HB_K_DNS ? &c->host
 					 : &c->url;
-	const char *need_key = p->kind == K_TCP ? "address"
-			       : p->kind != K_DNS ? "url"
+	const char *need_key = p->kind == HB_K_TCP ? "address"
+			       : p->kind != HB_K_DNS ? "url"
 			       : has_key(o, "host") ? "host"
 						    : "name";
 	if (!*need && !is_file_field(p->spec, p->index, need))
@@ -1528,7 +1518,7 @@ static int parse_check(struct parser *p, const cJSON *o)
 	}
 	if (set_target(c, p->kind) < 0)
 		return fail_oom(p);
-	if (p->kind == K_HTTP && !c->method && !(c->method = strdup("GET")))
+	if (p->kind == HB_K_HTTP && !c->method && !(c->method = strdup("GET")))
 		return fail_oom(p);
 	if (!c->name) {
 		char name[32];

@@ -143,6 +143,18 @@ int hb_spec_file_loaded(struct hb_spec *s, const struct hb_file_ref *f,
 /* Whether status code is accepted by e (a 2xx default when none was set). */
 bool hb_expect_status_ok(const struct hb_expect *e, long status);
 
+/* The check kinds as bits, for tables of which keys and flags a kind takes. */
+enum hb_kind_bits {
+	HB_K_HTTP = 1 << 0,
+	HB_K_TCP = 1 << 1,
+	HB_K_DNS = 1 << 2,
+	HB_K_PG = 1 << 3,
+	HB_K_MY = 1 << 4,
+	HB_K_RE = 1 << 5,
+	HB_K_DB = HB_K_PG | HB_K_MY | HB_K_RE,
+	HB_K_ALL = HB_K_HTTP | HB_K_TCP | HB_K_DNS | HB_K_DB,
+};
+
 /* The names of the check kinds the parser knows, NULL-terminated. */
 extern const char *const hb_spec_kinds[];
 

@@ -3,10 +3,10 @@
 #include "cli.h"
 
 #include "duration.h"
+#include "optutil.h"
 #include "strutil.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,33 +81,9 @@ static const struct opt {
 	{ "wait", O_WAIT, C_STATUS, true },
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static const struct opt *find_opt(const char *name, size_t len)
 {
-	size_t lo = 0, hi = HB_ARRAY_SIZE(opts);
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strncmp(opts[mid].name, name, len);
-		if (c == 0 && opts[mid].name[len] != '\0')
-			c = 1;
-		if (c == 0)
-			return &opts[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return hb_opt_find(opts, HB_ARRAY_SIZE(opts), sizeof(opts[0]), name, len);
 }
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
@@ -176,20 +152,20 @@ static int set_opt(struct hb_collector_cli *c, const struct opt *o, const char *
 		char host[256];
 		unsigned port;
 		if (hb_split_hostport(v, host, sizeof(host), &port) < 0)
-			return fail(err, errlen,
+			return hb_fail(err, errlen,
 				    "--listen \"%s\": want HOST:PORT, e.g. 127.0.0.1:8080", v);
 		c->listen = v;
 		break;
 	}
 	case O_MAX_BODY:
 		if (parse_uint(v, HB_MAX_MAX_BODY, &n) < 0 || n < 1024)
-			return fail(err, errlen,
+			return hb_fail(err, errlen,
 				    "--max-body \"%s\": want a size from 1K to 64M", v);
 		c->max_body = (size_t)n;
 		break;
 	case O_MAX_CONNECTIONS:
 		if (parse_uint(v, 100000, &n) < 0 || n < 1)
-			return fail(err, errlen, "--max-connections \"%s\": want 1 to 100000", v);
+			return hb_fail(err, errlen, "--max-connections \"%s\": want 1 to 100000", v);
 		c->max_connections = (unsigned)n;
 		break;
 	case O_NAMESPACE:
@@ -203,19 +179,19 @@ static int set_opt(struct hb_collector_cli *c, const struct opt *o, const char *
 		else if (strcmp(v, "junit") == 0)
 			c->output = HB_RENDER_JUNIT;
 		else
-			return fail(err, errlen, "--output \"%s\": want text, json or junit", v);
+			return hb_fail(err, errlen, "--output \"%s\": want text, json or junit", v);
 		break;
 	case O_RELEASE:
 		c->release = v;
 		break;
 	case O_REVISION:
 		if (parse_uint(v, INT64_MAX, &n) < 0 || strpbrk(v, "KkMm"))
-			return fail(err, errlen, "--revision \"%s\": want a number", v);
+			return hb_fail(err, errlen, "--revision \"%s\": want a number", v);
 		c->revision = (int64_t)n;
 		break;
 	case O_SERVER:
 		if (!hb_str_prefix(v, "http://") && !hb_str_prefix(v, "https://"))
-			return fail(err, errlen, "--server \"%s\": want an http:// or https:// URL", v);
+			return hb_fail(err, errlen, "--server \"%s\": want an http:// or https:// URL", v);
 		c->server = v;
 		break;
 	case O_STORE:
@@ -223,7 +199,7 @@ static int set_opt(struct hb_collector_cli *c, const struct opt *o, const char *
 		break;
 	case O_TIMEOUT:
 		if (parse_uint(v, 3600, &n) < 0 || n < 1 || strpbrk(v, "KkMm"))
-			return fail(err, errlen, "--timeout \"%s\": want 1 to 3600 seconds", v);
+			return hb_fail(err, errlen, "--timeout \"%s\": want 1 to 3600 seconds", v);
 		c->timeout_s = (unsigned)n;
 		break;
 	case O_TLS_CERT:
@@ -237,7 +213,7 @@ static int set_opt(struct hb_collector_cli *c, const struct opt *o, const char *
 		break;
 	case O_WAIT:
 		if (hb_duration_parse(v, &c->wait_ms) < 0)
-			return fail(err, errlen, "--wait \"%s\": want a duration like 30s or 5m", v);
+			return hb_fail(err, errlen, "--wait \"%s\": want a duration like 30s or 5m", v);
 		break;
 	}
 	return 0;
@@ -254,7 +230,7 @@ int hb_collector_cli_parse(int argc, char **argv, struct hb_collector_cli *c,
 	c->timeout_s = 30;
 	c->output = HB_RENDER_TEXT;
 	if (argc < 2)
-		return fail(err, errlen, "missing command (serve, status or reduce)");
+		return hb_fail(err, errlen, "missing command (serve, status or reduce)");
 	const char *cmd = argv[1];
 	unsigned mask;
 	if (strcmp(cmd, "serve") == 0) {
@@ -274,7 +250,7 @@ int hb_collector_cli_parse(int argc, char **argv, struct hb_collector_cli *c,
 		c->cmd = HB_COLLECTOR_VERSION;
 		return 0;
 	} else {
-		return fail(err, errlen, "unknown command \"%s\" (want serve, status or reduce)",
+		return hb_fail(err, errlen, "unknown command \"%s\" (want serve, status or reduce)",
 			    cmd);
 	}
 	bool only_files = false;
@@ -282,7 +258,7 @@ int hb_collector_cli_parse(int argc, char **argv, struct hb_collector_cli *c,
 		const char *a = argv[i];
 		if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
 			if (c->cmd != HB_COLLECTOR_REDUCE)
-				return fail(err, errlen, "%s: unexpected argument \"%s\"", cmd, a);
+				return hb_fail(err, errlen, "%s: unexpected argument \"%s\"", cmd, a);
 			if (!c->files)
 				c->files = &argv[i];
 			/* Files are gathered in place: move a in front. */
@@ -294,12 +270,12 @@ int hb_collector_cli_parse(int argc, char **argv, struct hb_collector_cli *c,
 			continue;
 		}
 		if (a[1] != '-')
-			return fail(err, errlen, "%s: unknown flag \"%s\"", cmd, a);
+			return hb_fail(err, errlen, "%s: unknown flag \"%s\"", cmd, a);
 		const char *name = a + 2, *eq = strchr(name, '=');
 		size_t len = eq ? (size_t)(eq - name) : strlen(name);
 		const struct opt *o = find_opt(name, len);
 		if (!o || !(o->cmds & mask))
-			return fail(err, errlen, "%s: unknown flag \"--%.*s\"", cmd, (int)len, name);
+			return hb_fail(err, errlen, "%s: unknown flag \"--%.*s\"", cmd, (int)len, name);
 		const char *v = NULL;
 		if (o->has_arg) {
 			if (eq)
@@ -307,9 +283,9 @@ int hb_collector_cli_parse(int argc, char **argv, struct hb_collector_cli *c,
 			else if (i + 1 < argc)
 				v = argv[++i];
 			else
-				return fail(err, errlen, "--%s: missing value", o->name);
+				return hb_fail(err, errlen, "--%s: missing value", o->name);
 		} else if (eq) {
-			return fail(err, errlen, "--%s takes no value", o->name);
+			return hb_fail(err, errlen, "--%s takes no value", o->name);
 		}
 		if (set_opt(c, o, v, err, errlen) < 0)
 			return -1;
@@ -317,14 +293,14 @@ int hb_collector_cli_parse(int argc, char **argv, struct hb_collector_cli *c,
 			return 0;
 	}
 	if (c->cmd == HB_COLLECTOR_SERVE && (!c->tls_cert) != (!c->tls_key))
-		return fail(err, errlen, "serve: --tls-cert and --tls-key go together");
+		return hb_fail(err, errlen, "serve: --tls-cert and --tls-key go together");
 	if (c->cmd == HB_COLLECTOR_STATUS) {
 		if (!c->server)
-			return fail(err, errlen, "status: --server URL is required");
+			return hb_fail(err, errlen, "status: --server URL is required");
 		if (!c->ns || !c->release)
-			return fail(err, errlen, "status: --namespace and --release are required");
+			return hb_fail(err, errlen, "status: --namespace and --release are required");
 	}
 	if (c->cmd == HB_COLLECTOR_REDUCE && c->n_files == 0)
-		return fail(err, errlen, "reduce: no report files given");
+		return hb_fail(err, errlen, "reduce: no report files given");
 	return 0;
 }
