@@ -1,0 +1,629 @@
+/* SPDX-License-Identifier: MIT */
+/* The postgres check kind: a libpq connection (SCRAM-SHA-256, md5, TLS as
+ * the URL asks), optionally one query whose answer is asserted, each failure
+ * classified by the server's SQLSTATE. */
+#include "runner.h"
+
+#include "osutil.h"
+#include "spec.h"
+#include "strutil.h"
+
+#include <errno.h>
+#include <libpq-fe.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define DEFAULT_PORT 5432
+/* How much of a value a message quotes. */
+#define QUOTE_MAX 80
+/* Room for the connection parameters prepare() sets: see build_params. */
+#define MAX_PARAMS 12
+
+/* libpq reads ~/.pgpass when no password is given. A check's password comes
+ * from the spec (password_file, ${ENV}) and nowhere else, so the password
+ * file is pointed at a path that can never exist: "/dev/null" itself would
+ * make libpq print a warning that it is not a plain file, while a path under
+ * it fails stat() with ENOTDIR and libpq moves on in silence. */
+#define NO_PASSFILE "/dev/null/hookbox-no-passfile"
+
+struct pg_state {
+	const char *keys[MAX_PARAMS + 1];
+	const char *vals[MAX_PARAMS + 1];
+	char os_user[64];
+	bool have_re;
+	regex_t re;
+};
+
+/* -- connection parameters ------------------------------------------------- */
+
+/* The value of keyword in a URL or conninfo string, copied into dst; "" when
+ * absent or when the string does not parse. */
+static void conninfo_value(const char *url, const char *keyword, char *dst,
+			   size_t size)
+{
+	dst[0] = '\0';
+	if (!url)
+		return;
+	PQconninfoOption *opts = PQconninfoParse(url, NULL);
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (strcmp(o->keyword, keyword) == 0 && o->val)
+			hb_strlcpy(dst, o->val, size);
+	PQconninfoFree(opts);
+}
+
+static int pg_port(const struct hb_check *c)
+{
+	char port[64];
+	conninfo_value(c->url, "port", port, sizeof(port));
+	if (!port[0]) {
+		const char *env = getenv("PGPORT");
+		if (env && *env)
+			hb_strlcpy(port, env, sizeof(port));
+	}
+	if (!port[0]) {
+		/* Several hosts share the default port; one host with no
+		 * port is that port too. */
+		return DEFAULT_PORT;
+	}
+	/* "5432,5433": one port per host. Landlock takes one, so a list of
+	 * different ports lifts the restriction. */
+	char *end;
+	long p = strtol(port, &end, 10);
+	for (char *s = end; *s == ','; s = end) {
+		long q = strtol(s + 1, &end, 10);
+		if (q != p)
+			return 0;
+	}
+	if (*end || p < 1 || p > 65535)
+		return 0;
+	return (int)p;
+}
+
+/* The files libpq may read for this URL: the TLS root, certificate, key and
+ * CRL, and a password file the URL names. Landlock lets only these (and the
+ * system's TLS directories) be opened. */
+static size_t pg_read_paths(const struct hb_check *c, const char **paths,
+			    size_t max)
+{
+	static const char *const keywords[] = { "sslrootcert", "sslcert",
+						"sslkey", "sslcrl", "sslcrldir",
+						"passfile" };
+	/* The child calls this once, before Landlock: static storage keeps
+	 * the strings alive until the rules are made. */
+	static char values[HB_ARRAY_SIZE(keywords)][4096];
+	size_t n = 0;
+	for (size_t i = 0; i < HB_ARRAY_SIZE(keywords) && n < max; i++) {
+		conninfo_value(c->url, keywords[i], values[i], sizeof(values[i]));
+		if (values[i][0])
+			paths[n++] = values[i];
+	}
+	return n;
+}
+
+/* Keywords are processed in order and a later one overrides an earlier one,
+ * the expanded URL included. So the defaults hookbox chooses come before the
+ * URL (the URL may say otherwise) and the spec's own fields after it (they
+ * are explicit). */
+static void build_params(const struct hb_check *c, struct pg_state *s)
+{
+	size_t n = 0;
+#define PARAM(k, v)                                                            \
+	do {                                                                   \
+		s->keys[n] = (k);                                              \
+		s->vals[n] = (v);                                              \
+		n++;                                                           \
+	} while (0)
+	/* Kerberos probing reads /etc/krb5.conf and credential caches, and
+	 * a pod has neither. */
+	PARAM("gssencmode", "disable");
+	PARAM("passfile", NO_PASSFILE);
+	PARAM("application_name", "hookbox");
+	if (s->os_user[0])
+		PARAM("user", s->os_user);
+	PARAM("dbname", c->url);
+	if (c->user && *c->user)
+		PARAM("user", c->user);
+	if (c->password)
+		PARAM("password", c->password);
+	if (c->database && *c->database)
+		PARAM("dbname", c->database);
+#undef PARAM
+	s->keys[n] = NULL;
+	s->vals[n] = NULL;
+}
+
+/* -- assertions ------------------------------------------------------------ */
+
+/* value quoted for a message, cut at QUOTE_MAX bytes. */
+static const char *quote(const char *value, char *buf, size_t size)
+{
+	char cut[QUOTE_MAX + 1];
+	hb_strlcpy(cut, value, sizeof(cut));
+	snprintf(buf, size, "\"%s%s\"", cut,
+		 strlen(value) > QUOTE_MAX ? "..." : "");
+	return buf;
+}
+
+/* Checks expect.rows, expect.value and expect.pattern against a query's
+ * answer: rows rows, and first the first column of the first row (NULL for
+ * no rows or an SQL NULL). Passes a when all hold. */
+static void check_answer(const struct hb_check *c, const struct pg_state *s,
+			 long long rows, const char *first, bool is_null,
+			 struct hb_attempt *a)
+{
+	const struct hb_expect *e = &c->expect;
+	char q1[QUOTE_MAX + 8], q2[QUOTE_MAX + 8];
+	if (e->rows >= 0 && rows != e->rows) {
+		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+				"query returned %lld row%s, expected %lld", rows,
+				rows == 1 ? "" : "s", (long long)e->rows);
+		return;
+	}
+	if (!e->value && !s->have_re) {
+		hb_attempt_pass(a);
+		return;
+	}
+	const char *want = e->value ? quote(e->value, q2, sizeof(q2)) : NULL;
+	if (rows == 0 || !first) {
+		if (want)
+			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+					"%s, expected %s",
+					is_null ? "first value is NULL"
+						: "query returned no rows",
+					want);
+		else
+			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+					"%s, expected a match of /%s/",
+					is_null ? "first value is NULL"
+						: "query returned no rows",
+					e->pattern);
+		return;
+	}
+	if (e->value && strcmp(first, e->value) != 0) {
+		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+				"first value is %s, expected %s",
+				quote(first, q1, sizeof(q1)), want);
+		return;
+	}
+	if (s->have_re && regexec(&s->re, first, 0, NULL, 0) != 0) {
+		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+				"first value %s does not match /%s/",
+				quote(first, q1, sizeof(q1)), e->pattern);
+		return;
+	}
+	hb_attempt_pass(a);
+}
+
+/* The server's address for messages and the report: "127.0.0.1:5432". */
+static void server_address(PGconn *conn, char *dst, size_t size)
+{
+	const char *addr = PQhostaddr(conn);
+	const char *host = PQhost(conn);
+	const char *port = PQport(conn);
+	if (!addr || !*addr)
+		addr = host ? host : "?";
+	if (strchr(addr, ':'))
+		snprintf(dst, size, "[%s]:%s", addr, port ? port : "?");
+	else if (addr[0] == '/')
+		snprintf(dst, size, "%s", addr); /* a Unix socket directory */
+	else
+		snprintf(dst, size, "%s:%s", addr, port ? port : "?");
+}
+
+/* -- classification ---------------------------------------------------------- */
+
+/* Finds the SQLSTATE and primary message of a server error in libpq's
+ * connection error text. libpq keeps the fields of an error the server sent
+ * during start-up to itself (PQresultErrorField needs a result it never
+ * hands out), but with PQERRORS_VERBOSE it writes them as
+ * "SEVERITY:  SQLSTATE: message": the severity may be translated, the code
+ * never is. Returns true with sqlstate (6 bytes) and msg filled. */
+static bool server_error(const char *text, char *sqlstate, char *msg,
+			 size_t msglen)
+{
+	for (const char *p = strstr(text, ":  "); p; p = strstr(p + 1, ":  ")) {
+		const char *code = p + 3;
+		size_t i = 0;
+		while (i < 5 && ((code[i] >= '0' && code[i] <= '9') ||
+				 (code[i] >= 'A' && code[i] <= 'Z')))
+			i++;
+		if (i != 5 || code[5] != ':' || code[6] != ' ')
+			continue;
+		memcpy(sqlstate, code, 5);
+		sqlstate[5] = '\0';
+		const char *m = code + 7;
+		size_t n = strcspn(m, "\n");
+		if (n >= msglen)
+			n = msglen - 1;
+		memcpy(msg, m, n);
+		msg[n] = '\0';
+		return true;
+	}
+	return false;
+}
+
+static enum hb_class class_of_sqlstate(const char *st)
+{
+	/* 28000 invalid_authorization_specification (no pg_hba.conf entry),
+	 * 28P01 invalid_password; 42501 is a missing CONNECT privilege. */
+	if (strncmp(st, "28", 2) == 0 || strcmp(st, "42501") == 0)
+		return HB_CLASS_AUTH_FAILED;
+	if (strcmp(st, "3D000") == 0)
+		return HB_CLASS_DATABASE_NOT_FOUND;
+	/* 57P03 cannot_connect_now (starting up, shutting down), 53300
+	 * too_many_connections: the server is there but takes no session. */
+	if (strncmp(st, "57", 2) == 0 || strncmp(st, "53", 2) == 0)
+		return HB_CLASS_CONNECTION_REFUSED;
+	return HB_CLASS_NETWORK_ERROR;
+}
+
+/* Classifies a failed connection from libpq's error text, which is all
+ * libpq gives for failures on the client's side. The strerror() texts are
+ * those libpq itself printed: same C library, same (untranslated) locale. */
+static void fail_connection(PGconn *conn, ConnStatusType reached,
+			    struct hb_attempt *a)
+{
+	const char *text = PQerrorMessage(conn);
+	char sqlstate[6], msg[HB_MSG_MAX];
+	if (server_error(text, sqlstate, msg, sizeof(msg))) {
+		hb_attempt_fail(a, class_of_sqlstate(sqlstate), "%s", msg);
+		hb_attempt_detail(a, "sqlstate", "%s", sqlstate);
+		return;
+	}
+	/* The first line is the error; libpq's second line is advice
+	 * ("Is the server running on that host...?"). */
+	size_t n = strcspn(text, "\n");
+	if (n >= sizeof(msg))
+		n = sizeof(msg) - 1;
+	memcpy(msg, text, n);
+	msg[n] = '\0';
+	enum hb_class cls = HB_CLASS_NETWORK_ERROR;
+	if (strstr(text, "no password supplied")) {
+		/* The server asked for a password and the check had none:
+		 * libpq's "fe_sendauth: no password supplied". */
+		hb_attempt_fail(a, HB_CLASS_AUTH_FAILED,
+				"the server asks for a password and none was "
+				"given (password_file, or in the URL)");
+		return;
+	}
+	if (strstr(text, "could not translate host name"))
+		cls = HB_CLASS_DNS_FAILURE;
+	else if (strstr(text, strerror(ECONNREFUSED))) {
+		/* Worded as the other kinds word it, when one address was
+		 * tried; for several, libpq's text names each. */
+		const char *addr = PQhostaddr(conn);
+		if (addr && *addr &&
+		    !strstr(text, "\nconnection to server")) {
+			char where[300];
+			server_address(conn, where, sizeof(where));
+			hb_attempt_fail(a, HB_CLASS_CONNECTION_REFUSED,
+					"connect to %s refused", where);
+			return;
+		}
+		cls = HB_CLASS_CONNECTION_REFUSED;
+	}
+	else if (strstr(text, strerror(ETIMEDOUT)) ||
+		 strstr(text, strerror(EHOSTUNREACH)) ||
+		 strstr(text, strerror(ENETUNREACH)))
+		cls = HB_CLASS_CONNECT_TIMEOUT;
+	else if (reached == CONNECTION_SSL_STARTUP || strstr(text, "SSL") ||
+		 strstr(text, "certificate"))
+		cls = HB_CLASS_TLS_ERROR;
+	else if (reached == CONNECTION_NEEDED || reached == CONNECTION_BAD)
+		/* Never got as far as a socket: a bad parameter. */
+		cls = HB_CLASS_INTERNAL;
+	hb_attempt_fail(a, cls, "%s", msg);
+}
+
+/* -- the check ------------------------------------------------------------- */
+
+static int pg_prepare(const struct hb_check *c, void **state,
+		      struct hb_attempt *a)
+{
+	struct pg_state *s = calloc(1, sizeof(*s));
+	if (!s) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "out of memory");
+		return -ENOMEM;
+	}
+	*state = s;
+	char *err = NULL;
+	PQconninfoOption *opts = PQconninfoParse(c->url, &err);
+	if (!opts) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL,
+				"invalid connection string: %s",
+				err ? err : "out of memory");
+		PQfreemem(err);
+		return -EINVAL;
+	}
+	bool has_user = c->user && *c->user;
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (strcmp(o->keyword, "user") == 0 && o->val && *o->val)
+			has_user = true;
+	PQconninfoFree(opts);
+	/* Without a user libpq asks getpwuid() for the OS user's name, which
+	 * reads /etc/passwd: Landlock does not let the filtered check do
+	 * that, so ask now. PGUSER, read by libpq, still comes first. */
+	const char *env = getenv("PGUSER");
+	if (!has_user && !(env && *env)) {
+		struct passwd *pw = getpwuid(geteuid());
+		if (pw)
+			hb_strlcpy(s->os_user, pw->pw_name, sizeof(s->os_user));
+	}
+	build_params(c, s);
+	/* libpq initialises OpenSSL once the server agrees to TLS, under the
+	 * filter: OPENSSL_init_ssl reads openssl.cnf and sorts its tables
+	 * with qsort(), which asks sysinfo() for the memory size. Doing it
+	 * now (libpq's call then does nothing) keeps sysinfo out of the
+	 * profile and the configuration's reading out of the timings. */
+	char mode[32];
+	conninfo_value(c->url, "sslmode", mode, sizeof(mode));
+	const char *env_mode = getenv("PGSSLMODE");
+	if (!mode[0] && env_mode)
+		hb_strlcpy(mode, env_mode, sizeof(mode));
+	if (strcmp(mode, "disable") != 0 &&
+	    !OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG, NULL)) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL,
+				"initialising OpenSSL failed");
+		return -EIO;
+	}
+	if (c->expect.pattern) {
+		if (regcomp(&s->re, c->expect.pattern, REG_EXTENDED | REG_NOSUB)) {
+			hb_attempt_fail(a, HB_CLASS_INTERNAL,
+					"bad pattern /%s/", c->expect.pattern);
+			return -EINVAL;
+		}
+		s->have_re = true;
+	}
+	return 0;
+}
+
+/* Waits until the connection's socket is ready as libpq asked or the
+ * deadline passes. Returns 1 ready, 0 deadline, -1 error. */
+static int wait_socket(PGconn *conn, bool for_write, int64_t deadline_ns)
+{
+	for (;;) {
+		int64_t left = (deadline_ns - hb_mono_ns()) / 1000000;
+		if (left <= 0)
+			return 0;
+		struct pollfd p = { PQsocket(conn), for_write ? POLLOUT : POLLIN,
+				    0 };
+		int rc = poll(&p, 1, (int)(left > 1000000 ? 1000000 : left));
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0)
+			return rc;
+		return 1;
+	}
+}
+
+/* "1.5s" for a timeout in messages. */
+static void fmt_secs(int64_t ms, char *dst, size_t size)
+{
+	if (ms % 1000 == 0)
+		snprintf(dst, size, "%llds", (long long)(ms / 1000));
+	else
+		snprintf(dst, size, "%.1fs", (double)ms / 1000.0);
+}
+
+/* Runs the start-up exchange to the end under the deadline, recording when
+ * each phase ended. Returns true when connected; fills a otherwise. */
+static bool pg_connect(PGconn *conn, const struct hb_check *c, int64_t t0,
+		       int64_t deadline, struct hb_attempt *a)
+{
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	ConnStatusType reached = PQstatus(conn);
+	bool tls_seen = false;
+	while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+		int rc = wait_socket(conn, st == PGRES_POLLING_WRITING, deadline);
+		if (rc <= 0) {
+			char secs[32], addr[300];
+			fmt_secs(c->timeout_ms, secs, sizeof(secs));
+			server_address(conn, addr, sizeof(addr));
+			if (rc < 0)
+				hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR,
+						"poll: %s", strerror(errno));
+			else if (reached == CONNECTION_STARTED)
+				hb_attempt_fail(a, HB_CLASS_CONNECT_TIMEOUT,
+						"connect to %s timed out after %s",
+						addr, secs);
+			else
+				hb_attempt_fail(a, HB_CLASS_TIMEOUT,
+						"connected to %s, but the server "
+						"did not complete the start-up "
+						"within %s",
+						addr, secs);
+			return false;
+		}
+		st = PQconnectPoll(conn);
+		ConnStatusType now = PQstatus(conn);
+		double ms = hb_ms_between(t0, hb_mono_ns());
+		if (reached == CONNECTION_STARTED && now != CONNECTION_STARTED &&
+		    a->timing.connect_ms == 0)
+			a->timing.connect_ms = ms;
+		if (now == CONNECTION_SSL_STARTUP)
+			tls_seen = true;
+		if (tls_seen && now != CONNECTION_SSL_STARTUP &&
+		    a->timing.tls_ms == 0 && PQsslInUse(conn))
+			a->timing.tls_ms = ms;
+		if ((now == CONNECTION_AUTH_OK || st == PGRES_POLLING_OK) &&
+		    a->timing.auth_ms == 0)
+			a->timing.auth_ms = ms;
+		if (now != CONNECTION_BAD)
+			reached = now;
+	}
+	if (st == PGRES_POLLING_FAILED) {
+		fail_connection(conn, reached, a);
+		return false;
+	}
+	return true;
+}
+
+/* Sends the query and reads every result under the deadline; the last
+ * result is the answer, an error anywhere is the outcome. */
+static void pg_query(PGconn *conn, const struct hb_check *c,
+		     const struct pg_state *s, int64_t t0, int64_t deadline,
+		     struct hb_attempt *a)
+{
+	if (!PQsendQuery(conn, c->query)) {
+		char msg[HB_MSG_MAX];
+		hb_oneline(msg, sizeof(msg), PQerrorMessage(conn));
+		hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR, "sending the query: %s",
+				msg);
+		return;
+	}
+	PGresult *last = NULL, *error = NULL;
+	for (;;) {
+		while (PQisBusy(conn)) {
+			int rc = wait_socket(conn, false, deadline);
+			if (rc <= 0) {
+				char secs[32];
+				fmt_secs(c->timeout_ms, secs, sizeof(secs));
+				hb_attempt_fail(a, HB_CLASS_TIMEOUT,
+						"the query did not finish within %s",
+						secs);
+				goto out;
+			}
+			if (!PQconsumeInput(conn))
+				break; /* PQgetResult reports the error */
+		}
+		PGresult *r = PQgetResult(conn);
+		if (!r)
+			break;
+		ExecStatusType rs = PQresultStatus(r);
+		if ((rs == PGRES_FATAL_ERROR || rs == PGRES_BAD_RESPONSE ||
+		     rs == PGRES_NONFATAL_ERROR) && !error) {
+			error = r;
+			continue;
+		}
+		PQclear(last);
+		last = r;
+	}
+	a->timing.query_ms = hb_ms_between(t0, hb_mono_ns());
+	if (error) {
+		const char *st = PQresultErrorField(error, PG_DIAG_SQLSTATE);
+		const char *m = PQresultErrorField(error,
+						   PG_DIAG_MESSAGE_PRIMARY);
+		char text[HB_MSG_MAX];
+		if (!m) {
+			hb_oneline(text, sizeof(text), PQresultErrorMessage(error));
+			m = text;
+		}
+		/* A connection lost mid-query has no SQLSTATE. */
+		hb_attempt_fail(a, st ? HB_CLASS_QUERY_ERROR : HB_CLASS_NETWORK_ERROR,
+				"%s", m);
+		if (st)
+			hb_attempt_detail(a, "sqlstate", "%s", st);
+		const char *pos = PQresultErrorField(error,
+						     PG_DIAG_STATEMENT_POSITION);
+		if (pos)
+			hb_attempt_detail(a, "position", "%s", pos);
+		goto out;
+	}
+	if (!last) {
+		hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR, "the query got no result");
+		goto out;
+	}
+	long long rows = 0;
+	const char *first = NULL;
+	bool is_null = false;
+	if (PQresultStatus(last) == PGRES_TUPLES_OK) {
+		rows = PQntuples(last);
+		if (rows > 0 && PQnfields(last) > 0) {
+			is_null = PQgetisnull(last, 0, 0);
+			first = is_null ? NULL : PQgetvalue(last, 0, 0);
+		}
+	} else {
+		const char *n = PQcmdTuples(last);
+		rows = n && *n ? atoll(n) : 0;
+	}
+	hb_attempt_detail(a, "rows", "%lld", rows);
+	if (first)
+		hb_attempt_detail(a, "first_value", "%s", first);
+	check_answer(c, s, rows, first, is_null, a);
+out:
+	PQclear(last);
+	PQclear(error);
+}
+
+static void pg_run(const struct hb_check *c, void *state, struct hb_attempt *a)
+{
+	struct pg_state *s = state;
+	int64_t t0 = hb_mono_ns();
+	int64_t timeout_ms = c->timeout_ms > 0 ? c->timeout_ms : 5000;
+	int64_t deadline = t0 + timeout_ms * 1000000LL;
+
+	/* PQconnectStartParams resolves the first host and starts the TCP
+	 * connect; the rest happens in pg_connect under the deadline. */
+	PGconn *conn = PQconnectStartParams(s->keys, s->vals, 1);
+	if (!conn) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "PQconnectStartParams: "
+				"out of memory");
+		return;
+	}
+	/* The verbose form carries the SQLSTATE of start-up errors (see
+	 * server_error); it changes nothing else we read. */
+	PQsetErrorVerbosity(conn, PQERRORS_VERBOSE);
+	/* libpq's own connect_timeout only works in its blocking calls:
+	 * honour it here, whichever is shorter. */
+	PQconninfoOption *opts = PQconninfo(conn);
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (strcmp(o->keyword, "connect_timeout") == 0 && o->val &&
+		    atoi(o->val) > 0 && atoi(o->val) < 86400) {
+			int64_t ct = t0 + atoi(o->val) * 1000000000LL;
+			if (ct < deadline)
+				deadline = ct;
+		}
+	PQconninfoFree(opts);
+	char addr[300];
+	if (PQstatus(conn) == CONNECTION_BAD) {
+		fail_connection(conn, CONNECTION_BAD, a);
+	} else if (!pg_connect(conn, c, t0, deadline, a)) {
+		/* Where it got to: which of several hosts answered. */
+		if (a->timing.connect_ms > 0) {
+			server_address(conn, addr, sizeof(addr));
+			hb_attempt_detail(a, "resolved_address", "%s", addr);
+		}
+	} else {
+		server_address(conn, addr, sizeof(addr));
+		hb_attempt_detail(a, "resolved_address", "%s", addr);
+		const char *v = PQparameterStatus(conn, "server_version");
+		if (v)
+			hb_attempt_detail(a, "server_version", "%s", v);
+		if (PQsslInUse(conn)) {
+			const char *p = PQsslAttribute(conn, "protocol");
+			hb_attempt_detail(a, "tls_version", "%s", p ? p : "?");
+		}
+		PQsetErrorVerbosity(conn, PQERRORS_DEFAULT);
+		if (c->query && *c->query)
+			pg_query(conn, c, s, t0, deadline, a);
+		else
+			hb_attempt_pass(a);
+	}
+	PQfinish(conn);
+	a->timing.total_ms = hb_ms_between(t0, hb_mono_ns());
+}
+
+/* Beyond the base profile: nothing, as measured with strace on libpq 15
+ * (connect, SCRAM and md5, TLS, queries). libpq's socket options and
+ * non-blocking I/O are all in the base set. */
+static const int pg_syscalls[] = { -1 };
+
+const struct hb_driver hb_driver_postgres = {
+	.name = "postgres",
+	.default_port = DEFAULT_PORT,
+	/* TLS: sslmode=prefer (libpq's default) initialises OpenSSL, which
+	 * reads its configuration, and verify-full reads the CA bundle. */
+	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_TLS,
+	.prepare = pg_prepare,
+	.run = pg_run,
+	.port = pg_port,
+	.read_paths = pg_read_paths,
+	.syscalls = pg_syscalls,
+};

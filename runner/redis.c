@@ -1,0 +1,625 @@
+/* SPDX-License-Identifier: MIT */
+/* The redis check kind: a hiredis connection, AUTH (password or ACL user),
+ * SELECT, PING, and optionally one command whose reply is asserted. */
+#include "runner.h"
+
+#include "osutil.h"
+#include "spec.h"
+#include "strutil.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <hiredis.h>
+#include <netdb.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+
+#define DEFAULT_PORT 6379
+/* How much of a value a message quotes. */
+#define QUOTE_MAX 80
+#define MAX_ARGS 64
+#define CMD_MAX 4096
+
+/* A redis:// URL, decoded. */
+struct rd_url {
+	char user[256];
+	char password[1024];
+	bool has_password;
+	char host[256]; /* without brackets */
+	int port;
+	long db; /* -1: none given */
+};
+
+struct rd_state {
+	struct rd_url url;
+	/* check->command split into words */
+	char cmd_buf[CMD_MAX];
+	const char *argv[MAX_ARGS];
+	size_t argvlen[MAX_ARGS];
+	int argc;
+	bool have_re;
+	regex_t re;
+};
+
+/* -- URL and command --------------------------------------------------------- */
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Percent-decodes n bytes of s into dst. Returns 0, or -EINVAL for a bad
+ * escape or an encoded NUL, -E2BIG when it does not fit. */
+static int pct_decode(const char *s, size_t n, char *dst, size_t size)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = (unsigned char)s[i];
+		if (c == '%') {
+			if (i + 2 >= n)
+				return -EINVAL;
+			int h = hexval((unsigned char)s[i + 1]);
+			int l = hexval((unsigned char)s[i + 2]);
+			if (h < 0 || l < 0 || (h == 0 && l == 0))
+				return -EINVAL;
+			c = h * 16 + l;
+			i += 2;
+		}
+		if (j + 1 >= size)
+			return -E2BIG;
+		dst[j++] = (char)c;
+	}
+	dst[j] = '\0';
+	return 0;
+}
+
+/* redis://[[user]:password@]host[:port][/db]. The authority ends at the
+ * first "/", "?" or "#", the credentials at its last "@" ("/", "?", "#" and
+ * "%" in a password must be percent-encoded). rediss:// (TLS) needs
+ * hiredis_ssl, which Debian 12's hiredis 0.14 does not have. Pure: no I/O.
+ * Returns 0 or -EINVAL with err filled. */
+static int parse_url(const char *url, struct rd_url *u, char *err,
+		     size_t errlen)
+{
+	memset(u, 0, sizeof(*u));
+	u->port = DEFAULT_PORT;
+	u->db = -1;
+	if (strncasecmp(url, "rediss://", 9) == 0) {
+		snprintf(err, errlen,
+			 "rediss:// (Redis over TLS) is not supported: this "
+			 "build's hiredis (0.14, Debian 12) has no TLS; use "
+			 "redis:// or a TLS-terminating sidecar");
+		return -ENOTSUP;
+	}
+	if (strncasecmp(url, "redis://", 8) != 0) {
+		snprintf(err, errlen, "expected a redis:// URL");
+		return -EINVAL;
+	}
+	const char *p = url + 8;
+	const char *auth_end = p + strcspn(p, "/?#");
+	const char *at = NULL;
+	for (const char *s = p; s < auth_end; s++)
+		if (*s == '@')
+			at = s;
+	const char *hp = p;
+	if (at) {
+		const char *colon = memchr(p, ':', (size_t)(at - p));
+		size_t ulen = colon ? (size_t)(colon - p) : (size_t)(at - p);
+		if (pct_decode(p, ulen, u->user, sizeof(u->user)) < 0) {
+			snprintf(err, errlen, "bad user name in the URL");
+			return -EINVAL;
+		}
+		if (colon) {
+			if (pct_decode(colon + 1, (size_t)(at - colon - 1),
+				       u->password, sizeof(u->password)) < 0) {
+				/* Never quoted: it is a password. */
+				snprintf(err, errlen,
+					 "bad password in the URL (encode %%, "
+					 "/ ? and # as %%25, %%2F, %%3F, %%23)");
+				return -EINVAL;
+			}
+			u->has_password = true;
+		}
+		hp = at + 1;
+	}
+	char hostport[300], host[256];
+	size_t hlen = (size_t)(auth_end - hp);
+	if (hlen == 0 || hlen >= sizeof(hostport)) {
+		snprintf(err, errlen, "expected a host name in the URL");
+		return -EINVAL;
+	}
+	memcpy(hostport, hp, hlen);
+	hostport[hlen] = '\0';
+	if (hb_split_hostport(hostport, host, sizeof(host), &u->port,
+			      DEFAULT_PORT) < 0 ||
+	    pct_decode(host, strlen(host), u->host, sizeof(u->host)) < 0) {
+		snprintf(err, errlen, "bad host or port \"%.100s\" in the URL",
+			 hostport);
+		return -EINVAL;
+	}
+	const char *rest = auth_end;
+	if (*rest == '/') {
+		rest++;
+		size_t dlen = strcspn(rest, "?#");
+		if (dlen > 0) {
+			char *end;
+			long db = strtol(rest, &end, 10);
+			if (!isdigit((unsigned char)*rest) || end != rest + dlen ||
+			    db < 0 || db > 1000000) {
+				snprintf(err, errlen, "expected a database number "
+					 "after the \"/\" in the URL");
+				return -EINVAL;
+			}
+			u->db = db;
+		}
+		rest += dlen;
+	}
+	if (*rest == '?' && rest[1]) {
+		snprintf(err, errlen, "the URL takes no parameters");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Splits a command into words: spaces separate, 'single quotes' keep
+ * everything literally, "double quotes" take \" and \\ escapes. The words
+ * go into s->cmd_buf. Returns 0 or -EINVAL with err filled. */
+static int split_command(const char *cmd, struct rd_state *s, char *err,
+			 size_t errlen)
+{
+	size_t j = 0;
+	s->argc = 0;
+	const char *p = cmd;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		if (s->argc == MAX_ARGS) {
+			snprintf(err, errlen, "the command has more than %d words",
+				 MAX_ARGS);
+			return -EINVAL;
+		}
+		size_t start = j;
+		while (*p && *p != ' ' && *p != '\t') {
+			char q = *p;
+			if (q == '\'' || q == '"') {
+				p++;
+				while (*p && *p != q) {
+					if (q == '"' && *p == '\\' &&
+					    (p[1] == '"' || p[1] == '\\'))
+						p++;
+					if (j + 1 >= sizeof(s->cmd_buf))
+						goto too_long;
+					s->cmd_buf[j++] = *p++;
+				}
+				if (!*p) {
+					snprintf(err, errlen, "unterminated %c "
+						 "quote in the command", q);
+					return -EINVAL;
+				}
+				p++;
+				continue;
+			}
+			if (j + 1 >= sizeof(s->cmd_buf))
+				goto too_long;
+			s->cmd_buf[j++] = *p++;
+		}
+		s->cmd_buf[j++] = '\0';
+		s->argv[s->argc] = s->cmd_buf + start;
+		s->argvlen[s->argc] = j - 1 - start;
+		s->argc++;
+	}
+	return 0;
+too_long:
+	snprintf(err, errlen, "the command is longer than %d bytes", CMD_MAX);
+	return -EINVAL;
+}
+
+static int rd_port(const struct hb_check *c)
+{
+	struct rd_url u;
+	char err[256];
+	if (parse_url(c->url, &u, err, sizeof(err)) < 0)
+		return 0;
+	return u.port;
+}
+
+/* -- replies -------------------------------------------------------------------- */
+
+static const char *quote(const char *value, char *buf, size_t size)
+{
+	char cut[QUOTE_MAX + 1];
+	hb_strlcpy(cut, value, sizeof(cut));
+	snprintf(buf, size, "\"%s%s\"", cut,
+		 strlen(value) > QUOTE_MAX ? "..." : "");
+	return buf;
+}
+
+/* A scalar reply as text: strings and statuses as they are, integers in
+ * decimal. NULL for nil and arrays. */
+static const char *reply_text(const redisReply *r, char *buf, size_t size)
+{
+	switch (r->type) {
+	case REDIS_REPLY_STRING:
+	case REDIS_REPLY_STATUS:
+	case REDIS_REPLY_ERROR:
+		return r->str;
+	case REDIS_REPLY_INTEGER:
+		snprintf(buf, size, "%lld", r->integer);
+		return buf;
+	default:
+		return NULL;
+	}
+}
+
+/* Checks expect.rows (an array's length; 1 for a scalar, 0 for nil),
+ * expect.value and expect.pattern (on a scalar reply, or an array's first
+ * element) against the command's reply. Passes a when all hold. */
+static void check_reply(const struct hb_check *c, const struct rd_state *s,
+			const redisReply *r, struct hb_attempt *a)
+{
+	const struct hb_expect *e = &c->expect;
+	char num[32], q1[QUOTE_MAX + 8], q2[QUOTE_MAX + 8];
+	long long rows = r->type == REDIS_REPLY_ARRAY ? (long long)r->elements
+			 : r->type == REDIS_REPLY_NIL ? 0
+						      : 1;
+	const redisReply *v = r;
+	const char *noun = "reply";
+	if (r->type == REDIS_REPLY_ARRAY) {
+		v = r->elements ? r->element[0] : NULL;
+		noun = "first element";
+	}
+	const char *text = v ? reply_text(v, num, sizeof(num)) : NULL;
+	hb_attempt_detail(a, "reply_type", "%s",
+			  r->type == REDIS_REPLY_STRING    ? "string"
+			  : r->type == REDIS_REPLY_ARRAY   ? "array"
+			  : r->type == REDIS_REPLY_INTEGER ? "integer"
+			  : r->type == REDIS_REPLY_NIL     ? "nil"
+			  : r->type == REDIS_REPLY_STATUS  ? "status"
+							   : "other");
+	if (text)
+		hb_attempt_detail(a, "reply", "%s", text);
+	if (e->rows >= 0 && rows != e->rows) {
+		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+				"reply has %lld element%s, expected %lld", rows,
+				rows == 1 ? "" : "s", (long long)e->rows);
+		return;
+	}
+	if (!e->value && !s->have_re) {
+		hb_attempt_pass(a);
+		return;
+	}
+	if (!text) {
+		const char *what = !v ? "the reply is empty"
+				   : v->type == REDIS_REPLY_NIL ? "the reply is nil"
+								: "the reply is an array";
+		if (e->value)
+			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+					"%s, expected %s", what,
+					quote(e->value, q2, sizeof(q2)));
+		else
+			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+					"%s, expected a match of /%s/", what,
+					e->pattern);
+		return;
+	}
+	if (e->value && strcmp(text, e->value) != 0) {
+		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+				"%s is %s, expected %s", noun,
+				quote(text, q1, sizeof(q1)),
+				quote(e->value, q2, sizeof(q2)));
+		return;
+	}
+	if (s->have_re && regexec(&s->re, text, 0, NULL, 0) != 0) {
+		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+				"%s %s does not match /%s/", noun,
+				quote(text, q1, sizeof(q1)), e->pattern);
+		return;
+	}
+	hb_attempt_pass(a);
+}
+
+/* -- the check ------------------------------------------------------------------ */
+
+static void fmt_secs(int64_t ms, char *dst, size_t size)
+{
+	if (ms % 1000 == 0)
+		snprintf(dst, size, "%llds", (long long)(ms / 1000));
+	else
+		snprintf(dst, size, "%.1fs", (double)ms / 1000.0);
+}
+
+static void fmt_addr(const struct rd_url *u, char *dst, size_t size)
+{
+	if (strchr(u->host, ':'))
+		snprintf(dst, size, "[%s]:%d", u->host, u->port);
+	else
+		snprintf(dst, size, "%s:%d", u->host, u->port);
+}
+
+static struct timeval tv_until(int64_t deadline_ns)
+{
+	int64_t left = deadline_ns - hb_mono_ns();
+	if (left < 1000000)
+		left = 1000000; /* hiredis takes 0 as "no timeout" */
+	struct timeval tv = { (time_t)(left / 1000000000LL),
+			      (suseconds_t)(left % 1000000000LL / 1000) };
+	return tv;
+}
+
+static int rd_prepare(const struct hb_check *c, void **state,
+		      struct hb_attempt *a)
+{
+	struct rd_state *s = calloc(1, sizeof(*s));
+	if (!s) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "out of memory");
+		return -ENOMEM;
+	}
+	*state = s;
+	char err[256];
+	if (parse_url(c->url, &s->url, err, sizeof(err)) < 0) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "%s", err);
+		return -EINVAL;
+	}
+	struct rd_url *u = &s->url;
+	if (c->user && *c->user)
+		hb_strlcpy(u->user, c->user, sizeof(u->user));
+	if (c->password) {
+		hb_strlcpy(u->password, c->password, sizeof(u->password));
+		u->has_password = true;
+	}
+	if (c->database && *c->database) {
+		char *end;
+		long db = strtol(c->database, &end, 10);
+		if (*end || db < 0) {
+			hb_attempt_fail(a, HB_CLASS_INTERNAL,
+					"a Redis database is a number, not "
+					"\"%.64s\"", c->database);
+			return -EINVAL;
+		}
+		u->db = db;
+	}
+	if (c->command && *c->command &&
+	    split_command(c->command, s, err, sizeof(err)) < 0) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "%s", err);
+		return -EINVAL;
+	}
+	if (c->expect.pattern) {
+		if (regcomp(&s->re, c->expect.pattern, REG_EXTENDED | REG_NOSUB)) {
+			hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad pattern /%s/",
+					c->expect.pattern);
+			return -EINVAL;
+		}
+		s->have_re = true;
+	}
+	return 0;
+}
+
+/* Whether a hiredis error text is one of getaddrinfo's: hiredis 0.14 passes
+ * gai_strerror() on as REDIS_ERR_OTHER with nothing else to tell it apart. */
+static bool is_gai_error(const char *msg)
+{
+	static const int codes[] = { EAI_NONAME, EAI_AGAIN, EAI_FAIL,
+				     EAI_NODATA, EAI_ADDRFAMILY, EAI_SERVICE };
+	for (size_t i = 0; i < HB_ARRAY_SIZE(codes); i++)
+		if (strcmp(msg, gai_strerror(codes[i])) == 0)
+			return true;
+	return false;
+}
+
+static void fail_connect(const redisContext *ctx, const struct hb_check *c,
+			 const struct rd_url *u, struct hb_attempt *a)
+{
+	char addr[300], secs[32];
+	fmt_addr(u, addr, sizeof(addr));
+	fmt_secs(c->timeout_ms, secs, sizeof(secs));
+	const char *msg = ctx ? ctx->errstr : "out of memory";
+	if (!ctx)
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "redisConnect: out of memory");
+	else if (ctx->err == REDIS_ERR_OTHER && is_gai_error(msg))
+		hb_attempt_fail(a, HB_CLASS_DNS_FAILURE,
+				"could not resolve \"%s\": %s", u->host, msg);
+	else if (strcmp(msg, strerror(ECONNREFUSED)) == 0)
+		hb_attempt_fail(a, HB_CLASS_CONNECTION_REFUSED,
+				"connect to %s refused", addr);
+	else if (strcmp(msg, strerror(ETIMEDOUT)) == 0 ||
+		 strcmp(msg, strerror(EINPROGRESS)) == 0)
+		hb_attempt_fail(a, HB_CLASS_CONNECT_TIMEOUT,
+				"connect to %s timed out after %s", addr, secs);
+	else
+		hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR, "connect to %s: %s",
+				addr, msg);
+}
+
+/* Sends one command under the deadline. Returns its reply, or NULL with a
+ * filled (what names the step for messages: "AUTH", "PING"). */
+static redisReply *command(redisContext *ctx, const struct hb_check *c,
+			   const struct rd_url *u, int argc, const char **argv,
+			   const size_t *argvlen, int64_t deadline,
+			   const char *what, struct hb_attempt *a)
+{
+	if (redisSetTimeout(ctx, tv_until(deadline)) != REDIS_OK) {
+		hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR, "setting the timeout: %s",
+				ctx->errstr);
+		return NULL;
+	}
+	redisReply *r = redisCommandArgv(ctx, argc, argv, argvlen);
+	if (r)
+		return r;
+	char addr[300], secs[32];
+	fmt_addr(u, addr, sizeof(addr));
+	fmt_secs(c->timeout_ms, secs, sizeof(secs));
+	/* SO_RCVTIMEO expiring is EAGAIN, "Resource temporarily
+	 * unavailable". */
+	if (ctx->err == REDIS_ERR_IO &&
+	    (strcmp(ctx->errstr, strerror(EAGAIN)) == 0 ||
+	     hb_mono_ns() >= deadline))
+		hb_attempt_fail(a, HB_CLASS_TIMEOUT,
+				"connected to %s, but no answer to %s within %s",
+				addr, what, secs);
+	else if (ctx->err == REDIS_ERR_EOF)
+		hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR,
+				"%s closed the connection during %s", addr, what);
+	else
+		hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR, "%s: %s", what,
+				ctx->errstr);
+	return NULL;
+}
+
+/* Fails a for an error reply: the server's own text, classified by its
+ * prefix, or as cls (the step's: AUTH_FAILED for AUTH, DATABASE_NOT_FOUND
+ * for SELECT, QUERY_ERROR for the rest) for a plain ERR. */
+static void fail_reply(const redisReply *r, enum hb_class cls,
+		       struct hb_attempt *a)
+{
+	const char *msg = r->str ? r->str : "";
+	if (strncmp(msg, "WRONGPASS", 9) == 0 || strncmp(msg, "NOAUTH", 6) == 0 ||
+	    strncmp(msg, "NOPERM", 6) == 0)
+		cls = HB_CLASS_AUTH_FAILED;
+	hb_attempt_fail(a, cls, "%s", msg);
+	char code[32];
+	size_t n = strcspn(msg, " ");
+	if (n >= sizeof(code))
+		n = sizeof(code) - 1;
+	memcpy(code, msg, n);
+	code[n] = '\0';
+	hb_attempt_detail(a, "error", "%s", code);
+}
+
+/* "redis_version:7.0.15" from INFO server, or nothing. */
+static void server_version(redisContext *ctx, const struct hb_check *c,
+			   const struct rd_url *u, int64_t deadline,
+			   struct hb_attempt *a)
+{
+	const char *argv[] = { "INFO", "server" };
+	struct hb_attempt scratch;
+	hb_attempt_init(&scratch);
+	redisReply *r = command(ctx, c, u, 2, argv, NULL, deadline, "INFO",
+				&scratch);
+	if (!r)
+		return;
+	const char *v = r->type == REDIS_REPLY_STRING && r->str
+				? strstr(r->str, "redis_version:")
+				: NULL;
+	if (v) {
+		v += strlen("redis_version:");
+		int n = (int)strcspn(v, "\r\n");
+		hb_attempt_detail(a, "server_version", "%.*s", n, v);
+	}
+	freeReplyObject(r);
+}
+
+static void rd_run(const struct hb_check *c, void *state, struct hb_attempt *a)
+{
+	struct rd_state *s = state;
+	struct rd_url *u = &s->url;
+	int64_t t0 = hb_mono_ns();
+	int64_t deadline = t0 + (c->timeout_ms > 0 ? c->timeout_ms : 5000) *
+				       1000000LL;
+	redisReply *r = NULL;
+	redisContext *ctx = redisConnectWithTimeout(u->host, u->port,
+						    tv_until(deadline));
+	if (!ctx || ctx->err) {
+		fail_connect(ctx, c, u, a);
+		goto out;
+	}
+	a->timing.connect_ms = hb_ms_between(t0, hb_mono_ns());
+	char addr[300];
+	fmt_addr(u, addr, sizeof(addr));
+	hb_attempt_detail(a, "resolved_address", "%s", addr);
+
+	if (u->has_password) {
+		/* AUTH user password for an ACL user (Redis 6+), AUTH
+		 * password for the default user. */
+		const char *argv[] = { "AUTH", u->user, u->password };
+		const char **av = u->user[0] ? argv : (const char *[]){
+			"AUTH", u->password };
+		r = command(ctx, c, u, u->user[0] ? 3 : 2, av, NULL, deadline,
+			    "AUTH", a);
+		explicit_bzero(u->password, sizeof(u->password));
+		if (!r)
+			goto out;
+		if (r->type == REDIS_REPLY_ERROR) {
+			/* A plain ERR to AUTH is a password for a server
+			 * that has none: the Secret and the server still
+			 * disagree. */
+			fail_reply(r, HB_CLASS_AUTH_FAILED, a);
+			goto out;
+		}
+		freeReplyObject(r);
+		r = NULL;
+	}
+	a->timing.auth_ms = hb_ms_between(t0, hb_mono_ns());
+	if (u->db >= 0) {
+		char db[24];
+		snprintf(db, sizeof(db), "%ld", u->db);
+		const char *argv[] = { "SELECT", db };
+		r = command(ctx, c, u, 2, argv, NULL, deadline, "SELECT", a);
+		if (!r)
+			goto out;
+		if (r->type == REDIS_REPLY_ERROR) {
+			fail_reply(r, HB_CLASS_DATABASE_NOT_FOUND, a);
+			goto out;
+		}
+		freeReplyObject(r);
+		r = NULL;
+	}
+	const char *ping[] = { "PING" };
+	r = command(ctx, c, u, 1, ping, NULL, deadline, "PING", a);
+	if (!r)
+		goto out;
+	if (r->type == REDIS_REPLY_ERROR) {
+		fail_reply(r, HB_CLASS_QUERY_ERROR, a);
+		goto out;
+	}
+	freeReplyObject(r);
+	r = NULL;
+	server_version(ctx, c, u, deadline, a);
+	if (s->argc > 0) {
+		char what[64];
+		snprintf(what, sizeof(what), "%.32s", s->argv[0]);
+		r = command(ctx, c, u, s->argc, s->argv, s->argvlen, deadline,
+			    what, a);
+		a->timing.query_ms = hb_ms_between(t0, hb_mono_ns());
+		if (!r)
+			goto out;
+		if (r->type == REDIS_REPLY_ERROR)
+			fail_reply(r, HB_CLASS_QUERY_ERROR, a);
+		else
+			check_reply(c, s, r, a);
+	} else {
+		a->timing.query_ms = hb_ms_between(t0, hb_mono_ns());
+		hb_attempt_pass(a);
+	}
+out:
+	if (r)
+		freeReplyObject(r);
+	if (ctx)
+		redisFree(ctx);
+	explicit_bzero(u->password, sizeof(u->password));
+	a->timing.total_ms = hb_ms_between(t0, hb_mono_ns());
+}
+
+/* Beyond the base profile: nothing. hiredis 0.14 connects non-blocking with
+ * poll(), then bounds reads with SO_RCVTIMEO (setsockopt), all base calls. */
+static const int rd_syscalls[] = { -1 };
+
+const struct hb_driver hb_driver_redis = {
+	.name = "redis",
+	.default_port = DEFAULT_PORT,
+	.flags = HB_DRIVER_RESOLVES,
+	.prepare = rd_prepare,
+	.run = rd_run,
+	.port = rd_port,
+	.syscalls = rd_syscalls,
+};

@@ -1,0 +1,352 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Integration suite of the database check kinds: the agent's one-liners
+# against real PostgreSQL 15, MariaDB 10.11 and Redis 7 servers (passwords,
+# SCRAM-SHA-256 and md5, mysql_native_password and ed25519, ACL users, TLS),
+# a closed port and a server that accepts but never answers, all with the
+# sandbox enforcing.
+# Usage: HB_BUILD=build bash test/integration/db.sh   (HB_PREFIX optional)
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib_db.sh"
+
+hb_setup
+hb_make_certs
+hb_port pg
+hb_port my
+hb_port rd
+hb_port hang
+hb_closed_port closed
+
+hb_start_postgres "$pg"
+hb_start_mariadb "$my"
+hb_start_redis "$rd"
+hb_start_hang "$hang"
+
+# Passwords in files, as a chart mounts them from a Secret.
+printf '%s\n' "$HB_PG_PASS" >"$HB_TMP/pg.password"
+printf '%s\n' "$HB_MY_PASS" >"$HB_TMP/my.password"
+printf '%s\n' "$HB_RD_ACL_PASS" >"$HB_TMP/rd.password"
+chmod 644 "$HB_TMP"/*.password
+
+# The MariaDB user's password has ":", "@" and "/": percent-encoded in URLs.
+my_pass_enc=$(jq -rn --arg p "$HB_MY_PASS" '$p | @uri')
+pg_url="postgresql://$HB_PG_USER:$HB_PG_PASS@127.0.0.1:$pg/app"
+my_url="mysql://$HB_MY_USER:$my_pass_enc@127.0.0.1:$my/app"
+rd_url="redis://:$HB_RD_PASS@127.0.0.1:$rd"
+migration='SELECT max(version) FROM schema_migrations'
+
+# The sandbox really was on, with seccomp, for the last run.
+assert_enforced()
+{
+	hb_assert_json '.sandbox.mode' enforce
+	hb_assert_json '.sandbox.seccomp' true
+}
+
+# == PostgreSQL ================================================================
+
+hb_case "postgres: SCRAM-SHA-256 login and SELECT 1 pass"
+hb_agent postgres "$pg_url" --query 'SELECT 1'
+hb_assert_exit 0
+hb_assert_outcome PASSED
+assert_enforced
+hb_assert_json '.checks[0].kind' postgres
+hb_assert_detail first_value 1
+hb_assert_detail rows 1
+hb_assert_detail resolved_address "127.0.0.1:$pg"
+hb_assert_contains "server_version" "$(hb_detail server_version)" "15."
+# The password never reaches the report.
+case $HB_OUT in
+*"$HB_PG_PASS"*) hb_fail "the report holds the password" ;;
+*) hb_pass "the report does not hold the password" ;;
+esac
+hb_assert_lt "auth_ms > 0" 0 "$(hb_json '.checks[0].attempts[0].timing.authMs')"
+
+hb_case "postgres: md5 login passes"
+hb_agent postgres "postgresql://$HB_PG_MD5_USER@127.0.0.1:$pg/app" \
+	--password-file <(printf '%s' "$HB_PG_MD5_PASS") --query "$migration"
+hb_assert_exit 0
+hb_assert_outcome PASSED
+# Prove the server really stores md5 for that user.
+hb_assert_eq "stored hash" md5 "$(hb_psql "$pg" postgres -tAc \
+	"SELECT left(rolpassword, 3) FROM pg_authid WHERE rolname = '$HB_PG_MD5_USER'")"
+
+hb_case "postgres: the asserted value passes (password from a file)"
+hb_agent postgres "postgresql://$HB_PG_USER@127.0.0.1:$pg/app" \
+	--password-file "$HB_TMP/pg.password" --query "$migration" \
+	--expect-value "$HB_DB_MIGRATION" --expect-rows 1
+hb_assert_exit 0
+hb_assert_outcome PASSED
+hb_assert_detail first_value "$HB_DB_MIGRATION"
+
+hb_case "postgres: a wrong value fails as ASSERTION_FAILED"
+hb_agent postgres "$pg_url" --query "$migration" --expect-value 43
+hb_assert_exit 1
+hb_assert_outcome FAILED ASSERTION_FAILED
+hb_assert_json '.checks[0].message' 'first value is "42", expected "43"'
+
+hb_case "postgres: pattern and row count"
+hb_agent postgres "$pg_url" --query "$migration" --expect-pattern '^4[0-9]$'
+hb_assert_outcome PASSED
+hb_agent postgres "$pg_url" --query 'SELECT version FROM schema_migrations' --expect-rows 1
+hb_assert_outcome FAILED ASSERTION_FAILED
+hb_assert_json '.checks[0].message' 'query returned 2 rows, expected 1'
+
+hb_case "postgres: wrong password is AUTH_FAILED (28P01)"
+hb_agent postgres "postgresql://$HB_PG_USER:wrong@127.0.0.1:$pg/app"
+hb_assert_exit 1
+hb_assert_outcome FAILED AUTH_FAILED
+hb_assert_json '.checks[0].message' "password authentication failed for user \"$HB_PG_USER\""
+hb_assert_detail sqlstate 28P01
+
+hb_case "postgres: missing database is DATABASE_NOT_FOUND (3D000)"
+hb_agent postgres "postgresql://$HB_PG_USER:$HB_PG_PASS@127.0.0.1:$pg/nope"
+hb_assert_exit 1
+hb_assert_outcome FAILED DATABASE_NOT_FOUND
+hb_assert_json '.checks[0].message' 'database "nope" does not exist'
+hb_assert_detail sqlstate 3D000
+
+hb_case "postgres: bad SQL is QUERY_ERROR (42601)"
+hb_agent postgres "$pg_url" --query 'SELEC 1'
+hb_assert_exit 1
+hb_assert_outcome FAILED QUERY_ERROR
+hb_assert_json '.checks[0].message' 'syntax error at or near "SELEC"'
+hb_assert_detail sqlstate 42601
+hb_agent postgres "$pg_url" --query 'SELECT * FROM missing_table'
+hb_assert_outcome FAILED QUERY_ERROR
+hb_assert_detail sqlstate 42P01
+
+hb_case "postgres: closed port is CONNECTION_REFUSED"
+hb_agent postgres "postgresql://$HB_PG_USER:$HB_PG_PASS@127.0.0.1:$closed/app"
+hb_assert_exit 1
+hb_assert_outcome FAILED CONNECTION_REFUSED
+hb_assert_json '.checks[0].message' "connect to 127.0.0.1:$closed refused"
+
+hb_case "postgres: a server that never answers is TIMEOUT within the deadline"
+hb_agent postgres "postgresql://$HB_PG_USER:$HB_PG_PASS@127.0.0.1:$hang/app" --timeout 2s
+hb_assert_exit 1
+hb_assert_outcome FAILED TIMEOUT
+hb_assert_json '.checks[0].message' \
+	"connected to 127.0.0.1:$hang, but the server did not complete the start-up within 2s"
+hb_assert_lt "elapsed seconds" "$HB_ELAPSED" 3.5
+
+hb_case "postgres: TLS verify-full with the right CA passes, a wrong CA is TLS_ERROR"
+hb_agent postgres "$pg_url?sslmode=verify-full&sslrootcert=$HB_CERTS/ca.pem" --query 'SELECT 1'
+hb_assert_outcome PASSED
+hb_assert_contains "tls_version" "$(hb_detail tls_version)" TLSv1
+hb_agent postgres "$pg_url?sslmode=verify-full&sslrootcert=$HB_CERTS/self.pem"
+hb_assert_outcome FAILED TLS_ERROR
+hb_assert_json_contains '.checks[0].message' 'certificate verify failed'
+
+hb_case "postgres: key=value connection parameters"
+hb_agent postgres "host=127.0.0.1 port=$pg dbname=app user=$HB_PG_USER sslmode=disable" \
+	--password-file "$HB_TMP/pg.password" --query 'SELECT current_user' \
+	--expect-value "$HB_PG_USER"
+hb_assert_outcome PASSED
+
+# == MariaDB ===================================================================
+
+hb_case "mysql: mysql_native_password login and SELECT 1 pass"
+hb_agent mysql "$my_url" --query 'SELECT 1'
+hb_assert_exit 0
+hb_assert_outcome PASSED
+assert_enforced
+hb_assert_detail first_value 1
+hb_assert_contains "server_version" "$(hb_detail server_version)" "10.11"
+case $HB_OUT in
+*"$my_pass_enc"* | *"$HB_MY_PASS"*) hb_fail "the report holds the password" ;;
+*) hb_pass "the report does not hold the password" ;;
+esac
+
+hb_case "mysql: ed25519 login passes (client plugin loaded before the filter)"
+hb_agent mysql "mariadb://$HB_MY_ED_USER:$HB_MY_ED_PASS@127.0.0.1:$my/app" --query 'SELECT 1'
+hb_assert_exit 0
+hb_assert_outcome PASSED
+hb_assert_eq "plugin" ed25519 "$(hb_mariadb "$my" -N -e \
+	"SELECT plugin FROM mysql.user WHERE user = '$HB_MY_ED_USER'")"
+
+hb_case "mysql: the asserted value passes (password from a file), a wrong one fails"
+hb_agent mysql "mysql://$HB_MY_USER@127.0.0.1:$my/app" \
+	--password-file "$HB_TMP/my.password" --query "$migration" \
+	--expect-value "$HB_DB_MIGRATION"
+hb_assert_exit 0
+hb_assert_outcome PASSED
+hb_agent mysql "$my_url" --query "$migration" --expect-value 41
+hb_assert_exit 1
+hb_assert_outcome FAILED ASSERTION_FAILED
+hb_assert_json '.checks[0].message' 'first value is "42", expected "41"'
+
+hb_case "mysql: wrong password is AUTH_FAILED (1045)"
+hb_agent mysql "mysql://$HB_MY_USER:wrong@127.0.0.1:$my/app"
+hb_assert_exit 1
+hb_assert_outcome FAILED AUTH_FAILED
+hb_assert_json_contains '.checks[0].message' "Access denied for user '$HB_MY_USER'"
+hb_assert_detail errno 1045
+
+hb_case "mysql: missing database is DATABASE_NOT_FOUND (1049)"
+hb_agent mysql "mysql://$HB_MY_USER:$my_pass_enc@127.0.0.1:$my/app_missing"
+hb_assert_exit 1
+hb_assert_outcome FAILED DATABASE_NOT_FOUND
+hb_assert_json '.checks[0].message' "Unknown database 'app_missing'"
+hb_assert_detail errno 1049
+
+hb_case "mysql: bad SQL is QUERY_ERROR (1064)"
+hb_agent mysql "$my_url" --query 'SELEC 1'
+hb_assert_exit 1
+hb_assert_outcome FAILED QUERY_ERROR
+hb_assert_json_contains '.checks[0].message' "You have an error in your SQL syntax"
+hb_assert_detail errno 1064
+hb_assert_detail sqlstate 42000
+
+hb_case "mysql: closed port is CONNECTION_REFUSED"
+hb_agent mysql "mysql://$HB_MY_USER:$my_pass_enc@127.0.0.1:$closed/app"
+hb_assert_exit 1
+hb_assert_outcome FAILED CONNECTION_REFUSED
+hb_assert_json '.checks[0].message' "connect to 127.0.0.1:$closed refused"
+
+hb_case "mysql: a server that never answers is TIMEOUT within the deadline"
+hb_agent mysql "mysql://$HB_MY_USER:$my_pass_enc@127.0.0.1:$hang/app" --timeout 2s
+hb_assert_exit 1
+hb_assert_outcome FAILED TIMEOUT
+hb_assert_json '.checks[0].message' \
+	"connected to 127.0.0.1:$hang, but the server did not complete the handshake within 2s"
+hb_assert_lt "elapsed seconds" "$HB_ELAPSED" 3.5
+
+hb_case "mysql: a query that outlives the deadline is TIMEOUT"
+hb_agent mysql "$my_url" --query 'SELECT SLEEP(10)' --timeout 1s
+hb_assert_outcome FAILED TIMEOUT
+hb_assert_json '.checks[0].message' "the query did not finish within 1s"
+hb_assert_lt "elapsed seconds" "$HB_ELAPSED" 2.5
+
+hb_case "mysql: TLS VERIFY_IDENTITY with the right CA passes, a wrong CA is TLS_ERROR"
+hb_agent mysql "$my_url?ssl-mode=VERIFY_IDENTITY&ssl-ca=$HB_CERTS/ca.pem" --query 'SELECT 1'
+hb_assert_outcome PASSED
+hb_assert_contains "tls_cipher" "$(hb_detail tls_cipher)" TLS
+hb_agent mysql "$my_url?ssl-mode=VERIFY_IDENTITY&ssl-ca=$HB_CERTS/self.pem"
+hb_assert_outcome FAILED TLS_ERROR
+
+# == Redis =====================================================================
+
+hb_case "redis: password AUTH and PING pass"
+hb_agent redis "$rd_url"
+hb_assert_exit 0
+hb_assert_outcome PASSED
+assert_enforced
+hb_assert_contains "server_version" "$(hb_detail server_version)" "7."
+
+hb_case "redis: ACL user, a command's asserted reply passes, a wrong one fails"
+hb_agent redis "redis://$HB_RD_ACL_USER@127.0.0.1:$rd/0" \
+	--password-file "$HB_TMP/rd.password" --command 'GET schema_version' \
+	--expect-value "$HB_DB_MIGRATION"
+hb_assert_exit 0
+hb_assert_outcome PASSED
+hb_agent redis "redis://$HB_RD_ACL_USER:$HB_RD_ACL_PASS@127.0.0.1:$rd" \
+	--command 'GET schema_version' --expect-value 41
+hb_assert_exit 1
+hb_assert_outcome FAILED ASSERTION_FAILED
+hb_assert_json '.checks[0].message' 'reply is "42", expected "41"'
+
+hb_case "redis: SELECT of the URL's database, quoted arguments, integer replies"
+hb_agent redis "$rd_url/3" --command 'GET db3' --expect-value three
+hb_assert_outcome PASSED
+hb_agent redis "$rd_url" --command "SET greeting 'hello world'" --expect-value OK
+hb_assert_outcome PASSED
+hb_agent redis "$rd_url" --command 'STRLEN greeting' --expect-value 11
+hb_assert_outcome PASSED
+hb_agent redis "$rd_url/99"
+hb_assert_outcome FAILED DATABASE_NOT_FOUND
+
+hb_case "redis: wrong password and no password are AUTH_FAILED"
+hb_agent redis "redis://$HB_RD_ACL_USER:wrong@127.0.0.1:$rd"
+hb_assert_exit 1
+hb_assert_outcome FAILED AUTH_FAILED
+hb_assert_json_contains '.checks[0].message' WRONGPASS
+hb_agent redis "redis://127.0.0.1:$rd"
+hb_assert_outcome FAILED AUTH_FAILED
+hb_assert_json_contains '.checks[0].message' NOAUTH
+
+hb_case "redis: an error reply is QUERY_ERROR"
+hb_agent redis "$rd_url" --command 'NOSUCHCOMMAND x'
+hb_assert_outcome FAILED QUERY_ERROR
+hb_assert_detail error ERR
+
+hb_case "redis: closed port is CONNECTION_REFUSED"
+hb_agent redis "redis://:$HB_RD_PASS@127.0.0.1:$closed"
+hb_assert_exit 1
+hb_assert_outcome FAILED CONNECTION_REFUSED
+hb_assert_json '.checks[0].message' "connect to 127.0.0.1:$closed refused"
+
+hb_case "redis: a server that never answers is TIMEOUT within the deadline"
+hb_agent redis "redis://:$HB_RD_PASS@127.0.0.1:$hang" --timeout 2s
+hb_assert_exit 1
+hb_assert_outcome FAILED TIMEOUT
+hb_assert_json '.checks[0].message' "connected to 127.0.0.1:$hang, but no answer to AUTH within 2s"
+hb_assert_lt "elapsed seconds" "$HB_ELAPSED" 3.5
+
+hb_case "redis: rediss:// says why it is not supported"
+hb_agent redis "rediss://:$HB_RD_PASS@127.0.0.1:$rd"
+hb_assert_exit 1
+hb_assert_json_contains '.checks[0].message' "no TLS"
+
+# == The filters are real ==========================================================
+
+# The test shim (test/helpers/shim.c) makes a check child call ptrace before
+# it connects to $HB_SHIM_PORT: each database kind's filter must stop it
+# and name the call, and the same check must pass with the sandbox off, or
+# the passes above could be passing for another reason.
+if [ -e "$HB_BUILD/hb-test-shim.so" ]; then
+	shim()
+	{
+		local port=$1
+		shift
+		HB_SHIM_PORT=$port HB_SHIM_DO=ptrace LD_PRELOAD=$HB_BUILD/hb-test-shim.so \
+			ASAN_OPTIONS=verify_asan_link_order=0:${ASAN_OPTIONS:-} \
+			hb_agent "$@"
+	}
+	for kind in postgres mysql redis; do
+		case $kind in
+		postgres) url=$pg_url port=$pg ;;
+		mysql) url=$my_url port=$my ;;
+		redis) url=$rd_url port=$rd ;;
+		esac
+		hb_case "$kind: a forbidden call is a named SANDBOX_VIOLATION"
+		shim "$port" "$kind" "$url" --sandbox enforce
+		hb_assert_outcome FAILED SANDBOX_VIOLATION
+		hb_assert_detail syscall ptrace
+		shim "$port" "$kind" "$url" --sandbox off
+		hb_assert_outcome PASSED
+	done
+fi
+
+# == A spec, and an unprivileged agent ==========================================
+
+hb_case "a spec with all three kinds and password files passes"
+cat >"$HB_TMP/db.json" <<EOF
+{"checks": [
+ {"name": "migrated", "kind": "postgres", "url": "postgresql://$HB_PG_USER@127.0.0.1:$pg/app",
+  "password_file": "$HB_TMP/pg.password", "query": "$migration", "expect": {"value": "42"}},
+ {"name": "mysql-migrated", "kind": "mysql", "url": "mysql://$HB_MY_USER@127.0.0.1:$my/app",
+  "password_file": "$HB_TMP/my.password", "query": "$migration", "expect": {"value": "42", "rows": 1}},
+ {"name": "cache", "kind": "redis", "url": "redis://$HB_RD_ACL_USER@127.0.0.1:$rd",
+  "password_file": "$HB_TMP/rd.password", "command": "GET schema_version", "expect": {"pattern": "^4[0-9]$"}}
+]}
+EOF
+hb_agent run "$HB_TMP/db.json"
+hb_assert_exit 0
+hb_assert_json '[.checks[].outcome] | join(",")' PASSED,PASSED,PASSED
+
+# A pod runs as non-root without capabilities: as root, run each kind again
+# as nobody (when nobody can reach the build).
+if [ "$(id -u)" = 0 ] && setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+	test -x "$HB_BUILD/hookbox"; then
+	hb_case "as an unprivileged user, all three kinds pass"
+	out=$(cd / && setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+		$HB_PREFIX "$HB_BUILD/hookbox" run "$HB_TMP/db.json" --output json 2>"$HB_TMP/nobody.err")
+	HB_RC=$?
+	HB_OUT=$out
+	HB_ERR=$(cat "$HB_TMP/nobody.err")
+	hb_assert_exit 0
+	hb_assert_json '[.checks[].outcome] | join(",")' PASSED,PASSED,PASSED
+	hb_assert_json '.sandbox.mode' enforce
+fi
+
+hb_finish
