@@ -334,6 +334,29 @@ hb_agent run "$HB_TMP/db.json"
 hb_assert_exit 0
 hb_assert_json '[.checks[].outcome] | join(",")' PASSED,PASSED,PASSED
 
+hb_case "exec --wait-for waits for databases that start late, then runs the command"
+hb_port pg_late
+hb_port rd_late
+# The agent starts first and waits; the servers come up seconds later.
+"$HB_BUILD/hookbox" exec --output json \
+	--wait-for "postgresql://$HB_PG_USER:$HB_PG_PASS@127.0.0.1:$pg_late/app" \
+	--wait-for "redis://:$HB_RD_PASS@127.0.0.1:$rd_late" --wait 60s \
+	-- sh -c 'echo migrated' >"$HB_TMP/late.out" 2>"$HB_TMP/late.err" &
+agent=$!
+sleep 2
+hb_start_redis "$rd_late"
+hb_start_postgres "$pg_late"
+wait "$agent"
+HB_RC=$?
+HB_OUT=$(sed -n '/^{$/,$p' "$HB_TMP/late.out")
+HB_ERR=$(cat "$HB_TMP/late.err")
+hb_assert_exit 0
+hb_assert_json '[.checks[].outcome] | join(",")' PASSED,PASSED,PASSED
+hb_assert_lt "postgres attempts before it came up" 1 "$(hb_json '.checks[0].attempts[-1].number')"
+hb_assert_lt "redis attempts before it came up" 1 "$(hb_json '.checks[1].attempts[-1].number')"
+hb_assert_json '.checks[2].command.stdoutTail' migrated
+hb_assert_contains "command output" "$(cat "$HB_TMP/late.out")" "migrated"
+
 # A pod runs as non-root without capabilities: as root, run each kind again
 # as nobody (when nobody can reach the build).
 if [ "$(id -u)" = 0 ] && setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
