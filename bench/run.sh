@@ -41,14 +41,14 @@ SH
 
 # name | command (run by bash -c)
 benches=(
-	"hookbox http (sandboxed)|$hb http $url --output json >/dev/null"
-	"hookbox http --sandbox off|$hb http $url --sandbox off >/dev/null"
+	"hookbox http (sandboxed)|$hb http $url"
+	"hookbox http --sandbox off|$hb http $url --sandbox off"
 	"curl -sf|curl -sf -o /dev/null $url"
 	"wget -q|wget -q -O /dev/null $url"
 	"busybox wget|busybox wget -q -O /dev/null $url"
-	"hookbox tcp (sandboxed)|$hb tcp 127.0.0.1:$port >/dev/null"
+	"hookbox tcp (sandboxed)|$hb tcp 127.0.0.1:$port"
 	"nc -z|nc -z 127.0.0.1 $port"
-	"hookbox run, 50 HTTP checks|$hb run $spec --parallel 8 >/dev/null"
+	"hookbox run, 50 HTTP checks|$hb run $spec"
 	"curl -Z, 50 URLs in one process|bash $HB_TMP/curlz.sh"
 	"50 curl processes|bash $HB_TMP/curl50.sh"
 )
@@ -62,14 +62,11 @@ for b in "${benches[@]}"; do
 	name=${b%%|*}
 	cmd=${b#*|}
 	json=$HB_TMP/hf.json
-	if ! hyperfine -N --warmup 3 --runs "$runs" --export-json "$json" \
-		--shell=bash "$cmd" >/dev/null 2>"$HB_TMP/hf.err"; then
-		# -N (no shell) does not take redirections: run through bash.
-		hyperfine --warmup 3 --runs "$runs" --export-json "$json" \
-			"$cmd" >/dev/null 2>"$HB_TMP/hf.err" || {
-			printf '%-36s %12s\n' "$name" "failed"
-			continue
-		}
+	# Through bash, whose own start-up hyperfine measures and subtracts.
+	if ! hyperfine --shell=bash --warmup 3 --runs "$runs" --export-json "$json" \
+		"$cmd >/dev/null" >/dev/null 2>"$HB_TMP/hf.err"; then
+		printf '%-36s %12s  (%s)\n' "$name" "failed" "$(tail -1 "$HB_TMP/hf.err")"
+		continue
 	fi
 	mean=$(jq '.results[0].mean * 1000' "$json")
 	sd=$(jq '.results[0].stddev * 1000' "$json")
