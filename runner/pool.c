@@ -17,16 +17,19 @@ enum { JOB_PENDING, JOB_RUNNING, JOB_PAUSED, JOB_DONE };
 
 static void keep_attempt(struct hb_job *j, const struct hb_attempt *a)
 {
-	if (!j->kept) {
-		j->kept = calloc(HB_KEEP_ATTEMPTS, sizeof(*j->kept));
-		if (!j->kept)
-			return;
-	}
 	/* Keep the first attempt; past the limit drop the oldest after it. */
 	if (j->n_kept == HB_KEEP_ATTEMPTS) {
 		memmove(&j->kept[1], &j->kept[2],
 			(HB_KEEP_ATTEMPTS - 2) * sizeof(*j->kept));
 		j->n_kept--;
+	} else {
+		/* Grown one at a time: most checks make one attempt, and the
+		 * agent's memory is what every fork write-protects. */
+		struct hb_attempt *k =
+			realloc(j->kept, (j->n_kept + 1) * sizeof(*j->kept));
+		if (!k)
+			return;
+		j->kept = k;
 	}
 	j->kept[j->n_kept++] = *a;
 }
