@@ -2,6 +2,7 @@
 /* Pure string helpers shared by the agent, the runner and the collector. */
 #include "strutil.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,4 +76,38 @@ void hb_redact_url(char *dst, size_t size, const char *url)
 	size_t used = strlen(dst);
 	if (used < size)
 		hb_strlcpy(dst + used, at, size - used);
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int hb_pct_decode(const char *s, size_t n, char *dst, size_t size)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = (unsigned char)s[i];
+		if (c == '%') {
+			if (i + 2 >= n)
+				return -EINVAL;
+			int h = hexval((unsigned char)s[i + 1]);
+			int l = hexval((unsigned char)s[i + 2]);
+			if (h < 0 || l < 0 || (h == 0 && l == 0))
+				return -EINVAL;
+			c = h * 16 + l;
+			i += 2;
+		}
+		if (j + 1 >= size)
+			return -E2BIG;
+		dst[j++] = (char)c;
+	}
+	dst[j] = '\0';
+	return 0;
 }

@@ -20,4 +20,9 @@ bool hb_str_prefix(const char *s, const char *prefix);
 /* Removes "user:password@" from a URL for display; writes into dst. */
 void hb_redact_url(char *dst, size_t size, const char *url);
 
+/* Percent-decodes n bytes of s (a URL's user, password, host or path) into
+ * dst. Returns 0, or -EINVAL for a bad escape or an encoded NUL, -E2BIG when
+ * it does not fit. */
+int hb_pct_decode(const char *s, size_t n, char *dst, size_t size);
+
 #endif

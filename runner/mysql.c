@@ -3,6 +3,8 @@
  * (mysql_native_password, caching_sha2_password, sha256_password, ed25519),
  * optionally one query whose answer is asserted, each failure classified by
  * the server's or the client's error number. */
+#include "dbutil.h"
+#include "duration.h"
 #include "runner.h"
 
 #include "osutil.h"
@@ -31,7 +33,6 @@
 #define MYSQL_CLIENT_AUTHENTICATION_PLUGIN 2
 #endif
 /* How much of a value a message quotes. */
-#define QUOTE_MAX 80
 
 /* The authentication plugins a check may use. Connector/C dlopens all but
  * mysql_native_password (built in) when a server first asks for one: the
@@ -82,41 +83,6 @@ static struct {
 
 /* -- URL --------------------------------------------------------------------- */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* Percent-decodes n bytes of s into dst. Returns 0, or -EINVAL for a bad
- * escape or an encoded NUL, -E2BIG when it does not fit. */
-static int pct_decode(const char *s, size_t n, char *dst, size_t size)
-{
-	size_t j = 0;
-	for (size_t i = 0; i < n; i++) {
-		int c = (unsigned char)s[i];
-		if (c == '%') {
-			if (i + 2 >= n)
-				return -EINVAL;
-			int h = hexval((unsigned char)s[i + 1]);
-			int l = hexval((unsigned char)s[i + 2]);
-			if (h < 0 || l < 0 || (h == 0 && l == 0))
-				return -EINVAL;
-			c = h * 16 + l;
-			i += 2;
-		}
-		if (j + 1 >= size)
-			return -E2BIG;
-		dst[j++] = (char)c;
-	}
-	dst[j] = '\0';
-	return 0;
-}
-
 static int parse_ssl_mode(const char *v, enum ssl_mode *mode)
 {
 	static const struct {
@@ -158,7 +124,7 @@ static int parse_params(const char *q, struct my_url *u, char *err,
 		key[klen] = '\0';
 		const char *v = klen < len ? q + klen + 1 : q + len;
 		size_t vlen = (size_t)(q + len - v);
-		if (pct_decode(v, vlen, val, sizeof(val)) < 0) {
+		if (hb_pct_decode(v, vlen, val, sizeof(val)) < 0) {
 			snprintf(err, errlen, "bad value of URL parameter \"%s\"",
 				 key);
 			return -EINVAL;
@@ -221,11 +187,11 @@ static int parse_url(const char *url, struct my_url *u, char *err,
 	if (at) {
 		const char *colon = memchr(p, ':', (size_t)(at - p));
 		size_t ulen = colon ? (size_t)(colon - p) : (size_t)(at - p);
-		if (pct_decode(p, ulen, u->user, sizeof(u->user)) < 0) {
+		if (hb_pct_decode(p, ulen, u->user, sizeof(u->user)) < 0) {
 			snprintf(err, errlen, "bad user name in the URL");
 			return -EINVAL;
 		}
-		if (colon && pct_decode(colon + 1, (size_t)(at - colon - 1),
+		if (colon && hb_pct_decode(colon + 1, (size_t)(at - colon - 1),
 					u->password, sizeof(u->password)) < 0) {
 			/* Never quote it: it is a password. */
 			snprintf(err, errlen, "bad password in the URL (encode "
@@ -245,7 +211,7 @@ static int parse_url(const char *url, struct my_url *u, char *err,
 	char host[256];
 	if (hb_split_hostport(hostport, host, sizeof(host), &u->port,
 			      DEFAULT_PORT) < 0 ||
-	    pct_decode(host, strlen(host), u->host, sizeof(u->host)) < 0) {
+	    hb_pct_decode(host, strlen(host), u->host, sizeof(u->host)) < 0) {
 		snprintf(err, errlen, "bad host or port \"%.100s\" in the URL",
 			 hostport);
 		return -EINVAL;
@@ -253,7 +219,7 @@ static int parse_url(const char *url, struct my_url *u, char *err,
 	const char *rest = auth_end;
 	if (*rest == '/') {
 		size_t dlen = strcspn(rest + 1, "?#");
-		if (pct_decode(rest + 1, dlen, u->database, sizeof(u->database)) <
+		if (hb_pct_decode(rest + 1, dlen, u->database, sizeof(u->database)) <
 		    0) {
 			snprintf(err, errlen, "bad database name in the URL");
 			return -EINVAL;
@@ -299,63 +265,6 @@ static size_t my_read_paths(const struct hb_check *c, const char **paths,
 }
 
 /* -- assertions ---------------------------------------------------------------- */
-
-static const char *quote(const char *value, char *buf, size_t size)
-{
-	char cut[QUOTE_MAX + 1];
-	hb_strlcpy(cut, value, sizeof(cut));
-	snprintf(buf, size, "\"%s%s\"", cut,
-		 strlen(value) > QUOTE_MAX ? "..." : "");
-	return buf;
-}
-
-/* Checks expect.rows, expect.value and expect.pattern against a query's
- * answer: rows rows, and first the first column of the first row (NULL for
- * no rows or an SQL NULL). Passes a when all hold. */
-static void check_answer(const struct hb_check *c, const struct my_state *s,
-			 long long rows, const char *first, bool is_null,
-			 struct hb_attempt *a)
-{
-	const struct hb_expect *e = &c->expect;
-	char q1[QUOTE_MAX + 8], q2[QUOTE_MAX + 8];
-	if (e->rows >= 0 && rows != e->rows) {
-		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-				"query returned %lld row%s, expected %lld", rows,
-				rows == 1 ? "" : "s", (long long)e->rows);
-		return;
-	}
-	if (!e->value && !s->have_re) {
-		hb_attempt_pass(a);
-		return;
-	}
-	if (rows == 0 || !first) {
-		const char *what = is_null ? "first value is NULL"
-					   : "query returned no rows";
-		if (e->value)
-			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-					"%s, expected %s", what,
-					quote(e->value, q2, sizeof(q2)));
-		else
-			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-					"%s, expected a match of /%s/", what,
-					e->pattern);
-		return;
-	}
-	if (e->value && strcmp(first, e->value) != 0) {
-		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-				"first value is %s, expected %s",
-				quote(first, q1, sizeof(q1)),
-				quote(e->value, q2, sizeof(q2)));
-		return;
-	}
-	if (s->have_re && regexec(&s->re, first, 0, NULL, 0) != 0) {
-		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-				"first value %s does not match /%s/",
-				quote(first, q1, sizeof(q1)), e->pattern);
-		return;
-	}
-	hb_attempt_pass(a);
-}
 
 /* -- classification ----------------------------------------------------------- */
 
@@ -421,15 +330,6 @@ static enum hb_class class_of_error(unsigned err, const char *msg)
 	default:
 		return HB_CLASS_NETWORK_ERROR;
 	}
-}
-
-/* "1.5s" for a timeout in messages. */
-static void fmt_secs(int64_t ms, char *dst, size_t size)
-{
-	if (ms % 1000 == 0)
-		snprintf(dst, size, "%llds", (long long)(ms / 1000));
-	else
-		snprintf(dst, size, "%.1fs", (double)ms / 1000.0);
 }
 
 static void fmt_addr(const struct my_url *u, char *dst, size_t size)
@@ -603,7 +503,7 @@ static void fail_mysql(MYSQL *m, const struct hb_check *c,
 	unsigned err = mysql_errno(m);
 	const char *msg = mysql_error(m);
 	char secs[32], addr[300];
-	fmt_secs(c->timeout_ms, secs, sizeof(secs));
+	hb_duration_format(secs, sizeof(secs), c->timeout_ms);
 	fmt_addr(u, addr, sizeof(addr));
 	if (io.deadline_hit) {
 		if (!connecting)
@@ -669,7 +569,8 @@ static void my_query(struct my_state *s, const struct hb_check *c,
 	hb_attempt_detail(a, "rows", "%lld", rows);
 	if (first)
 		hb_attempt_detail(a, "first_value", "%s", first);
-	check_answer(c, s, rows, first, is_null, a);
+	hb_expect_query_answer(c, s->have_re ? &s->re : NULL, rows, first,
+			       is_null, a);
 	mysql_free_result(res);
 }
 

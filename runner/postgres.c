@@ -2,6 +2,8 @@
 /* The postgres check kind: a libpq connection (SCRAM-SHA-256, md5, TLS as
  * the URL asks), optionally one query whose answer is asserted, each failure
  * classified by the server's SQLSTATE. */
+#include "dbutil.h"
+#include "duration.h"
 #include "runner.h"
 
 #include "osutil.h"
@@ -22,7 +24,6 @@
 
 #define DEFAULT_PORT 5432
 /* How much of a value a message quotes. */
-#define QUOTE_MAX 80
 /* Room for the connection parameters prepare() sets: see build_params. */
 #define MAX_PARAMS 12
 
@@ -140,66 +141,6 @@ static void build_params(const struct hb_check *c, struct pg_state *s)
 }
 
 /* -- assertions ------------------------------------------------------------ */
-
-/* value quoted for a message, cut at QUOTE_MAX bytes. */
-static const char *quote(const char *value, char *buf, size_t size)
-{
-	char cut[QUOTE_MAX + 1];
-	hb_strlcpy(cut, value, sizeof(cut));
-	snprintf(buf, size, "\"%s%s\"", cut,
-		 strlen(value) > QUOTE_MAX ? "..." : "");
-	return buf;
-}
-
-/* Checks expect.rows, expect.value and expect.pattern against a query's
- * answer: rows rows, and first the first column of the first row (NULL for
- * no rows or an SQL NULL). Passes a when all hold. */
-static void check_answer(const struct hb_check *c, const struct pg_state *s,
-			 long long rows, const char *first, bool is_null,
-			 struct hb_attempt *a)
-{
-	const struct hb_expect *e = &c->expect;
-	char q1[QUOTE_MAX + 8], q2[QUOTE_MAX + 8];
-	if (e->rows >= 0 && rows != e->rows) {
-		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-				"query returned %lld row%s, expected %lld", rows,
-				rows == 1 ? "" : "s", (long long)e->rows);
-		return;
-	}
-	if (!e->value && !s->have_re) {
-		hb_attempt_pass(a);
-		return;
-	}
-	const char *want = e->value ? quote(e->value, q2, sizeof(q2)) : NULL;
-	if (rows == 0 || !first) {
-		if (want)
-			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-					"%s, expected %s",
-					is_null ? "first value is NULL"
-						: "query returned no rows",
-					want);
-		else
-			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-					"%s, expected a match of /%s/",
-					is_null ? "first value is NULL"
-						: "query returned no rows",
-					e->pattern);
-		return;
-	}
-	if (e->value && strcmp(first, e->value) != 0) {
-		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-				"first value is %s, expected %s",
-				quote(first, q1, sizeof(q1)), want);
-		return;
-	}
-	if (s->have_re && regexec(&s->re, first, 0, NULL, 0) != 0) {
-		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-				"first value %s does not match /%s/",
-				quote(first, q1, sizeof(q1)), e->pattern);
-		return;
-	}
-	hb_attempt_pass(a);
-}
 
 /* The server's address for messages and the report: "127.0.0.1:5432". */
 static void server_address(PGconn *conn, char *dst, size_t size)
@@ -403,15 +344,6 @@ static int wait_socket(PGconn *conn, bool for_write, int64_t deadline_ns)
 	}
 }
 
-/* "1.5s" for a timeout in messages. */
-static void fmt_secs(int64_t ms, char *dst, size_t size)
-{
-	if (ms % 1000 == 0)
-		snprintf(dst, size, "%llds", (long long)(ms / 1000));
-	else
-		snprintf(dst, size, "%.1fs", (double)ms / 1000.0);
-}
-
 /* Runs the start-up exchange to the end under the deadline, recording when
  * each phase ended. Returns true when connected; fills a otherwise. */
 static bool pg_connect(PGconn *conn, const struct hb_check *c, int64_t t0,
@@ -424,7 +356,7 @@ static bool pg_connect(PGconn *conn, const struct hb_check *c, int64_t t0,
 		int rc = wait_socket(conn, st == PGRES_POLLING_WRITING, deadline);
 		if (rc <= 0) {
 			char secs[32], addr[300];
-			fmt_secs(c->timeout_ms, secs, sizeof(secs));
+			hb_duration_format(secs, sizeof(secs), c->timeout_ms);
 			server_address(conn, addr, sizeof(addr));
 			if (rc < 0)
 				hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR,
@@ -484,7 +416,7 @@ static void pg_query(PGconn *conn, const struct hb_check *c,
 			int rc = wait_socket(conn, false, deadline);
 			if (rc <= 0) {
 				char secs[32];
-				fmt_secs(c->timeout_ms, secs, sizeof(secs));
+				hb_duration_format(secs, sizeof(secs), c->timeout_ms);
 				hb_attempt_fail(a, HB_CLASS_TIMEOUT,
 						"the query did not finish within %s",
 						secs);
@@ -546,7 +478,8 @@ static void pg_query(PGconn *conn, const struct hb_check *c,
 	hb_attempt_detail(a, "rows", "%lld", rows);
 	if (first)
 		hb_attempt_detail(a, "first_value", "%s", first);
-	check_answer(c, s, rows, first, is_null, a);
+	hb_expect_query_answer(c, s->have_re ? &s->re : NULL, rows, first,
+			       is_null, a);
 out:
 	PQclear(last);
 	PQclear(error);

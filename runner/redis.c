@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The redis check kind: a hiredis connection, AUTH (password or ACL user),
  * SELECT, PING, and optionally one command whose reply is asserted. */
+#include "dbutil.h"
+#include "duration.h"
 #include "runner.h"
 
 #include "osutil.h"
@@ -20,7 +22,6 @@
 
 #define DEFAULT_PORT 6379
 /* How much of a value a message quotes. */
-#define QUOTE_MAX 80
 #define MAX_ARGS 64
 #define CMD_MAX 4096
 
@@ -46,41 +47,6 @@ struct rd_state {
 };
 
 /* -- URL and command --------------------------------------------------------- */
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* Percent-decodes n bytes of s into dst. Returns 0, or -EINVAL for a bad
- * escape or an encoded NUL, -E2BIG when it does not fit. */
-static int pct_decode(const char *s, size_t n, char *dst, size_t size)
-{
-	size_t j = 0;
-	for (size_t i = 0; i < n; i++) {
-		int c = (unsigned char)s[i];
-		if (c == '%') {
-			if (i + 2 >= n)
-				return -EINVAL;
-			int h = hexval((unsigned char)s[i + 1]);
-			int l = hexval((unsigned char)s[i + 2]);
-			if (h < 0 || l < 0 || (h == 0 && l == 0))
-				return -EINVAL;
-			c = h * 16 + l;
-			i += 2;
-		}
-		if (j + 1 >= size)
-			return -E2BIG;
-		dst[j++] = (char)c;
-	}
-	dst[j] = '\0';
-	return 0;
-}
 
 /* redis://[[user]:password@]host[:port][/db]. The authority ends at the
  * first "/", "?" or "#", the credentials at its last "@" ("/", "?", "#" and
@@ -114,12 +80,12 @@ static int parse_url(const char *url, struct rd_url *u, char *err,
 	if (at) {
 		const char *colon = memchr(p, ':', (size_t)(at - p));
 		size_t ulen = colon ? (size_t)(colon - p) : (size_t)(at - p);
-		if (pct_decode(p, ulen, u->user, sizeof(u->user)) < 0) {
+		if (hb_pct_decode(p, ulen, u->user, sizeof(u->user)) < 0) {
 			snprintf(err, errlen, "bad user name in the URL");
 			return -EINVAL;
 		}
 		if (colon) {
-			if (pct_decode(colon + 1, (size_t)(at - colon - 1),
+			if (hb_pct_decode(colon + 1, (size_t)(at - colon - 1),
 				       u->password, sizeof(u->password)) < 0) {
 				/* Never quoted: it is a password. */
 				snprintf(err, errlen,
@@ -141,7 +107,7 @@ static int parse_url(const char *url, struct rd_url *u, char *err,
 	hostport[hlen] = '\0';
 	if (hb_split_hostport(hostport, host, sizeof(host), &u->port,
 			      DEFAULT_PORT) < 0 ||
-	    pct_decode(host, strlen(host), u->host, sizeof(u->host)) < 0) {
+	    hb_pct_decode(host, strlen(host), u->host, sizeof(u->host)) < 0) {
 		snprintf(err, errlen, "bad host or port \"%.100s\" in the URL",
 			 hostport);
 		return -EINVAL;
@@ -236,15 +202,6 @@ static int rd_port(const struct hb_check *c)
 
 /* -- replies -------------------------------------------------------------------- */
 
-static const char *quote(const char *value, char *buf, size_t size)
-{
-	char cut[QUOTE_MAX + 1];
-	hb_strlcpy(cut, value, sizeof(cut));
-	snprintf(buf, size, "\"%s%s\"", cut,
-		 strlen(value) > QUOTE_MAX ? "..." : "");
-	return buf;
-}
-
 /* A scalar reply as text: strings and statuses as they are, integers in
  * decimal. NULL for nil and arrays. */
 static const char *reply_text(const redisReply *r, char *buf, size_t size)
@@ -268,8 +225,7 @@ static const char *reply_text(const redisReply *r, char *buf, size_t size)
 static void check_reply(const struct hb_check *c, const struct rd_state *s,
 			const redisReply *r, struct hb_attempt *a)
 {
-	const struct hb_expect *e = &c->expect;
-	char num[32], q1[QUOTE_MAX + 8], q2[QUOTE_MAX + 8];
+	char num[32];
 	long long rows = r->type == REDIS_REPLY_ARRAY ? (long long)r->elements
 			 : r->type == REDIS_REPLY_NIL ? 0
 						      : 1;
@@ -289,55 +245,20 @@ static void check_reply(const struct hb_check *c, const struct rd_state *s,
 							   : "other");
 	if (text)
 		hb_attempt_detail(a, "reply", "%s", text);
-	if (e->rows >= 0 && rows != e->rows) {
-		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-				"reply has %lld element%s, expected %lld", rows,
-				rows == 1 ? "" : "s", (long long)e->rows);
-		return;
-	}
-	if (!e->value && !s->have_re) {
-		hb_attempt_pass(a);
-		return;
-	}
-	if (!text) {
-		const char *what = !v ? "the reply is empty"
-				   : v->type == REDIS_REPLY_NIL ? "the reply is nil"
-								: "the reply is an array";
-		if (e->value)
-			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-					"%s, expected %s", what,
-					quote(e->value, q2, sizeof(q2)));
-		else
-			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-					"%s, expected a match of /%s/", what,
-					e->pattern);
-		return;
-	}
-	if (e->value && strcmp(text, e->value) != 0) {
-		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-				"%s is %s, expected %s", noun,
-				quote(text, q1, sizeof(q1)),
-				quote(e->value, q2, sizeof(q2)));
-		return;
-	}
-	if (s->have_re && regexec(&s->re, text, 0, NULL, 0) != 0) {
-		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-				"%s %s does not match /%s/", noun,
-				quote(text, q1, sizeof(q1)), e->pattern);
-		return;
-	}
-	hb_attempt_pass(a);
+	struct hb_answer ans = {
+		.rows = rows,
+		.rows_what = "reply has",
+		.unit = "element",
+		.first = text,
+		.noun = noun,
+		.missing = !v ? "the reply is empty"
+			   : v->type == REDIS_REPLY_NIL ? "the reply is nil"
+							: "the reply is an array",
+	};
+	hb_expect_answer(c, s->have_re ? &s->re : NULL, &ans, a);
 }
 
 /* -- the check ------------------------------------------------------------------ */
-
-static void fmt_secs(int64_t ms, char *dst, size_t size)
-{
-	if (ms % 1000 == 0)
-		snprintf(dst, size, "%llds", (long long)(ms / 1000));
-	else
-		snprintf(dst, size, "%.1fs", (double)ms / 1000.0);
-}
 
 static void fmt_addr(const struct rd_url *u, char *dst, size_t size)
 {
@@ -422,7 +343,7 @@ static void fail_connect(const redisContext *ctx, const struct hb_check *c,
 {
 	char addr[300], secs[32];
 	fmt_addr(u, addr, sizeof(addr));
-	fmt_secs(c->timeout_ms, secs, sizeof(secs));
+	hb_duration_format(secs, sizeof(secs), c->timeout_ms);
 	const char *msg = ctx ? ctx->errstr : "out of memory";
 	if (!ctx)
 		hb_attempt_fail(a, HB_CLASS_INTERNAL, "redisConnect: out of memory");
@@ -458,7 +379,7 @@ static redisReply *command(redisContext *ctx, const struct hb_check *c,
 		return r;
 	char addr[300], secs[32];
 	fmt_addr(u, addr, sizeof(addr));
-	fmt_secs(c->timeout_ms, secs, sizeof(secs));
+	hb_duration_format(secs, sizeof(secs), c->timeout_ms);
 	/* SO_RCVTIMEO expiring is EAGAIN, "Resource temporarily
 	 * unavailable". */
 	if (ctx->err == REDIS_ERR_IO &&

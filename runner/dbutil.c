@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* Judging database answers against a check's expectations. */
+#include "dbutil.h"
+
+#include "runner.h"
+#include "spec.h"
+#include "strutil.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *hb_quote(const char *value, char *buf, size_t size)
+{
+	char cut[HB_QUOTE_MAX + 1];
+	hb_strlcpy(cut, value, sizeof(cut));
+	snprintf(buf, size, "\"%s%s\"", cut,
+		 strlen(value) > HB_QUOTE_MAX ? "..." : "");
+	return buf;
+}
+
+void hb_expect_answer(const struct hb_check *c, const regex_t *re,
+		      const struct hb_answer *ans, struct hb_attempt *a)
+{
+	const struct hb_expect *e = &c->expect;
+	char q1[HB_QUOTE_BUF], q2[HB_QUOTE_BUF];
+	if (e->rows >= 0 && ans->rows != e->rows) {
+		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+				"%s %lld %s%s, expected %lld", ans->rows_what,
+				ans->rows, ans->unit, ans->rows == 1 ? "" : "s",
+				(long long)e->rows);
+		return;
+	}
+	if (!e->value && !re) {
+		hb_attempt_pass(a);
+		return;
+	}
+	if (!ans->first) {
+		if (e->value)
+			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+					"%s, expected %s", ans->missing,
+					hb_quote(e->value, q2, sizeof(q2)));
+		else
+			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+					"%s, expected a match of /%s/",
+					ans->missing, e->pattern);
+		return;
+	}
+	if (e->value && strcmp(ans->first, e->value) != 0) {
+		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+				"%s is %s, expected %s", ans->noun,
+				hb_quote(ans->first, q1, sizeof(q1)),
+				hb_quote(e->value, q2, sizeof(q2)));
+		return;
+	}
+	if (re && regexec(re, ans->first, 0, NULL, 0) != 0) {
+		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+				"%s %s does not match /%s/", ans->noun,
+				hb_quote(ans->first, q1, sizeof(q1)), e->pattern);
+		return;
+	}
+	hb_attempt_pass(a);
+}
+
+void hb_expect_query_answer(const struct hb_check *c, const regex_t *re,
+			    long long rows, const char *first, bool is_null,
+			    struct hb_attempt *a)
+{
+	struct hb_answer ans = {
+		.rows = rows,
+		.rows_what = "query returned",
+		.unit = "row",
+		.first = rows ? first : NULL,
+		.noun = "first value",
+		.missing = is_null ? "first value is NULL" : "query returned no rows",
+	};
+	hb_expect_answer(c, re, &ans, a);
+}
