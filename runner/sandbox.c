@@ -318,8 +318,10 @@ static ssize_t read_result(struct hb_child *ch, char *buf, size_t size)
 		ch->tag_seen = true;
 		memmove(buf, buf + 1, (size_t)n - 1);
 		n--;
+		/* The tag came alone: what follows is the result, or the
+		 * end, and the caller must see it now (reap reads once). */
 		if (n == 0)
-			errno = EAGAIN, n = -1;
+			return read_result(ch, buf, size);
 	}
 	return n;
 }

@@ -141,6 +141,33 @@ HB_TEST(log_mode_lets_the_call_through_and_names_it)
 	ASSERT(hb_attempt_get_detail(&a, "unlisted_syscalls") == NULL);
 }
 
+HB_TEST(log_mode_result_read_after_exit)
+{
+	/* The agent may first read a log-mode child's socket after the child
+	 * has exited: the listener's tag and the result must both be read
+	 * then, by the one read in reap. */
+	char err[256];
+	struct hb_check c;
+	memset(&c, 0, sizeof(c));
+	c.timeout_ms = 2000;
+	struct hb_policy *p = hb_policy_new(&d_details, HB_SANDBOX_LOG, err, sizeof(err));
+	ASSERT(p != NULL);
+	struct hb_sandbox_cfg cfg = { HB_SANDBOX_LOG, 0 };
+	for (int i = 0; i < 20; i++) {
+		struct hb_child ch;
+		struct hb_attempt a;
+		ASSERT_EQ_INT(hb_child_spawn(&cfg, &d_details, p, &c, 2000, &ch, err,
+					     sizeof(err)), 0);
+		struct pollfd pf = { ch.pidfd, POLLIN, 0 };
+		ASSERT_EQ_INT(poll(&pf, 1, 5000), 1);
+		hb_child_reap(&ch, &a);
+		if (a.outcome != HB_PASSED)
+			HB_FAIL_("round %d: %s", i, a.message);
+		ASSERT_STREQ(hb_attempt_get_detail(&a, "pid_differs"), "1");
+	}
+	hb_policy_free(p);
+}
+
 HB_TEST(raw_sockets_are_forbidden)
 {
 	struct hb_attempt a;
@@ -270,7 +297,8 @@ HB_TEST(pool_wait_deadline_bounds_retries)
 }
 
 HB_TEST_MAIN(forbidden_call_is_named, same_call_passes_without_sandbox,
-	     log_mode_lets_the_call_through_and_names_it, raw_sockets_are_forbidden,
+	     log_mode_lets_the_call_through_and_names_it,
+	     log_mode_result_read_after_exit, raw_sockets_are_forbidden,
 	     clone3_answers_enosys, crash_is_reported, hang_is_killed_at_deadline,
 	     files_cannot_be_created_under_landlock, results_cross_the_pipe,
 	     pool_retries_and_keeps_order, pool_wait_deadline_bounds_retries)
