@@ -19,7 +19,6 @@
 #include <sys/prctl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -104,33 +103,20 @@ static int add_denials(scmp_filter_ctx ctx, enum hb_sandbox_mode mode)
 static int build_filter(enum hb_sandbox_mode mode, struct sock_fprog *prog,
 			char *msg, size_t msglen)
 {
-	int fd = -1;
+	char err[256] = "";
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int rc = ctx ? add_denials(ctx, mode) : -ENOMEM;
 	if (rc == 0)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-	if (rc == 0) {
-		fd = memfd_create("hookbox-exec-bpf", MFD_CLOEXEC);
-		rc = fd < 0 ? -errno : seccomp_export_bpf(ctx, fd);
-	}
+	if (rc < 0)
+		snprintf(err, sizeof(err), "%s", strerror(-rc));
+	else
+		rc = hb_policy_export(ctx, prog, err, sizeof(err));
 	if (ctx)
 		seccomp_release(ctx);
-	off_t len = rc == 0 ? lseek(fd, 0, SEEK_END) : 0;
-	if (rc == 0) {
-		prog->filter = malloc((size_t)len);
-		if (!prog->filter || pread(fd, prog->filter, (size_t)len, 0) != len)
-			rc = -ENOMEM;
-	}
-	if (fd >= 0)
-		close(fd);
-	if (rc < 0) {
-		free(prog->filter);
-		prog->filter = NULL;
-		snprintf(msg, msglen, "building the exec filter: %s", strerror(-rc));
-		return rc;
-	}
-	prog->len = (unsigned short)(len / (off_t)sizeof(struct sock_filter));
-	return 0;
+	if (rc < 0)
+		snprintf(msg, msglen, "building the exec filter: %s", err);
+	return rc;
 }
 
 __attribute__((noreturn)) static void

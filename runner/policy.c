@@ -126,6 +126,38 @@ static int add_rules(scmp_filter_ctx ctx, const struct hb_driver *d)
 	return rc;
 }
 
+int hb_policy_export(void *ctx, struct sock_fprog *prog, char *err,
+		     size_t errlen)
+{
+	/* libseccomp 2.5 exports only to a descriptor: use a memfd. */
+	int fd = memfd_create("hookbox-bpf", MFD_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "memfd_create: %s", strerror(errno));
+		return -errno;
+	}
+	int rc = seccomp_export_bpf(ctx, fd);
+	off_t len = rc == 0 ? lseek(fd, 0, SEEK_END) : 0;
+	if (rc < 0) {
+		snprintf(err, errlen, "seccomp_export_bpf: %s", strerror(-rc));
+	} else if (len <= 0 || len % (off_t)sizeof(struct sock_filter)) {
+		snprintf(err, errlen, "seccomp_export_bpf: bad program length");
+		rc = -EINVAL;
+	} else if (!(prog->filter = malloc((size_t)len))) {
+		snprintf(err, errlen, "seccomp program: out of memory");
+		rc = -ENOMEM;
+	} else if (pread(fd, prog->filter, (size_t)len, 0) != len) {
+		snprintf(err, errlen, "reading the seccomp program: %s",
+			 strerror(errno));
+		free(prog->filter);
+		prog->filter = NULL;
+		rc = -EIO;
+	} else {
+		prog->len = (unsigned short)(len / (off_t)sizeof(struct sock_filter));
+	}
+	close(fd);
+	return rc;
+}
+
 struct hb_policy *hb_policy_new(const struct hb_driver *d,
 				enum hb_sandbox_mode mode, char *err,
 				size_t errlen)
@@ -134,7 +166,6 @@ struct hb_policy *hb_policy_new(const struct hb_driver *d,
 	 * records it and lets it run (a kernel log is out of a pod's reach). */
 	uint32_t def = mode == HB_SANDBOX_LOG ? SCMP_ACT_NOTIFY : SCMP_ACT_TRAP;
 	struct hb_policy *p = NULL;
-	int fd = -1;
 	scmp_filter_ctx ctx = seccomp_init(def);
 	if (!ctx) {
 		snprintf(err, errlen, "seccomp_init: out of memory");
@@ -158,45 +189,19 @@ struct hb_policy *hb_policy_new(const struct hb_driver *d,
 			 d ? d->name : "base", strerror(-rc));
 		goto out;
 	}
-	/* libseccomp 2.5 exports only to a descriptor: use a memfd. */
-	fd = memfd_create("hookbox-bpf", MFD_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "memfd_create: %s", strerror(errno));
-		goto out;
-	}
-	rc = seccomp_export_bpf(ctx, fd);
-	if (rc < 0) {
-		snprintf(err, errlen, "seccomp_export_bpf: %s", strerror(-rc));
-		goto out;
-	}
-	off_t len = lseek(fd, 0, SEEK_END);
-	if (len <= 0 || len % (off_t)sizeof(struct sock_filter)) {
-		snprintf(err, errlen, "seccomp_export_bpf: bad program length");
-		goto out;
-	}
 	p = calloc(1, sizeof(*p));
-	struct sock_filter *insns = malloc((size_t)len);
-	if (!p || !insns) {
-		free(p);
-		free(insns);
-		p = NULL;
+	if (!p) {
 		snprintf(err, errlen, "seccomp profile: out of memory");
 		goto out;
 	}
-	if (pread(fd, insns, (size_t)len, 0) != len) {
-		snprintf(err, errlen, "reading the seccomp program: %s",
-			 strerror(errno));
-		free(insns);
+	rc = hb_policy_export(ctx, &p->prog, err, errlen);
+	if (rc < 0) {
 		free(p);
 		p = NULL;
 		goto out;
 	}
-	p->prog.filter = insns;
 	p->mode = mode;
-	p->prog.len = (unsigned short)(len / (off_t)sizeof(struct sock_filter));
 out:
-	if (fd >= 0)
-		close(fd);
 	seccomp_release(ctx);
 	return p;
 }

@@ -14,6 +14,7 @@
 
 struct hb_driver;
 struct hb_policy;
+struct sock_fprog;
 
 enum hb_sandbox_mode {
 	HB_SANDBOX_ENFORCE = 0, /* a forbidden call kills the check (SIGSYS) */
@@ -32,6 +33,10 @@ struct hb_policy *hb_policy_new(const struct hb_driver *d,
 				enum hb_sandbox_mode mode, char *err,
 				size_t errlen);
 void hb_policy_free(struct hb_policy *p);
+/* Exports a libseccomp filter (a scmp_filter_ctx) as a BPF program whose
+ * filter the caller frees. Returns 0, or -errno with err filled. */
+int hb_policy_export(void *ctx, struct sock_fprog *prog, char *err,
+		     size_t errlen);
 /* Installs the filter in the calling process. Async-signal-safe. Returns 0,
  * or in log mode the seccomp listener descriptor, or -errno. no_new_privs
  * must already be set. */
