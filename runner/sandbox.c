@@ -65,6 +65,17 @@ child_die(const char *fmt, ...)
 	_exit(HB_CHILD_SETUP_FAILED);
 }
 
+/* Sends the attempt to the agent and ends the child. */
+__attribute__((noreturn)) static void child_report(const struct hb_attempt *a)
+{
+	uint8_t buf[16384];
+	size_t n = hb_attempt_pack(a, buf, sizeof(buf));
+	if (n == 0)
+		child_die("the result does not fit in %zu bytes", sizeof(buf));
+	child_send('R', buf, n);
+	_exit(HB_CHILD_OK);
+}
+
 /* Runs on a forbidden call (SECCOMP_RET_TRAP): only write() and _exit(),
  * both allowed by every profile. The parent names the call. */
 static void on_sigsys(int sig, siginfo_t *si, void *uc)
@@ -186,12 +197,8 @@ child_main(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 	hb_attempt_init(&a);
 	hb_rfc3339_now(a.started_at, sizeof(a.started_at));
 	void *state = NULL;
-	if (d->prepare && d->prepare(c, &state, &a) < 0) {
-		uint8_t buf[16384];
-		size_t n = hb_attempt_pack(&a, buf, sizeof(buf));
-		child_send('R', buf, n);
-		_exit(HB_CHILD_OK);
-	}
+	if (d->prepare && d->prepare(c, &state, &a) < 0)
+		child_report(&a); /* prepare said why */
 
 	if (cfg->mode != HB_SANDBOX_OFF && cfg->landlock_abi > 0) {
 		const char *paths[48];
@@ -226,13 +233,7 @@ child_main(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 	}
 
 	d->run(c, state, &a);
-
-	uint8_t buf[16384];
-	size_t n = hb_attempt_pack(&a, buf, sizeof(buf));
-	if (n == 0)
-		child_die("the result does not fit in %zu bytes", sizeof(buf));
-	child_send('R', buf, n);
-	_exit(HB_CHILD_OK);
+	child_report(&a);
 }
 
 /* -- in the parent --------------------------------------------------- */
