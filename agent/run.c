@@ -66,15 +66,7 @@ static struct hb_spec *load_spec(const struct hb_cli *cli)
 		int rc;
 		const char *name = cli->spec_path;
 		if (strcmp(name, "-") == 0) {
-			hb_buf_init(&b, HB_SPEC_MAX_BYTES);
-			char chunk[8192];
-			ssize_t n;
-			rc = 0;
-			while ((n = read(0, chunk, sizeof(chunk))) > 0)
-				if ((rc = hb_buf_append(&b, chunk, (size_t)n)) < 0)
-					break;
-			if (n < 0)
-				rc = -errno;
+			rc = hb_read_fd(0, HB_SPEC_MAX_BYTES, &b);
 			name = "stdin";
 		} else {
 			rc = hb_read_file(name, HB_SPEC_MAX_BYTES, &b);
@@ -138,22 +130,6 @@ static int prepare_kinds(const struct hb_spec *s, enum hb_sandbox_mode mode,
 		jobs[i].policy = k->policy;
 	}
 	return 0;
-}
-
-static char *read_token(const char *path)
-{
-	struct hb_buf b;
-	if (!path)
-		return NULL;
-	int rc = hb_read_file(path, 16 * 1024, &b);
-	if (rc < 0) {
-		fprintf(stderr, "hookbox: reading token file \"%s\": %s\n", path,
-			strerror(-rc));
-		return NULL;
-	}
-	while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
-		b.data[--b.len] = '\0';
-	return hb_buf_take(&b, NULL);
 }
 
 /* Sends a report to the collector. Never changes the outcome of the run by
@@ -328,9 +304,13 @@ static int run_checks(const struct hb_cli *cli, struct hb_spec *s)
 	meta.landlock_abi = abi;
 
 	if (cli->collector) {
-		token = read_token(cli->token_file);
-		if (cli->token_file && !token && cli->require_delivery)
-			goto out;
+		char err[512];
+		if (cli->token_file &&
+		    !(token = hb_read_token(cli->token_file, err, sizeof(err)))) {
+			fprintf(stderr, "hookbox: %s\n", err);
+			if (cli->require_delivery)
+				goto out;
+		}
 		Hookbox__V1__Report *running = hb_report_new(&meta, NULL, 0);
 		if (running) {
 			/* A short budget: the checks matter more than the

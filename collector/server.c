@@ -570,25 +570,6 @@ static char *read_small(const char *path, const char *what, char *err, size_t er
 	return s;
 }
 
-char *hb_read_token(const char *path, char *err, size_t errlen)
-{
-	char *t = read_small(path, "token file", err, errlen);
-	if (!t)
-		return NULL;
-	size_t n = strlen(t);
-	while (n && (t[n - 1] == '\n' || t[n - 1] == '\r' || t[n - 1] == ' ' ||
-		     t[n - 1] == '\t'))
-		t[--n] = '\0';
-	size_t lead = strspn(t, " \t\r\n");
-	memmove(t, t + lead, n - lead + 1);
-	if (!*t) {
-		snprintf(err, errlen, "token file \"%s\": empty", path);
-		free(t);
-		return NULL;
-	}
-	return t;
-}
-
 int hb_serve(const struct hb_collector_cli *cli)
 {
 	char err[512];

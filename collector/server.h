@@ -23,10 +23,6 @@ int hb_serve(const struct hb_collector_cli *cli);
 bool hb_token_equal(const char *expected, size_t elen, const char *given, size_t glen);
 /* "Bearer abc" -> "abc" (the scheme is case-insensitive); NULL otherwise. */
 const char *hb_bearer_token(const char *authorization);
-/* Reads a bearer token file: its content without surrounding white space
- * (a Secret mounted as a file often ends with a newline). Returns a malloc'd
- * token, or NULL with err filled (unreadable or empty file). */
-char *hb_read_token(const char *path, char *err, size_t errlen);
 /* Whether a Content-Type names one of the accepted media types; sets *json. */
 bool hb_media_type(const char *content_type, bool *json);
 

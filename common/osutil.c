@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -52,12 +53,9 @@ int hb_uuid4(char *dst, size_t size)
 	return 0;
 }
 
-int hb_read_file(const char *path, size_t cap, struct hb_buf *b)
+int hb_read_fd(int fd, size_t cap, struct hb_buf *b)
 {
 	hb_buf_init(b, cap);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	char chunk[8192];
 	for (;;) {
 		ssize_t n = read(fd, chunk, sizeof(chunk));
@@ -65,22 +63,57 @@ int hb_read_file(const char *path, size_t cap, struct hb_buf *b)
 			continue;
 		if (n < 0) {
 			int e = -errno;
-			close(fd);
 			hb_buf_release(b);
 			return e;
 		}
 		if (n == 0)
 			break;
 		int rc = hb_buf_append(b, chunk, (size_t)n);
-		if (rc < 0) {
-			close(fd);
+		if (rc < 0)
 			return rc;
-		}
 	}
-	close(fd);
 	if (!b->data)
 		return hb_buf_append(b, "", 0);
 	return 0;
+}
+
+int hb_read_file(const char *path, size_t cap, struct hb_buf *b)
+{
+	hb_buf_init(b, cap);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int rc = hb_read_fd(fd, cap, b);
+	close(fd);
+	return rc;
+}
+
+char *hb_read_token(const char *path, char *err, size_t errlen)
+{
+	struct hb_buf b;
+	int rc = hb_read_file(path, 16 * 1024, &b);
+	if (rc < 0) {
+		snprintf(err, errlen, "token file \"%s\": %s", path,
+			 rc == -E2BIG ? "larger than 16 KiB" : strerror(-rc));
+		return NULL;
+	}
+	char *t = hb_buf_take(&b, NULL);
+	if (!t) {
+		snprintf(err, errlen, "token file \"%s\": out of memory", path);
+		return NULL;
+	}
+	/* Editors and `kubectl create secret --from-file` leave newlines. */
+	size_t n = strlen(t);
+	while (n && strchr(" \t\r\n", t[n - 1]))
+		t[--n] = '\0';
+	size_t lead = strspn(t, " \t\r\n");
+	memmove(t, t + lead, n - lead + 1);
+	if (!*t) {
+		snprintf(err, errlen, "token file \"%s\": empty", path);
+		free(t);
+		return NULL;
+	}
+	return t;
 }
 
 int hb_write_all(int fd, const void *data, size_t len)

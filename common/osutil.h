@@ -18,6 +18,12 @@ int hb_uuid4(char *dst, size_t size);
 /* Reads a whole file of at most cap bytes into b (initialised by the call).
  * Returns 0, -errno from open/read, or -E2BIG. */
 int hb_read_file(const char *path, size_t cap, struct hb_buf *b);
+/* The same from an open descriptor (standard input, say), up to EOF. */
+int hb_read_fd(int fd, size_t cap, struct hb_buf *b);
+/* A bearer token from a file (a mounted Secret): surrounding white space
+ * dropped, at most 16 KiB, never empty. Returns a string the caller frees,
+ * or NULL with err naming the file and what is wrong. */
+char *hb_read_token(const char *path, char *err, size_t errlen);
 /* Writes data to path atomically (temporary file, fsync, rename). */
 int hb_write_file_atomic(const char *path, const void *data, size_t len);
 /* write() all of it, retrying on EINTR and short writes. */
