@@ -132,6 +132,17 @@ static int prepare_kinds(const struct hb_spec *s, enum hb_sandbox_mode mode,
 	return 0;
 }
 
+/* The report in its wire form, in a buffer the caller frees; NULL when out
+ * of memory. */
+static uint8_t *pack_report(const Hookbox__V1__Report *r, size_t *len)
+{
+	*len = hookbox__v1__report__get_packed_size(r);
+	uint8_t *buf = malloc(*len ? *len : 1);
+	if (buf)
+		hookbox__v1__report__pack(r, buf);
+	return buf;
+}
+
 /* Sends a report to the collector. Never changes the outcome of the run by
  * itself: the caller decides (--require-delivery). */
 static int deliver(const struct hb_cli *cli, const char *token,
@@ -144,11 +155,10 @@ static int deliver(const struct hb_cli *cli, const char *token,
 		fprintf(stderr, "hookbox: collector: %s\n", err);
 		return -1;
 	}
-	size_t len = hookbox__v1__report__get_packed_size(r);
-	uint8_t *buf = malloc(len ? len : 1);
+	size_t len;
+	uint8_t *buf = pack_report(r, &len);
 	if (!buf)
 		return -1;
-	hookbox__v1__report__pack(r, buf);
 	struct hb_deliver_opts o = {
 		.url = cli->collector,
 		.token = token,
@@ -181,11 +191,10 @@ static void write_termination_log(const char *path, const Hookbox__V1__Report *r
 
 static int write_report_file(const char *path, const Hookbox__V1__Report *r)
 {
-	size_t len = hookbox__v1__report__get_packed_size(r);
-	uint8_t *buf = malloc(len ? len : 1);
+	size_t len;
+	uint8_t *buf = pack_report(r, &len);
 	if (!buf)
 		return -ENOMEM;
-	hookbox__v1__report__pack(r, buf);
 	int rc = hb_write_file_atomic(path, buf, len);
 	free(buf);
 	if (rc < 0)
