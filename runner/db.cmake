@@ -8,7 +8,7 @@ pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 # libpq's TLS library, initialised before the filter (see postgres.c).
 pkg_check_modules(LIBSSL REQUIRED IMPORTED_TARGET libssl)
 
-hb_module(postgres runner/postgres.c)
+hb_module(postgres runner/postgres.c runner/pg_hmac.c)
 target_link_libraries(hookbox-postgres PRIVATE PkgConfig::LIBPQ PkgConfig::LIBSSL)
 
 hb_module(mysql runner/mysql.c)

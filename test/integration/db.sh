@@ -61,6 +61,26 @@ case $HB_OUT in
 esac
 hb_assert_lt "auth_ms > 0" 0 "$(hb_json '.checks[0].attempts[0].timing.authMs')"
 
+hb_case "postgres: libpq's SCRAM rounds go through the module's HMAC_Init_ex"
+# runner/pg_hmac.c: the dynamic linker must bind libpq's HMAC_Init_ex to the
+# module's, which passes a pre-fetched digest on; that the login it computes
+# is still right, the server says. stderr goes to a pipe: the check child
+# may not grow a file (RLIMIT_FSIZE), and LD_DEBUG writes from it too.
+# shellcheck disable=SC2086
+bindings=$(LD_DEBUG=bindings $HB_PREFIX "$HB_BUILD/hookbox" postgres \
+	"$pg_url" --query 'SELECT 1' --output json 2>&1 >"$HB_TMP/bind.json" |
+	grep HMAC_Init_ex; exit "${PIPESTATUS[0]}")
+HB_RC=$?
+HB_OUT=$(cat "$HB_TMP/bind.json")
+hb_assert_exit 0
+hb_assert_outcome PASSED
+if printf '%s' "$bindings" | grep -Eq \
+	"binding file [^ ]*libpq\.so[^ ]* .* to [^ ]*hookbox-postgres\.so .*HMAC_Init_ex"; then
+	hb_pass "libpq binds HMAC_Init_ex to hookbox-postgres.so"
+else
+	hb_fail "libpq does not bind HMAC_Init_ex to hookbox-postgres.so: $(printf '%s' "$bindings" | head -3)"
+fi
+
 hb_case "postgres: md5 login passes"
 hb_agent postgres "postgresql://$HB_PG_MD5_USER@127.0.0.1:$pg/app" \
 	--password-file <(printf '%s' "$HB_PG_MD5_PASS") --query "$migration"
