@@ -12,7 +12,7 @@ hb_module(postgres runner/postgres.c runner/pg_hmac.c)
 target_link_libraries(hookbox-postgres PRIVATE PkgConfig::LIBPQ PkgConfig::LIBSSL)
 
 hb_module(mysql runner/mysql.c)
-target_link_libraries(hookbox-mysql PRIVATE PkgConfig::MARIADB)
+target_link_libraries(hookbox-mysql PRIVATE PkgConfig::MARIADB PkgConfig::LIBSSL)
 
 hb_module(redis runner/redis.c)
 target_link_libraries(hookbox-redis PRIVATE PkgConfig::HIREDIS)

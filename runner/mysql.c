@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <errmsg.h>
 #include <mysql.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <pwd.h>
 #include <regex.h>
@@ -26,25 +27,10 @@
 #include <unistd.h>
 
 #define DEFAULT_PORT 3306
-/* From <mysql/client_plugin.h>, which Debian 12's libmariadb-dev ships
- * unusable (it includes ma_compress.h, which the package lacks). The value
- * is part of the plugin ABI. */
-#ifndef MYSQL_CLIENT_AUTHENTICATION_PLUGIN
-#define MYSQL_CLIENT_AUTHENTICATION_PLUGIN 2
-#endif
-/* How much of a value a message quotes. */
-
-/* The authentication plugins a check may use. Connector/C dlopens all but
- * mysql_native_password (built in) when a server first asks for one: the
- * filter allows no new executable mappings of files Landlock hides, so they
- * are loaded in prepare(). The same list restricts what a server may ask
- * for: never mysql_clear_password (the password in clear on the wire) nor
- * dialog (it prompts on a terminal). */
-static const char *const auth_plugins[] = {
-	"caching_sha2_password",
-	"sha256_password",
-	"client_ed25519",
-};
+/* The authentication plugins a server may ask for: never
+ * mysql_clear_password (the password in clear on the wire) nor dialog (it
+ * prompts on a terminal). All but mysql_native_password are loaded when a
+ * server asks for them (see library_init). */
 #define RESTRICTED_AUTH                                                        \
 	"mysql_native_password,caching_sha2_password,sha256_password,"         \
 	"client_ed25519"
@@ -250,6 +236,14 @@ static int my_port(const struct hb_check *c)
 	return u.port;
 }
 
+/* Where Connector/C looks for its plugins: MARIADB_PLUGIN_DIR, as it
+ * reads it, or the directory it was built with. */
+static const char *plugin_dir(void)
+{
+	const char *env = getenv("MARIADB_PLUGIN_DIR");
+	return env && *env ? env : MARIADB_PLUGINDIR;
+}
+
 static size_t my_read_paths(const struct hb_check *c, const char **paths,
 			    size_t max)
 {
@@ -257,11 +251,15 @@ static size_t my_read_paths(const struct hb_check *c, const char **paths,
 	 * the path alive until the rules are made. */
 	static struct my_url u;
 	char err[256];
-	if (max == 0 || parse_url(c->url, &u, err, sizeof(err)) < 0 ||
-	    !u.ssl_ca[0])
-		return 0;
-	paths[0] = u.ssl_ca;
-	return 1;
+	size_t n = 0;
+	/* The authentication plugin a server asks for is loaded from there,
+	 * under the filter (see library_init). */
+	if (n < max)
+		paths[n++] = plugin_dir();
+	if (n < max && parse_url(c->url, &u, err, sizeof(err)) == 0 &&
+	    u.ssl_ca[0])
+		paths[n++] = u.ssl_ca;
+	return n;
 }
 
 /* -- assertions ---------------------------------------------------------------- */
@@ -389,25 +387,38 @@ static int io_wait(my_socket fd, my_bool is_read, int timeout_ms)
 	}
 }
 
-/* Once, in the agent: the library and its authentication plugins. The
- * plugin registry is global, so every check child inherits the loaded
- * plugins instead of dlopen()ing them again (half a millisecond each
- * time), and mysql_load_plugin() in prepare finds them there. */
-static int my_init(char *err, size_t errlen)
+/* Connector/C's library init, in the child before the filter. It starts
+ * OpenSSL, which reads openssl.cnf, loads its error strings and fills the
+ * legacy cipher and digest tables: 0.75 ms, more than the whole MySQL
+ * conversation on a local server (bench/run.sh). A check that does not ask
+ * for TLS never uses OpenSSL for it (Connector/C 3.3 turns TLS on only when
+ * a TLS option is set, see my_prepare), so OpenSSL is started bare first
+ * and the library's own start finds it done: the password hashes and the
+ * RSA of sha256_password need no configuration. A TLS check gets the full
+ * start, with the configuration. Done per child, not once in the agent,
+ * because which one it is depends on the check.
+ *
+ * The authentication plugins are not preloaded either: most servers ask
+ * for mysql_native_password, which is built in. Connector/C loads the one
+ * a server asks for from its plugin directory, which Landlock lets the
+ * check read (my_read_paths). */
+static int library_init(bool tls, struct hb_attempt *a)
 {
-	if (mysql_library_init(0, NULL, NULL) != 0) {
-		snprintf(err, errlen, "mysql_library_init failed");
+	uint64_t opts = OPENSSL_INIT_LOAD_CONFIG;
+	if (!tls)
+		opts = OPENSSL_INIT_NO_LOAD_CONFIG |
+		       OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |
+		       OPENSSL_INIT_NO_LOAD_SSL_STRINGS |
+		       OPENSSL_INIT_NO_ADD_ALL_CIPHERS |
+		       OPENSSL_INIT_NO_ADD_ALL_DIGESTS;
+	if (!OPENSSL_init_ssl(opts, NULL)) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "initialising OpenSSL failed");
 		return -EIO;
 	}
-	MYSQL *m = mysql_init(NULL);
-	if (!m) {
-		snprintf(err, errlen, "mysql_init: out of memory");
-		return -ENOMEM;
+	if (mysql_library_init(0, NULL, NULL) != 0) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "mysql_library_init failed");
+		return -EIO;
 	}
-	for (size_t i = 0; i < HB_ARRAY_SIZE(auth_plugins); i++)
-		(void)mysql_load_plugin(m, auth_plugins[i],
-					MYSQL_CLIENT_AUTHENTICATION_PLUGIN, 0);
-	mysql_close(m);
 	return 0;
 }
 
@@ -447,18 +458,15 @@ static int my_prepare(const struct hb_check *c, void **state,
 		s->have_re = true;
 	}
 
+	bool tls = u->ssl >= SSL_PREFERRED || u->ssl_ca[0];
+	if (library_init(tls, a) < 0)
+		return -EIO;
 	s->mysql = mysql_init(NULL);
 	if (!s->mysql) {
 		hb_attempt_fail(a, HB_CLASS_INTERNAL, "mysql_init: out of memory");
 		return -ENOMEM;
 	}
 	MYSQL *m = s->mysql;
-	/* Missing plugins are not an error here: a server that asks for one
-	 * gets a precise "plugin could not be loaded" later. */
-	for (size_t i = 0; i < HB_ARRAY_SIZE(auth_plugins); i++)
-		(void)mysql_load_plugin(m, auth_plugins[i],
-					MYSQL_CLIENT_AUTHENTICATION_PLUGIN, 0);
-
 	/* The library's own timeouts are whole seconds per wait; io_wait
 	 * enforces the check's deadline, so these only need to be longer. */
 	unsigned secs = (unsigned)((c->timeout_ms > 0 ? c->timeout_ms : 5000) /
@@ -475,7 +483,7 @@ static int my_prepare(const struct hb_check *c, void **state,
 	rc |= mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	rc |= mysql_optionsv(m, MYSQL_OPT_CONNECT_ATTR_ADD, "program_name",
 			     "hookbox");
-	if (u->ssl >= SSL_PREFERRED || u->ssl_ca[0]) {
+	if (tls) {
 		/* Connector/C 3.3 turns TLS on once any TLS option is set. */
 		rc |= mysql_optionsv(m, MYSQL_OPT_SSL_CA,
 				     u->ssl_ca[0] ? u->ssl_ca : NULL);
@@ -619,7 +627,6 @@ const struct hb_driver hb_driver_mysql = {
 	.name = "mysql",
 	.default_port = DEFAULT_PORT,
 	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_TLS,
-	.init = my_init,
 	.prepare = my_prepare,
 	.run = my_run,
 	.port = my_port,

@@ -177,7 +177,7 @@ case $HB_OUT in
 *) hb_pass "the report does not hold the password" ;;
 esac
 
-hb_case "mysql: ed25519 login passes (client plugin loaded before the filter)"
+hb_case "mysql: ed25519 login passes (its plugin loaded on demand, under the sandbox)"
 hb_agent mysql "mariadb://$HB_MY_ED_USER:$HB_MY_ED_PASS@127.0.0.1:$my/app" --query 'SELECT 1'
 hb_assert_exit 0
 hb_assert_outcome PASSED
