@@ -112,6 +112,11 @@ void *hb_module_symbol(const char *module, const char *symbol, char *err,
 	return sym;
 }
 
+const char *hb_kind_name(size_t i)
+{
+	return i < HB_ARRAY_SIZE(kinds) ? kinds[i].kind : NULL;
+}
+
 const struct hb_driver *hb_driver_find(const char *kind, char *err,
 				       size_t errlen)
 {

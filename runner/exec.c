@@ -99,9 +99,8 @@ static int add_denials(scmp_filter_ctx ctx, enum hb_sandbox_mode mode)
 	return rc;
 }
 
-/* The deny-list as a BPF program, built in the parent. */
-static int build_filter(enum hb_sandbox_mode mode, struct sock_fprog *prog,
-			char *msg, size_t msglen)
+int hb_exec_filter_compile(enum hb_sandbox_mode mode, struct sock_fprog *prog,
+			   char *msg, size_t msglen)
 {
 	char err[256] = "";
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
@@ -117,6 +116,24 @@ static int build_filter(enum hb_sandbox_mode mode, struct sock_fprog *prog,
 	if (rc < 0)
 		snprintf(msg, msglen, "building the exec filter: %s", err);
 	return rc;
+}
+
+/* The deny-list as a BPF program, in the parent: the build's (see
+ * hb_bpf_prebuilt), copied so that the caller frees either kind. */
+static int build_filter(enum hb_sandbox_mode mode, struct sock_fprog *prog,
+			char *msg, size_t msglen)
+{
+	const struct hb_bpf_prebuilt *b = hb_bpf_find("exec", mode, 0, NULL);
+	if (!b)
+		return hb_exec_filter_compile(mode, prog, msg, msglen);
+	prog->filter = malloc(b->len * sizeof(*b->prog));
+	if (!prog->filter) {
+		snprintf(msg, msglen, "building the exec filter: out of memory");
+		return -ENOMEM;
+	}
+	memcpy(prog->filter, b->prog, b->len * sizeof(*b->prog));
+	prog->len = b->len;
+	return 0;
 }
 
 __attribute__((noreturn)) static void

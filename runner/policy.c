@@ -26,6 +26,7 @@
 struct hb_policy {
 	struct sock_fprog prog;
 	enum hb_sandbox_mode mode;
+	bool prebuilt; /* prog.filter is the build's, not ours to free */
 };
 
 /* What glibc, the result pipe and a socket client need whatever the kind.
@@ -158,9 +159,65 @@ int hb_policy_export(void *ctx, struct sock_fprog *prog, char *err,
 	return rc;
 }
 
+static bool same_list(const int *a, const int *b)
+{
+	if (!a || !b)
+		return a == b || (!a && b[0] == -1) || (!b && a[0] == -1);
+	size_t i = 0;
+	for (; a[i] != -1 && b[i] != -1; i++)
+		if (a[i] != b[i])
+			return false;
+	return a[i] == b[i];
+}
+
+const struct hb_bpf_prebuilt *hb_bpf_find(const char *kind,
+					  enum hb_sandbox_mode mode,
+					  unsigned threads, const int *syscalls)
+{
+	if (!hb_bpf_prebuilt || !kind)
+		return NULL;
+	for (const struct hb_bpf_prebuilt *b = hb_bpf_prebuilt; b->kind; b++)
+		if (strcmp(b->kind, kind) == 0 && b->mode == (int)mode &&
+		    b->threads == threads && same_list(b->syscalls, syscalls))
+			return b;
+	return NULL;
+}
+
 struct hb_policy *hb_policy_new(const struct hb_driver *d,
 				enum hb_sandbox_mode mode, char *err,
 				size_t errlen)
+{
+	const struct hb_bpf_prebuilt *b =
+		d ? hb_bpf_find(d->name, mode, d->flags & HB_DRIVER_THREADS,
+				d->syscalls)
+		  : NULL;
+	if (!b)
+		return hb_policy_compile(d, mode, err, errlen);
+	struct hb_policy *p = calloc(1, sizeof(*p));
+	if (!p) {
+		snprintf(err, errlen, "seccomp profile: out of memory");
+		return NULL;
+	}
+	p->prog.len = b->len;
+	p->prog.filter = (struct sock_filter *)b->prog; /* never written */
+	p->mode = mode;
+	p->prebuilt = true;
+	return p;
+}
+
+bool hb_policy_is_prebuilt(const struct hb_policy *p)
+{
+	return p && p->prebuilt;
+}
+
+const struct sock_fprog *hb_policy_prog(const struct hb_policy *p)
+{
+	return &p->prog;
+}
+
+struct hb_policy *hb_policy_compile(const struct hb_driver *d,
+				    enum hb_sandbox_mode mode, char *err,
+				    size_t errlen)
 {
 	/* Log mode hands every call outside the list to the agent, which
 	 * records it and lets it run (a kernel log is out of a pod's reach). */
@@ -210,7 +267,8 @@ void hb_policy_free(struct hb_policy *p)
 {
 	if (!p)
 		return;
-	free(p->prog.filter);
+	if (!p->prebuilt)
+		free(p->prog.filter);
 	free(p);
 }
 

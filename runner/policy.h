@@ -27,11 +27,42 @@ enum hb_sandbox_mode {
  * result pipe, sockets), ending with -1. */
 extern const int hb_policy_base_syscalls[];
 
-/* Builds the allow-list filter for a driver: base set plus driver->syscalls.
- * Returns NULL with err filled (libseccomp's message). */
+/* The allow-list filter for a driver: base set plus driver->syscalls. The
+ * program compiled at build time when this build has one for the driver's
+ * kind, mode and exact lists (see hb_bpf_prebuilt), else compiled now with
+ * libseccomp. Returns NULL with err filled (libseccomp's message). */
 struct hb_policy *hb_policy_new(const struct hb_driver *d,
 				enum hb_sandbox_mode mode, char *err,
 				size_t errlen);
+/* The same, always compiled now: for hookbox-bpfgen and the tests. */
+struct hb_policy *hb_policy_compile(const struct hb_driver *d,
+				    enum hb_sandbox_mode mode, char *err,
+				    size_t errlen);
+/* Whether p is a program of the build's table. */
+bool hb_policy_is_prebuilt(const struct hb_policy *p);
+/* p's program. */
+const struct sock_fprog *hb_policy_prog(const struct hb_policy *p);
+
+/* The filters compiled when hookbox is built (hookbox-bpfgen writes
+ * gen/policies.c; only the agent links it). Compiling a filter with
+ * libseccomp cost a run 0.25 ms, a tenth of a TCP check's whole run
+ * (bench/run.sh): the agent takes the compiled program instead, as long as
+ * the driver it has loaded asks for exactly what the program was compiled
+ * from. A module from another build falls back to compiling. */
+struct sock_filter;
+struct hb_bpf_prebuilt {
+	const char *kind;     /* a driver's name, or "exec"; NULL ends */
+	int mode;             /* enum hb_sandbox_mode */
+	unsigned threads;     /* the driver's HB_DRIVER_THREADS flag */
+	const int *syscalls;  /* driver->syscalls it was compiled from */
+	const struct sock_filter *prog;
+	unsigned short len;
+};
+extern const struct hb_bpf_prebuilt hb_bpf_prebuilt[] __attribute__((weak));
+/* The entry compiled from exactly these inputs, or NULL. */
+const struct hb_bpf_prebuilt *hb_bpf_find(const char *kind,
+					  enum hb_sandbox_mode mode,
+					  unsigned threads, const int *syscalls);
 void hb_policy_free(struct hb_policy *p);
 /* Exports a libseccomp filter (a scmp_filter_ctx) as a BPF program whose
  * filter the caller frees. Returns 0, or -errno with err filled. */

@@ -112,6 +112,8 @@ struct hb_driver {
 const struct hb_driver *hb_driver_find(const char *kind, char *errbuf,
 				       size_t errlen);
 
+/* The i-th check kind's name (0-based), NULL past the last. */
+const char *hb_kind_name(size_t i);
 /* Looks up symbol in module hookbox-<module>.so, loading it once. */
 void *hb_module_symbol(const char *module, const char *symbol, char *errbuf,
 		       size_t errlen);

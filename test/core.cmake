@@ -21,3 +21,7 @@ add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/try-syscall
 add_custom_target(hb_try_syscall ALL DEPENDS ${CMAKE_BINARY_DIR}/try-syscall)
 hb_integration(exec integration/exec.sh)
 hb_unit(test_report SOURCES unit/test_report.c LIBS hb_agent)
+
+# The build-time seccomp filters (gen/policies.c) against libseccomp's.
+hb_unit(test_policy SOURCES unit/test_policy.c $<TARGET_OBJECTS:hb_policies> LIBS hb_runner)
+set_tests_properties(unit/test_policy PROPERTIES ENVIRONMENT "HOOKBOX_MODULE_DIR=${CMAKE_BINARY_DIR}")
