@@ -5,6 +5,7 @@
 
 #include "osutil.h"
 #include "runner.h"
+#include "sandbox.h"
 #include "strutil.h"
 
 #include <errno.h>
@@ -192,6 +193,9 @@ int hb_exec_run(struct hb_exec *e)
 
 	e->exit_code = -1;
 	e->signal = 0;
+	/* Check children (--wait-for) may still be exiting: ours, not orphans
+	 * of the command for the loop below to count. */
+	hb_child_collect(true);
 	if (e->mode != HB_SANDBOX_OFF &&
 	    build_filter(e->mode, &prog, e->message, sizeof(e->message)) < 0)
 		return -EINVAL;

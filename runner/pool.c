@@ -249,8 +249,10 @@ int hb_pool_run(const struct hb_pool_opts *o, struct hb_job *jobs, size_t n)
 			struct hb_job *j = &jobs[i];
 			if (j->state != JOB_RUNNING)
 				continue;
-			bool exited = false;
-			if (j->child.pidfd >= 0) {
+			bool exited = hb_child_finished(&j->child);
+			if (exited) {
+				/* the result is whole: no need to wait for the exit */
+			} else if (j->child.pidfd >= 0) {
 				struct pollfd p = { j->child.pidfd, POLLIN, 0 };
 				exited = poll(&p, 1, 0) > 0;
 			} else {

@@ -70,9 +70,17 @@ void hb_child_read(struct hb_child *ch);
 void hb_child_notify(struct hb_child *ch);
 /* SIGKILLs the child's process group for overrunning its deadline. */
 void hb_child_kill(struct hb_child *ch);
-/* Waits for the child, turns its exit and message into attempt (whose
- * number the caller sets), and releases the child's resources. */
+/* Whether the child has sent a whole result and closed its end: the attempt
+ * is over even if the child has not finished exiting. */
+bool hb_child_finished(const struct hb_child *ch);
+/* Waits for the child (unless it has finished: then it is reaped later),
+ * turns its exit and message into attempt (whose number the caller sets),
+ * and releases the child's resources. */
 void hb_child_reap(struct hb_child *ch, struct hb_attempt *a);
+
+/* Reaps the children hb_child_reap left exiting: those that have ended, or
+ * with wait all of them. Before anything else reaps with waitpid(-1). */
+void hb_child_collect(bool wait);
 
 /* Grace the parent gives a driver past its own timeout, in ms. */
 #define HB_CHILD_GRACE_MS 500

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <poll.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 static void run_ptrace(const struct hb_check *c, void *s, struct hb_attempt *a)
 {
@@ -296,9 +297,41 @@ HB_TEST(pool_wait_deadline_bounds_retries)
 	hb_job_release(&job);
 }
 
+/* A child that has sent its whole result ends the attempt at once; its exit
+ * is reaped later, and none is left behind (more than the 64 the sandbox
+ * keeps in flight, so the full-table path runs too). */
+HB_TEST(finished_children_are_reaped_later_and_none_left)
+{
+	char err[256];
+	struct hb_check c;
+	memset(&c, 0, sizeof(c));
+	c.timeout_ms = 5000;
+	struct hb_sandbox_cfg cfg = { HB_SANDBOX_OFF, 0 };
+	for (int i = 0; i < 80; i++) {
+		struct hb_child ch;
+		ASSERT_EQ_INT(hb_child_spawn(&cfg, &d_details, NULL, &c, 5000, &ch,
+					     err, sizeof(err)), 0);
+		while (!ch.eof) {
+			struct pollfd pf = { ch.result_fd, POLLIN, 0 };
+			poll(&pf, 1, 1000);
+			hb_child_read(&ch);
+		}
+		ASSERT(hb_child_finished(&ch));
+		struct hb_attempt a;
+		hb_child_reap(&ch, &a);
+		ASSERT_EQ_INT(a.outcome, HB_PASSED);
+		ASSERT_STREQ(hb_attempt_get_detail(&a, "pid_differs"), "1");
+	}
+	hb_child_collect(true);
+	errno = 0;
+	ASSERT_EQ_INT(waitpid(-1, NULL, WNOHANG), -1);
+	ASSERT_EQ_INT(errno, ECHILD);
+}
+
 HB_TEST_MAIN(forbidden_call_is_named, same_call_passes_without_sandbox,
 	     log_mode_lets_the_call_through_and_names_it,
 	     log_mode_result_read_after_exit, raw_sockets_are_forbidden,
 	     clone3_answers_enosys, crash_is_reported, hang_is_killed_at_deadline,
 	     files_cannot_be_created_under_landlock, results_cross_the_pipe,
-	     pool_retries_and_keeps_order, pool_wait_deadline_bounds_retries)
+	     pool_retries_and_keeps_order, pool_wait_deadline_bounds_retries,
+	     finished_children_are_reaped_later_and_none_left)
