@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -91,9 +92,26 @@ static struct hb_spec *load_spec(const struct hb_cli *cli)
 	return s;
 }
 
-static int prepare_kinds(const struct hb_spec *s, enum hb_sandbox_mode mode,
-			 struct kind_slot *slots, size_t *n_slots,
-			 struct hb_job *jobs)
+/* Whether any check of the kind may use TLS (hb_driver.init's tls). */
+static bool kind_uses_tls(const struct hb_spec *s, const struct hb_driver *d,
+			  const char *kind)
+{
+	for (size_t i = 0; i < s->n_checks; i++)
+		if (strcmp(s->checks[i].kind, kind) == 0 &&
+		    (!d->uses_tls || d->uses_tls(&s->checks[i])))
+			return true;
+	return false;
+}
+
+/* The report goes out through the http module's libcurl (deliver.c). */
+static bool collector_uses_tls(const struct hb_cli *cli)
+{
+	return cli->collector && strncasecmp(cli->collector, "http://", 7) != 0;
+}
+
+static int prepare_kinds(const struct hb_cli *cli, const struct hb_spec *s,
+			 enum hb_sandbox_mode mode, struct kind_slot *slots,
+			 size_t *n_slots, struct hb_job *jobs)
 {
 	char err[512];
 	for (size_t i = 0; i < s->n_checks; i++) {
@@ -111,7 +129,11 @@ static int prepare_kinds(const struct hb_spec *s, enum hb_sandbox_mode mode,
 					c->name, err);
 				return -1;
 			}
-			if (k->driver->init && k->driver->init(err, sizeof(err)) < 0) {
+			bool tls = kind_uses_tls(s, k->driver, c->kind) ||
+				   (strcmp(c->kind, "http") == 0 &&
+				    collector_uses_tls(cli));
+			if (k->driver->init &&
+			    k->driver->init(tls, err, sizeof(err)) < 0) {
 				fprintf(stderr, "hookbox: initialising %s checks: %s\n",
 					c->kind, err);
 				return -1;
@@ -298,7 +320,7 @@ static int run_checks(const struct hb_cli *cli, struct hb_spec *s)
 		fprintf(stderr, "hookbox: out of memory\n");
 		return HB_EXIT_FAILED;
 	}
-	if (prepare_kinds(s, cli->sandbox, slots, &n_slots, jobs) < 0) {
+	if (prepare_kinds(cli, s, cli->sandbox, slots, &n_slots, jobs) < 0) {
 		status = HB_EXIT_USAGE;
 		goto out;
 	}

@@ -5,8 +5,6 @@
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
-# libpq's TLS library, initialised before the filter (see postgres.c).
-pkg_check_modules(LIBSSL REQUIRED IMPORTED_TARGET libssl)
 
 hb_module(postgres runner/postgres.c runner/pg_hmac.c)
 target_link_libraries(hookbox-postgres PRIVATE PkgConfig::LIBPQ PkgConfig::LIBSSL)

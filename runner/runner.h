@@ -88,9 +88,14 @@ struct hb_driver {
 	const char *name;
 	int default_port;
 	unsigned flags; /* enum hb_driver_flags */
-	/* Once, in the agent, before the first fork. May be NULL. Returns 0 or
-	 * a negative errno; message says what failed. */
-	int (*init)(char *errbuf, size_t errlen);
+	/* Once, in the agent, before the first fork. tls says whether any
+	 * check of the kind in this run may use TLS (see uses_tls), or the
+	 * report goes to an https collector: when none does, a library may
+	 * skip loading its TLS configuration. May be NULL. Returns 0 or a
+	 * negative errno; message says what failed. */
+	int (*init)(bool tls, char *errbuf, size_t errlen);
+	/* Whether check c may use TLS. NULL: any check may. */
+	bool (*uses_tls)(const struct hb_check *c);
 	/* In the child, before the filter. May be NULL. */
 	int (*prepare)(const struct hb_check *c, void **state,
 		       struct hb_attempt *a);

@@ -109,6 +109,28 @@ hb_assert_lt "cert_days_left" "$days" 31
 hb_assert_lt "29 (minus one)" 28 "$days"
 hb_assert_json_contains '.checks[0].details[]? | select(.key == "cert_expiry") | .value' GMT
 
+hb_case "https checks load openssl.cnf, the system's TLS policy"
+# The agent starts OpenSSL without its configuration when no check may use
+# TLS (runner/http.c); with an https check it must load it. This one allows
+# only a TLS 1.3 suite nginx does not offer by default.
+cat >"$HB_TMP/ccm8.cnf" <<'CNF'
+openssl_conf = hb_conf
+[hb_conf]
+ssl_conf = hb_ssl
+[hb_ssl]
+system_default = hb_tls
+[hb_tls]
+MinProtocol = TLSv1.3
+Ciphersuites = TLS_AES_128_CCM_8_SHA256
+CNF
+OPENSSL_CONF=$HB_TMP/ccm8.cnf hb_agent http "https://localhost:$tls_ok/ok" \
+	--ca-file "$HB_CERTS/ca.pem"
+hb_assert_exit 1
+hb_assert_json '.checks[0].failureClass' TLS_ERROR
+# A plain check under the same configuration does not need it.
+OPENSSL_CONF=$HB_TMP/ccm8.cnf hb_agent http "http://127.0.0.1:$web/ok"
+hb_assert_exit 0
+
 hb_case "--insecure accepts the self-signed certificate"
 hb_agent http "https://127.0.0.1:$tls_self/ok" --insecure
 hb_assert_outcome PASSED
