@@ -25,15 +25,42 @@ int64_t hb_mono_ms(void)
 	return hb_mono_ns() / 1000000;
 }
 
+/* Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
+ * civil_from_days). gmtime_r would do, but it takes glibc's time zone lock
+ * and loads /etc/localtime on first use: 2% of a fifty-check run's CPU,
+ * since every check child stamps its attempt. */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+void hb_rfc3339(char *dst, size_t size, const struct timespec *ts)
+{
+	int64_t secs = ts->tv_sec;
+	int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+	int64_t rem = secs - days * 86400;
+	int64_t y;
+	unsigned m, d;
+	civil_from_days(days, &y, &m, &d);
+	snprintf(dst, size, "%04lld-%02u-%02uT%02u:%02u:%02u.%03ldZ",
+		 (long long)y, m, d, (unsigned)(rem / 3600),
+		 (unsigned)(rem / 60 % 60), (unsigned)(rem % 60),
+		 ts->tv_nsec / 1000000);
+}
+
 void hb_rfc3339_now(char *dst, size_t size)
 {
 	struct timespec ts;
-	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(dst, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+	hb_rfc3339(dst, size, &ts);
 }
 
 int hb_uuid4(char *dst, size_t size)

@@ -13,6 +13,9 @@ int64_t hb_mono_ms(void);
 int64_t hb_mono_ns(void);
 /* Wall-clock now as RFC 3339 UTC with milliseconds; dst needs 25 bytes. */
 void hb_rfc3339_now(char *dst, size_t size);
+/* The same for a given time (UTC, millisecond precision). */
+struct timespec;
+void hb_rfc3339(char *dst, size_t size, const struct timespec *ts);
 /* A random (version 4) UUID; dst needs 37 bytes. Returns 0 or -errno. */
 int hb_uuid4(char *dst, size_t size);
 /* Reads a whole file of at most cap bytes into b (initialised by the call).

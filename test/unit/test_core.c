@@ -6,12 +6,16 @@
 #include "buf.h"
 #include "classify.h"
 #include "duration.h"
+#include "osutil.h"
 #include "podinfo.h"
 #include "runner.h"
 #include "strutil.h"
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 HB_TEST(buf_appends_and_caps)
 {
@@ -250,9 +254,38 @@ HB_TEST(podinfo_loads_files_and_env)
 	ASSERT_EQ_INT(system(p), 0);
 }
 
+/* hb_rfc3339 does its own calendar: it must agree with gmtime_r across
+ * leap years, century rules and the epoch's both sides. */
+HB_TEST(rfc3339_agrees_with_gmtime)
+{
+	char got[64], want[96];
+	struct timespec ts = { 0, 0 };
+	hb_rfc3339(got, sizeof(got), &ts);
+	ASSERT_STREQ(got, "1970-01-01T00:00:00.000Z");
+	ts = (struct timespec){ 951782400 + 86399, 999999999 }; /* 2000-02-29 */
+	hb_rfc3339(got, sizeof(got), &ts);
+	ASSERT_STREQ(got, "2000-02-29T23:59:59.999Z");
+	uint64_t x = 88172645463325252ULL; /* xorshift: spread over 1900..2400 */
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		ts.tv_sec = (time_t)(x % 15778800000ULL) - 2208988800LL;
+		ts.tv_nsec = (long)(x % 1000000000ULL);
+		struct tm tm;
+		gmtime_r(&ts.tv_sec, &tm);
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+			 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+		hb_rfc3339(got, sizeof(got), &ts);
+		if (strcmp(got, want) != 0)
+			HB_FAIL_("%lld: got %s, want %s", (long long)ts.tv_sec, got, want);
+	}
+}
+
 HB_TEST_MAIN(buf_appends_and_caps, buf_printf_long, duration_parses_units,
 	     duration_formats, oneline_strips_controls_and_utf8_tails,
 	     redact_url_drops_password, classes_have_names_and_hints,
 	     attempt_round_trips, attempt_unpack_clamps_classes,
 	     details_stop_at_limit, split_hostport, podinfo_parses_downward_api,
-	     podinfo_loads_files_and_env)
+	     podinfo_loads_files_and_env, rfc3339_agrees_with_gmtime)
