@@ -61,14 +61,14 @@ static uint64_t fs_handled(int abi)
 	return all;
 }
 
-int hb_landlock_apply(int abi, const char *const *paths, size_t n_paths,
-		      const int *ports, size_t n_ports,
-		      struct hb_landlock_result *res)
+int hb_landlock_ruleset(int abi, const char *const *paths, size_t n_paths,
+			const int *ports, size_t n_ports,
+			struct hb_landlock_result *res)
 {
 	res->fs = false;
 	res->net = false;
 	if (abi < 1)
-		return 0;
+		return -ENOSYS;
 	bool restrict_net = abi >= 4 && n_ports > 0;
 	struct hb_ruleset_attr attr = {
 		.handled_access_fs = fs_handled(abi),
@@ -113,13 +113,14 @@ int hb_landlock_apply(int abi, const char *const *paths, size_t n_paths,
 			return -e;
 		}
 	}
-	int rc = 0;
-	if (syscall(SYS_landlock_restrict_self, rfd, 0) < 0)
-		rc = -errno;
-	close(rfd);
-	if (rc == 0) {
-		res->fs = true;
-		res->net = restrict_net;
-	}
-	return rc;
+	res->fs = true;
+	res->net = restrict_net;
+	return rfd;
+}
+
+int hb_landlock_restrict(int ruleset_fd)
+{
+	if (syscall(SYS_landlock_restrict_self, ruleset_fd, 0) < 0)
+		return -errno;
+	return 0;
 }

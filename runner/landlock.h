@@ -15,12 +15,17 @@ struct hb_landlock_result {
 	bool net; /* TCP connect restricted (ABI >= 4) */
 };
 
-/* In the child, after no_new_privs: allow reading (and executing mapped
- * libraries from) paths, and TCP connect only to port (0: any). Paths that
- * do not exist are skipped. Async-signal-safe apart from open(). Returns 0
- * (also when Landlock is absent: see *res) or -errno. */
-int hb_landlock_apply(int abi, const char *const *paths, size_t n_paths,
-		      const int *ports, size_t n_ports,
-		      struct hb_landlock_result *res);
+/* A ruleset allowing reading (and executing mapped libraries from) paths,
+ * and TCP connect only to ports (none: any port). Paths that do not exist
+ * are skipped. Built in the agent and inherited by check children, which
+ * only restrict themselves with it. Returns the ruleset's descriptor
+ * (close-on-exec), or -errno; with Landlock absent (abi < 1), -ENOSYS. *res
+ * says what it restricts. */
+int hb_landlock_ruleset(int abi, const char *const *paths, size_t n_paths,
+			const int *ports, size_t n_ports,
+			struct hb_landlock_result *res);
+/* In the child, after no_new_privs: enforce the ruleset. Async-signal-safe.
+ * Returns 0 or -errno. */
+int hb_landlock_restrict(int ruleset_fd);
 
 #endif

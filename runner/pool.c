@@ -271,6 +271,7 @@ int hb_pool_run(const struct hb_pool_opts *o, struct hb_job *jobs, size_t n)
 	}
 	free(pfd);
 	free(owner);
+	hb_sandbox_release();
 	return 0;
 }
 

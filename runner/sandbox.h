@@ -78,6 +78,8 @@ bool hb_child_finished(const struct hb_child *ch);
  * and releases the child's resources. */
 void hb_child_reap(struct hb_child *ch, struct hb_attempt *a);
 
+/* Closes the Landlock rulesets built for this run's children. */
+void hb_sandbox_release(void);
 /* Reaps the children hb_child_reap left exiting: those that have ended, or
  * with wait all of them. Before anything else reaps with waitpid(-1). */
 void hb_child_collect(bool wait);
