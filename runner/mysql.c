@@ -31,7 +31,7 @@
 /* The authentication plugins a server may ask for: never
  * mysql_clear_password (the password in clear on the wire) nor dialog (it
  * prompts on a terminal). All but mysql_native_password are loaded when a
- * server asks for them (see library_init). */
+ * server asks for them (see my_init). */
 #define RESTRICTED_AUTH                                                        \
 	"mysql_native_password,caching_sha2_password,sha256_password,"         \
 	"client_ed25519"
@@ -254,7 +254,7 @@ static size_t my_read_paths(const struct hb_check *c, const char **paths,
 	char err[256];
 	size_t n = 0;
 	/* The authentication plugin a server asks for is loaded from there,
-	 * under the filter (see library_init). */
+	 * under the filter (see my_init). */
 	if (n < max)
 		paths[n++] = plugin_dir();
 	if (n < max && parse_url(c->url, &u, err, sizeof(err)) == 0 &&
@@ -388,24 +388,23 @@ static int io_wait(my_socket fd, my_bool is_read, int timeout_ms)
 	}
 }
 
-/* Connector/C's library init, in the child before the filter. It starts
- * OpenSSL, which reads openssl.cnf, loads its error strings and fills the
- * legacy cipher and digest tables: 0.75 ms, more than the whole MySQL
- * conversation on a local server (bench/run.sh). A check that does not ask
- * for TLS never uses OpenSSL for it (Connector/C 3.3 turns TLS on only when
- * a TLS option is set, see my_prepare), so OpenSSL is started without its
- * configuration and error strings first, and the library's own start finds
- * that part done: the password hashes and the RSA of sha256_password need
- * neither. (The digest and cipher tables stay: the RSA and certificate
- * code looks algorithms up by name.) A TLS check gets the full
- * start, with the configuration. Done per child, not once in the agent,
- * because which one it is depends on the check.
+/* Connector/C's library init, once in the agent. It starts OpenSSL, which
+ * reads openssl.cnf, loads its error strings and fills the legacy cipher
+ * and digest tables: 0.75 ms, more than the whole MySQL conversation on a
+ * local server (bench/run.sh). A check that does not ask for TLS never
+ * uses OpenSSL for it (Connector/C 3.3 turns TLS on only when a TLS option
+ * is set, see my_prepare), so when no check of the run does (tls false),
+ * OpenSSL is started without its configuration and error strings first,
+ * and the library's own start finds that part done: the password hashes
+ * and the RSA of sha256_password need neither. (The digest and cipher
+ * tables stay: the RSA and certificate code looks algorithms up by name.)
+ * With TLS, the full start: openssl.cnf carries the system's TLS policy.
  *
  * The authentication plugins are not preloaded either: most servers ask
  * for mysql_native_password, which is built in. Connector/C loads the one
  * a server asks for from its plugin directory, which Landlock lets the
  * check read (my_read_paths). */
-static int library_init(bool tls, struct hb_attempt *a)
+static int my_init(bool tls, char *err, size_t errlen)
 {
 	uint64_t opts = OPENSSL_INIT_LOAD_CONFIG;
 	if (!tls)
@@ -413,20 +412,31 @@ static int library_init(bool tls, struct hb_attempt *a)
 		       OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |
 		       OPENSSL_INIT_NO_LOAD_SSL_STRINGS;
 	if (!OPENSSL_init_ssl(opts, NULL)) {
-		hb_attempt_fail(a, HB_CLASS_INTERNAL, "initialising OpenSSL failed");
+		snprintf(err, errlen, "initialising OpenSSL failed");
 		return -EIO;
 	}
 	/* The init looks the "mysql" service up for a default port, which no
 	 * check uses (each connect passes its port). Debian's nsswitch.conf
 	 * says "services: db files", and looking for the libnss_db that is
 	 * not installed walks the library path: 150 failed stat()s, 0.2 ms.
-	 * This child reads services from the file alone. */
+	 * The agent itself looks no service up, so it reads services from the
+	 * file alone. */
 	(void)__nss_configure_lookup("services", "files");
 	if (mysql_library_init(0, NULL, NULL) != 0) {
-		hb_attempt_fail(a, HB_CLASS_INTERNAL, "mysql_library_init failed");
+		snprintf(err, errlen, "mysql_library_init failed");
 		return -EIO;
 	}
 	return 0;
+}
+
+/* A TLS option in the URL (Connector/C 3.3 uses TLS only then). */
+static bool my_uses_tls(const struct hb_check *c)
+{
+	struct my_url u;
+	char err[256];
+	if (parse_url(c->url, &u, err, sizeof(err)) < 0)
+		return false; /* the check fails in prepare, without TLS */
+	return u.ssl >= SSL_PREFERRED || u.ssl_ca[0];
 }
 
 static int my_prepare(const struct hb_check *c, void **state,
@@ -466,8 +476,6 @@ static int my_prepare(const struct hb_check *c, void **state,
 	}
 
 	bool tls = u->ssl >= SSL_PREFERRED || u->ssl_ca[0];
-	if (library_init(tls, a) < 0)
-		return -EIO;
 	s->mysql = mysql_init(NULL);
 	if (!s->mysql) {
 		hb_attempt_fail(a, HB_CLASS_INTERNAL, "mysql_init: out of memory");
@@ -634,6 +642,8 @@ const struct hb_driver hb_driver_mysql = {
 	.name = "mysql",
 	.default_port = DEFAULT_PORT,
 	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_TLS,
+	.init = my_init,
+	.uses_tls = my_uses_tls,
 	.prepare = my_prepare,
 	.run = my_run,
 	.port = my_port,

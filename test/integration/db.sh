@@ -244,6 +244,19 @@ hb_assert_contains "tls_cipher" "$(hb_detail tls_cipher)" TLS
 hb_agent mysql "$my_url?ssl-mode=VERIFY_IDENTITY&ssl-ca=$HB_CERTS/self.pem"
 hb_assert_outcome FAILED TLS_ERROR
 
+hb_case "mysql: a TLS check loads openssl.cnf, a plain one does without"
+# runner/mysql.c starts OpenSSL without its configuration only when no
+# check of the run asks for TLS. This configuration allows one TLS 1.3
+# suite that MariaDB does not offer: a TLS check must fail by it.
+printf '%s\n' 'openssl_conf = hb_conf' '[hb_conf]' 'ssl_conf = hb_ssl' \
+	'[hb_ssl]' 'system_default = hb_tls' '[hb_tls]' 'MinProtocol = TLSv1.3' \
+	'Ciphersuites = TLS_AES_128_CCM_8_SHA256' >"$HB_TMP/ccm8.cnf"
+OPENSSL_CONF=$HB_TMP/ccm8.cnf hb_agent mysql \
+	"$my_url?ssl-mode=VERIFY_IDENTITY&ssl-ca=$HB_CERTS/ca.pem"
+hb_assert_outcome FAILED TLS_ERROR
+OPENSSL_CONF=$HB_TMP/ccm8.cnf hb_agent mysql "$my_url"
+hb_assert_outcome PASSED
+
 # == Redis =====================================================================
 
 hb_case "redis: password AUTH and PING pass"
