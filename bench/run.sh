@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # make bench: hookbox against the tools Helm test pods use today, all against
-# the same local nginx in the same run. Prints a table of mean wall time
-# (hyperfine, warm cache) and peak RSS (GNU time, the largest process).
+# the same local nginx in the same run. Prints a table of wall times
+# (hyperfine, warm cache; the median is what the targets are judged on, as
+# it is the figure least moved by a busy neighbour on a shared machine),
+# peak RSS (GNU time, the largest process), and the issues' targets.
 #   bench/run.sh [BUILD_DIR]     (RUNS=N to change hyperfine's run count)
 set -uo pipefail
 build=${1:-build}
@@ -56,8 +58,9 @@ for extra in "$src"/bench/*.bench; do
 	[ -e "$extra" ] && . "$extra"
 done
 
-printf '\n%-36s %12s %12s %14s\n' "command" "mean (ms)" "stddev" "peak RSS (KiB)"
-printf '%-36s %12s %12s %14s\n' "-------" "---------" "------" "--------------"
+printf '\n%-36s %11s %11s %9s %14s\n' "command" "median (ms)" "mean (ms)" "stddev" "peak RSS (KiB)"
+printf '%-36s %11s %11s %9s %14s\n' "-------" "-----------" "---------" "------" "--------------"
+declare -A med maxrss
 for b in "${benches[@]}"; do
 	name=${b%%|*}
 	cmd=${b#*|}
@@ -65,13 +68,45 @@ for b in "${benches[@]}"; do
 	# Through bash, whose own start-up hyperfine measures and subtracts.
 	if ! hyperfine --shell=bash --warmup 3 --runs "$runs" --export-json "$json" \
 		"$cmd >/dev/null" >/dev/null 2>"$HB_TMP/hf.err"; then
-		printf '%-36s %12s  (%s)\n' "$name" "failed" "$(tail -1 "$HB_TMP/hf.err")"
+		printf '%-36s %11s  (%s)\n' "$name" "failed" "$(tail -1 "$HB_TMP/hf.err")"
 		continue
 	fi
+	median=$(jq '.results[0].median * 1000' "$json")
 	mean=$(jq '.results[0].mean * 1000' "$json")
 	sd=$(jq '.results[0].stddev * 1000' "$json")
 	rss=$(/usr/bin/time -f '%M' bash -c "$cmd" 2>&1 >/dev/null | tail -1)
-	printf '%-36s %12.1f %12.1f %14s\n' "$name" "$mean" "$sd" "$rss"
+	med[$name]=$median
+	maxrss[$name]=$rss
+	printf '%-36s %11.1f %11.1f %9.1f %14s\n' "$name" "$median" "$mean" "$sd" "$rss"
 done
+
+# The issues' targets, on the medians of this run.
+ratio()
+{
+	local a=${med[$1]:-} b=${med[$2]:-}
+	[ -n "$a" ] && [ -n "$b" ] || { echo "n/a"; return; }
+	awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }'
+}
+target()
+{
+	local what=$1 got=$2 op=$3 limit=$4 verdict=missed
+	[ "$got" = n/a ] && verdict=n/a
+	[ "$got" != n/a ] && awk -v g="$got" -v l="$limit" -v op="$op" \
+		'BEGIN { exit !((op == "<=" && g <= l) || (op == ">=" && g >= l) || (op == "<" && g < l)) }' &&
+		verdict=met
+	printf '%-58s %8s  %s %-6s %s\n' "$what" "$got" "$op" "$limit" "$verdict"
+}
+echo
+echo "targets (medians of this run):"
+target "hookbox http / curl -sf" "$(ratio 'hookbox http (sandboxed)' 'curl -sf')" '<=' 1.2
+target "hookbox tcp / nc -z" "$(ratio 'hookbox tcp (sandboxed)' 'nc -z')" '<=' 2
+target "50 checks in one run / curl -Z" "$(ratio 'hookbox run, 50 HTTP checks' 'curl -Z, 50 URLs in one process')" '<=' 2
+target "50 curl processes / 50 checks in one run" "$(ratio '50 curl processes' 'hookbox run, 50 HTTP checks')" '>=' 20
+target "peak RSS of 50 checks (MiB)" "$(awk -v k="${maxrss['hookbox run, 50 HTTP checks']:-0}" 'BEGIN { printf "%.1f", k / 1024 }')" '<' 16
+if [ -n "${med['pg_isready']:-}" ]; then
+	target "hookbox postgres (connect, SCRAM) / pg_isready" "$(ratio 'hookbox postgres (connect, SCRAM)' pg_isready)" '<=' 0.5
+	target "hookbox mysql (connect, auth) / mysqladmin ping" "$(ratio 'hookbox mysql (connect, auth)' 'mysqladmin ping')" '<=' 1
+	target "hookbox redis (AUTH, PING) / redis-cli ping" "$(ratio 'hookbox redis (AUTH, PING)' 'redis-cli ping')" '<=' 1
+fi
 echo
 echo "(which client libraries a run maps is asserted by test/integration/sandbox.sh)"
