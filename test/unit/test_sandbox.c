@@ -16,6 +16,10 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <poll.h>
+#include <unistd.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -69,6 +73,63 @@ static void run_details(const struct hb_check *c, void *s, struct hb_attempt *a)
 {
 	hb_attempt_detail(a, "pid_differs", "%d", getpid() != getppid());
 	hb_attempt_pass(a);
+}
+
+/* Landlock's reach, seen from a check: its own port and the paths it was
+ * given are open to it, another port and other files are not. */
+static int ports[2]; /* [0]: the check's own, [1]: another; set per test */
+
+static int own_port(const struct hb_check *c)
+{
+	return ports[0];
+}
+
+static const char *errno_or_ok(int rc)
+{
+	return rc == 0 ? "ok" : strerrorname_np(errno);
+}
+
+static int connect_local(int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	return rc;
+}
+
+static void run_reach(const struct hb_check *c, void *s, struct hb_attempt *a)
+{
+	hb_attempt_detail(a, "own", "%s", errno_or_ok(connect_local(ports[0])));
+	hb_attempt_detail(a, "other", "%s", errno_or_ok(connect_local(ports[1])));
+	int fd = open("/etc/hosts", O_RDONLY); /* a resolver file: given */
+	hb_attempt_detail(a, "hosts", "%s", errno_or_ok(fd < 0 ? -1 : 0));
+	if (fd >= 0)
+		close(fd);
+	fd = open("/etc/passwd", O_RDONLY); /* not given */
+	hb_attempt_detail(a, "passwd", "%s", errno_or_ok(fd < 0 ? -1 : 0));
+	if (fd >= 0)
+		close(fd);
+	hb_attempt_pass(a);
+}
+
+static const struct hb_driver d_reach = {
+	.name = "run_reach", .flags = HB_DRIVER_RESOLVES, .run = run_reach,
+	.port = own_port, .syscalls = (const int[]){ -1 },
+};
+
+/* A listening socket on 127.0.0.1; returns its port. */
+static int listen_local(int *fd)
+{
+	*fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t len = sizeof(sa);
+	if (bind(*fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(*fd, 8) < 0 ||
+	    getsockname(*fd, (struct sockaddr *)&sa, &len) < 0)
+		return -1;
+	return ntohs(sa.sin_port);
 }
 
 #define DRIVER(fn)                                                            \
@@ -328,10 +389,41 @@ HB_TEST(finished_children_are_reaped_later_and_none_left)
 	ASSERT_EQ_INT(errno, ECHILD);
 }
 
+/* The agent builds one ruleset per distinct set of ports and paths and the
+ * children inherit it: each check must get its own port, not the previous
+ * check's, nor any port. */
+HB_TEST(landlock_allows_the_checks_own_port_and_paths_only)
+{
+	int abi = hb_landlock_abi();
+	if (abi < 1) {
+		printf("skip: no Landlock on this kernel\n");
+		return;
+	}
+	int fa, fb;
+	int pa = listen_local(&fa), pb = listen_local(&fb);
+	ASSERT(pa > 0 && pb > 0);
+	for (int round = 0; round < 2; round++) {
+		/* First a, then b: the second must not reuse a's ruleset. */
+		ports[0] = round ? pb : pa;
+		ports[1] = round ? pa : pb;
+		struct hb_attempt a;
+		attempt(&d_reach, HB_SANDBOX_ENFORCE, 2000, &a);
+		ASSERT_EQ_INT(a.outcome, HB_PASSED);
+		ASSERT_STREQ(hb_attempt_get_detail(&a, "own"), "ok");
+		ASSERT_STREQ(hb_attempt_get_detail(&a, "other"),
+			     abi >= 4 ? "EACCES" : "ok");
+		ASSERT_STREQ(hb_attempt_get_detail(&a, "hosts"), "ok");
+		ASSERT_STREQ(hb_attempt_get_detail(&a, "passwd"), "EACCES");
+	}
+	close(fa);
+	close(fb);
+}
+
 HB_TEST_MAIN(forbidden_call_is_named, same_call_passes_without_sandbox,
 	     log_mode_lets_the_call_through_and_names_it,
 	     log_mode_result_read_after_exit, raw_sockets_are_forbidden,
 	     clone3_answers_enosys, crash_is_reported, hang_is_killed_at_deadline,
 	     files_cannot_be_created_under_landlock, results_cross_the_pipe,
 	     pool_retries_and_keeps_order, pool_wait_deadline_bounds_retries,
-	     finished_children_are_reaped_later_and_none_left)
+	     finished_children_are_reaped_later_and_none_left,
+	     landlock_allows_the_checks_own_port_and_paths_only)
