@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,12 +49,19 @@ static const char *const tls_paths[] = {
 
 /* -- in the child ---------------------------------------------------- */
 
+/* One write for tag and body: two would wake the agent twice. */
 static void child_send(char type, const void *data, size_t len)
 {
 	char t = type;
-	(void)hb_write_all(RESULT_FD, &t, 1);
-	if (len)
-		(void)hb_write_all(RESULT_FD, data, len);
+	struct iovec iov[2] = { { &t, 1 }, { (void *)data, len } };
+	ssize_t n = writev(RESULT_FD, iov, len ? 2 : 1);
+	/* Past the pipe's buffer, or interrupted: the rest in order. */
+	if (n >= 1 && (size_t)n < 1 + len)
+		(void)hb_write_all(RESULT_FD, (const char *)data + (n - 1),
+				   len - (size_t)(n - 1));
+	else if (n < 1)
+		(void)(hb_write_all(RESULT_FD, &t, 1) == 0 && len &&
+		       hb_write_all(RESULT_FD, data, len));
 }
 
 __attribute__((noreturn, format(printf, 1, 2))) static void
@@ -80,6 +89,10 @@ __attribute__((noreturn)) static void child_report(const struct hb_attempt *a)
 	 * down a client library's address space takes 0.1 to 0.3 ms, which
 	 * then overlaps with the agent's own work. */
 	close(RESULT_FD);
+	/* The agent, woken by the end of file, is often queued on this very
+	 * CPU (the scheduler keeps a pipe's two ends together) and would wait
+	 * for our exit: let it run first. */
+	sched_yield();
 	_exit(HB_CHILD_OK);
 }
 
