@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
-#include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,30 +22,6 @@
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-/* After moby's default profile and firejail: what an arbitrary program in a
- * hook Job has no business calling. */
-const int hb_exec_denied_syscalls[] = {
-	SCMP_SYS(ptrace), SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev),
-	SCMP_SYS(mount), SCMP_SYS(umount2), SCMP_SYS(pivot_root),
-	SCMP_SYS(move_mount), SCMP_SYS(open_tree), SCMP_SYS(fsopen),
-	SCMP_SYS(fsconfig), SCMP_SYS(fsmount), SCMP_SYS(fspick),
-	SCMP_SYS(mount_setattr), SCMP_SYS(kexec_load), SCMP_SYS(kexec_file_load),
-	SCMP_SYS(bpf), SCMP_SYS(init_module), SCMP_SYS(finit_module),
-	SCMP_SYS(delete_module), SCMP_SYS(keyctl), SCMP_SYS(add_key),
-	SCMP_SYS(request_key), SCMP_SYS(unshare), SCMP_SYS(setns),
-	SCMP_SYS(swapon), SCMP_SYS(swapoff), SCMP_SYS(reboot), SCMP_SYS(acct),
-	SCMP_SYS(perf_event_open), SCMP_SYS(userfaultfd),
-	SCMP_SYS(open_by_handle_at), SCMP_SYS(name_to_handle_at), SCMP_SYS(iopl),
-	SCMP_SYS(ioperm), SCMP_SYS(syslog), SCMP_SYS(settimeofday),
-	SCMP_SYS(clock_settime), SCMP_SYS(clock_adjtime), SCMP_SYS(adjtimex),
-	SCMP_SYS(quotactl), SCMP_SYS(lookup_dcookie), SCMP_SYS(kcmp),
-	SCMP_SYS(fanotify_init), SCMP_SYS(vhangup), SCMP_SYS(uselib),
-	SCMP_SYS(create_module), SCMP_SYS(get_kernel_syms), SCMP_SYS(query_module),
-	SCMP_SYS(nfsservctl), SCMP_SYS(_sysctl), SCMP_SYS(sethostname),
-	SCMP_SYS(setdomainname),
-	-1
-};
 
 static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1,
 				 SIGUSR2 };
@@ -77,56 +52,20 @@ void hb_tail_copy(const struct hb_tail *t, char *dst)
 	dst[t->len] = '\0';
 }
 
-static int add_denials(scmp_filter_ctx ctx, enum hb_sandbox_mode mode)
-{
-	uint32_t deny = mode == HB_SANDBOX_LOG ? SCMP_ACT_LOG : SCMP_ACT_ERRNO(EPERM);
-	int rc = 0;
-	for (size_t i = 0; rc == 0 && hb_exec_denied_syscalls[i] != -1; i++)
-		if (hb_exec_denied_syscalls[i] >= 0) /* < 0: not on this arch */
-			rc = seccomp_rule_add(ctx, deny, hb_exec_denied_syscalls[i], 0);
-	/* glibc falls back from clone3 to clone on ENOSYS, where the flags
-	 * can be inspected (clone3 passes them in memory, out of BPF's reach). */
-	if (rc == 0 && mode != HB_SANDBOX_LOG)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
-	/* fork and threads stay allowed; new namespaces do not. */
-	static const unsigned long ns_flags[] = {
-		CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
-		CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWCGROUP,
-	};
-	for (size_t i = 0; rc == 0 && i < HB_ARRAY_SIZE(ns_flags); i++)
-		rc = seccomp_rule_add(ctx, deny, SCMP_SYS(clone), 1,
-				      SCMP_A0_64(SCMP_CMP_MASKED_EQ, ns_flags[i],
-						 ns_flags[i]));
-	return rc;
-}
-
-int hb_exec_filter_compile(enum hb_sandbox_mode mode, struct sock_fprog *prog,
-			   char *msg, size_t msglen)
-{
-	char err[256] = "";
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	int rc = ctx ? add_denials(ctx, mode) : -ENOMEM;
-	if (rc == 0)
-		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-	if (rc < 0)
-		snprintf(err, sizeof(err), "%s", strerror(-rc));
-	else
-		rc = hb_policy_export(ctx, prog, err, sizeof(err));
-	if (ctx)
-		seccomp_release(ctx);
-	if (rc < 0)
-		snprintf(msg, msglen, "building the exec filter: %s", err);
-	return rc;
-}
-
 /* The deny-list as a BPF program, in the parent: the build's (see
  * hb_bpf_prebuilt), copied so that the caller frees either kind. */
 static int build_filter(enum hb_sandbox_mode mode, struct sock_fprog *prog,
 			char *msg, size_t msglen)
 {
 	const struct hb_bpf_prebuilt *b = hb_bpf_find("exec", mode, 0, NULL);
-	if (!b)
-		return hb_exec_filter_compile(mode, prog, msg, msglen);
+	if (!b) {
+		char err[200];
+		int rc = hb_policy_compile_exec(mode, prog, err, sizeof(err));
+		if (rc < 0)
+			snprintf(msg, msglen, "building the exec filter: %.200s",
+				 err);
+		return rc;
+	}
 	prog->filter = malloc(b->len * sizeof(*b->prog));
 	if (!prog->filter) {
 		snprintf(msg, msglen, "building the exec filter: out of memory");

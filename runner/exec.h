@@ -41,21 +41,11 @@ struct hb_exec {
 	struct hb_tail out, err;
 };
 
-/* The calls a migration never needs, answered EPERM (ENOSYS for clone3 so
- * that glibc falls back to clone, whose namespace flags are then checked).
- * Ends with -1. */
-extern const int hb_exec_denied_syscalls[];
-
 /* Runs e->argv and waits for it. Forwards SIGTERM, SIGINT, SIGHUP, SIGQUIT,
  * SIGUSR1 and SIGUSR2 to it, reaps every orphan handed to the agent, kills
  * its process group at the deadline. Returns 0 when the command ran (whatever
  * its status), -errno when hookbox itself failed (message says what). */
 int hb_exec_run(struct hb_exec *e);
-/* The deny-list compiled now with libseccomp, for hookbox-bpfgen; the
- * caller frees prog->filter. Returns 0, or -errno with msg filled. */
-struct sock_fprog;
-int hb_exec_filter_compile(enum hb_sandbox_mode mode, struct sock_fprog *prog,
-			   char *msg, size_t msglen);
 /* Copies the tail out in order, NUL-terminated; dst needs HB_EXEC_TAIL+1. */
 void hb_tail_copy(const struct hb_tail *t, char *dst);
 void hb_tail_add(struct hb_tail *t, const char *p, size_t n);

@@ -23,10 +23,6 @@ enum hb_sandbox_mode {
 	HB_SANDBOX_OFF,
 };
 
-/* The calls every check kind may make (glibc start-up, memory, time, the
- * result pipe, sockets), ending with -1. */
-extern const int hb_policy_base_syscalls[];
-
 /* The allow-list filter for a driver: base set plus driver->syscalls. The
  * program compiled at build time when this build has one for the driver's
  * kind, mode and exact lists (see hb_bpf_prebuilt), else compiled now with
@@ -59,15 +55,19 @@ struct hb_bpf_prebuilt {
 	unsigned short len;
 };
 extern const struct hb_bpf_prebuilt hb_bpf_prebuilt[] __attribute__((weak));
+/* The build's system call names by number, for hb_syscall_name. */
+extern const char *const hb_syscall_names[] __attribute__((weak));
+extern const size_t hb_syscall_names_count __attribute__((weak));
+extern const unsigned hb_syscall_names_arch __attribute__((weak));
 /* The entry compiled from exactly these inputs, or NULL. */
 const struct hb_bpf_prebuilt *hb_bpf_find(const char *kind,
 					  enum hb_sandbox_mode mode,
 					  unsigned threads, const int *syscalls);
 void hb_policy_free(struct hb_policy *p);
-/* Exports a libseccomp filter (a scmp_filter_ctx) as a BPF program whose
- * filter the caller frees. Returns 0, or -errno with err filled. */
-int hb_policy_export(void *ctx, struct sock_fprog *prog, char *err,
-		     size_t errlen);
+/* exec's deny-list compiled now, with libseccomp (the caller frees
+ * prog->filter). Returns 0, or -errno with err filled. */
+int hb_policy_compile_exec(enum hb_sandbox_mode mode, struct sock_fprog *prog,
+			   char *err, size_t errlen);
 /* Installs the filter in the calling process. Async-signal-safe. Returns 0,
  * or in log mode the seccomp listener descriptor, or -errno. no_new_privs
  * must already be set. */
@@ -76,8 +76,8 @@ int hb_policy_install(const struct hb_policy *p);
 bool hb_policy_notifies(const struct hb_policy *p);
 /* Number of BPF instructions, for tests and the report. */
 size_t hb_policy_size(const struct hb_policy *p);
-/* "ptrace" for a syscall number on this architecture; "syscall 1234" when
- * unknown. Writes into dst. Not async-signal-safe. */
+/* "ptrace" for a syscall number on this architecture (0: native);
+ * "syscall 1234" when unknown. Writes into dst. Not async-signal-safe. */
 void hb_syscall_name(int nr, unsigned arch, char *dst, size_t size);
 
 #endif

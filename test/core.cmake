@@ -2,7 +2,7 @@
 # The agent core: pure helpers, the command line, the sandbox.
 hb_unit(test_core SOURCES unit/test_core.c LIBS hb_agent)
 hb_unit(test_cli SOURCES unit/test_cli.c LIBS hb_agent)
-hb_unit(test_sandbox SOURCES unit/test_sandbox.c LIBS hb_runner)
+hb_unit(test_sandbox SOURCES unit/test_sandbox.c LIBS hb_runner hb_bpf_compile)
 
 # An LD_PRELOAD shim that makes a check child call a forbidden syscall, so
 # the suite can prove that the real drivers' filters stop it. Built without

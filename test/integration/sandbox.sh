@@ -165,7 +165,7 @@ maps_of()
 	maps=$(cat "/proc/$pid/maps" 2>/dev/null)
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	printf '%s\n' "$maps" | grep -oE '(libcurl|libpq|libmariadb|libhiredis|hookbox-[a-z]+)[^ /]*\.so' | sort -u | tr '\n' ' '
+	printf '%s\n' "$maps" | grep -oE '(libcurl|libpq|libmariadb|libhiredis|libseccomp|hookbox-[a-z]+)[^ /]*\.so' | sort -u | tr '\n' ' '
 }
 hb_case "a TCP-only run loads no client library"
 libs=$(maps_of tcp "127.0.0.1:$hang")
@@ -174,6 +174,8 @@ hb_case "an HTTP-only run loads libcurl and no database library"
 libs=$(maps_of http "http://127.0.0.1:$hang/")
 hb_assert_contains "libraries mapped" "$libs" "libcurl"
 hb_assert_eq "database libraries mapped" "" "$(grep -oE 'libpq|libmariadb|libhiredis' <<<"$libs")"
+# The filters come from the build (hookbox-bpfgen): no libseccomp either.
+hb_assert_eq "libseccomp mapped" "" "$(grep -oE 'libseccomp|hookbox-seccomp' <<<"$libs")"
 
 # A pod runs as non-root without capabilities: the filters and Landlock
 # must work there too (root hides permission problems).

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The seccomp filters compiled at build time (gen/policies.c) against what
  * libseccomp compiles now from the same lists, and the fall-back when the
- * lists differ. Needs the build's modules: HOOKBOX_MODULE_DIR. */
+ * lists differ. Needs the build's modules: HOOKBOX_MODULE_DIR. Like the
+ * agent, this test does not link libseccomp: compiling goes through the
+ * hookbox-seccomp module, the agent's own fall-back path. */
 #include "hbtest.h"
 
 #include "exec.h"
@@ -10,6 +12,7 @@
 #include "strutil.h"
 
 #include <linux/filter.h>
+#include <sys/syscall.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,13 +89,27 @@ HB_TEST(exec_filters_are_prebuilt_and_equal_libseccomp)
 		const struct hb_bpf_prebuilt *b = hb_bpf_find("exec", modes[m], 0, NULL);
 		ASSERT(b != NULL);
 		struct sock_fprog now = { 0, NULL };
-		ASSERT_EQ_INT(hb_exec_filter_compile(modes[m], &now, err, sizeof(err)), 0);
+		ASSERT_EQ_INT(hb_policy_compile_exec(modes[m], &now, err, sizeof(err)), 0);
 		struct sock_fprog pre = { b->len, (struct sock_filter *)b->prog };
 		ASSERT(same_prog(&pre, &now));
 		free(now.filter);
 	}
 }
 
+/* Naming a forbidden call takes the build's table, libseccomp's names. */
+HB_TEST(syscall_names_come_from_the_build)
+{
+	char name[64];
+	ASSERT(hb_syscall_names != NULL);
+	hb_syscall_name(SYS_ptrace, 0, name, sizeof(name));
+	ASSERT_STREQ(name, "ptrace");
+	hb_syscall_name(SYS_clone3, 0, name, sizeof(name));
+	ASSERT_STREQ(name, "clone3");
+	hb_syscall_name(99999, 0, name, sizeof(name));
+	ASSERT_STREQ(name, "syscall 99999");
+}
+
 HB_TEST_MAIN(every_kind_is_prebuilt_and_equals_libseccomp,
+	     syscall_names_come_from_the_build,
 	     a_different_list_is_compiled_not_prebuilt,
 	     exec_filters_are_prebuilt_and_equal_libseccomp)

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: MIT */
+/* Compiling the seccomp filters with libseccomp: the check kinds'
+ * allow-lists and exec's deny-list, as BPF programs.
+ *
+ * hookbox-bpfgen runs this when hookbox is built, and the agent links the
+ * programs (gen/policies.c). The agent itself reaches this file only through
+ * the hookbox-seccomp module, for a driver whose lists differ from the
+ * build's (a module of another build): libseccomp is loaded only then. */
+#include "bpf_compile.h"
+
+#include "policy.h"
+#include "runner.h"
+#include "strutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* What glibc, the result pipe and a socket client need whatever the kind.
+ * Deliberately absent: process creation (fork, execve), ptrace, mount,
+ * namespaces, BPF, keyrings, module loading, file creation and writes to
+ * paths (openat is allowed for reading resolver files and CA bundles;
+ * Landlock, where present, limits which). */
+const int hb_policy_base_syscalls[] = {
+	SCMP_SYS(read), SCMP_SYS(readv), SCMP_SYS(pread64), SCMP_SYS(write),
+	SCMP_SYS(writev), SCMP_SYS(close), SCMP_SYS(fstat), SCMP_SYS(newfstatat),
+	SCMP_SYS(statx), SCMP_SYS(stat), SCMP_SYS(lstat), SCMP_SYS(lseek),
+	SCMP_SYS(access), SCMP_SYS(faccessat), SCMP_SYS(faccessat2),
+	SCMP_SYS(openat), SCMP_SYS(open), SCMP_SYS(readlink),
+	SCMP_SYS(getdents64), SCMP_SYS(fcntl), SCMP_SYS(dup), SCMP_SYS(pipe2),
+	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(mprotect),
+	SCMP_SYS(madvise), SCMP_SYS(brk), SCMP_SYS(rt_sigaction),
+	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn), SCMP_SYS(sigaltstack),
+	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(restart_syscall),
+	SCMP_SYS(getrandom), SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres),
+	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep), SCMP_SYS(gettimeofday),
+	SCMP_SYS(time), SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(getppid),
+	SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid), SCMP_SYS(getegid),
+	SCMP_SYS(futex), SCMP_SYS(set_robust_list), SCMP_SYS(rseq),
+	SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity), SCMP_SYS(uname),
+	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(select), SCMP_SYS(pselect6),
+	SCMP_SYS(epoll_create1), SCMP_SYS(epoll_ctl), SCMP_SYS(epoll_wait),
+	SCMP_SYS(epoll_pwait), SCMP_SYS(eventfd2), SCMP_SYS(connect),
+	SCMP_SYS(getsockopt), SCMP_SYS(setsockopt), SCMP_SYS(getsockname),
+	SCMP_SYS(getpeername), SCMP_SYS(sendto), SCMP_SYS(recvfrom),
+	SCMP_SYS(sendmsg), SCMP_SYS(recvmsg), SCMP_SYS(sendmmsg),
+	SCMP_SYS(recvmmsg), SCMP_SYS(shutdown), SCMP_SYS(bind),
+	/* abort() raises SIGABRT with tgkill: without it a crash would be
+	 * misreported as a sandbox violation. */
+	SCMP_SYS(tgkill),
+	-1
+};
+
+/* Sanitizer runtimes make calls of their own in a child (reading
+ * /proc/self/maps, mincore, prctl). The Release build's filter, the one
+ * shipped, does not have them; the sanitizer build widens it by exactly
+ * these so that its tests still exercise the rest of the list. */
+#ifdef HB_SANITIZER_BUILD
+static const int sanitizer_syscalls[] = {
+	SCMP_SYS(prctl), SCMP_SYS(mincore), SCMP_SYS(readlinkat),
+	SCMP_SYS(getrlimit), SCMP_SYS(prlimit64), SCMP_SYS(setrlimit),
+	SCMP_SYS(sched_getaffinity), SCMP_SYS(getpgid), SCMP_SYS(getpgrp),
+	SCMP_SYS(munlock), SCMP_SYS(mlock), -1
+};
+#endif
+
+static int add_list(scmp_filter_ctx ctx, const int *list)
+{
+	for (size_t i = 0; list && list[i] != -1; i++) {
+		int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, list[i], 0);
+		/* Negative numbers are calls this architecture lacks. */
+		if (rc < 0 && list[i] >= 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int add_rules(scmp_filter_ctx ctx, const struct hb_driver *d)
+{
+	int rc = add_list(ctx, hb_policy_base_syscalls);
+	if (rc == 0 && d)
+		rc = add_list(ctx, d->syscalls);
+#ifdef HB_SANITIZER_BUILD
+	if (rc == 0)
+		rc = add_list(ctx, sanitizer_syscalls);
+#endif
+	if (rc < 0)
+		return rc;
+
+	/* Sockets of the families a client needs: IP, AF_UNIX for nscd and
+	 * AF_NETLINK for getaddrinfo's AI_ADDRCONFIG. Raw and packet sockets
+	 * are not among them. */
+	static const int families[] = { AF_INET, AF_INET6, AF_UNIX, AF_NETLINK };
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+				      SCMP_A0_32(SCMP_CMP_EQ, families[i]));
+		if (rc < 0)
+			return rc;
+	}
+	static const unsigned long ioctls[] = { FIONREAD, FIONBIO, TCGETS };
+	for (size_t i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]); i++) {
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+				      SCMP_A1_32(SCMP_CMP_EQ, ioctls[i]));
+		if (rc < 0)
+			return rc;
+	}
+	/* glibc 2.34+ tries clone3 first and falls back to clone only on
+	 * ENOSYS; EPERM or a kill would break libcurl's resolver thread. */
+	rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	if (rc == 0 && d && (d->flags & HB_DRIVER_THREADS))
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+				      SCMP_A0_64(SCMP_CMP_MASKED_EQ,
+						 CLONE_THREAD, CLONE_THREAD));
+	return rc;
+}
+
+
+/* After moby's default profile and firejail: what an arbitrary program in a
+ * hook Job has no business calling. */
+const int hb_exec_denied_syscalls[] = {
+	SCMP_SYS(ptrace), SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev),
+	SCMP_SYS(mount), SCMP_SYS(umount2), SCMP_SYS(pivot_root),
+	SCMP_SYS(move_mount), SCMP_SYS(open_tree), SCMP_SYS(fsopen),
+	SCMP_SYS(fsconfig), SCMP_SYS(fsmount), SCMP_SYS(fspick),
+	SCMP_SYS(mount_setattr), SCMP_SYS(kexec_load), SCMP_SYS(kexec_file_load),
+	SCMP_SYS(bpf), SCMP_SYS(init_module), SCMP_SYS(finit_module),
+	SCMP_SYS(delete_module), SCMP_SYS(keyctl), SCMP_SYS(add_key),
+	SCMP_SYS(request_key), SCMP_SYS(unshare), SCMP_SYS(setns),
+	SCMP_SYS(swapon), SCMP_SYS(swapoff), SCMP_SYS(reboot), SCMP_SYS(acct),
+	SCMP_SYS(perf_event_open), SCMP_SYS(userfaultfd),
+	SCMP_SYS(open_by_handle_at), SCMP_SYS(name_to_handle_at), SCMP_SYS(iopl),
+	SCMP_SYS(ioperm), SCMP_SYS(syslog), SCMP_SYS(settimeofday),
+	SCMP_SYS(clock_settime), SCMP_SYS(clock_adjtime), SCMP_SYS(adjtimex),
+	SCMP_SYS(quotactl), SCMP_SYS(lookup_dcookie), SCMP_SYS(kcmp),
+	SCMP_SYS(fanotify_init), SCMP_SYS(vhangup), SCMP_SYS(uselib),
+	SCMP_SYS(create_module), SCMP_SYS(get_kernel_syms), SCMP_SYS(query_module),
+	SCMP_SYS(nfsservctl), SCMP_SYS(_sysctl), SCMP_SYS(sethostname),
+	SCMP_SYS(setdomainname),
+	-1
+};
+
+static int add_denials(scmp_filter_ctx ctx, int mode)
+{
+	uint32_t deny = mode == HB_SANDBOX_LOG ? SCMP_ACT_LOG : SCMP_ACT_ERRNO(EPERM);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && hb_exec_denied_syscalls[i] != -1; i++)
+		if (hb_exec_denied_syscalls[i] >= 0) /* < 0: not on this arch */
+			rc = seccomp_rule_add(ctx, deny, hb_exec_denied_syscalls[i], 0);
+	/* glibc falls back from clone3 to clone on ENOSYS, where the flags
+	 * can be inspected (clone3 passes them in memory, out of BPF's reach). */
+	if (rc == 0 && mode != HB_SANDBOX_LOG)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	/* fork and threads stay allowed; new namespaces do not. */
+	static const unsigned long ns_flags[] = {
+		CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
+		CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWCGROUP,
+	};
+	for (size_t i = 0; rc == 0 && i < HB_ARRAY_SIZE(ns_flags); i++)
+		rc = seccomp_rule_add(ctx, deny, SCMP_SYS(clone), 1,
+				      SCMP_A0_64(SCMP_CMP_MASKED_EQ, ns_flags[i],
+						 ns_flags[i]));
+	return rc;
+}
+
+static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *prog,
+		      char *err, size_t errlen)
+{
+	/* libseccomp 2.5 exports only to a descriptor: use a memfd. */
+	int fd = memfd_create("hookbox-bpf", MFD_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "memfd_create: %s", strerror(errno));
+		return -errno;
+	}
+	int rc = seccomp_export_bpf(ctx, fd);
+	off_t len = rc == 0 ? lseek(fd, 0, SEEK_END) : 0;
+	if (rc < 0) {
+		snprintf(err, errlen, "seccomp_export_bpf: %s", strerror(-rc));
+	} else if (len <= 0 || len % (off_t)sizeof(struct sock_filter)) {
+		snprintf(err, errlen, "seccomp_export_bpf: bad program length");
+		rc = -EINVAL;
+	} else if (!(prog->filter = malloc((size_t)len))) {
+		snprintf(err, errlen, "seccomp program: out of memory");
+		rc = -ENOMEM;
+	} else if (pread(fd, prog->filter, (size_t)len, 0) != len) {
+		snprintf(err, errlen, "reading the seccomp program: %s",
+			 strerror(errno));
+		free(prog->filter);
+		prog->filter = NULL;
+		rc = -EIO;
+	} else {
+		prog->len = (unsigned short)(len / (off_t)sizeof(struct sock_filter));
+	}
+	close(fd);
+	return rc;
+}
+
+
+int hb_bpf_compile_driver(const struct hb_driver *d, int mode,
+			  struct sock_fprog *prog, char *err, size_t errlen)
+{
+	/* Log mode hands every call outside the list to the agent, which
+	 * records it and lets it run (a kernel log is out of a pod's reach). */
+	uint32_t def = mode == HB_SANDBOX_LOG ? SCMP_ACT_NOTIFY : SCMP_ACT_TRAP;
+	scmp_filter_ctx ctx = seccomp_init(def);
+	if (!ctx) {
+		snprintf(err, errlen, "seccomp_init: out of memory");
+		return -ENOMEM;
+	}
+	int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+				  SCMP_ACT_KILL_PROCESS);
+	/* The child sets no_new_privs itself, before Landlock needs it. */
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	/* A binary tree of syscall numbers instead of a linear list. Loading
+	 * a filter makes the kernel run it for every syscall number to build
+	 * its allow cache: with a linear list that costs about 0.2 ms per
+	 * child, most of the sandbox's price (perf: do_seccomp). */
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (rc == 0)
+		rc = add_rules(ctx, d);
+	if (rc < 0)
+		snprintf(err, errlen, "seccomp profile for \"%s\": %s",
+			 d ? d->name : "base", strerror(-rc));
+	else
+		rc = export_bpf(ctx, prog, err, errlen);
+	seccomp_release(ctx);
+	return rc;
+}
+
+
+int hb_bpf_compile_exec(int mode, struct sock_fprog *prog, char *msg,
+			size_t msglen)
+{
+	char err[256] = "";
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int rc = ctx ? add_denials(ctx, mode) : -ENOMEM;
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (rc < 0)
+		snprintf(err, sizeof(err), "%s", strerror(-rc));
+	else
+		rc = export_bpf(ctx, prog, err, sizeof(err));
+	if (ctx)
+		seccomp_release(ctx);
+	if (rc < 0)
+		snprintf(msg, msglen, "%s", err);
+	return rc;
+}
+
+int hb_bpf_syscall_name(int nr, unsigned arch, char *dst, size_t size)
+{
+	char *name = seccomp_syscall_resolve_num_arch(
+		arch ? arch : SCMP_ARCH_NATIVE, nr);
+	if (!name)
+		return -ENOENT;
+	snprintf(dst, size, "%s", name);
+	free(name);
+	return 0;
+}
+
+unsigned hb_bpf_native_arch(void)
+{
+	return SCMP_ARCH_NATIVE;
+}
