@@ -6,6 +6,7 @@
 #include "strutil.h"
 
 #include <dlfcn.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -40,8 +41,10 @@ static struct {
 
 /* The directories modules are looked for in: $HOOKBOX_MODULE_DIR, the
  * agent's own directory (a build tree), ../lib/hookbox beside it (an
- * install), and the configured install directory. */
-static void *open_module(const char *module, char *err, size_t errlen)
+ * install), and the configured install directory. Calls fn on each
+ * readable hookbox-<module>.so until it returns non-NULL. */
+static void *each_module_path(const char *module,
+			      void *(*fn)(const char *path, void *arg), void *arg)
 {
 	char exe[PATH_MAX], path[PATH_MAX + 64];
 	const char *dirs[4];
@@ -63,23 +66,69 @@ static void *open_module(const char *module, char *err, size_t errlen)
 		}
 	}
 	dirs[nd++] = HB_MODULE_INSTALL_DIR;
-	const char *last = "not found";
 	for (size_t i = 0; i < nd; i++) {
 		snprintf(path, sizeof(path), "%s/hookbox-%s.so", dirs[i], module);
 		if (access(path, R_OK) < 0)
 			continue;
-		/* Lazy: a client library and its dependencies bring thousands
-		 * of symbols a check never calls; binding them all up front
-		 * cost a one-check run about 0.7 ms (the module itself is
-		 * linked with -z now and is bound at once anyway). */
-		void *h = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
-		if (h)
-			return h;
-		last = dlerror();
+		void *r = fn(path, arg);
+		if (r)
+			return r;
 	}
-	snprintf(err, errlen, "loading module \"hookbox-%s.so\": %s", module,
-		 last ? last : "unknown error");
 	return NULL;
+}
+
+static void *open_path(const char *path, void *arg)
+{
+	/* Lazy: a client library and its dependencies bring thousands
+	 * of symbols a check never calls; binding them all up front
+	 * cost a one-check run about 0.7 ms (the module itself is
+	 * linked with -z now and is bound at once anyway). */
+	void *h = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
+	if (!h)
+		*(const char **)arg = dlerror();
+	return h;
+}
+
+static void *open_module(const char *module, char *err, size_t errlen)
+{
+	const char *last = "not found";
+	void *h = each_module_path(module, open_path, &last);
+	if (!h)
+		snprintf(err, errlen, "loading module \"hookbox-%s.so\": %s",
+			 module, last ? last : "unknown error");
+	return h;
+}
+
+static void *found(const char *path, void *arg)
+{
+	(void)path;
+	return arg;
+}
+
+static bool module_loaded(const char *module)
+{
+	for (size_t i = 0; i < HB_ARRAY_SIZE(loaded); i++)
+		if (loaded[i].module && strcmp(loaded[i].module, module) == 0)
+			return true;
+	return false;
+}
+
+int hb_kind_module_pending(const char *kind, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < HB_ARRAY_SIZE(kinds); i++) {
+		if (strcmp(kinds[i].kind, kind) != 0)
+			continue;
+		if (kinds[i].builtin || module_loaded(kinds[i].module))
+			return 0;
+		static int yes = 1;
+		if (each_module_path(kinds[i].module, found, &yes))
+			return 1;
+		snprintf(err, errlen, "loading module \"hookbox-%s.so\": not found",
+			 kinds[i].module);
+		return -ENOENT;
+	}
+	snprintf(err, errlen, "unknown check kind \"%s\"", kind);
+	return -EINVAL;
 }
 
 void *hb_module_symbol(const char *module, const char *symbol, char *err,

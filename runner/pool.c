@@ -40,7 +40,7 @@ static void finish(struct hb_job *j, const struct hb_attempt *last, int64_t now)
 	j->outcome = last->outcome;
 	j->failure_class = last->failure_class;
 	hb_strlcpy(j->message, last->message, sizeof(j->message));
-	j->duration_ms = hb_ms_between(j->start_ns, now);
+	j->duration_ms = hb_ms_between(j->start_ns + j->load_ns, now);
 }
 
 static int64_t attempt_timeout(const struct hb_job *j, int64_t now)
@@ -92,6 +92,7 @@ static void end_attempt(struct hb_job *j, int64_t now)
 {
 	struct hb_attempt a;
 	hb_child_reap(&j->child, &a);
+	j->load_ns += j->child.load_ns; /* not the check's time */
 	a.number = ++j->n_attempts;
 	hb_strlcpy(a.started_at, j->attempt_started, sizeof(a.started_at));
 	keep_attempt(j, &a);

@@ -4,6 +4,7 @@
  * (the agent forks, so it never starts threads of its own).
  *
  *   struct hb_job *jobs = ...;  each with check, driver and policy set
+ *                               (driver NULL: each child loads the kind)
  *   hb_pool_run(&opts, jobs, n);
  *   ... read jobs[i].outcome, .attempts ...
  *   hb_job_release(&jobs[i]);
@@ -43,6 +44,7 @@ struct hb_job {
 	int64_t wait_deadline_ns;
 	int64_t next_ns;
 	int64_t pause_ms;
+	int64_t load_ns; /* children's loading of the kind, summed */
 	char attempt_started[32];
 	struct hb_child child;
 };

@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <regex.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,6 +266,18 @@ static void fail_connection(PGconn *conn, ConnStatusType reached,
 
 /* -- the check ------------------------------------------------------------- */
 
+/* Whether the connection may use TLS: any sslmode but "disable", from the
+ * URL or PGSSLMODE as libpq reads them (its default, prefer, tries TLS). */
+static bool pg_uses_tls(const struct hb_check *c)
+{
+	char mode[32];
+	conninfo_value(c->url, "sslmode", mode, sizeof(mode));
+	const char *env = getenv("PGSSLMODE");
+	if (!mode[0] && env)
+		hb_strlcpy(mode, env, sizeof(mode));
+	return strcmp(mode, "disable") != 0;
+}
+
 static int pg_prepare(const struct hb_check *c, void **state,
 		      struct hb_attempt *a)
 {
@@ -302,14 +315,17 @@ static int pg_prepare(const struct hb_check *c, void **state,
 	 * filter: OPENSSL_init_ssl reads openssl.cnf and sorts its tables
 	 * with qsort(), which asks sysinfo() for the memory size. Doing it
 	 * now (libpq's call then does nothing) keeps sysinfo out of the
-	 * profile and the configuration's reading out of the timings. */
-	char mode[32];
-	conninfo_value(c->url, "sslmode", mode, sizeof(mode));
-	const char *env_mode = getenv("PGSSLMODE");
-	if (!mode[0] && env_mode)
-		hb_strlcpy(mode, env_mode, sizeof(mode));
-	if (strcmp(mode, "disable") != 0 &&
-	    !OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG, NULL)) {
+	 * profile and the configuration's reading out of the timings. With
+	 * sslmode=disable OpenSSL still computes SCRAM, and would start
+	 * itself with the configuration on first use: it is started without
+	 * it, as nothing here uses TLS (and Landlock then hides the TLS
+	 * files, see pg_uses_tls). */
+	uint64_t ssl_opts = OPENSSL_INIT_LOAD_CONFIG;
+	if (!pg_uses_tls(c))
+		ssl_opts = OPENSSL_INIT_NO_LOAD_CONFIG |
+			   OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |
+			   OPENSSL_INIT_NO_LOAD_SSL_STRINGS;
+	if (!OPENSSL_init_ssl(ssl_opts, NULL)) {
 		hb_attempt_fail(a, HB_CLASS_INTERNAL,
 				"initialising OpenSSL failed");
 		return -EIO;
@@ -554,6 +570,7 @@ const struct hb_driver hb_driver_postgres = {
 	/* TLS: sslmode=prefer (libpq's default) initialises OpenSSL, which
 	 * reads its configuration, and verify-full reads the CA bundle. */
 	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_TLS,
+	.uses_tls = pg_uses_tls,
 	.prepare = pg_prepare,
 	.run = pg_run,
 	.port = pg_port,

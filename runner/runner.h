@@ -117,6 +117,10 @@ struct hb_driver {
 const struct hb_driver *hb_driver_find(const char *kind, char *errbuf,
 				       size_t errlen);
 
+/* Whether kind lives in a module not loaded yet (1), or is built in or
+ * loaded (0); -errno with errbuf filled when the kind is unknown or its
+ * module cannot be found. Does not load anything. */
+int hb_kind_module_pending(const char *kind, char *errbuf, size_t errlen);
 /* The i-th check kind's name (0-based), NULL past the last. */
 const char *hb_kind_name(size_t i);
 /* Looks up symbol in module hookbox-<module>.so, loading it once. */

@@ -169,7 +169,8 @@ static size_t collect_paths(const struct hb_driver *d, const struct hb_check *c,
 	if (d->flags & HB_DRIVER_RESOLVES)
 		for (size_t i = 0; i < HB_ARRAY_SIZE(resolver_paths) && n < max; i++)
 			paths[n++] = resolver_paths[i];
-	if (d->flags & HB_DRIVER_TLS)
+	/* The TLS files only for a check that may use TLS. */
+	if ((d->flags & HB_DRIVER_TLS) && (!d->uses_tls || d->uses_tls(c)))
 		for (size_t i = 0; i < HB_ARRAY_SIZE(tls_paths) && n < max; i++)
 			paths[n++] = tls_paths[i];
 #ifdef HB_SANITIZER_BUILD
@@ -192,9 +193,12 @@ static struct {
 	int fd;
 } rulesets[16];
 
-/* The ruleset for a check: its descriptor, or -errno. */
+/* The ruleset for a check: its descriptor, or -errno. In the agent (cache)
+ * it is kept for the run; a child builds its own (the agent's cached
+ * descriptors are closed there). */
 static int check_ruleset(const struct hb_sandbox_cfg *cfg,
-			 const struct hb_driver *d, const struct hb_check *c)
+			 const struct hb_driver *d, const struct hb_check *c,
+			 bool cache)
 {
 	const char *paths[48];
 	size_t n = collect_paths(d, c, paths, HB_ARRAY_SIZE(paths));
@@ -207,6 +211,10 @@ static int check_ruleset(const struct hb_sandbox_cfg *cfg,
 		if ((d->flags & HB_DRIVER_RESOLVES) && port != 53)
 			ports[n_ports++] = 53;
 	}
+	struct hb_landlock_result lr;
+	if (!cache)
+		return hb_landlock_ruleset(cfg->landlock_abi, paths, n, ports,
+					   n_ports, &lr);
 	struct hb_buf key;
 	hb_buf_init(&key, 1 << 16);
 	hb_buf_printf(&key, "%d %d", n_ports ? ports[0] : 0,
@@ -223,7 +231,6 @@ static int check_ruleset(const struct hb_sandbox_cfg *cfg,
 		if (!rulesets[i].key && slot == HB_ARRAY_SIZE(rulesets))
 			slot = i;
 	}
-	struct hb_landlock_result lr;
 	int fd = hb_landlock_ruleset(cfg->landlock_abi, paths, n, ports,
 				     n_ports, &lr);
 	if (fd >= 0 && slot == HB_ARRAY_SIZE(rulesets)) {
@@ -252,6 +259,40 @@ void hb_sandbox_release(void)
 		close(rulesets[i].fd);
 		rulesets[i].key = NULL;
 	}
+}
+
+/* A check whose kind's module the agent has not loaded (a run with one check
+ * of that kind: see hb_child_spawn): load it here, start its library, take
+ * its filter and build its ruleset, then tell the agent when that was done,
+ * so that neither the attempt's time nor its deadline includes it. */
+static const struct hb_driver *load_kind(const struct hb_sandbox_cfg *cfg,
+					 const struct hb_check *c,
+					 const struct hb_policy **policy,
+					 int *ruleset)
+{
+	char err[512];
+	const struct hb_driver *d = hb_driver_find(c->kind, err, sizeof(err));
+	if (!d)
+		child_die("%s", err);
+	bool tls = !d->uses_tls || d->uses_tls(c);
+	if (d->init && d->init(tls, err, sizeof(err)) < 0)
+		child_die("initialising %s checks: %s", c->kind, err);
+	if (cfg->mode != HB_SANDBOX_OFF) {
+		*policy = hb_policy_new(d, cfg->mode, err, sizeof(err));
+		if (!*policy)
+			child_die("%s", err);
+		if (cfg->landlock_abi > 0) {
+			*ruleset = check_ruleset(cfg, d, c, false);
+			if (*ruleset < 0)
+				child_die("landlock: %s", strerror(-*ruleset));
+		}
+	}
+	char msg[1 + sizeof(int64_t)];
+	int64_t now = hb_mono_ns();
+	msg[0] = 'L';
+	memcpy(msg + 1, &now, sizeof(now));
+	(void)hb_write_all(RESULT_FD, msg, sizeof(msg));
+	return d;
 }
 
 __attribute__((noreturn)) static void
@@ -284,6 +325,16 @@ child_main(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
+
+	if (!d) {
+		/* The agent left the kind's module to us (hb_child_spawn). */
+		d = load_kind(cfg, c, &policy, &ruleset);
+		if (ruleset >= 0 && ruleset != RULESET_FD) {
+			if (dup2(ruleset, RULESET_FD) < 0)
+				child_die("dup2: %s", strerror(errno));
+			close(ruleset);
+		}
+	}
 
 	child_limits(timeout_ms);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -332,7 +383,10 @@ int hb_child_spawn(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 	ch->pidfd = -1;
 	ch->result_fd = -1;
 	ch->notify_fd = -1;
-	ch->notifies = hb_policy_notifies(policy);
+	/* Without a driver the child loads the kind and its filter itself. */
+	ch->notifies = d ? hb_policy_notifies(policy)
+			 : cfg->mode == HB_SANDBOX_LOG;
+	ch->kind = c->kind;
 	hb_buf_init(&ch->out, RESULT_CAP);
 	/* A socket only where a descriptor must travel back (log mode). */
 	int rc = ch->notifies ? socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds)
@@ -343,8 +397,8 @@ int hb_child_spawn(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 		return -errno;
 	}
 	int ruleset = -1;
-	if (cfg->mode != HB_SANDBOX_OFF && cfg->landlock_abi > 0) {
-		ruleset = check_ruleset(cfg, d, c);
+	if (d && cfg->mode != HB_SANDBOX_OFF && cfg->landlock_abi > 0) {
+		ruleset = check_ruleset(cfg, d, c, true);
 		if (ruleset < 0) {
 			snprintf(err, errlen, "landlock: %s", strerror(-ruleset));
 			close(fds[0]);
@@ -378,11 +432,15 @@ int hb_child_spawn(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 	ch->timeout_ms = timeout_ms;
 	ch->deadline_ns = ch->started_ns +
 			  (timeout_ms + HB_CHILD_GRACE_MS) * 1000000LL;
+	/* Loading a client library from a cold disk is not the check's time;
+	 * the deadline starts again once the child says it is loaded. */
+	if (!d)
+		ch->deadline_ns += HB_CHILD_LOAD_MS * 1000000LL;
 	ch->driver = d;
 	return 0;
 }
 
-/* recvmsg on the log-mode socket: the first byte may carry the listener. */
+/* recvmsg on the log-mode socket: the 'N' byte carries the listener. */
 static ssize_t read_result(struct hb_child *ch, char *buf, size_t size)
 {
 	if (!ch->notifies)
@@ -408,17 +466,38 @@ static ssize_t read_result(struct hb_child *ch, char *buf, size_t size)
 		else
 			close(fd);
 	}
-	/* The 'N' tag is not part of the result. */
-	if (n > 0 && !ch->tag_seen && buf[0] == 'N') {
-		ch->tag_seen = true;
-		memmove(buf, buf + 1, (size_t)n - 1);
-		n--;
-		/* The tag came alone: what follows is the result, or the
-		 * end, and the caller must see it now (reap reads once). */
-		if (n == 0)
-			return read_result(ch, buf, size);
-	}
 	return n;
+}
+
+/* Takes what precedes the result off the front of what the child sent:
+ * 'L' and the time it had loaded its kind (load_kind), 'N' for the
+ * listener (log mode). Each comes at most once, before the result. */
+static void take_tags(struct hb_child *ch)
+{
+	for (;;) {
+		const char *p = ch->out.data;
+		size_t len = ch->out.len;
+		if (len >= 1 && p[0] == 'N' && ch->notifies && !ch->tag_seen) {
+			ch->tag_seen = true;
+			memmove(ch->out.data, p + 1, len - 1);
+			ch->out.len = len - 1;
+		} else if (len >= 1 + sizeof(int64_t) && p[0] == 'L' &&
+			   !ch->driver && !ch->load_ns) {
+			int64_t at;
+			memcpy(&at, p + 1, sizeof(at));
+			/* The check starts now: its time and its deadline. */
+			ch->load_ns = at > ch->started_ns ? at - ch->started_ns : 1;
+			ch->started_ns += ch->load_ns;
+			ch->deadline_ns = ch->started_ns +
+					  (ch->timeout_ms + HB_CHILD_GRACE_MS) *
+						  1000000LL;
+			memmove(ch->out.data, p + 1 + sizeof(at),
+				len - 1 - sizeof(at));
+			ch->out.len = len - 1 - sizeof(at);
+		} else {
+			return;
+		}
+	}
 }
 
 void hb_child_notify(struct hb_child *ch)
@@ -462,6 +541,7 @@ void hb_child_read(struct hb_child *ch)
 		 * protocol and is reported as such. */
 		if (ch->out.cap && hb_buf_append(&ch->out, chunk, (size_t)n) < 0)
 			ch->out.cap = 0;
+		take_tags(ch);
 	}
 }
 
@@ -536,7 +616,7 @@ void hb_child_collect(bool wait)
 void hb_child_reap(struct hb_child *ch, struct hb_attempt *a)
 {
 	int status = 0;
-	const char *kind = ch->driver ? ch->driver->name : "?";
+	const char *kind = ch->kind ? ch->kind : "?";
 	pid_t r = 0;
 	if (hb_child_finished(ch)) {
 		/* Its verdict is in hand: the exit status adds nothing. */

@@ -39,7 +39,9 @@ struct hb_child {
 	int64_t deadline_ns;
 	int64_t timeout_ms;
 	struct hb_buf out;
-	const struct hb_driver *driver;
+	const struct hb_driver *driver; /* NULL: the child loads the kind */
+	const char *kind;
+	int64_t load_ns; /* how long the child took to load it */
 	/* Log mode: the child's seccomp listener, received over the result
 	 * socket, and the calls outside its profile it made. */
 	bool notifies;
@@ -56,7 +58,10 @@ enum {
 	HB_CHILD_SECCOMP = 122,
 };
 
-/* Forks the child for one attempt. policy may be NULL (sandbox off).
+/* Forks the child for one attempt. policy may be NULL (sandbox off). With
+ * d NULL the child loads the check's kind itself (and policy is ignored):
+ * for a run with one check of a kind, the agent then never maps its client
+ * library, which makes both the fork and the agent's exit cheaper.
  * The child is killed at timeout_ms plus a grace period in which the driver
  * may report its own timeout. Returns 0 or -errno with err filled. */
 int hb_child_spawn(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
@@ -86,5 +91,7 @@ void hb_child_collect(bool wait);
 
 /* Grace the parent gives a driver past its own timeout, in ms. */
 #define HB_CHILD_GRACE_MS 500
+/* The most a child loading its kind may take before its timeout starts. */
+#define HB_CHILD_LOAD_MS 10000
 
 #endif

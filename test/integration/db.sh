@@ -367,6 +367,25 @@ hb_agent run "$HB_TMP/db.json"
 hb_assert_exit 0
 hb_assert_json '[.checks[].outcome] | join(",")' PASSED,PASSED,PASSED
 
+hb_case "two checks of each kind in one run: the agent loads each module once"
+# With one check of a kind its child loads the module; with two, the agent
+# loads it and starts the library (TLS or not) for both.
+cat >"$HB_TMP/db2.json" <<EOF
+{"checks": [
+ {"name": "pg-a", "kind": "postgres", "url": "$pg_url?sslmode=disable", "query": "SELECT 1"},
+ {"name": "pg-b", "kind": "postgres", "url": "$pg_url?sslmode=verify-full&sslrootcert=$HB_CERTS/ca.pem"},
+ {"name": "my-a", "kind": "mysql", "url": "$my_url", "query": "SELECT 1"},
+ {"name": "my-b", "kind": "mysql", "url": "$my_url?ssl-mode=VERIFY_IDENTITY&ssl-ca=$HB_CERTS/ca.pem"},
+ {"name": "rd-a", "kind": "redis", "url": "$rd_url"},
+ {"name": "rd-b", "kind": "redis", "url": "$rd_url", "command": "GET schema_version"}
+]}
+EOF
+hb_agent run "$HB_TMP/db2.json"
+hb_assert_exit 0
+hb_assert_json '[.checks[].outcome] | join(",")' PASSED,PASSED,PASSED,PASSED,PASSED,PASSED
+assert_enforced
+hb_assert_contains "mysql TLS cipher" "$(hb_json '.checks[3].attempts[0].details[]? | select(.key == "tls_cipher") | .value')" TLS
+
 hb_case "exec --wait-for waits for databases that start late, then runs the command"
 hb_port pg_late
 hb_port rd_late

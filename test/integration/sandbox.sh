@@ -152,30 +152,47 @@ hb_assert_contains "stderr" "$HB_ERR" "checks[0].expect.status"
 # (start-up time is most of a one-check run).
 hb_port hang
 hb_start_hang "$hang"
+# maps_of WHO ARGS...: the client libraries mapped by the agent running
+# ARGS (WHO=agent), or by the agent and its check children (WHO=all).
 maps_of()
 {
-	"$HB_BUILD/hookbox" "$@" --timeout 3s >/dev/null 2>&1 &
-	local pid=$! maps=""
+	local who=$1
+	shift
+	"$HB_BUILD/hookbox" "$@" >/dev/null 2>&1 &
+	local pid=$! maps="" kids=""
 	for _ in $(seq 1 40); do
 		sleep 0.05
-		maps=$(cat "/proc/$pid/maps" 2>/dev/null)
 		# Wait until the check is under way (its module, if any, loaded).
-		[ -n "$(pgrep -P "$pid")" ] && break
+		kids=$(pgrep -P "$pid" | tr '\n' ' ')
+		[ -n "$kids" ] && grep -q hookbox- "/proc/${kids%% *}/maps" 2>/dev/null && break
+		[ -n "$kids" ] && [ "$1" = tcp ] && break
 	done
 	maps=$(cat "/proc/$pid/maps" 2>/dev/null)
+	if [ "$who" = all ]; then
+		for k in $kids; do
+			maps+=$'\n'$(cat "/proc/$k/maps" 2>/dev/null)
+		done
+	fi
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	printf '%s\n' "$maps" | grep -oE '(libcurl|libpq|libmariadb|libhiredis|libseccomp|hookbox-[a-z]+)[^ /]*\.so' | sort -u | tr '\n' ' '
 }
 hb_case "a TCP-only run loads no client library"
-libs=$(maps_of tcp "127.0.0.1:$hang")
+libs=$(maps_of all tcp "127.0.0.1:$hang" --timeout 3s)
 hb_assert_eq "client libraries mapped" "" "$libs"
 hb_case "an HTTP-only run loads libcurl and no database library"
-libs=$(maps_of http "http://127.0.0.1:$hang/")
+libs=$(maps_of all http "http://127.0.0.1:$hang/" --timeout 3s)
 hb_assert_contains "libraries mapped" "$libs" "libcurl"
 hb_assert_eq "database libraries mapped" "" "$(grep -oE 'libpq|libmariadb|libhiredis' <<<"$libs")"
 # The filters come from the build (hookbox-bpfgen): no libseccomp either.
 hb_assert_eq "libseccomp mapped" "" "$(grep -oE 'libseccomp|hookbox-seccomp' <<<"$libs")"
+hb_case "one check of a kind: its child loads the module, the agent does not"
+hb_assert_eq "agent's client libraries" "" "$(maps_of agent http "http://127.0.0.1:$hang/" --timeout 3s)"
+hb_case "two checks of a kind: the agent loads the module once for both"
+printf '{"defaults": {"timeout": "3s"}, "checks": [
+ {"name": "a", "kind": "http", "url": "http://127.0.0.1:%s/"},
+ {"name": "b", "kind": "http", "url": "http://127.0.0.1:%s/"}]}\n' "$hang" "$hang" >"$HB_TMP/two.json"
+hb_assert_contains "agent's client libraries" "$(maps_of agent run "$HB_TMP/two.json")" "libcurl"
 
 # A pod runs as non-root without capabilities: the filters and Landlock
 # must work there too (root hides permission problems).

@@ -119,6 +119,30 @@ static const struct hb_driver d_reach = {
 	.port = own_port, .syscalls = (const int[]){ -1 },
 };
 
+/* A kind that may use TLS, for a check that does or does not. */
+static bool reach_tls;
+
+static bool reach_uses_tls(const struct hb_check *c)
+{
+	return reach_tls;
+}
+
+static void run_reach_tls(const struct hb_check *c, void *s,
+			  struct hb_attempt *a)
+{
+	int fd = open("/etc/ssl/openssl.cnf", O_RDONLY);
+	hb_attempt_detail(a, "openssl_cnf", "%s", errno_or_ok(fd < 0 ? -1 : 0));
+	if (fd >= 0)
+		close(fd);
+	hb_attempt_pass(a);
+}
+
+static const struct hb_driver d_reach_tls = {
+	.name = "run_reach_tls", .flags = HB_DRIVER_RESOLVES | HB_DRIVER_TLS,
+	.uses_tls = reach_uses_tls, .run = run_reach_tls, .port = own_port,
+	.syscalls = (const int[]){ -1 },
+};
+
 /* A listening socket on 127.0.0.1; returns its port. */
 static int listen_local(int *fd)
 {
@@ -414,6 +438,17 @@ HB_TEST(landlock_allows_the_checks_own_port_and_paths_only)
 			     abi >= 4 ? "EACCES" : "ok");
 		ASSERT_STREQ(hb_attempt_get_detail(&a, "hosts"), "ok");
 		ASSERT_STREQ(hb_attempt_get_detail(&a, "passwd"), "EACCES");
+	}
+	/* The TLS files: only for a check that may use TLS. */
+	if (access("/etc/ssl/openssl.cnf", R_OK) == 0) {
+		for (int tls = 0; tls < 2; tls++) {
+			reach_tls = tls;
+			struct hb_attempt a;
+			attempt(&d_reach_tls, HB_SANDBOX_ENFORCE, 2000, &a);
+			ASSERT_EQ_INT(a.outcome, HB_PASSED);
+			ASSERT_STREQ(hb_attempt_get_detail(&a, "openssl_cnf"),
+				     tls ? "ok" : "EACCES");
+		}
 	}
 	close(fa);
 	close(fb);
