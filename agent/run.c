@@ -432,6 +432,9 @@ static int run_checks(const struct hb_cli *cli, struct hb_spec *s)
 	    cli->require_delivery)
 		status = HB_EXIT_FAILED;
 out:
+	/* Check children still exiting were left to finish while the report
+	 * went out (hb_child_reap); the agent does not leave before them. */
+	hb_child_collect(true);
 	hb_report_free(r);
 	for (size_t i = 0; i < s->n_checks; i++)
 		hb_job_release(&jobs[i]);

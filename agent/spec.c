@@ -376,8 +376,8 @@ static bool json_int(const cJSON *v, long long *out)
 	if (!cJSON_IsNumber(v))
 		return false;
 	double d = v->valuedouble;
-	if (!isfinite(d) || d != floor(d) || d < (double)-MAX_JSON_INT ||
-	    d > (double)MAX_JSON_INT)
+	if (!isfinite(d) || d < (double)-MAX_JSON_INT ||
+	    d > (double)MAX_JSON_INT || d != (double)(long long)d)
 		return false;
 	*out = (long long)d;
 	return true;
@@ -408,7 +408,7 @@ static int take_duration(struct parser *p, const cJSON *v, bool positive,
 		if (!isfinite(d) || d < 0 || d > 30.0 * 24 * 3600 * 1000)
 			return fail(p, "expected a duration like %s, at most "
 				       "30 days", want);
-		r = llround(d);
+		r = hb_llround(d);
 	} else if (cJSON_IsString(v)) {
 		char *s, q[40];
 		if (expand(p, v->valuestring, &s) < 0)

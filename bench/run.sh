@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: MIT
 # make bench: hookbox against the tools Helm test pods use today, all against
 # the same local nginx in the same run. Prints a table of wall times
-# (hyperfine, warm cache; the median is what the targets are judged on, as
-# it is the figure least moved by a busy neighbour on a shared machine),
+# (hyperfine, warm cache, in interleaved rounds; the median is what the
+# targets are judged on, as it is the figure least moved by a busy
+# neighbour on a shared machine),
 # peak RSS (GNU time, the largest process), and the issues' targets.
-#   bench/run.sh [BUILD_DIR]     (RUNS=N to change hyperfine's run count)
+#   bench/run.sh [BUILD_DIR]     (RUNS=N runs of each command, default 30,
+#                                 in ROUNDS=N rounds, default 5)
 set -uo pipefail
 build=${1:-build}
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,22 +60,41 @@ for extra in "$src"/bench/*.bench; do
 	[ -e "$extra" ] && . "$extra"
 done
 
+# In rounds: every command runs RUNS/ROUNDS times per round, round after
+# round, so that a busy spell of the (shared) machine falls on all of them
+# alike instead of on whichever ran then. The figures pool all the runs.
+rounds=${ROUNDS:-5}
+per_round=$(((runs + rounds - 1) / rounds))
+declare -A med maxrss times failed
+for ((r = 1; r <= rounds; r++)); do
+	for b in "${benches[@]}"; do
+		name=${b%%|*}
+		cmd=${b#*|}
+		[ -n "${failed[$name]:-}" ] && continue
+		json=$HB_TMP/hf.json
+		# Through bash, whose own start-up hyperfine measures and subtracts.
+		if ! hyperfine --shell=bash --warmup 2 --runs "$per_round" --export-json "$json" \
+			"$cmd >/dev/null" >/dev/null 2>"$HB_TMP/hf.err"; then
+			failed[$name]=$(tail -1 "$HB_TMP/hf.err")
+			continue
+		fi
+		times[$name]+=" $(jq -r '.results[0].times | map(. * 1000) | join(" ")' "$json")"
+	done
+done
+
 printf '\n%-36s %11s %11s %9s %14s\n' "command" "median (ms)" "mean (ms)" "stddev" "peak RSS (KiB)"
 printf '%-36s %11s %11s %9s %14s\n' "-------" "-----------" "---------" "------" "--------------"
-declare -A med maxrss
 for b in "${benches[@]}"; do
 	name=${b%%|*}
 	cmd=${b#*|}
-	json=$HB_TMP/hf.json
-	# Through bash, whose own start-up hyperfine measures and subtracts.
-	if ! hyperfine --shell=bash --warmup 3 --runs "$runs" --export-json "$json" \
-		"$cmd >/dev/null" >/dev/null 2>"$HB_TMP/hf.err"; then
-		printf '%-36s %11s  (%s)\n' "$name" "failed" "$(tail -1 "$HB_TMP/hf.err")"
+	if [ -n "${failed[$name]:-}" ]; then
+		printf '%-36s %11s  (%s)\n' "$name" "failed" "${failed[$name]}"
 		continue
 	fi
-	median=$(jq '.results[0].median * 1000' "$json")
-	mean=$(jq '.results[0].mean * 1000' "$json")
-	sd=$(jq '.results[0].stddev * 1000' "$json")
+	read -r median mean sd < <(printf '%s\n' ${times[$name]} | sort -g | awk '
+		{ v[NR] = $1; s += $1; q += $1 * $1 }
+		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		      mu = s / NR; printf "%f %f %f\n", m, mu, sqrt(q / NR - mu * mu) }')
 	rss=$(/usr/bin/time -f '%M' bash -c "$cmd" 2>&1 >/dev/null | tail -1)
 	med[$name]=$median
 	maxrss[$name]=$rss

@@ -10,6 +10,19 @@
 
 #define HB_DURATION_MAX_MS (30LL * 24 * 3600 * 1000)
 
+int64_t hb_llround(double d)
+{
+	/* The cast truncates toward zero; what it drops is exact (|d| <
+	 * 2^62), so comparing it with one half is too. */
+	int64_t t = (int64_t)d;
+	double frac = d - (double)t;
+	if (frac >= 0.5)
+		t++;
+	else if (frac <= -0.5)
+		t--;
+	return t;
+}
+
 int hb_duration_parse(const char *s, int64_t *ms)
 {
 	static const struct {
@@ -32,7 +45,7 @@ int hb_duration_parse(const char *s, int64_t *ms)
 		double total = v * units[i].ms;
 		if (total > (double)HB_DURATION_MAX_MS)
 			return -EINVAL;
-		*ms = (int64_t)llround(total);
+		*ms = hb_llround(total);
 		return 0;
 	}
 	return -EINVAL;

@@ -10,6 +10,9 @@
  * Returns 0, or -EINVAL for anything else (empty, negative, unknown unit,
  * overflow past 30 days). */
 int hb_duration_parse(const char *s, int64_t *ms);
+/* llround() without libm (which the agent then need not map), for
+ * |d| < 2^62: the nearest integer, halves away from zero. */
+int64_t hb_llround(double d);
 /* Formats ms the short way ("250ms", "5s", "1m30s") into dst. */
 void hb_duration_format(char *dst, size_t size, int64_t ms);
 

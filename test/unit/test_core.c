@@ -12,6 +12,7 @@
 #include "strutil.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -283,9 +284,35 @@ HB_TEST(rfc3339_agrees_with_gmtime)
 	}
 }
 
+/* hb_llround stands in for llround(): the same answer, halves included. */
+HB_TEST(llround_without_libm)
+{
+	static const double fixed[] = {
+		0.0, 0.5, -0.5, 1.5, -1.5, 2.5, 0.49999999999999994,
+		-0.49999999999999994, 4503599627370495.5, -4503599627370495.5,
+		1e15 + 0.5, 123456.4999, 2592000000.0,
+	};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (hb_llround(fixed[i]) != llround(fixed[i]))
+			HB_FAIL_("%.17g: %lld, llround %lld", fixed[i],
+				 (long long)hb_llround(fixed[i]), llround(fixed[i]));
+	uint64_t x = 2463534242ULL;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* within the contract: |d| < 2^61 */
+		double d = (double)((int64_t)x >> 2) / (double)(1ULL << (x % 40));
+		if (hb_llround(d) != llround(d))
+			HB_FAIL_("%.17g: %lld, llround %lld", d,
+				 (long long)hb_llround(d), llround(d));
+	}
+}
+
 HB_TEST_MAIN(buf_appends_and_caps, buf_printf_long, duration_parses_units,
 	     duration_formats, oneline_strips_controls_and_utf8_tails,
 	     redact_url_drops_password, classes_have_names_and_hints,
 	     attempt_round_trips, attempt_unpack_clamps_classes,
 	     details_stop_at_limit, split_hostport, podinfo_parses_downward_api,
-	     podinfo_loads_files_and_env, rfc3339_agrees_with_gmtime)
+	     podinfo_loads_files_and_env, rfc3339_agrees_with_gmtime,
+	     llround_without_libm)
