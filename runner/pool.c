@@ -233,6 +233,7 @@ int hb_pool_run(const struct hb_pool_opts *o, struct hb_job *jobs, size_t n)
 			int e = errno;
 			free(pfd);
 			free(owner);
+			hb_sandbox_release();
 			return -e;
 		}
 		now = hb_mono_ns();

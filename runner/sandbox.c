@@ -304,6 +304,10 @@ child_main(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 	setpgid(0, 0);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(HB_CHILD_SETUP_FAILED);
+	/* The result pipe takes RESULT_FD first: a ruleset there moves. */
+	if (ruleset == RESULT_FD &&
+	    (ruleset = fcntl(ruleset, F_DUPFD, RULESET_FD + 1)) < 0)
+		_exit(HB_CHILD_SETUP_FAILED);
 	if (pipe_w != RESULT_FD) {
 		if (dup2(pipe_w, RESULT_FD) < 0)
 			_exit(HB_CHILD_SETUP_FAILED);
