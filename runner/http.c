@@ -4,12 +4,12 @@
 #include "runner.h"
 
 #include "buf.h"
+#include "ossl.h"
 #include "spec.h"
 #include "strutil.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
-#include <openssl/ssl.h>
 #include <errno.h>
 #include <regex.h>
 #include <stdio.h>
@@ -108,17 +108,11 @@ static size_t http_read_paths(const struct hb_check *c, const char **paths,
 
 /* curl_global_init starts OpenSSL with its configuration and engines, 0.8
  * ms of a one-check run (bench/run.sh), of which a run whose checks are all
- * plain http:// needs nothing. OpenSSL is then started without its
- * configuration and error strings first, and libcurl's own start finds
- * that part done. With TLS in the run, the full start: openssl.cnf carries
- * the system's TLS policy (Debian's MinProtocol and security level), which
- * must apply to every TLS connection. */
+ * plain http:// needs nothing: then OpenSSL is started bare first (ossl.h),
+ * and libcurl's own start finds that part done. */
 static int http_init(bool tls, char *errbuf, size_t errlen)
 {
-	if (!tls && !OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG |
-					      OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |
-					      OPENSSL_INIT_NO_LOAD_SSL_STRINGS,
-				      NULL)) {
+	if (!tls && !hb_openssl_start(false)) {
 		snprintf(errbuf, errlen, "initialising OpenSSL failed");
 		return -EIO;
 	}

@@ -4,6 +4,7 @@
  * optionally one query whose answer is asserted, each failure classified by
  * the server's or the client's error number. */
 #include "dbutil.h"
+#include "ossl.h"
 #include "duration.h"
 #include "runner.h"
 
@@ -16,7 +17,6 @@
 #include <errmsg.h>
 #include <mysql.h>
 #include <nss.h>
-#include <openssl/ssl.h>
 #include <poll.h>
 #include <pwd.h>
 #include <regex.h>
@@ -388,17 +388,16 @@ static int io_wait(my_socket fd, my_bool is_read, int timeout_ms)
 	}
 }
 
-/* Connector/C's library init, once in the agent. It starts OpenSSL, which
- * reads openssl.cnf, loads its error strings and fills the legacy cipher
- * and digest tables: 0.75 ms, more than the whole MySQL conversation on a
- * local server (bench/run.sh). A check that does not ask for TLS never
- * uses OpenSSL for it (Connector/C 3.3 turns TLS on only when a TLS option
- * is set, see my_prepare), so when no check of the run does (tls false),
- * OpenSSL is started without its configuration and error strings first,
- * and the library's own start finds that part done: the password hashes
- * and the RSA of sha256_password need neither. (The digest and cipher
- * tables stay: the RSA and certificate code looks algorithms up by name.)
- * With TLS, the full start: openssl.cnf carries the system's TLS policy.
+/* Connector/C's library init, once in the agent (or in the child that
+ * loads the kind). It starts OpenSSL, which reads openssl.cnf, loads its
+ * error strings and fills the legacy algorithm tables: 0.75 ms, more than
+ * the whole MySQL conversation on a local server (bench/run.sh). A check
+ * that does not ask for TLS never uses OpenSSL for it (Connector/C 3.3 turns
+ * TLS on only when a TLS option is set, see my_prepare), so when no check of
+ * the run does, OpenSSL is started bare first (ossl.h) and the library's own
+ * start finds that part done: the password hashes and the RSA of
+ * caching_sha2_password need none of it (test_ossl makes the plugins'
+ * calls).
  *
  * The authentication plugins are not preloaded either: most servers ask
  * for mysql_native_password, which is built in. Connector/C loads the one
@@ -406,12 +405,7 @@ static int io_wait(my_socket fd, my_bool is_read, int timeout_ms)
  * check read (my_read_paths). */
 static int my_init(bool tls, char *err, size_t errlen)
 {
-	uint64_t opts = OPENSSL_INIT_LOAD_CONFIG;
-	if (!tls)
-		opts = OPENSSL_INIT_NO_LOAD_CONFIG |
-		       OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |
-		       OPENSSL_INIT_NO_LOAD_SSL_STRINGS;
-	if (!OPENSSL_init_ssl(opts, NULL)) {
+	if (!hb_openssl_start(tls)) {
 		snprintf(err, errlen, "initialising OpenSSL failed");
 		return -EIO;
 	}

@@ -3,6 +3,7 @@
  * the URL asks), optionally one query whose answer is asserted, each failure
  * classified by the server's SQLSTATE. */
 #include "dbutil.h"
+#include "ossl.h"
 #include "duration.h"
 #include "runner.h"
 
@@ -12,7 +13,6 @@
 
 #include <errno.h>
 #include <libpq-fe.h>
-#include <openssl/ssl.h>
 #include <poll.h>
 #include <pwd.h>
 #include <regex.h>
@@ -317,15 +317,10 @@ static int pg_prepare(const struct hb_check *c, void **state,
 	 * now (libpq's call then does nothing) keeps sysinfo out of the
 	 * profile and the configuration's reading out of the timings. With
 	 * sslmode=disable OpenSSL still computes SCRAM, and would start
-	 * itself with the configuration on first use: it is started without
-	 * it, as nothing here uses TLS (and Landlock then hides the TLS
-	 * files, see pg_uses_tls). */
-	uint64_t ssl_opts = OPENSSL_INIT_LOAD_CONFIG;
-	if (!pg_uses_tls(c))
-		ssl_opts = OPENSSL_INIT_NO_LOAD_CONFIG |
-			   OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |
-			   OPENSSL_INIT_NO_LOAD_SSL_STRINGS;
-	if (!OPENSSL_init_ssl(ssl_opts, NULL)) {
+	 * itself with the configuration on first use: it is started bare
+	 * (ossl.h), as nothing here uses TLS (and Landlock then hides the
+	 * TLS files, see pg_uses_tls). */
+	if (!hb_openssl_start(pg_uses_tls(c))) {
 		hb_attempt_fail(a, HB_CLASS_INTERNAL,
 				"initialising OpenSSL failed");
 		return -EIO;
