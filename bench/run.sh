@@ -5,7 +5,8 @@
 # (hyperfine, warm cache, in interleaved rounds; the median is what the
 # targets are judged on, as it is the figure least moved by a busy
 # neighbour on a shared machine),
-# peak RSS (GNU time, the largest process), and the issues' targets.
+# peak RSS (bench/rss.c: the largest process of the command's tree, the
+# check children included), and the issues' targets.
 #   bench/run.sh [BUILD_DIR]     (RUNS=N runs of each command, default 30,
 #                                 in ROUNDS=N rounds, default 5)
 set -uo pipefail
@@ -60,6 +61,9 @@ for extra in "$src"/bench/*.bench; do
 	[ -e "$extra" ] && . "$extra"
 done
 
+# Peak RSS of the largest process of a command's tree, orphans included.
+cc -O2 -o "$HB_TMP/rss" "$src/bench/rss.c" || hb_die "cannot build bench/rss.c"
+
 # In rounds: every command runs RUNS/ROUNDS times per round, round after
 # round, so that a busy spell of the (shared) machine falls on all of them
 # alike instead of on whichever ran then. The figures pool all the runs.
@@ -95,7 +99,7 @@ for b in "${benches[@]}"; do
 		{ v[NR] = $1; s += $1; q += $1 * $1 }
 		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
 		      mu = s / NR; printf "%f %f %f\n", m, mu, sqrt(q / NR - mu * mu) }')
-	rss=$(/usr/bin/time -f '%M' bash -c "$cmd" 2>&1 >/dev/null | tail -1)
+	rss=$("$HB_TMP/rss" bash -c "$cmd")
 	med[$name]=$median
 	maxrss[$name]=$rss
 	printf '%-36s %11.1f %11.1f %9.1f %14s\n' "$name" "$median" "$mean" "$sd" "$rss"
