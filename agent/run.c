@@ -98,7 +98,7 @@ static bool kind_uses_tls(const struct hb_spec *s, const struct hb_driver *d,
 {
 	for (size_t i = 0; i < s->n_checks; i++)
 		if (strcmp(s->checks[i].kind, kind) == 0 &&
-		    (!d->uses_tls || d->uses_tls(&s->checks[i])))
+		    hb_check_may_use_tls(d, &s->checks[i]))
 			return true;
 	return false;
 }

@@ -120,8 +120,9 @@ int hb_kind_module_pending(const char *kind, char *err, size_t errlen)
 			continue;
 		if (kinds[i].builtin || module_loaded(kinds[i].module))
 			return 0;
-		static int yes = 1;
-		if (each_module_path(kinds[i].module, found, &yes))
+		/* found() returns its argument: any non-NULL will do. */
+		if (each_module_path(kinds[i].module, found,
+				     (void *)kinds[i].module))
 			return 1;
 		snprintf(err, errlen, "loading module \"hookbox-%s.so\": not found",
 			 kinds[i].module);

@@ -111,6 +111,13 @@ struct hb_driver {
 	const int *syscalls;
 };
 
+/* Whether check c of driver d may use TLS (driver->uses_tls; without it,
+ * any check may). */
+static inline bool hb_check_may_use_tls(const struct hb_driver *d,
+					const struct hb_check *c)
+{
+	return !d->uses_tls || d->uses_tls(c);
+}
 /* Finds the driver for a kind, loading its module when the kind lives in
  * one. Returns NULL with errbuf filled when the kind is unknown or its module
  * cannot be loaded. */

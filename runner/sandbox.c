@@ -170,7 +170,7 @@ static size_t collect_paths(const struct hb_driver *d, const struct hb_check *c,
 		for (size_t i = 0; i < HB_ARRAY_SIZE(resolver_paths) && n < max; i++)
 			paths[n++] = resolver_paths[i];
 	/* The TLS files only for a check that may use TLS. */
-	if ((d->flags & HB_DRIVER_TLS) && (!d->uses_tls || d->uses_tls(c)))
+	if ((d->flags & HB_DRIVER_TLS) && hb_check_may_use_tls(d, c))
 		for (size_t i = 0; i < HB_ARRAY_SIZE(tls_paths) && n < max; i++)
 			paths[n++] = tls_paths[i];
 #ifdef HB_SANITIZER_BUILD
@@ -274,8 +274,7 @@ static const struct hb_driver *load_kind(const struct hb_sandbox_cfg *cfg,
 	const struct hb_driver *d = hb_driver_find(c->kind, err, sizeof(err));
 	if (!d)
 		child_die("%s", err);
-	bool tls = !d->uses_tls || d->uses_tls(c);
-	if (d->init && d->init(tls, err, sizeof(err)) < 0)
+	if (d->init && d->init(hb_check_may_use_tls(d, c), err, sizeof(err)) < 0)
 		child_die("initialising %s checks: %s", c->kind, err);
 	if (cfg->mode != HB_SANDBOX_OFF) {
 		*policy = hb_policy_new(d, cfg->mode, err, sizeof(err));
