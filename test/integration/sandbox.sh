@@ -93,6 +93,16 @@ hb_assert_exit 1
 hb_assert_outcome FAILED SANDBOX_VIOLATION
 hb_assert_json_contains .checks[0].message '"ptrace"'
 
+hb_case "a one-check run in log mode: its child loads the kind and hands over the listener"
+# One http check: the child loads the module itself, then sends its load
+# time and the seccomp listener before its result (runner/sandbox.c).
+HB_SHIM_PORT=$hooked HB_SHIM_DO=ptrace LD_PRELOAD=$HB_BUILD/hb-test-shim.so \
+	ASAN_OPTIONS=verify_asan_link_order=0:${ASAN_OPTIONS:-} \
+	hb_agent http "http://127.0.0.1:$hooked/ok" --sandbox log
+hb_assert_exit 0
+hb_assert_outcome PASSED
+hb_assert_detail unlisted_syscalls ptrace
+
 hb_case "a crashing check is CRASHED, the others pass"
 shim_run segv enforce
 hb_assert_exit 1
