@@ -271,5 +271,7 @@ int hb_bpf_syscall_name(int nr, unsigned arch, char *dst, size_t size)
 
 unsigned hb_bpf_native_arch(void)
 {
-	return SCMP_ARCH_NATIVE;
+	/* The audit token (AUDIT_ARCH_X86_64, ...), as SIGSYS reports it:
+	 * SCMP_ARCH_NATIVE itself is 0. */
+	return seccomp_arch_native();
 }

@@ -3,6 +3,7 @@
  * compiled on demand (bpf_compile.c), and installed in the child. */
 #include "policy.h"
 
+#include "bpf_compile.h"
 #include "runner.h"
 
 #include <errno.h>
@@ -85,15 +86,12 @@ const struct sock_fprog *hb_policy_prog(const struct hb_policy *p)
 	return &p->prog;
 }
 
-/* The compiler: linked in (hookbox-bpfgen, the tests), or the
- * hookbox-seccomp module, loaded on first need. */
-extern int hb_bpf_compile_driver(const struct hb_driver *d, int mode,
-				 struct sock_fprog *prog, char *err,
-				 size_t errlen) __attribute__((weak));
-extern int hb_bpf_compile_exec(int mode, struct sock_fprog *prog, char *err,
-			       size_t errlen) __attribute__((weak));
-extern int hb_bpf_syscall_name(int nr, unsigned arch, char *dst,
-			       size_t size) __attribute__((weak));
+/* The compiler (bpf_compile.h): linked in (hookbox-bpfgen, the tests), or
+ * the hookbox-seccomp module, loaded on first need. Weak, so that the agent,
+ * which does not link it, still links. */
+#pragma weak hb_bpf_compile_driver
+#pragma weak hb_bpf_compile_exec
+#pragma weak hb_bpf_syscall_name
 
 static void *compiler(void *linked, const char *symbol, char *err,
 		      size_t errlen)
@@ -106,9 +104,9 @@ struct hb_policy *hb_policy_compile(const struct hb_driver *d,
 				    enum hb_sandbox_mode mode, char *err,
 				    size_t errlen)
 {
-	int (*fn)(const struct hb_driver *, int, struct sock_fprog *, char *,
-		  size_t) = compiler((void *)hb_bpf_compile_driver,
-				     "hb_bpf_compile_driver", err, errlen);
+	__typeof__(hb_bpf_compile_driver) *fn = compiler(
+		(void *)hb_bpf_compile_driver, "hb_bpf_compile_driver", err,
+		errlen);
 	if (!fn)
 		return NULL;
 	struct hb_policy *p = calloc(1, sizeof(*p));
@@ -127,7 +125,7 @@ struct hb_policy *hb_policy_compile(const struct hb_driver *d,
 int hb_policy_compile_exec(enum hb_sandbox_mode mode, struct sock_fprog *prog,
 			   char *err, size_t errlen)
 {
-	int (*fn)(int, struct sock_fprog *, char *, size_t) = compiler(
+	__typeof__(hb_bpf_compile_exec) *fn = compiler(
 		(void *)hb_bpf_compile_exec, "hb_bpf_compile_exec", err, errlen);
 	return fn ? fn((int)mode, prog, err, errlen) : -ENOENT;
 }
@@ -167,16 +165,19 @@ size_t hb_policy_size(const struct hb_policy *p)
 
 void hb_syscall_name(int nr, unsigned arch, char *dst, size_t size)
 {
-	/* The build's table first (gen/policies.c): naming a call must not
-	 * load libseccomp. */
-	if (hb_syscall_names && (arch == 0 || arch == hb_syscall_names_arch) &&
-	    nr >= 0 && (size_t)nr < hb_syscall_names_count &&
-	    hb_syscall_names[nr]) {
-		snprintf(dst, size, "%s", hb_syscall_names[nr]);
+	/* The build's table (gen/policies.c), made by the same libseccomp:
+	 * a number it does not name, libseccomp would not either, and naming
+	 * a call must not load it. Without the table (the tests), ask it. */
+	if (hb_syscall_names) {
+		if ((arch == 0 || arch == hb_syscall_names_arch) && nr >= 0 &&
+		    (size_t)nr < hb_syscall_names_count && hb_syscall_names[nr])
+			snprintf(dst, size, "%s", hb_syscall_names[nr]);
+		else
+			snprintf(dst, size, "syscall %d", nr);
 		return;
 	}
 	char err[256];
-	int (*fn)(int, unsigned, char *, size_t) = compiler(
+	__typeof__(hb_bpf_syscall_name) *fn = compiler(
 		(void *)hb_bpf_syscall_name, "hb_bpf_syscall_name", err,
 		sizeof(err));
 	if (!fn || fn(nr, arch, dst, size) < 0)

@@ -103,6 +103,10 @@ HB_TEST(syscall_names_come_from_the_build)
 	ASSERT(hb_syscall_names != NULL);
 	hb_syscall_name(SYS_ptrace, 0, name, sizeof(name));
 	ASSERT_STREQ(name, "ptrace");
+	/* As the SIGSYS handler reports it: with the audit architecture. */
+	ASSERT(hb_syscall_names_arch != 0);
+	hb_syscall_name(SYS_ptrace, hb_syscall_names_arch, name, sizeof(name));
+	ASSERT_STREQ(name, "ptrace");
 	hb_syscall_name(SYS_clone3, 0, name, sizeof(name));
 	ASSERT_STREQ(name, "clone3");
 	hb_syscall_name(99999, 0, name, sizeof(name));
