@@ -4,8 +4,8 @@
  * optionally one query whose answer is asserted, each failure classified by
  * the server's or the client's error number. */
 #include "dbutil.h"
-#include "ossl.h"
 #include "duration.h"
+#include "ossl.h"
 #include "runner.h"
 
 #include "osutil.h"
@@ -423,14 +423,19 @@ static int my_init(bool tls, char *err, size_t errlen)
 	return 0;
 }
 
-/* A TLS option in the URL (Connector/C 3.3 uses TLS only then). */
+/* A TLS option in the URL: Connector/C 3.3 uses TLS only then. */
+static bool url_uses_tls(const struct my_url *u)
+{
+	return u->ssl >= SSL_PREFERRED || u->ssl_ca[0];
+}
+
 static bool my_uses_tls(const struct hb_check *c)
 {
 	struct my_url u;
 	char err[256];
 	if (parse_url(c->url, &u, err, sizeof(err)) < 0)
 		return false; /* the check fails in prepare, without TLS */
-	return u.ssl >= SSL_PREFERRED || u.ssl_ca[0];
+	return url_uses_tls(&u);
 }
 
 static int my_prepare(const struct hb_check *c, void **state,
@@ -469,7 +474,6 @@ static int my_prepare(const struct hb_check *c, void **state,
 		s->have_re = true;
 	}
 
-	bool tls = u->ssl >= SSL_PREFERRED || u->ssl_ca[0];
 	s->mysql = mysql_init(NULL);
 	if (!s->mysql) {
 		hb_attempt_fail(a, HB_CLASS_INTERNAL, "mysql_init: out of memory");
@@ -492,7 +496,7 @@ static int my_prepare(const struct hb_check *c, void **state,
 	rc |= mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	rc |= mysql_optionsv(m, MYSQL_OPT_CONNECT_ATTR_ADD, "program_name",
 			     "hookbox");
-	if (tls) {
+	if (url_uses_tls(u)) {
 		/* Connector/C 3.3 turns TLS on once any TLS option is set. */
 		rc |= mysql_optionsv(m, MYSQL_OPT_SSL_CA,
 				     u->ssl_ca[0] ? u->ssl_ca : NULL);

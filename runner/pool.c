@@ -251,13 +251,13 @@ int hb_pool_run(const struct hb_pool_opts *o, struct hb_job *jobs, size_t n)
 			struct hb_job *j = &jobs[i];
 			if (j->state != JOB_RUNNING)
 				continue;
+			/* A whole result ends the attempt: no need to wait for
+			 * the exit. */
 			bool exited = hb_child_finished(&j->child);
-			if (exited) {
-				/* the result is whole: no need to wait for the exit */
-			} else if (j->child.pidfd >= 0) {
+			if (!exited && j->child.pidfd >= 0) {
 				struct pollfd p = { j->child.pidfd, POLLIN, 0 };
 				exited = poll(&p, 1, 0) > 0;
-			} else {
+			} else if (!exited) {
 				exited = j->child.eof; /* the pipe closes at exit */
 			}
 			if (!exited && now >= j->child.deadline_ns) {

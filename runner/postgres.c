@@ -3,8 +3,8 @@
  * the URL asks), optionally one query whose answer is asserted, each failure
  * classified by the server's SQLSTATE. */
 #include "dbutil.h"
-#include "ossl.h"
 #include "duration.h"
+#include "ossl.h"
 #include "runner.h"
 
 #include "osutil.h"
