@@ -185,24 +185,36 @@ maps_of()
 	fi
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	printf '%s\n' "$maps" | grep -oE '(libcurl|libpq|libmariadb|libhiredis|libseccomp|hookbox-[a-z]+)[^ /]*\.so' | sort -u | tr '\n' ' '
+	printf '%s\n' "$maps" | grep -oE '(libcurl|libldap|librtmp|libssh2|libgssapi_krb5|libidn2|libpsl|libbrotlidec|libzstd|libgnutls|libpq|libmariadb|libhiredis|libseccomp|hookbox-[a-z]+)[^ /]*\.so' | sort -u | tr '\n' ' '
 }
 hb_case "a TCP-only run loads no client library"
 libs=$(maps_of all tcp "127.0.0.1:$hang" --timeout 3s)
 hb_assert_eq "client libraries mapped" "" "$libs"
-hb_case "an HTTP-only run loads libcurl and no database library"
+hb_case "an HTTP-only run loads the http module and no database library"
 libs=$(maps_of all http "http://127.0.0.1:$hang/" --timeout 3s)
-hb_assert_contains "libraries mapped" "$libs" "libcurl"
+hb_assert_contains "libraries mapped" "$libs" "hookbox-http"
 hb_assert_eq "database libraries mapped" "" "$(grep -oE 'libpq|libmariadb|libhiredis' <<<"$libs")"
 # The filters come from the build (hookbox-bpfgen): no libseccomp either.
 hb_assert_eq "libseccomp mapped" "" "$(grep -oE 'libseccomp|hookbox-seccomp' <<<"$libs")"
+# Where the build found Debian's libcurl.a, the module carries libcurl
+# without the libraries of the features it leaves out (curl_pruned.c).
+if grep -q '^HB_CURL_ARCHIVE:FILEPATH=/' "$HB_BUILD/CMakeCache.txt" 2>/dev/null; then
+	hb_case "the http module maps libcurl's optional libraries nowhere"
+	hb_assert_eq "libcurl.so and its optional libraries mapped" "" \
+		"$(grep -oE 'libcurl|libldap|librtmp|libssh2|libgssapi_krb5|libidn2|libpsl|libbrotlidec|libzstd|libgnutls' <<<"$libs" | sort -u | tr '\n' ' ')"
+	needed=$(ldd "$HB_BUILD/hookbox-http.so")
+	hb_assert_eq "libcurl.so or its optional libraries needed (ldd)" "" \
+		"$(grep -oE 'libcurl|libldap|librtmp|libssh2|libgssapi_krb5|libidn2|libpsl|libbrotlidec|libzstd|libgnutls' <<<"$needed" | sort -u | tr '\n' ' ')"
+	# HTTP/2 stays, as curl offers it over TLS.
+	hb_assert_contains "libraries needed (ldd)" "$needed" "libnghttp2"
+fi
 hb_case "one check of a kind: its child loads the module, the agent does not"
 hb_assert_eq "agent's client libraries" "" "$(maps_of agent http "http://127.0.0.1:$hang/" --timeout 3s)"
 hb_case "two checks of a kind: the agent loads the module once for both"
 printf '{"defaults": {"timeout": "3s"}, "checks": [
  {"name": "a", "kind": "http", "url": "http://127.0.0.1:%s/"},
  {"name": "b", "kind": "http", "url": "http://127.0.0.1:%s/"}]}\n' "$hang" "$hang" >"$HB_TMP/two.json"
-hb_assert_contains "agent's client libraries" "$(maps_of agent run "$HB_TMP/two.json")" "libcurl"
+hb_assert_contains "agent's client libraries" "$(maps_of agent run "$HB_TMP/two.json")" "hookbox-http"
 
 # A pod runs as non-root without capabilities: the filters and Landlock
 # must work there too (root hides permission problems).
