@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -177,4 +178,71 @@ int hb_write_file_atomic(const char *path, const void *data, size_t len)
 	if (rc < 0)
 		unlink(tmp);
 	return rc;
+}
+
+union fd_cmsg {
+	struct cmsghdr h;
+	char buf[CMSG_SPACE(HB_MAX_PASSED_FDS * sizeof(int))];
+};
+
+ssize_t hb_send_fds(int sock, const void *data, size_t len, const int *fds,
+		    size_t n_fds)
+{
+	if (n_fds > HB_MAX_PASSED_FDS) {
+		errno = EINVAL;
+		return -1;
+	}
+	union fd_cmsg u;
+	memset(&u, 0, sizeof(u));
+	struct iovec iov = { (void *)data, len };
+	struct msghdr m;
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	if (n_fds) {
+		m.msg_control = u.buf;
+		m.msg_controllen = CMSG_SPACE(n_fds * sizeof(int));
+		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(n_fds * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, n_fds * sizeof(int));
+	}
+	ssize_t n;
+	while ((n = sendmsg(sock, &m, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+		;
+	return n;
+}
+
+ssize_t hb_recv_fds(int sock, void *data, size_t len, int *fds,
+		    size_t max_fds, size_t *n_fds, int flags)
+{
+	union fd_cmsg u;
+	struct iovec iov = { data, len };
+	struct msghdr m;
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = u.buf;
+	m.msg_controllen = sizeof(u.buf);
+	*n_fds = 0;
+	ssize_t n;
+	while ((n = recvmsg(sock, &m, flags)) < 0 && errno == EINTR)
+		;
+	if (n < 0)
+		return n;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < k; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (*n_fds < max_fds)
+				fds[(*n_fds)++] = fd;
+			else
+				close(fd);
+		}
+	}
+	return n;
 }

@@ -4,6 +4,7 @@
 #define HB_OSUTIL_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 
 struct hb_buf;
@@ -31,5 +32,16 @@ char *hb_read_token(const char *path, char *err, size_t errlen);
 int hb_write_file_atomic(const char *path, const void *data, size_t len);
 /* write() all of it, retrying on EINTR and short writes. */
 int hb_write_all(int fd, const void *data, size_t len);
+
+/* Descriptors over a Unix socket (SCM_RIGHTS), at most HB_MAX_PASSED_FDS:
+ * sends len bytes of data with n_fds of fds (sendmsg's result), and
+ * receives at most len bytes with up to max_fds descriptors into fds, their
+ * number in *n_fds, closing any beyond (recvmsg's result). Both retry on
+ * EINTR. */
+#define HB_MAX_PASSED_FDS 2
+ssize_t hb_send_fds(int sock, const void *data, size_t len, const int *fds,
+		    size_t n_fds);
+ssize_t hb_recv_fds(int sock, void *data, size_t len, int *fds,
+		    size_t max_fds, size_t *n_fds, int flags);
 
 #endif

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
@@ -205,22 +207,116 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *prog,
 }
 
 
-int hb_bpf_compile_driver(const struct hb_driver *d, int mode,
-			  struct sock_fprog *prog, char *err, size_t errlen)
+static bool in_list(const int *list, int nr)
 {
-	/* Log mode hands every call outside the list to the agent, which
-	 * records it and lets it run (a kernel log is out of a pod's reach). */
-	uint32_t def = mode == HB_SANDBOX_LOG ? SCMP_ACT_NOTIFY : SCMP_ACT_TRAP;
+	for (size_t i = 0; list && list[i] != -1; i++)
+		if (list[i] == nr)
+			return true;
+	return false;
+}
+
+/* Whether the kind's filter allows nr whatever its arguments. */
+static bool kind_allows(const struct hb_driver *d, int nr)
+{
+	return in_list(hb_policy_base_syscalls, nr) ||
+	       (d && in_list(d->syscalls, nr))
+#ifdef HB_SANITIZER_BUILD
+	       || in_list(sanitizer_syscalls, nr)
+#endif
+		;
+}
+
+/* A filter with default action def, for the native architecture only,
+ * leaving no_new_privs to the caller: NULL with *rc and err set, or a
+ * context with *rc the attributes' result. */
+static scmp_filter_ctx new_filter(uint32_t def, int *rc, char *err,
+				  size_t errlen)
+{
 	scmp_filter_ctx ctx = seccomp_init(def);
 	if (!ctx) {
 		snprintf(err, errlen, "seccomp_init: out of memory");
-		return -ENOMEM;
+		*rc = -ENOMEM;
+		return NULL;
 	}
-	int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
-				  SCMP_ACT_KILL_PROCESS);
+	*rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+			       SCMP_ACT_KILL_PROCESS);
 	/* The child sets no_new_privs itself, before Landlock needs it. */
+	if (*rc == 0)
+		*rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	return ctx;
+}
+
+/* What the zygote and a child's set-up call beyond the kind's list (see
+ * sandbox.c), each no wider than that use: */
+static int add_zygote_rules(scmp_filter_ctx ctx)
+{
+	/* the zygote's fork, with exactly its flags; */
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+				  SCMP_A0_64(SCMP_CMP_EQ, HB_ZYGOTE_CLONE_FLAGS));
+	/* the child's parent-death signal, and its own filter; */
 	if (rc == 0)
-		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 2,
+				      SCMP_A0_32(SCMP_CMP_EQ, PR_SET_PDEATHSIG),
+				      SCMP_A1_32(SCMP_CMP_EQ, SIGKILL));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
+				      SCMP_A0_32(SCMP_CMP_EQ, PR_SET_SECCOMP));
+	/* its CPU time limit, which depends on the check's timeout; */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2,
+				      SCMP_A0_32(SCMP_CMP_EQ, 0),
+				      SCMP_A1_32(SCMP_CMP_EQ, RLIMIT_CPU));
+	/* and its Landlock domain. */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+				      SCMP_SYS(landlock_restrict_self), 0);
+	/* A rule the kind's list already covers (the sanitizer build's
+	 * prctl) is no error. */
+	return rc == -EEXIST ? 0 : rc;
+}
+
+/* The child's half: everything allowed but what add_zygote_rules added
+ * beyond the kind's filter. */
+static int compile_narrow(const struct hb_driver *d, struct sock_fprog *prog,
+			  char *err, size_t errlen)
+{
+	int rc;
+	scmp_filter_ctx ctx = new_filter(SCMP_ACT_ALLOW, &rc, err, errlen);
+	if (!ctx)
+		return rc;
+	/* clone: the kind's threads stay; any other clone goes. */
+	if (rc == 0 && d && (d->flags & HB_DRIVER_THREADS))
+		rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, SCMP_SYS(clone), 1,
+				      SCMP_A0_64(SCMP_CMP_MASKED_EQ,
+						 CLONE_THREAD, 0));
+	else if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, SCMP_SYS(clone), 0);
+	static const int taken_back[] = { SCMP_SYS(prctl), SCMP_SYS(prlimit64),
+					  SCMP_SYS(landlock_restrict_self) };
+	for (size_t i = 0; rc == 0 && i < HB_ARRAY_SIZE(taken_back); i++)
+		if (!kind_allows(d, taken_back[i]))
+			rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, taken_back[i], 0);
+	if (rc < 0)
+		snprintf(err, errlen, "seccomp profile for \"%s\" (child): %s",
+			 d ? d->name : "base", strerror(-rc));
+	else
+		rc = export_bpf(ctx, prog, err, errlen);
+	seccomp_release(ctx);
+	return rc;
+}
+
+int hb_bpf_compile_driver(const struct hb_driver *d, int mode,
+			  struct sock_fprog *prog, char *err, size_t errlen)
+{
+	if (mode == HB_POLICY_NARROW)
+		return compile_narrow(d, prog, err, errlen);
+	/* Log mode hands every call outside the list to the agent, which
+	 * records it and lets it run (a kernel log is out of a pod's reach). */
+	uint32_t def = mode == HB_SANDBOX_LOG ? SCMP_ACT_NOTIFY : SCMP_ACT_TRAP;
+	int rc;
+	scmp_filter_ctx ctx = new_filter(def, &rc, err, errlen);
+	if (!ctx)
+		return rc;
 	/* A binary tree of syscall numbers instead of a linear list. Loading
 	 * a filter makes the kernel run it for every syscall number to build
 	 * its allow cache: with a linear list that costs about 0.2 ms per
@@ -229,6 +325,8 @@ int hb_bpf_compile_driver(const struct hb_driver *d, int mode,
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (rc == 0)
 		rc = add_rules(ctx, d);
+	if (rc == 0 && mode == HB_POLICY_ZYGOTE)
+		rc = add_zygote_rules(ctx);
 	if (rc < 0)
 		snprintf(err, errlen, "seccomp profile for \"%s\": %s",
 			 d ? d->name : "base", strerror(-rc));

@@ -20,7 +20,11 @@
 #include <unistd.h>
 
 static const enum hb_sandbox_mode modes[] = { HB_SANDBOX_ENFORCE,
-					      HB_SANDBOX_LOG };
+					      HB_SANDBOX_LOG, HB_POLICY_ZYGOTE,
+					      HB_POLICY_NARROW };
+/* exec's deny-list has no zygote. */
+static const enum hb_sandbox_mode exec_modes[] = { HB_SANDBOX_ENFORCE,
+						   HB_SANDBOX_LOG };
 
 static void emit_prog(FILE *f, size_t id, const struct sock_fprog *prog)
 {
@@ -95,16 +99,16 @@ int main(int argc, char **argv)
 			hb_policy_free(p);
 		}
 	}
-	for (size_t m = 0; m < HB_ARRAY_SIZE(modes); m++) {
+	for (size_t m = 0; m < HB_ARRAY_SIZE(exec_modes); m++) {
 		struct sock_fprog prog = { 0, NULL };
-		if (hb_bpf_compile_exec((int)modes[m], &prog, err, sizeof(err)) < 0 ||
+		if (hb_bpf_compile_exec((int)exec_modes[m], &prog, err, sizeof(err)) < 0 ||
 		    n == HB_ARRAY_SIZE(entries)) {
 			fprintf(stderr, "hookbox-bpfgen: exec: %s\n", err);
 			free(prog.filter);
 			goto fail;
 		}
 		emit_prog(f, n, &prog);
-		entries[n++] = (struct entry){ "exec", (int)modes[m], 0, false,
+		entries[n++] = (struct entry){ "exec", (int)exec_modes[m], 0, false,
 					       prog.len };
 		free(prog.filter);
 	}

@@ -22,10 +22,11 @@
  *  - international host names: idn2_check_version() says "none", which is
  *    libcurl's own test for IDN support, so a non-ASCII host name is looked
  *    up as it is (and fails as a name that does not exist).
- * libcurl's start (curl_global_init), curl_version() and curl_version_info()
- * call a few of them, which answer as an absent library would. Any other one aborting
- * with its name would mean libcurl took a path the module turned off: the
- * check's child dies and the check is reported CRASHED, the agent goes on.
+ * libcurl's start (curl_global_init), curl_version() and
+ * curl_version_info() call a few of them, which answer as an absent library
+ * would. Any other one aborting with its name would mean libcurl took a
+ * path the module turned off: the check's child dies and the check is
+ * reported CRASHED, the agent goes on.
  */
 
 #include <stdio.h>

@@ -9,6 +9,8 @@
 #ifndef HB_POLICY_H
 #define HB_POLICY_H
 
+#include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -21,7 +23,20 @@ enum hb_sandbox_mode {
 	HB_SANDBOX_LOG,         /* calls outside the list run, and the agent
 				 * records them (seccomp user notification) */
 	HB_SANDBOX_OFF,
+	/* Not modes a user picks: the two halves of the enforcing filter of
+	 * the children a zygote forks (sandbox.c). The zygote runs under the
+	 * kind's list plus what it and a child's set-up call (HB_ZYGOTE_*
+	 * below); each child, once set up, adds a filter that takes exactly
+	 * those back. Together: the kind's enforcing filter. */
+	HB_POLICY_ZYGOTE,
+	HB_POLICY_NARROW,
 };
+
+/* The zygote's clone(2) flags, the only ones its filter lets it pass: a
+ * child of the agent's (CLONE_PARENT), with glibc's thread id kept as
+ * fork() keeps it. */
+#define HB_ZYGOTE_CLONE_FLAGS                                                  \
+	(CLONE_PARENT | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD)
 
 /* The allow-list filter for a driver: base set plus driver->syscalls. The
  * program compiled at build time when this build has one for the driver's

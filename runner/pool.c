@@ -59,7 +59,7 @@ static int64_t attempt_timeout(const struct hb_job *j, int64_t now)
 }
 
 static int start_attempt(const struct hb_pool_opts *o, struct hb_job *j,
-			 int64_t now)
+			 struct hb_zygote *z, size_t index, int64_t now)
 {
 	char err[256];
 	if (j->n_attempts == 0) {
@@ -70,9 +70,11 @@ static int start_attempt(const struct hb_pool_opts *o, struct hb_job *j,
 		if (r->wait_ms > 0)
 			j->wait_deadline_ns = now + r->wait_ms * 1000000LL;
 	}
-	int rc = hb_child_spawn(&o->sandbox, j->driver, j->policy, j->check,
-				attempt_timeout(j, now), &j->child, err,
-				sizeof(err));
+	int64_t timeout = attempt_timeout(j, now);
+	int rc = z ? hb_child_spawn_via(z, index, timeout, &j->child, err,
+					sizeof(err))
+		   : hb_child_spawn(&o->sandbox, j->driver, j->policy, j->check,
+				    timeout, &j->child, err, sizeof(err));
 	if (rc < 0) {
 		struct hb_attempt a;
 		hb_attempt_init(&a);
@@ -146,6 +148,70 @@ static void cancel_all(struct hb_job *jobs, size_t n, int64_t now)
 	}
 }
 
+/* The zygotes of this run (sandbox.c): one per kind with at least
+ * ZYGOTE_MIN_CHECKS checks, whose module the agent has loaded. Starting one
+ * is a fork of its own: with 4 checks of a kind a run took 0.14 ms longer
+ * with it, with 8 the same, with 16 0.2 ms and with 50 1.5 ms less
+ * (hyperfine, medians of 150 to 200 runs). Log mode has each child hand its own
+ * seccomp listener to the agent, so its children are forked here. Without
+ * a zygote (it could not start) the agent forks them itself. */
+#define ZYGOTE_MIN_CHECKS 8
+struct zygotes {
+	const struct hb_check **checks; /* by job index */
+	struct hb_zygote *of_job[];
+};
+
+static struct zygotes *zygotes_start(const struct hb_pool_opts *o,
+				     const struct hb_job *jobs, size_t n)
+{
+	if (o->sandbox.mode == HB_SANDBOX_LOG || n < ZYGOTE_MIN_CHECKS)
+		return NULL;
+	struct zygotes *zs = calloc(1, sizeof(*zs) + n * sizeof(zs->of_job[0]));
+	if (zs)
+		zs->checks = calloc(n, sizeof(*zs->checks));
+	if (!zs || !zs->checks) {
+		free(zs);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		zs->checks[i] = jobs[i].check;
+	for (size_t i = 0; i < n; i++) {
+		const struct hb_driver *d = jobs[i].driver;
+		if (!d || zs->of_job[i])
+			continue;
+		size_t same = 0;
+		for (size_t k = i; k < n; k++)
+			same += jobs[k].driver == d;
+		if (same < ZYGOTE_MIN_CHECKS)
+			continue;
+		char err[256];
+		struct hb_zygote *z = hb_zygote_start(&o->sandbox, d,
+						      jobs[i].policy, zs->checks,
+						      n, err, sizeof(err));
+		for (size_t k = i; z && k < n; k++)
+			if (jobs[k].driver == d)
+				zs->of_job[k] = z;
+	}
+	return zs;
+}
+
+static void zygotes_stop(struct zygotes *zs, size_t n)
+{
+	if (!zs)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct hb_zygote *z = zs->of_job[i];
+		if (!z)
+			continue;
+		for (size_t k = i; k < n; k++)
+			if (zs->of_job[k] == z)
+				zs->of_job[k] = NULL;
+		hb_zygote_stop(z);
+	}
+	free(zs->checks);
+	free(zs);
+}
+
 int hb_pool_run(const struct hb_pool_opts *o, struct hb_job *jobs, size_t n)
 {
 	int parallel = o->parallel > 0 ? o->parallel : 1;
@@ -160,6 +226,7 @@ int hb_pool_run(const struct hb_pool_opts *o, struct hb_job *jobs, size_t n)
 	}
 	for (size_t i = 0; i < n; i++)
 		jobs[i].state = JOB_PENDING;
+	struct zygotes *zs = zygotes_start(o, jobs, n);
 
 	while (done < n) {
 		int64_t now = hb_mono_ns();
@@ -177,7 +244,8 @@ int hb_pool_run(const struct hb_pool_opts *o, struct hb_job *jobs, size_t n)
 				     (j->state == JOB_PAUSED && j->next_ns <= now);
 			if (!ready)
 				continue;
-			if (start_attempt(o, j, now) < 0) {
+			if (start_attempt(o, j, zs ? zs->of_job[i] : NULL, i,
+					  now) < 0) {
 				done++;
 				continue;
 			}
@@ -233,6 +301,7 @@ int hb_pool_run(const struct hb_pool_opts *o, struct hb_job *jobs, size_t n)
 			int e = errno;
 			free(pfd);
 			free(owner);
+			zygotes_stop(zs, n);
 			hb_sandbox_release();
 			return -e;
 		}
@@ -273,6 +342,7 @@ int hb_pool_run(const struct hb_pool_opts *o, struct hb_job *jobs, size_t n)
 	}
 	free(pfd);
 	free(owner);
+	zygotes_stop(zs, n);
 	hb_sandbox_release();
 	return 0;
 }

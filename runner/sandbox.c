@@ -2,6 +2,7 @@
 /* The check child: process set-up, confinement, and the parent's reading of
  * how it ended. */
 #include "sandbox.h"
+#include "sandbox_int.h"
 
 #include "landlock.h"
 #include "osutil.h"
@@ -26,11 +27,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The result pipe's descriptor in the child, fixed so the SIGSYS handler
- * needs no global state beyond it. */
-#define RESULT_FD 3
-/* Where the child keeps its Landlock ruleset until it is enforced. */
-#define RULESET_FD 4
 /* The most a child may send; more is a protocol error, not a bigger buffer. */
 #define RESULT_CAP (64 * 1024)
 
@@ -115,24 +111,7 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 static void send_listener(int fd)
 {
 	char tag = 'N';
-	struct iovec iov = { &tag, 1 };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr m;
-	memset(&m, 0, sizeof(m));
-	memset(&u, 0, sizeof(u));
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = u.buf;
-	m.msg_controllen = sizeof(u.buf);
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	if (sendmsg(RESULT_FD, &m, MSG_NOSIGNAL) != 1)
+	if (hb_send_fds(RESULT_FD, &tag, 1, &fd, 1) != 1)
 		_exit(HB_CHILD_SETUP_FAILED);
 	close(fd);
 }
@@ -144,12 +123,16 @@ static void set_limit(int res, rlim_t soft, rlim_t hard, const char *name)
 		child_die("setrlimit(%s): %s", name, strerror(errno));
 }
 
-static void child_limits(int64_t timeout_ms)
+void hb_child_cpu_limit(int64_t timeout_ms)
 {
 	rlim_t cpu = (rlim_t)(timeout_ms / 1000 + 2);
+	set_limit(RLIMIT_CPU, cpu, cpu + 1, "RLIMIT_CPU");
+}
+
+void hb_child_fixed_limits(void)
+{
 	/* No core files: a crash is reported, not dumped into the pod. */
 	set_limit(RLIMIT_CORE, 0, 0, "RLIMIT_CORE");
-	set_limit(RLIMIT_CPU, cpu, cpu + 1, "RLIMIT_CPU");
 	set_limit(RLIMIT_NOFILE, 256, 256, "RLIMIT_NOFILE");
 #ifndef HB_SANITIZER_BUILD
 	/* A check writes no files; its output goes through the pipe. The
@@ -160,6 +143,12 @@ static void child_limits(int64_t timeout_ms)
 	 * bounded body; far below what would hurt the pod. */
 	set_limit(RLIMIT_AS, 512u << 20, 512u << 20, "RLIMIT_AS");
 #endif
+}
+
+static void child_limits(int64_t timeout_ms)
+{
+	hb_child_fixed_limits();
+	hb_child_cpu_limit(timeout_ms);
 }
 
 static size_t collect_paths(const struct hb_driver *d, const struct hb_check *c,
@@ -250,6 +239,12 @@ static int check_ruleset(const struct hb_sandbox_cfg *cfg,
 	return fd;
 }
 
+int hb_sandbox_ruleset(const struct hb_sandbox_cfg *cfg,
+		       const struct hb_driver *d, const struct hb_check *c)
+{
+	return check_ruleset(cfg, d, c, true);
+}
+
 void hb_sandbox_release(void)
 {
 	for (size_t i = 0; i < HB_ARRAY_SIZE(rulesets); i++) {
@@ -294,6 +289,56 @@ static const struct hb_driver *load_kind(const struct hb_sandbox_cfg *cfg,
 	return d;
 }
 
+void hb_child_signals(void)
+{
+	/* The agent blocks the signals it waits for in ppoll. */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void hb_child_catch_sigsys(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigsys;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGSYS, &sa, NULL);
+}
+
+void hb_child_check(const struct hb_driver *d, const struct hb_policy *policy,
+		    const struct hb_check *c, bool has_ruleset)
+{
+	struct hb_attempt a;
+	hb_attempt_init(&a);
+	hb_rfc3339_now(a.started_at, sizeof(a.started_at));
+	void *state = NULL;
+	if (d->prepare && d->prepare(c, &state, &a) < 0)
+		child_report(&a); /* prepare said why */
+
+	if (has_ruleset) {
+		int rc = hb_landlock_restrict(RULESET_FD);
+		if (rc < 0)
+			child_die("landlock: %s", strerror(-rc));
+		close(RULESET_FD);
+	}
+
+	if (policy) {
+		hb_child_catch_sigsys();
+		int rc = hb_policy_install(policy);
+		if (rc < 0)
+			child_die("loading the seccomp filter: %s", strerror(-rc));
+		if (rc > 0)
+			send_listener(rc);
+	}
+
+	d->run(c, state, &a);
+	child_report(&a);
+}
+
 __attribute__((noreturn)) static void
 child_main(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 	   const struct hb_policy *policy, const struct hb_check *c,
@@ -322,12 +367,7 @@ child_main(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 		for (int fd = keep + 1; fd < 1024; fd++)
 			close(fd);
 
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGPIPE, SIG_IGN);
+	hb_child_signals();
 
 	if (!d) {
 		/* The agent left the kind's module to us (hb_child_spawn). */
@@ -342,44 +382,15 @@ child_main(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 	child_limits(timeout_ms);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_die("prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
-
-	struct hb_attempt a;
-	hb_attempt_init(&a);
-	hb_rfc3339_now(a.started_at, sizeof(a.started_at));
-	void *state = NULL;
-	if (d->prepare && d->prepare(c, &state, &a) < 0)
-		child_report(&a); /* prepare said why */
-
-	if (ruleset >= 0) {
-		int rc = hb_landlock_restrict(RULESET_FD);
-		if (rc < 0)
-			child_die("landlock: %s", strerror(-rc));
-		close(RULESET_FD);
-	}
-
-	if (policy) {
-		struct sigaction sa;
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_sigaction = on_sigsys;
-		sa.sa_flags = SA_SIGINFO;
-		sigaction(SIGSYS, &sa, NULL);
-		int rc = hb_policy_install(policy);
-		if (rc < 0)
-			child_die("loading the seccomp filter: %s", strerror(-rc));
-		if (rc > 0)
-			send_listener(rc);
-	}
-
-	d->run(c, state, &a);
-	child_report(&a);
+	hb_child_check(d, policy, c, ruleset >= 0);
 }
 
 /* -- in the parent --------------------------------------------------- */
 
-int hb_child_spawn(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
-		   const struct hb_policy *policy, const struct hb_check *c,
-		   int64_t timeout_ms, struct hb_child *ch, char *err,
-		   size_t errlen)
+static int spawn(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
+		 const struct hb_policy *policy, const struct hb_check *c,
+		 struct hb_zygote *z, size_t index, int64_t timeout_ms,
+		 struct hb_child *ch, char *err, size_t errlen)
 {
 	int fds[2];
 	memset(ch, 0, sizeof(*ch));
@@ -399,29 +410,53 @@ int hb_child_spawn(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 			 strerror(errno));
 		return -errno;
 	}
+	bool landlock = d && cfg->mode != HB_SANDBOX_OFF && cfg->landlock_abi > 0;
+	bool via_zygote = z && z->ctl >= 0;
 	int ruleset = -1;
-	if (d && cfg->mode != HB_SANDBOX_OFF && cfg->landlock_abi > 0) {
-		ruleset = check_ruleset(cfg, d, c, true);
-		if (ruleset < 0) {
-			snprintf(err, errlen, "landlock: %s", strerror(-ruleset));
+	pid_t pid = -1;
+	/* A zygote enforces the ruleset its checks share on itself. */
+	if (landlock && !(via_zygote && z->shared_ruleset >= 0) &&
+	    (ruleset = check_ruleset(cfg, d, c, true)) < 0)
+		goto no_ruleset;
+	if (via_zygote) {
+		pid = hb_zygote_fork(z, index, timeout_ms, fds[1], ruleset);
+		if (pid == -ETIMEDOUT) {
+			/* Hung: it may yet fork a child with this pipe, so this
+			 * attempt ends here rather than give it a second one. */
+			kill(z->pid, SIGKILL);
+			snprintf(err, errlen, "the %s zygote did not answer",
+				 d->name);
+		}
+		if (pid < 0) {
+			/* The zygote is gone or failed: fork here, from now on. */
+			close(z->ctl);
+			z->ctl = -1;
+		}
+		if (pid == -ETIMEDOUT) {
 			close(fds[0]);
 			close(fds[1]);
-			return ruleset;
+			return -ETIMEDOUT;
 		}
 	}
-	pid_t parent = getpid();
-	fflush(NULL); /* a child must not flush the agent's buffered output */
-	pid_t pid = fork();
 	if (pid < 0) {
-		int e = errno;
-		snprintf(err, errlen, "fork: %s", strerror(e));
-		close(fds[0]);
-		close(fds[1]);
-		return -e;
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		child_main(cfg, d, policy, c, timeout_ms, fds[1], ruleset, parent);
+		if (landlock && ruleset < 0 &&
+		    (ruleset = check_ruleset(cfg, d, c, true)) < 0)
+			goto no_ruleset;
+		pid_t parent = getpid();
+		fflush(NULL); /* a child must not flush the agent's output */
+		pid = fork();
+		if (pid < 0) {
+			int e = errno;
+			snprintf(err, errlen, "fork: %s", strerror(e));
+			close(fds[0]);
+			close(fds[1]);
+			return -e;
+		}
+		if (pid == 0) {
+			close(fds[0]);
+			child_main(cfg, d, policy, c, timeout_ms, fds[1],
+				   ruleset, parent);
+		}
 	}
 	close(fds[1]);
 	/* Also from the parent: the kill must find the group even if the
@@ -441,6 +476,31 @@ int hb_child_spawn(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 		ch->deadline_ns += HB_CHILD_LOAD_MS * 1000000LL;
 	ch->driver = d;
 	return 0;
+
+no_ruleset:
+	snprintf(err, errlen, "landlock: %s", strerror(-ruleset));
+	close(fds[0]);
+	close(fds[1]);
+	return ruleset;
+}
+
+int hb_child_spawn(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
+		   const struct hb_policy *policy, const struct hb_check *c,
+		   int64_t timeout_ms, struct hb_child *ch, char *err,
+		   size_t errlen)
+{
+	return spawn(cfg, d, policy, c, NULL, 0, timeout_ms, ch, err, errlen);
+}
+
+int hb_child_spawn_via(struct hb_zygote *z, size_t index, int64_t timeout_ms,
+		       struct hb_child *ch, char *err, size_t errlen)
+{
+	if (index >= z->n_checks) {
+		snprintf(err, errlen, "zygote: no check %zu", index);
+		return -EINVAL;
+	}
+	return spawn(&z->cfg, z->d, z->policy, z->checks[index], z, index,
+		     timeout_ms, ch, err, errlen);
 }
 
 /* recvmsg on the log-mode socket: the 'N' byte carries the listener. */
@@ -448,27 +508,14 @@ static ssize_t read_result(struct hb_child *ch, char *buf, size_t size)
 {
 	if (!ch->notifies)
 		return read(ch->result_fd, buf, size);
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct iovec iov = { buf, size };
-	struct msghdr m;
-	memset(&m, 0, sizeof(m));
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = u.buf;
-	m.msg_controllen = sizeof(u.buf);
-	ssize_t n = recvmsg(ch->result_fd, &m, MSG_CMSG_CLOEXEC);
-	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&m) : NULL;
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-		int fd;
-		memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-		if (ch->notify_fd < 0)
-			ch->notify_fd = fd;
-		else
-			close(fd);
-	}
+	int fd;
+	size_t n_fds;
+	ssize_t n = hb_recv_fds(ch->result_fd, buf, size, &fd, 1, &n_fds,
+				MSG_CMSG_CLOEXEC);
+	if (n_fds && ch->notify_fd < 0)
+		ch->notify_fd = fd;
+	else if (n_fds)
+		close(fd);
 	return n;
 }
 
@@ -611,6 +658,13 @@ static void collect(bool wait_oldest, bool wait_all)
 	n_exiting = kept;
 }
 
+void hb_child_reap_later(pid_t pid)
+{
+	if (n_exiting == HB_ARRAY_SIZE(exiting))
+		collect(true, false);
+	exiting[n_exiting++] = pid;
+}
+
 void hb_child_collect(bool wait)
 {
 	collect(false, wait);
@@ -625,11 +679,8 @@ void hb_child_reap(struct hb_child *ch, struct hb_attempt *a)
 		/* Its verdict is in hand: the exit status adds nothing. */
 		while ((r = waitpid(ch->pid, &status, WNOHANG)) < 0 && errno == EINTR)
 			;
-		if (r == 0) {
-			if (n_exiting == HB_ARRAY_SIZE(exiting))
-				collect(true, false);
-			exiting[n_exiting++] = ch->pid;
-		}
+		if (r == 0)
+			hb_child_reap_later(ch->pid);
 	} else {
 		while (waitpid(ch->pid, &status, 0) < 0 && errno == EINTR)
 			;

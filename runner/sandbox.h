@@ -22,6 +22,7 @@
 
 struct hb_check;
 struct hb_driver;
+struct hb_zygote;
 struct hb_attempt;
 
 struct hb_sandbox_cfg {
@@ -68,6 +69,24 @@ int hb_child_spawn(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 		   const struct hb_policy *policy, const struct hb_check *c,
 		   int64_t timeout_ms, struct hb_child *ch, char *err,
 		   size_t errlen);
+/* A zygote forks the children of one kind's checks for the agent (see
+ * sandbox.c): started once the kind's module is loaded, before the run,
+ * with the checks it may be asked for, by index. The children are the
+ * agent's, handled as hb_child_spawn's. Should the zygote fail, the agent
+ * forks them itself. */
+struct hb_zygote *hb_zygote_start(const struct hb_sandbox_cfg *cfg,
+				  const struct hb_driver *d,
+				  const struct hb_policy *policy,
+				  const struct hb_check *const *checks,
+				  size_t n_checks, char *err, size_t errlen);
+/* As hb_child_spawn, for checks[index] of the zygote's. */
+int hb_child_spawn_via(struct hb_zygote *z, size_t index, int64_t timeout_ms,
+		       struct hb_child *ch, char *err, size_t errlen);
+/* The zygote's process (for the tests). */
+pid_t hb_zygote_pid(const struct hb_zygote *z);
+/* Ends the zygote (its children go on) and frees z. */
+void hb_zygote_stop(struct hb_zygote *z);
+
 /* Reads what the child has written so far (capped). */
 void hb_child_read(struct hb_child *ch);
 /* Log mode: answers one pending notification on ch->notify_fd, recording

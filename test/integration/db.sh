@@ -367,24 +367,45 @@ hb_agent run "$HB_TMP/db.json"
 hb_assert_exit 0
 hb_assert_json '[.checks[].outcome] | join(",")' PASSED,PASSED,PASSED
 
+# db_spec N: a spec with N times two checks of each kind, one plain and one
+# with TLS (or a command), in this order.
+db_spec()
+{
+	echo '{"checks": ['
+	for i in $(seq 1 "$1"); do
+		[ "$i" -gt 1 ] && echo ','
+		cat <<EOF
+ {"name": "pg-a$i", "kind": "postgres", "url": "$pg_url?sslmode=disable", "query": "SELECT 1"},
+ {"name": "pg-b$i", "kind": "postgres", "url": "$pg_url?sslmode=verify-full&sslrootcert=$HB_CERTS/ca.pem"},
+ {"name": "my-a$i", "kind": "mysql", "url": "$my_url", "query": "SELECT 1"},
+ {"name": "my-b$i", "kind": "mysql", "url": "$my_url?ssl-mode=VERIFY_IDENTITY&ssl-ca=$HB_CERTS/ca.pem"},
+ {"name": "rd-a$i", "kind": "redis", "url": "$rd_url"},
+ {"name": "rd-b$i", "kind": "redis", "url": "$rd_url", "command": "GET schema_version"}
+EOF
+	done
+	echo ']}'
+}
+
 hb_case "two checks of each kind in one run: the agent loads each module once"
 # With one check of a kind its child loads the module; with two, the agent
 # loads it and starts the library (TLS or not) for both.
-cat >"$HB_TMP/db2.json" <<EOF
-{"checks": [
- {"name": "pg-a", "kind": "postgres", "url": "$pg_url?sslmode=disable", "query": "SELECT 1"},
- {"name": "pg-b", "kind": "postgres", "url": "$pg_url?sslmode=verify-full&sslrootcert=$HB_CERTS/ca.pem"},
- {"name": "my-a", "kind": "mysql", "url": "$my_url", "query": "SELECT 1"},
- {"name": "my-b", "kind": "mysql", "url": "$my_url?ssl-mode=VERIFY_IDENTITY&ssl-ca=$HB_CERTS/ca.pem"},
- {"name": "rd-a", "kind": "redis", "url": "$rd_url"},
- {"name": "rd-b", "kind": "redis", "url": "$rd_url", "command": "GET schema_version"}
-]}
-EOF
+db_spec 1 >"$HB_TMP/db2.json"
 hb_agent run "$HB_TMP/db2.json"
 hb_assert_exit 0
 hb_assert_json '[.checks[].outcome] | join(",")' PASSED,PASSED,PASSED,PASSED,PASSED,PASSED
 assert_enforced
 hb_assert_contains "mysql TLS cipher" "$(hb_json '.checks[3].attempts[0].details[]? | select(.key == "tls_cipher") | .value')" TLS
+
+hb_case "eight checks of each kind in one run: a zygote of each kind forks them"
+# Eight or more checks of a kind have a zygote fork their children, whose
+# filters are the zygote's and the child's own (runner/sandbox.c): each
+# kind, plain and with TLS, must pass that way too.
+db_spec 4 >"$HB_TMP/db8.json"
+hb_agent run "$HB_TMP/db8.json"
+hb_assert_exit 0
+hb_assert_json '[.checks[].outcome] | unique | join(",")' PASSED
+hb_assert_json '.checks | length' 24
+assert_enforced
 
 hb_case "exec --wait-for waits for databases that start late, then runs the command"
 hb_port pg_late

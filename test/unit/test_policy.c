@@ -17,7 +17,8 @@
 #include <string.h>
 
 static const enum hb_sandbox_mode modes[] = { HB_SANDBOX_ENFORCE,
-					      HB_SANDBOX_LOG };
+					      HB_SANDBOX_LOG, HB_POLICY_ZYGOTE,
+					      HB_POLICY_NARROW };
 
 static bool same_prog(const struct sock_fprog *a, const struct sock_fprog *b)
 {
@@ -85,7 +86,7 @@ HB_TEST(a_different_list_is_compiled_not_prebuilt)
 HB_TEST(exec_filters_are_prebuilt_and_equal_libseccomp)
 {
 	char err[512];
-	for (size_t m = 0; m < HB_ARRAY_SIZE(modes); m++) {
+	for (size_t m = 0; m < 2; m++) { /* exec: enforce and log only */
 		const struct hb_bpf_prebuilt *b = hb_bpf_find("exec", modes[m], 0, NULL);
 		ASSERT(b != NULL);
 		struct sock_fprog now = { 0, NULL };

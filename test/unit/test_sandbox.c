@@ -167,6 +167,8 @@ static const struct hb_driver d_packet = DRIVER(run_packet);
 static const struct hb_driver d_write = DRIVER(run_write_file);
 static const struct hb_driver d_details = DRIVER(run_details);
 
+static void finish_attempt(struct hb_child *c, struct hb_attempt *a);
+
 static void attempt(const struct hb_driver *d, enum hb_sandbox_mode mode,
 		    int64_t timeout_ms, struct hb_attempt *a)
 {
@@ -183,7 +185,14 @@ static void attempt(const struct hb_driver *d, enum hb_sandbox_mode mode,
 	struct hb_sandbox_cfg cfg = { mode, mode == HB_SANDBOX_OFF ? 0 : hb_landlock_abi() };
 	struct hb_child ch;
 	ASSERT_EQ_INT(hb_child_spawn(&cfg, d, p, &c, timeout_ms, &ch, err, sizeof(err)), 0);
-	/* Wait as the pool does: until exit or the deadline. */
+	finish_attempt(&ch, a);
+	hb_policy_free(p);
+}
+
+/* Waits as the pool does (until exit or the deadline), then reaps. */
+static void finish_attempt(struct hb_child *c, struct hb_attempt *a)
+{
+	struct hb_child ch = *c;
 	while (!ch.eof && hb_mono_ns() < ch.deadline_ns) {
 		struct pollfd pf[2] = { { ch.result_fd, POLLIN, 0 },
 					{ ch.notify_fd, POLLIN, 0 } };
@@ -196,7 +205,6 @@ static void attempt(const struct hb_driver *d, enum hb_sandbox_mode mode,
 	if (!ch.eof)
 		hb_child_kill(&ch);
 	hb_child_reap(&ch, a);
-	hb_policy_free(p);
 }
 
 HB_TEST(forbidden_call_is_named)
@@ -454,6 +462,113 @@ HB_TEST(landlock_allows_the_checks_own_port_and_paths_only)
 	close(fb);
 }
 
+/* -- the zygote (sandbox.c) ------------------------------------------- */
+
+static void run_parent(const struct hb_check *c, void *s, struct hb_attempt *a)
+{
+	hb_attempt_detail(a, "ppid", "%d", (int)getppid());
+	hb_attempt_pass(a);
+}
+static const struct hb_driver d_parent = DRIVER(run_parent);
+
+/* Three checks of driver d, and a zygote for them. */
+static struct hb_zygote *zygote_of(const struct hb_driver *d,
+				   enum hb_sandbox_mode mode,
+				   struct hb_check checks[3],
+				   const struct hb_check *by_index[3],
+				   struct hb_policy **p)
+{
+	char err[256];
+	for (int i = 0; i < 3; i++) {
+		memset(&checks[i], 0, sizeof(checks[i]));
+		checks[i].kind = (char *)d->name;
+		checks[i].timeout_ms = 2000;
+		by_index[i] = &checks[i];
+	}
+	*p = hb_policy_new(d, mode, err, sizeof(err));
+	struct hb_sandbox_cfg cfg = { mode, hb_landlock_abi() };
+	struct hb_zygote *z = hb_zygote_start(&cfg, d, *p, by_index, 3, err,
+					      sizeof(err));
+	if (!z)
+		HB_FAIL_("zygote: %s", err);
+	return z;
+}
+
+static void attempt_via(struct hb_zygote *z, size_t index, int64_t timeout_ms,
+			struct hb_attempt *a)
+{
+	char err[256];
+	struct hb_child ch;
+	ASSERT_EQ_INT(hb_child_spawn_via(z, index, timeout_ms, &ch, err,
+					 sizeof(err)), 0);
+	finish_attempt(&ch, a);
+}
+
+HB_TEST(a_zygotes_children_are_the_agents)
+{
+	struct hb_check checks[3];
+	const struct hb_check *by_index[3];
+	struct hb_policy *p;
+	struct hb_zygote *z = zygote_of(&d_parent, HB_SANDBOX_ENFORCE, checks,
+					by_index, &p);
+	char me[16];
+	snprintf(me, sizeof(me), "%d", (int)getpid());
+	for (size_t i = 0; i < 3; i++) {
+		struct hb_attempt a;
+		attempt_via(z, i, 2000, &a);
+		ASSERT_EQ_INT(a.outcome, HB_PASSED);
+		ASSERT_STREQ(hb_attempt_get_detail(&a, "ppid"), me);
+	}
+	hb_zygote_stop(z);
+	hb_policy_free(p);
+	hb_child_collect(true);
+}
+
+HB_TEST(a_zygotes_child_is_confined_and_killed_like_any)
+{
+	struct hb_check checks[3];
+	const struct hb_check *by_index[3];
+	struct hb_policy *p;
+	struct hb_attempt a;
+	struct hb_zygote *z = zygote_of(&d_ptrace, HB_SANDBOX_ENFORCE, checks,
+					by_index, &p);
+	attempt_via(z, 0, 2000, &a);
+	ASSERT_EQ_INT(a.failure_class, HB_CLASS_SANDBOX_VIOLATION);
+	ASSERT_STREQ(hb_attempt_get_detail(&a, "syscall"), "ptrace");
+	hb_zygote_stop(z);
+	hb_policy_free(p);
+
+	z = zygote_of(&d_hang, HB_SANDBOX_ENFORCE, checks, by_index, &p);
+	int64_t t0 = hb_mono_ns();
+	attempt_via(z, 1, 200, &a);
+	ASSERT_EQ_INT(a.failure_class, HB_CLASS_TIMEOUT);
+	ASSERT((hb_mono_ns() - t0) / 1000000 < 200 + HB_CHILD_GRACE_MS + 1000);
+	hb_zygote_stop(z);
+	hb_policy_free(p);
+	hb_child_collect(true);
+}
+
+HB_TEST(without_its_zygote_the_agent_forks)
+{
+	struct hb_check checks[3];
+	const struct hb_check *by_index[3];
+	struct hb_policy *p;
+	struct hb_zygote *z = zygote_of(&d_parent, HB_SANDBOX_ENFORCE, checks,
+					by_index, &p);
+	pid_t zp = hb_zygote_pid(z);
+	ASSERT(zp > 0);
+	ASSERT_EQ_INT(kill(zp, SIGKILL), 0);
+	ASSERT_EQ_INT(waitpid(zp, NULL, 0), zp);
+	for (size_t i = 0; i < 2; i++) {
+		struct hb_attempt a;
+		attempt_via(z, i, 2000, &a);
+		ASSERT_EQ_INT(a.outcome, HB_PASSED);
+	}
+	hb_zygote_stop(z);
+	hb_policy_free(p);
+	hb_child_collect(true);
+}
+
 HB_TEST_MAIN(forbidden_call_is_named, same_call_passes_without_sandbox,
 	     log_mode_lets_the_call_through_and_names_it,
 	     log_mode_result_read_after_exit, raw_sockets_are_forbidden,
@@ -461,4 +576,7 @@ HB_TEST_MAIN(forbidden_call_is_named, same_call_passes_without_sandbox,
 	     files_cannot_be_created_under_landlock, results_cross_the_pipe,
 	     pool_retries_and_keeps_order, pool_wait_deadline_bounds_retries,
 	     finished_children_are_reaped_later_and_none_left,
-	     landlock_allows_the_checks_own_port_and_paths_only)
+	     landlock_allows_the_checks_own_port_and_paths_only,
+	     a_zygotes_children_are_the_agents,
+	     a_zygotes_child_is_confined_and_killed_like_any,
+	     without_its_zygote_the_agent_forks)
