@@ -24,7 +24,7 @@ enum hb_sandbox_mode {
 				 * records them (seccomp user notification) */
 	HB_SANDBOX_OFF,
 	/* Not modes a user picks: the two halves of the enforcing filter of
-	 * the children a zygote forks (sandbox.c). The zygote runs under the
+	 * the children a zygote forks (zygote.c). The zygote runs under the
 	 * kind's list plus what it and a child's set-up call (HB_ZYGOTE_*
 	 * below); each child, once set up, adds a filter that takes exactly
 	 * those back. Together: the kind's enforcing filter. */

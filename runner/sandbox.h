@@ -70,7 +70,7 @@ int hb_child_spawn(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 		   int64_t timeout_ms, struct hb_child *ch, char *err,
 		   size_t errlen);
 /* A zygote forks the children of one kind's checks for the agent (see
- * sandbox.c): started once the kind's module is loaded, before the run,
+ * zygote.c): started once the kind's module is loaded, before the run,
  * with the checks it may be asked for, by index. The children are the
  * agent's, handled as hb_child_spawn's. Should the zygote fail, the agent
  * forks them itself. */

@@ -37,7 +37,7 @@ int connect(int fd, const struct sockaddr *sa, socklen_t len)
 		else if (strcmp(act, "segv") == 0)
 			raise(SIGSEGV);
 		/* What a zygote's filter allows it and a child's set-up
-		 * (runner/sandbox.c), which the check itself may not do. */
+		 * (runner/zygote.c), which the check itself may not do. */
 		else if (strcmp(act, "pdeathsig") == 0)
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
 		else if (strcmp(act, "landlock") == 0)

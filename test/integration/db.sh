@@ -398,7 +398,7 @@ hb_assert_contains "mysql TLS cipher" "$(hb_json '.checks[3].attempts[0].details
 
 hb_case "eight checks of each kind in one run: a zygote of each kind forks them"
 # Eight or more checks of a kind have a zygote fork their children, whose
-# filters are the zygote's and the child's own (runner/sandbox.c): each
+# filters are the zygote's and the child's own (runner/zygote.c): each
 # kind, plain and with TLS, must pass that way too.
 db_spec 4 >"$HB_TMP/db8.json"
 hb_agent run "$HB_TMP/db8.json"

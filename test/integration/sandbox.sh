@@ -91,7 +91,7 @@ hb_assert_json '.checks[0].attempts | length' 1
 
 # Eight checks of a kind or more have their children forked by a zygote,
 # whose filter also lets through what it and a child's set-up call; each
-# child takes that back before its check runs (runner/sandbox.c).
+# child takes that back before its check runs (runner/zygote.c).
 zspec=$HB_TMP/zygote.json
 tcp_spec t 8 "127.0.0.1:$web" "" "127.0.0.1:$hooked" >"$zspec"
 hb_case "nine checks of a kind pass under the zygote's children's filters"

@@ -462,7 +462,7 @@ HB_TEST(landlock_allows_the_checks_own_port_and_paths_only)
 	close(fb);
 }
 
-/* -- the zygote (sandbox.c) ------------------------------------------- */
+/* -- the zygote (zygote.c) -------------------------------------------- */
 
 static void run_parent(const struct hb_check *c, void *s, struct hb_attempt *a)
 {
