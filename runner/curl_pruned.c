@@ -26,7 +26,9 @@
  * curl_version_info() call a few of them, which answer as an absent library
  * would. Any other one aborting with its name would mean libcurl took a
  * path the module turned off: the check's child dies and the check is
- * reported CRASHED, the agent goes on.
+ * reported CRASHED, the agent goes on. A libcurl.a that calls one more of
+ * these libraries' functions fails to link (--no-undefined) naming it: it
+ * belongs below, once its path is known to be one the module turns off.
  */
 
 #include <stdio.h>
