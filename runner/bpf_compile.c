@@ -87,15 +87,27 @@ static int add_list(scmp_filter_ctx ctx, const int *list)
 	return 0;
 }
 
+/* The lists a kind's filter allows whatever the arguments: the base set,
+ * the driver's, and the sanitizer build's. Returns how many. */
+static size_t kind_lists(const struct hb_driver *d, const int *lists[3])
+{
+	size_t n = 0;
+	lists[n++] = hb_policy_base_syscalls;
+	if (d)
+		lists[n++] = d->syscalls;
+#ifdef HB_SANITIZER_BUILD
+	lists[n++] = sanitizer_syscalls;
+#endif
+	return n;
+}
+
 static int add_rules(scmp_filter_ctx ctx, const struct hb_driver *d)
 {
-	int rc = add_list(ctx, hb_policy_base_syscalls);
-	if (rc == 0 && d)
-		rc = add_list(ctx, d->syscalls);
-#ifdef HB_SANITIZER_BUILD
-	if (rc == 0)
-		rc = add_list(ctx, sanitizer_syscalls);
-#endif
+	const int *lists[3];
+	size_t n = kind_lists(d, lists);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = add_list(ctx, lists[i]);
 	if (rc < 0)
 		return rc;
 
@@ -218,12 +230,12 @@ static bool in_list(const int *list, int nr)
 /* Whether the kind's filter allows nr whatever its arguments. */
 static bool kind_allows(const struct hb_driver *d, int nr)
 {
-	return in_list(hb_policy_base_syscalls, nr) ||
-	       (d && in_list(d->syscalls, nr))
-#ifdef HB_SANITIZER_BUILD
-	       || in_list(sanitizer_syscalls, nr)
-#endif
-		;
+	const int *lists[3];
+	size_t n = kind_lists(d, lists);
+	for (size_t i = 0; i < n; i++)
+		if (in_list(lists[i], nr))
+			return true;
+	return false;
 }
 
 /* A filter with default action def, for the native architecture only,
@@ -246,33 +258,42 @@ static scmp_filter_ctx new_filter(uint32_t def, int *rc, char *err,
 	return ctx;
 }
 
+/* A rule the kind's list already covers (the sanitizer build's prctl and
+ * prlimit64) is no error. */
+static int allow_rule(int rc)
+{
+	return rc == -EEXIST ? 0 : rc;
+}
+
 /* What the zygote and a child's set-up call beyond the kind's list (see
- * sandbox.c), each no wider than that use: */
+ * zygote.c), each no wider than that use: */
 static int add_zygote_rules(scmp_filter_ctx ctx)
 {
 	/* the zygote's fork, with exactly its flags; */
-	int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-				  SCMP_A0_64(SCMP_CMP_EQ, HB_ZYGOTE_CLONE_FLAGS));
+	int rc = allow_rule(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+					     SCMP_A0_64(SCMP_CMP_EQ,
+							HB_ZYGOTE_CLONE_FLAGS)));
 	/* the child's parent-death signal, and its own filter; */
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 2,
-				      SCMP_A0_32(SCMP_CMP_EQ, PR_SET_PDEATHSIG),
-				      SCMP_A1_32(SCMP_CMP_EQ, SIGKILL));
+		rc = allow_rule(seccomp_rule_add(
+			ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 2,
+			SCMP_A0_32(SCMP_CMP_EQ, PR_SET_PDEATHSIG),
+			SCMP_A1_32(SCMP_CMP_EQ, SIGKILL)));
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
-				      SCMP_A0_32(SCMP_CMP_EQ, PR_SET_SECCOMP));
+		rc = allow_rule(seccomp_rule_add(
+			ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
+			SCMP_A0_32(SCMP_CMP_EQ, PR_SET_SECCOMP)));
 	/* its CPU time limit, which depends on the check's timeout; */
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2,
-				      SCMP_A0_32(SCMP_CMP_EQ, 0),
-				      SCMP_A1_32(SCMP_CMP_EQ, RLIMIT_CPU));
+		rc = allow_rule(seccomp_rule_add(
+			ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2,
+			SCMP_A0_32(SCMP_CMP_EQ, 0),
+			SCMP_A1_32(SCMP_CMP_EQ, RLIMIT_CPU)));
 	/* and its Landlock domain. */
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
-				      SCMP_SYS(landlock_restrict_self), 0);
-	/* A rule the kind's list already covers (the sanitizer build's
-	 * prctl) is no error. */
-	return rc == -EEXIST ? 0 : rc;
+		rc = allow_rule(seccomp_rule_add(
+			ctx, SCMP_ACT_ALLOW, SCMP_SYS(landlock_restrict_self), 0));
+	return rc;
 }
 
 /* The child's half: everything allowed but what add_zygote_rules added

@@ -300,7 +300,8 @@ void hb_child_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-void hb_child_catch_sigsys(void)
+/* SIGSYS reports the forbidden call over RESULT_FD (on_sigsys). */
+static void catch_sigsys(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -327,7 +328,7 @@ void hb_child_check(const struct hb_driver *d, const struct hb_policy *policy,
 	}
 
 	if (policy) {
-		hb_child_catch_sigsys();
+		catch_sigsys();
 		int rc = hb_policy_install(policy);
 		if (rc < 0)
 			child_die("loading the seccomp filter: %s", strerror(-rc));

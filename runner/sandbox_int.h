@@ -23,8 +23,6 @@ void hb_child_cpu_limit(int64_t timeout_ms);
 /* In the child: no signal blocked, SIGINT and SIGTERM at their default,
  * SIGPIPE ignored. */
 void hb_child_signals(void);
-/* In the child: SIGSYS reports the forbidden call over RESULT_FD. */
-void hb_child_catch_sigsys(void);
 /* The attempt itself, once the child is set up: the driver's preparation,
  * then Landlock (the ruleset at RULESET_FD) and the filter, then the
  * check. */

@@ -142,7 +142,7 @@ __attribute__((noreturn)) static void zygote_main(const struct hb_zygote *z,
 		_exit(HB_CHILD_SETUP_FAILED);
 	/* No SIGSYS handler of its own: a call outside its filter (a bug of
 	 * ours) kills it, and the agent forks from then on. Each child sets
-	 * the handler (child_check) before its own filter. */
+	 * the handler (hb_child_check) before its own filter. */
 	if (z->zygote_policy && hb_policy_install(z->zygote_policy) < 0)
 		_exit(HB_CHILD_SETUP_FAILED);
 	for (;;) {
@@ -160,8 +160,11 @@ __attribute__((noreturn)) static void zygote_main(const struct hb_zygote *z,
 			for (size_t i = 0; i < n_fds; i++)
 				close(fds[i]);
 			reply = -EPROTO;
-		} else if (!place_fd(fds[0], RESULT_FD) ||
-			   (has_ruleset && !place_fd(fds[1], RULESET_FD))) {
+		} else if (!place_fd(fds[0], RESULT_FD)) {
+			if (has_ruleset)
+				close(fds[1]);
+			reply = -EBADF;
+		} else if (has_ruleset && !place_fd(fds[1], RULESET_FD)) {
 			reply = -EBADF;
 		} else {
 			long pid = fork_for_parent(tid_addr);
