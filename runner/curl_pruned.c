@@ -37,7 +37,9 @@
 
 #pragma GCC visibility push(hidden)
 
-_Noreturn static void pruned(const char *fn)
+/* Also called by the stand-ins of curl_notls.c. */
+_Noreturn void hb_curl_left_out(const char *fn);
+_Noreturn void hb_curl_left_out(const char *fn)
 {
 	char msg[160];
 	int n = snprintf(msg, sizeof(msg),
@@ -102,13 +104,13 @@ int ldap_get_option(void *ld, int option, void *out)
 void *GSS_C_NT_HOSTBASED_SERVICE;
 
 /* The rest. Their real prototypes do not matter: none of them is called
- * (see above), and a call would end in pruned() before any argument or
- * result is used. */
+ * (see above), and a call would end in hb_curl_left_out() before any
+ * argument or result is used. */
 #define PRUNED(fn)                                                             \
 	void fn(void);                                                         \
 	void fn(void)                                                          \
 	{                                                                      \
-		pruned(#fn);                                                   \
+		hb_curl_left_out(#fn);                                         \
 	}
 
 PRUNED(BrotliDecoderCreateInstance)

@@ -4,6 +4,8 @@
  * HTTP module so that only runs with a collector load libcurl. */
 #include "deliver.h"
 
+#include "curl_notls.h"
+
 #include <curl/curl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -118,7 +120,7 @@ int hb_deliver_report(const struct hb_deliver_opts *o, const uint8_t *report,
 		curl_easy_setopt(c, CURLOPT_WRITEDATA, &a);
 		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
 		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, HB_CURL_PROTOCOLS);
 		/* Every attempt gets at least a second, even at the end of the
 		 * budget: a report is worth one more honest try. */
 		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(left > 1000 ? left : 1000));

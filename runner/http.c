@@ -4,7 +4,10 @@
 #include "runner.h"
 
 #include "buf.h"
+#include "curl_notls.h"
+#ifndef HB_HTTP_PLAIN
 #include "ossl.h"
+#endif
 #include "spec.h"
 #include "strutil.h"
 
@@ -112,10 +115,20 @@ static size_t http_read_paths(const struct hb_check *c, const char **paths,
  * and libcurl's own start finds that part done. */
 static int http_init(bool tls, char *errbuf, size_t errlen)
 {
+#ifdef HB_HTTP_PLAIN
+	/* The loader picks this build only for a run that needs no TLS. */
+	if (tls) {
+		snprintf(errbuf, errlen,
+			 "hookbox-http-plain.so has no TLS, and a check or the "
+			 "collector needs it");
+		return -ENOTSUP;
+	}
+#else
 	if (!tls && !hb_openssl_start(false)) {
 		snprintf(errbuf, errlen, "initialising OpenSSL failed");
 		return -EIO;
 	}
+#endif
 	CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (rc != CURLE_OK) {
 		snprintf(errbuf, errlen, "curl_global_init: %s",
@@ -214,7 +227,7 @@ static int configure(const struct hb_check *c, struct http_state *s,
 	/* Signals belong to the sandbox (SIGSYS, the deadline's SIGKILL);
 	 * the threaded resolver needs no SIGALRM. */
 	SETOPT(s, CURLOPT_NOSIGNAL, 1L);
-	SETOPT(s, CURLOPT_PROTOCOLS_STR, "http,https");
+	SETOPT(s, CURLOPT_PROTOCOLS_STR, HB_CURL_PROTOCOLS);
 	SETOPT(s, CURLOPT_USERAGENT, "hookbox/" HB_VERSION);
 	/* Proxies from the environment (http_proxy, HTTPS_PROXY) are
 	 * ignored: a check tests the path from this pod to its target, a
@@ -232,7 +245,7 @@ static int configure(const struct hb_check *c, struct http_state *s,
 	if (c->follow_redirects) {
 		SETOPT(s, CURLOPT_FOLLOWLOCATION, 1L);
 		SETOPT(s, CURLOPT_MAXREDIRS, (long)MAX_REDIRECTS);
-		SETOPT(s, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+		SETOPT(s, CURLOPT_REDIR_PROTOCOLS_STR, HB_CURL_PROTOCOLS);
 	}
 
 	if (c->body) {
@@ -836,21 +849,13 @@ static const int http_syscalls[] = {
 	-1,
 };
 
-/* https://, or a redirect that may lead there. Proxies are never used (see
- * CURLOPT_PROXY), so a plain URL stays plain. */
-static bool http_uses_tls(const struct hb_check *c)
-{
-	return !c->url || strncasecmp(c->url, "http://", 7) != 0 ||
-	       c->follow_redirects;
-}
-
 /* The module's one export: everything else here is static. */
 __attribute__((visibility("default"))) const struct hb_driver hb_driver_http = {
 	.name = "http",
 	.default_port = 80,
 	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_THREADS | HB_DRIVER_TLS,
 	.init = http_init,
-	.uses_tls = http_uses_tls,
+	.uses_tls = hb_http_uses_tls,
 	.prepare = http_prepare,
 	.run = http_run,
 	.port = http_port,

@@ -2,11 +2,19 @@
 /* Address helpers shared by the check drivers; pure, no I/O. */
 #include "runner.h"
 
+#include "spec.h"
 #include "strutil.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+bool hb_http_uses_tls(const struct hb_check *c)
+{
+	return !c->url || strncasecmp(c->url, "http://", 7) != 0 ||
+	       c->follow_redirects;
+}
 
 int hb_split_hostport(const char *in, char *host, size_t hostlen, int *port,
 		      int default_port)

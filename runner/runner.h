@@ -111,6 +111,12 @@ struct hb_driver {
 	const int *syscalls;
 };
 
+/* Whether an http check may use TLS: an https:// URL, or a redirect that
+ * may lead to one. Proxies are never used (CURLOPT_PROXY is ""), so a
+ * plain URL stays plain. The http driver's uses_tls, and what the agent
+ * asks before it loads the http module (hb_kind_set_tls); netutil.c. */
+bool hb_http_uses_tls(const struct hb_check *c);
+
 /* Whether check c of driver d may use TLS (driver->uses_tls; without it,
  * any check may). */
 static inline bool hb_check_may_use_tls(const struct hb_driver *d,
@@ -128,6 +134,12 @@ const struct hb_driver *hb_driver_find(const char *kind, char *errbuf,
  * loaded (0); -errno with errbuf filled when the kind is unknown or its
  * module cannot be found. Does not load anything. */
 int hb_kind_module_pending(const char *kind, char *errbuf, size_t errlen);
+/* Whether the kind's checks in this run need TLS: called by the agent
+ * before it or a child loads the kind's module. A kind with a build
+ * without TLS (hookbox-http-plain.so, which maps neither OpenSSL nor
+ * nghttp2 nor zlib) loads that one when told false; untold, or told true,
+ * it loads its full module. Unknown kinds are ignored. */
+void hb_kind_set_tls(const char *kind, bool tls);
 /* The i-th check kind's name (0-based), NULL past the last. */
 const char *hb_kind_name(size_t i);
 /* Looks up symbol in module hookbox-<module>.so, loading it once. */

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* What the http module's two builds let libcurl speak (curl_notls.c). */
+#ifndef HB_CURL_NOTLS_H
+#define HB_CURL_NOTLS_H
+
+/* CURLOPT_PROTOCOLS_STR and CURLOPT_REDIR_PROTOCOLS_STR. Built without
+ * TLS (HB_HTTP_PLAIN), http only: an https:// URL is refused by libcurl
+ * before it reaches any of the OpenSSL functions that build stands in
+ * for. */
+#ifdef HB_HTTP_PLAIN
+#define HB_CURL_PROTOCOLS "http"
+#else
+#define HB_CURL_PROTOCOLS "http,https"
+#endif
+
+#endif

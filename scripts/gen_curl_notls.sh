@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# gen_curl_notls.sh OUT LIBCURL_A LIB.so...
+#
+# Writes OUT, the stand-ins of the http module's build without TLS
+# (runner/curl_notls.c says why): one function, weak and hidden, for each
+# function of LIB.so... (OpenSSL, nghttp2, zlib) that LIBCURL_A calls,
+# aborting with its name if it is ever reached. Taken from the archive at
+# build time, so that a Debian update of libcurl that calls one more such
+# function gets its stand-in too. A variable of those libraries that
+# libcurl uses cannot be stood in for: that fails, naming it.
+set -eu
+out=$1
+archive=$2
+shift 2
+tmp=$out.tmp
+trap 'rm -f "$tmp" "$tmp.nm" "$tmp.err" "$tmp.undef" "$tmp.defs"' EXIT
+
+# nm warns of each member built empty here (other platforms' backends).
+nm -u "$archive" >"$tmp.nm" 2>"$tmp.err" || { cat "$tmp.err" >&2; exit 1; }
+awk 'NF == 2 && $1 == "U" { print $2 }' "$tmp.nm" | sort -u >"$tmp.undef"
+: >"$tmp.defs"
+for lib in "$@"; do
+	nm -D --defined-only "$lib" >"$tmp.nm"
+	awk 'NF == 3 { sub(/@.*/, "", $3); print $3, $2 }' "$tmp.nm" >>"$tmp.defs"
+done
+
+# name type, for the names libcurl calls.
+matched=$(awk 'NR == FNR { want[$1] = 1; next } ($1 in want) { print }' \
+	"$tmp.undef" "$tmp.defs")
+data=$(printf '%s\n' "$matched" | awk 'NF == 2 && $2 !~ /^[TtWi]$/ { print $1 }')
+if [ -n "$data" ]; then
+	echo "gen_curl_notls.sh: $archive uses variables of the TLS libraries:" $data >&2
+	exit 1
+fi
+{
+	echo "/* Written by scripts/gen_curl_notls.sh from $archive: do not edit. */"
+	echo '_Noreturn void hb_curl_left_out(const char *fn);'
+	echo '#define LEFT_OUT(fn) \'
+	echo '	__attribute__((weak, visibility("hidden"))) void fn(void); \'
+	echo '	void fn(void) { hb_curl_left_out(#fn); }'
+	printf '%s\n' "$matched" | awk 'NF == 2 { print "LEFT_OUT(" $1 ")" }' | sort -u
+} >"$tmp"
+mv "$tmp" "$out"
