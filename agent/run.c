@@ -109,11 +109,24 @@ static bool collector_uses_tls(const struct hb_cli *cli)
 	return cli->collector && strncasecmp(cli->collector, "http://", 7) != 0;
 }
 
+/* Tells the loader, before the agent or a child loads the http module,
+ * whether this run needs it with TLS (hb_kind_set_tls): a run of plain
+ * http:// checks reporting to a plain collector loads the build without. */
+static void plan_http_tls(const struct hb_cli *cli, const struct hb_spec *s)
+{
+	bool tls = collector_uses_tls(cli);
+	for (size_t i = 0; i < s->n_checks && !tls; i++)
+		tls = strcmp(s->checks[i].kind, "http") == 0 &&
+		      hb_http_uses_tls(&s->checks[i]);
+	hb_kind_set_tls("http", tls);
+}
+
 static int prepare_kinds(const struct hb_cli *cli, const struct hb_spec *s,
 			 enum hb_sandbox_mode mode, struct kind_slot *slots,
 			 size_t *n_slots, struct hb_job *jobs)
 {
 	char err[512];
+	plan_http_tls(cli, s);
 	for (size_t i = 0; i < s->n_checks; i++) {
 		const struct hb_check *c = &s->checks[i];
 		struct kind_slot *k = NULL;

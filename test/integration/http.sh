@@ -246,6 +246,48 @@ hb_assert_exit 1
 hb_assert_outcome ERROR INTERNAL
 hb_assert_json_contains '.checks[0].message' "bad/illegal format"
 
+# A run of plain http:// checks loads the http module built without TLS
+# (runner/curl_notls.c), which refuses https://; a check that may reach TLS
+# makes its run load the full one.
+hb_port to_tls
+hb_nginx_conf "$HB_TMP/nginx-$to_tls" "127.0.0.1:$to_tls" \
+	"location = /to-tls { return 302 https://localhost:$tls_ok/ok; }"
+hb_nginx_launch "$HB_TMP/nginx-$to_tls" 0
+hb_wait_tcp 127.0.0.1 "$to_tls" 10 || hb_die "nginx (redirect to TLS) did not start"
+
+hb_case "a plain URL that redirects to https:// is followed over TLS"
+hb_agent http "http://127.0.0.1:$to_tls/to-tls" --follow-redirects --ca-file "$HB_CERTS/ca.pem"
+hb_assert_exit 0
+hb_assert_outcome PASSED
+hb_assert_detail redirects 1
+hb_assert_contains "access log" "$(tail -1 "$HB_TMP/nginx-$tls_ok/access.log")" '"GET /ok HTTP/1.1"'
+
+# Eight checks: the agent loads the module and a zygote forks them.
+http_spec()
+{
+	local extra=$1 i
+	printf '{"checks": [\n'
+	for i in 1 2 3 4 5 6 7 8; do
+		printf '{"name": "p%s", "kind": "http", "url": "%s/ok?i=%s"},\n' "$i" "$base" "$i"
+	done
+	printf '%s]}\n' "$extra"
+}
+hb_case "eight plain checks pass through the build without TLS"
+http_spec '{"name": "last", "kind": "http", "url": "'"$base"'/ok"}' >"$HB_TMP/plain8.json"
+hb_agent run "$HB_TMP/plain8.json"
+hb_assert_exit 0
+hb_assert_json '[.checks[].outcome] | unique | join(",")' PASSED
+hb_assert_json '.checks | length' 9
+
+hb_case "plain and https checks in one run all pass, over the full build"
+http_spec '{"name": "tls", "kind": "http", "url": "https://localhost:'"$tls_ok"'/ok", "ca_file": "'"$HB_CERTS/ca.pem"'"}' \
+	>"$HB_TMP/mixed.json"
+hb_agent run "$HB_TMP/mixed.json"
+hb_assert_exit 0
+hb_assert_json '[.checks[].outcome] | unique | join(",")' PASSED
+hb_assert_json '.checks[8].details[] | select(.key == "http_version") | .value' 1.1
+hb_assert_json_contains '.checks[8].details[] | select(.key == "cert_expiry") | .value' GMT
+
 hb_case "TLS to a plain HTTP port is TLS_ERROR"
 hb_agent http "https://127.0.0.1:$web/ok"
 hb_assert_outcome FAILED TLS_ERROR

@@ -222,7 +222,7 @@ maps_of()
 	fi
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	printf '%s\n' "$maps" | grep -oE '(libcurl|libldap|librtmp|libssh2|libgssapi_krb5|libidn2|libpsl|libbrotlidec|libzstd|libgnutls|libpq|libmariadb|libhiredis|libseccomp|hookbox-[a-z]+)[^ /]*\.so' | sort -u | tr '\n' ' '
+	printf '%s\n' "$maps" | grep -oE '(libcurl|libldap|librtmp|libssh2|libgssapi_krb5|libidn2|libpsl|libbrotlidec|libzstd|libgnutls|libpq|libmariadb|libhiredis|libseccomp|libssl|libcrypto|libnghttp2|libz|hookbox-[a-z-]+)[^ /]*\.so' | sort -u | tr '\n' ' '
 }
 hb_case "a TCP-only run loads no client library"
 libs=$(maps_of all tcp "127.0.0.1:$hang" --timeout 3s)
@@ -244,6 +244,27 @@ if grep -q '^HB_CURL_ARCHIVE:FILEPATH=/' "$HB_BUILD/CMakeCache.txt" 2>/dev/null;
 		"$(grep -oE 'libcurl|libldap|librtmp|libssh2|libgssapi_krb5|libidn2|libpsl|libbrotlidec|libzstd|libgnutls' <<<"$needed" | sort -u | tr '\n' ' ')"
 	# HTTP/2 stays, as curl offers it over TLS.
 	hb_assert_contains "libraries needed (ldd)" "$needed" "libnghttp2"
+
+	# Plain http:// checks need no TLS: the build without (curl_notls.c).
+	tls_libs='libssl|libcrypto|libnghttp2|libz\.so'
+	hb_case "plain http:// checks load the http module without TLS"
+	hb_assert_contains "libraries mapped" "$libs" "hookbox-http-plain.so"
+	hb_assert_eq "TLS libraries mapped" "" "$(grep -oE "$tls_libs" <<<"$libs" | sort -u | tr '\n' ' ')"
+	hb_assert_eq "TLS libraries needed (ldd)" "" \
+		"$(ldd "$HB_BUILD/hookbox-http-plain.so" | grep -oE "$tls_libs" | sort -u | tr '\n' ' ')"
+	hb_case "an https:// check loads the http module with TLS"
+	libs=$(maps_of all http "https://127.0.0.1:$hang/" --timeout 3s)
+	hb_assert_contains "libraries mapped" "$libs" "hookbox-http.so"
+	hb_assert_contains "libraries mapped" "$libs" "libssl"
+	hb_assert_eq "the build without TLS mapped" "" "$(grep -o 'hookbox-http-plain' <<<"$libs")"
+	hb_case "a plain check that follows redirects loads TLS: one may lead to https://"
+	libs=$(maps_of all http "http://127.0.0.1:$hang/" --follow-redirects --timeout 3s)
+	hb_assert_contains "libraries mapped" "$libs" "hookbox-http.so"
+	hb_assert_contains "libraries mapped" "$libs" "libssl"
+	hb_case "plain checks reporting to an https:// collector load TLS"
+	libs=$(maps_of all http "http://127.0.0.1:$hang/" --collector "https://127.0.0.1:$hang/" --timeout 3s)
+	hb_assert_contains "libraries mapped" "$libs" "hookbox-http.so"
+	hb_assert_contains "libraries mapped" "$libs" "libssl"
 fi
 hb_case "one check of a kind: its child loads the module, the agent does not"
 hb_assert_eq "agent's client libraries" "" "$(maps_of agent http "http://127.0.0.1:$hang/" --timeout 3s)"
@@ -252,6 +273,10 @@ printf '{"defaults": {"timeout": "3s"}, "checks": [
  {"name": "a", "kind": "http", "url": "http://127.0.0.1:%s/"},
  {"name": "b", "kind": "http", "url": "http://127.0.0.1:%s/"}]}\n' "$hang" "$hang" >"$HB_TMP/two.json"
 hb_assert_contains "agent's client libraries" "$(maps_of agent run "$HB_TMP/two.json")" "hookbox-http"
+if [ -e "$HB_BUILD/hookbox-http-plain.so" ]; then
+	hb_assert_contains "agent's client libraries" "$(maps_of agent run "$HB_TMP/two.json")" \
+		"hookbox-http-plain.so"
+fi
 
 hb_case "eight checks of a kind: a zygote forks them, each under its two filters"
 tcp_spec h 8 "127.0.0.1:$hang" ', "send": "x", "expect": {"reply": "y"}' \
