@@ -29,7 +29,7 @@ static const struct {
 	 * of the kind needs it (hb_kind_set_tls). The http module's OpenSSL
 	 * cost a run 1 ms of binding (libcrypto's 4,000 symbols, bound at
 	 * once) and each check's fork and exit its 21 mappings: fifty plain
-	 * http:// checks, 15.3 -> 13.2 ms (bench/run.sh). */
+	 * http:// checks, 15.3 -> 13.2 ms (hyperfine -N, medians of 100). */
 	const char *plain;
 } kinds[] = {
 	{ "dns", &hb_driver_dns, NULL, NULL },
