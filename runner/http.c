@@ -831,14 +831,7 @@ static void http_run(const struct hb_check *c, void *state,
 		classify_transfer(c, s, rc, a);
 	else
 		check_expectations(c, s, status, a);
-}
 
-/* Once the result is sent: curl_easy_cleanup closes the connection (a TLS
- * close_notify first). Measured, this is faster even than leaving the
- * close and the frees to the exit that follows. */
-static void http_release(void *state)
-{
-	struct http_state *s = state;
 	curl_slist_free_all(s->headers);
 	curl_easy_cleanup(s->curl);
 	if (s->have_re)
@@ -865,7 +858,6 @@ __attribute__((visibility("default"))) const struct hb_driver hb_driver_http = {
 	.uses_tls = hb_http_uses_tls,
 	.prepare = http_prepare,
 	.run = http_run,
-	.release = http_release,
 	.port = http_port,
 	.read_paths = http_read_paths,
 	.syscalls = http_syscalls,

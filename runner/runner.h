@@ -101,10 +101,6 @@ struct hb_driver {
 		       struct hb_attempt *a);
 	/* In the child, under the filter. Must fill a. */
 	void (*run)(const struct hb_check *c, void *state, struct hb_attempt *a);
-	/* In the child, once the result is with the agent: closes and frees
-	 * what run left in state (a connection's polite close, a TLS
-	 * close_notify), off the attempt's time. May be NULL. */
-	void (*release)(void *state);
 	/* The TCP port the check connects to, for Landlock; 0: any port. */
 	int (*port)(const struct hb_check *c);
 	/* Extra files the check reads (CA file, client certificate), for

@@ -22,7 +22,6 @@
 #include <netinet/in.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 
 static void run_ptrace(const struct hb_check *c, void *s, struct hb_attempt *a)
 {
@@ -422,64 +421,6 @@ HB_TEST(finished_children_are_reaped_later_and_none_left)
 	ASSERT_EQ_INT(errno, ECHILD);
 }
 
-/* A driver that releases its state after its result is sent: release
- * waits, then creates the file named by the check's url. */
-static int prepare_marker(const struct hb_check *c, void **state,
-			  struct hb_attempt *a)
-{
-	(void)a;
-	*state = c->url;
-	return 0;
-}
-static void run_pass(const struct hb_check *c, void *state, struct hb_attempt *a)
-{
-	(void)c, (void)state;
-	hb_attempt_pass(a);
-}
-static void release_marker(void *state)
-{
-	struct timespec ts = { 0, 200 * 1000000L };
-	nanosleep(&ts, NULL);
-	int fd = open(state, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		close(fd);
-}
-static const struct hb_driver d_release = {
-	.name = "release", .prepare = prepare_marker, .run = run_pass,
-	.release = release_marker, .syscalls = (const int[]){ -1 },
-};
-
-HB_TEST(state_is_released_after_the_result_is_sent)
-{
-	char dir[] = "/tmp/hb-release-XXXXXX", path[64], err[256];
-	ASSERT(mkdtemp(dir) != NULL);
-	snprintf(path, sizeof(path), "%s/released", dir);
-	struct hb_check c;
-	memset(&c, 0, sizeof(c));
-	c.timeout_ms = 5000;
-	c.url = path;
-	struct hb_sandbox_cfg cfg = { HB_SANDBOX_OFF, 0 };
-	struct hb_child ch;
-	ASSERT_EQ_INT(hb_child_spawn(&cfg, &d_release, NULL, &c, 5000, &ch, err,
-				     sizeof(err)), 0);
-	while (!ch.eof) {
-		struct pollfd pf = { ch.result_fd, POLLIN, 0 };
-		poll(&pf, 1, 1000);
-		hb_child_read(&ch);
-	}
-	/* The whole result, while release has yet to run. */
-	ASSERT(hb_child_finished(&ch));
-	ASSERT_NE_INT(access(path, F_OK), 0);
-	for (int i = 0; i < 300 && access(path, F_OK) != 0; i++)
-		usleep(10000);
-	ASSERT_EQ_INT(access(path, F_OK), 0);
-	struct hb_attempt a;
-	hb_child_reap(&ch, &a);
-	ASSERT_EQ_INT(a.outcome, HB_PASSED);
-	unlink(path);
-	rmdir(dir);
-}
-
 /* The agent builds one ruleset per distinct set of ports and paths and the
  * children inherit it: each check must get its own port, not the previous
  * check's, nor any port. */
@@ -638,5 +579,4 @@ HB_TEST_MAIN(forbidden_call_is_named, same_call_passes_without_sandbox,
 	     landlock_allows_the_checks_own_port_and_paths_only,
 	     a_zygotes_children_are_the_agents,
 	     a_zygotes_child_is_confined_and_killed_like_any,
-	     without_its_zygote_the_agent_forks,
-	     state_is_released_after_the_result_is_sent)
+	     without_its_zygote_the_agent_forks)
