@@ -92,33 +92,27 @@ static struct hb_spec *load_spec(const struct hb_cli *cli)
 	return s;
 }
 
-/* Whether any check of the kind may use TLS (hb_driver.init's tls). */
-static bool kind_uses_tls(const struct hb_spec *s, const struct hb_driver *d,
-			  const char *kind)
-{
-	for (size_t i = 0; i < s->n_checks; i++)
-		if (strcmp(s->checks[i].kind, kind) == 0 &&
-		    hb_check_may_use_tls(d, &s->checks[i]))
-			return true;
-	return false;
-}
-
 /* The report goes out through the http module's libcurl (deliver.c). */
 static bool collector_uses_tls(const struct hb_cli *cli)
 {
 	return cli->collector && strncasecmp(cli->collector, "http://", 7) != 0;
 }
 
-/* Tells the loader, before the agent or a child loads the http module,
- * whether this run needs it with TLS (hb_kind_set_tls): a run of plain
- * http:// checks reporting to a plain collector loads the build without. */
-static void plan_http_tls(const struct hb_cli *cli, const struct hb_spec *s)
+/* Whether the kind needs TLS in this run (hb_driver.init's tls, and for
+ * http which build loads: hb_kind_set_tls): any of its checks may use it
+ * (may_use: the driver's uses_tls; NULL, any may), or, for http, the
+ * report goes to an https collector. */
+static bool kind_needs_tls(const struct hb_cli *cli, const struct hb_spec *s,
+			   const char *kind,
+			   bool (*may_use)(const struct hb_check *c))
 {
-	bool tls = collector_uses_tls(cli);
-	for (size_t i = 0; i < s->n_checks && !tls; i++)
-		tls = strcmp(s->checks[i].kind, "http") == 0 &&
-		      hb_http_uses_tls(&s->checks[i]);
-	hb_kind_set_tls("http", tls);
+	if (strcmp(kind, "http") == 0 && collector_uses_tls(cli))
+		return true;
+	for (size_t i = 0; i < s->n_checks; i++)
+		if (strcmp(s->checks[i].kind, kind) == 0 &&
+		    (!may_use || may_use(&s->checks[i])))
+			return true;
+	return false;
 }
 
 static int prepare_kinds(const struct hb_cli *cli, const struct hb_spec *s,
@@ -126,7 +120,10 @@ static int prepare_kinds(const struct hb_cli *cli, const struct hb_spec *s,
 			 size_t *n_slots, struct hb_job *jobs)
 {
 	char err[512];
-	plan_http_tls(cli, s);
+	/* Before the agent or a child loads the http module: a run of plain
+	 * http:// checks reporting to a plain collector loads the build
+	 * without TLS. */
+	hb_kind_set_tls("http", kind_needs_tls(cli, s, "http", hb_http_uses_tls));
 	for (size_t i = 0; i < s->n_checks; i++) {
 		const struct hb_check *c = &s->checks[i];
 		struct kind_slot *k = NULL;
@@ -159,9 +156,8 @@ static int prepare_kinds(const struct hb_cli *cli, const struct hb_spec *s,
 					c->name, err);
 				return -1;
 			}
-			bool tls = kind_uses_tls(s, k->driver, c->kind) ||
-				   (strcmp(c->kind, "http") == 0 &&
-				    collector_uses_tls(cli));
+			bool tls = kind_needs_tls(cli, s, c->kind,
+						  k->driver->uses_tls);
 			if (k->driver->init &&
 			    k->driver->init(tls, err, sizeof(err)) < 0) {
 				fprintf(stderr, "hookbox: initialising %s checks: %s\n",
