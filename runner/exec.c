@@ -21,6 +21,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,7 +80,7 @@ static int build_filter(enum hb_sandbox_mode mode, struct sock_fprog *prog,
 }
 
 /* What the command's child is given: the filter, the Landlock domain (-1:
- * none), its output pipes, the pipe its exec error goes back on, the pipe
+ * none), its output pipes, the pipe its exec error goes back on, the socket
  * it waits on before it starts, and the agent's pid. */
 struct exec_child {
 	const struct sock_fprog *prog;
@@ -234,7 +235,8 @@ int hb_exec_run(struct hb_exec *e)
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
-	    pipe2(st, O_CLOEXEC) < 0 || pipe2(gate, O_CLOEXEC) < 0 ||
+	    pipe2(st, O_CLOEXEC) < 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, gate) < 0 ||
 	    (sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
 		rc = -errno;
 		snprintf(e->message, sizeof(e->message), "setting up: %s",
@@ -273,8 +275,9 @@ int hb_exec_run(struct hb_exec *e)
 		waitpid(pid, NULL, 0);
 		goto out;
 	}
-	/* Now the command may start. */
-	if (write(gate[1], "", 1) != 1) {
+	/* Now the command may start. (A socket, not a pipe: should the child
+	 * be gone, the agent gets EPIPE, not SIGPIPE.) */
+	if (send(gate[1], "", 1, MSG_NOSIGNAL) != 1) {
 		rc = -errno;
 		snprintf(e->message, sizeof(e->message), "starting \"%s\": %s",
 			 e->argv[0], strerror(errno));
