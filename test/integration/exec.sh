@@ -136,10 +136,48 @@ hb_running()
 	[ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
 }
 
+# SIGKILL to the agent ($2 = agent: to its pid; group: to its own process
+# group, as timeout(1) or a terminal would) must leave neither the command
+# nor the command's child running.
+hb_killed_agent()
+{
+	local who=$1 how=$2 pids agent cmd gc alive
+	hb_case "$who: SIGKILL to the $how takes the command and its process group along"
+	pids=$HB_TMP/pids.$how.$RANDOM
+	mkdir -m 1777 "$pids"
+	# setsid: a process group of the agent's own (it is not a group
+	# leader here, so setsid executes it without a fork).
+	# shellcheck disable=SC2086
+	setsid $HB_PREFIX "$HB_BUILD/hookbox" exec -- sh -c \
+		'sleep 300 & echo $! >"$0/gc"; echo $$ >"$0/cmd"; wait' "$pids" \
+		>/dev/null 2>&1 &
+	agent=$!
+	for _ in $(seq 1 100); do [ -s "$pids/gc" ] && [ -s "$pids/cmd" ] && break; sleep 0.05; done
+	cmd=$(cat "$pids/cmd" 2>/dev/null)
+	gc=$(cat "$pids/gc" 2>/dev/null)
+	hb_assert_eq "the command started" yes "$([ -n "$cmd" ] && [ -n "$gc" ] && echo yes || echo no)"
+	if [ "$how" = group ]; then
+		kill -KILL -- "-$agent"
+	else
+		kill -KILL "$agent"
+	fi
+	wait "$agent" 2>/dev/null
+	alive=""
+	for _ in $(seq 1 50); do
+		alive=""
+		for p in $cmd $gc; do hb_running "$p" && alive+="$p "; done
+		[ -z "$alive" ] && break
+		sleep 0.1
+	done
+	hb_assert_eq "left running after the agent died" "" "$alive"
+	# shellcheck disable=SC2086
+	[ -n "$alive" ] && kill -KILL $alive 2>/dev/null
+}
+
 # The cases, as the user HB_PREFIX runs hookbox as; $1 names that user.
 hb_reach_cases()
 {
-	local who=$1 pids agent cmd gc alive
+	local who=$1
 
 	hb_case "$who: the command may not take the agent's descriptors, memory or limits, nor start io_uring"
 	hb_exec -- "$try" pidfd_getfd process_madvise io_uring_setup \
@@ -204,29 +242,8 @@ hb_reach_cases()
 		hb_assert_json .phase PHASE_FAILED
 	fi
 
-	hb_case "$who: SIGKILL to the agent takes the command and its process group along"
-	pids=$HB_TMP/pids.$RANDOM
-	mkdir -m 1777 "$pids"
-	# shellcheck disable=SC2086
-	$HB_PREFIX "$HB_BUILD/hookbox" exec -- sh -c \
-		'sleep 300 & echo $! >"$0/gc"; echo $$ >"$0/cmd"; wait' "$pids" \
-		>/dev/null 2>&1 &
-	agent=$!
-	for _ in $(seq 1 100); do [ -s "$pids/gc" ] && [ -s "$pids/cmd" ] && break; sleep 0.05; done
-	cmd=$(cat "$pids/cmd" 2>/dev/null)
-	gc=$(cat "$pids/gc" 2>/dev/null)
-	hb_assert_eq "the command started" yes "$([ -n "$cmd" ] && [ -n "$gc" ] && echo yes || echo no)"
-	kill -KILL "$agent"
-	wait "$agent" 2>/dev/null
-	alive=""
-	for _ in $(seq 1 50); do
-		alive=""
-		for p in $cmd $gc; do hb_running "$p" && alive+="$p "; done
-		[ -z "$alive" ] && break
-		sleep 0.1
-	done
-	hb_assert_eq "left running after the agent died" "" "$alive"
-	[ -n "$alive" ] && kill -KILL $alive 2>/dev/null
+	hb_killed_agent "$who" agent
+	hb_killed_agent "$who" group
 }
 
 HB_AS=""
