@@ -140,7 +140,17 @@ static int add_rules(scmp_filter_ctx ctx, const struct hb_driver *d)
 
 
 /* After moby's default profile and firejail: what an arbitrary program in a
- * hook Job has no business calling. */
+ * hook Job has no business calling. The second half keeps the command away
+ * from the agent, which holds the report (and, for a while, the collector's
+ * token): taking its descriptors or advising on its memory (pidfd_getfd,
+ * process_madvise, move_pages, migrate_pages: the agent is also not
+ * dumpable, see main.c), io_uring (whose operations no seccomp filter sees),
+ * and chroot. Left allowed, deliberately: pidfd_open (a pidfd is how a
+ * program waits for its own children; what one could do to the agent with
+ * it is denied here or by Landlock's signal scope), personality (it changes
+ * only the caller and what it runs; moby's allow-list of five values cannot
+ * be written as a deny rule, libseccomp refuses two comparisons of one
+ * argument), and mbind and set_mempolicy (the caller's own memory). */
 const int hb_exec_denied_syscalls[] = {
 	SCMP_SYS(ptrace), SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev),
 	SCMP_SYS(mount), SCMP_SYS(umount2), SCMP_SYS(pivot_root),
@@ -159,7 +169,10 @@ const int hb_exec_denied_syscalls[] = {
 	SCMP_SYS(fanotify_init), SCMP_SYS(vhangup), SCMP_SYS(uselib),
 	SCMP_SYS(create_module), SCMP_SYS(get_kernel_syms), SCMP_SYS(query_module),
 	SCMP_SYS(nfsservctl), SCMP_SYS(_sysctl), SCMP_SYS(sethostname),
-	SCMP_SYS(setdomainname),
+	SCMP_SYS(setdomainname), SCMP_SYS(quotactl_fd),
+	SCMP_SYS(pidfd_getfd), SCMP_SYS(process_madvise), SCMP_SYS(move_pages),
+	SCMP_SYS(migrate_pages), SCMP_SYS(io_uring_setup),
+	SCMP_SYS(io_uring_enter), SCMP_SYS(io_uring_register), SCMP_SYS(chroot),
 	-1
 };
 
@@ -183,6 +196,13 @@ static int add_denials(scmp_filter_ctx ctx, int mode)
 		rc = seccomp_rule_add(ctx, deny, SCMP_SYS(clone), 1,
 				      SCMP_A0_64(SCMP_CMP_MASKED_EQ, ns_flags[i],
 						 ns_flags[i]));
+	/* Another process's limits: the agent's are the command's to read
+	 * and, being the same user, to lower, and a CPU limit kills it, a
+	 * descriptor limit of 0 stops it from sending the report. Its own
+	 * (pid 0, as glibc's setrlimit and getrlimit call it) stay. */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, deny, SCMP_SYS(prlimit64), 1,
+				      SCMP_A0_32(SCMP_CMP_NE, 0));
 	return rc;
 }
 

@@ -43,8 +43,11 @@ struct hb_exec {
 
 /* Runs e->argv and waits for it. Forwards SIGTERM, SIGINT, SIGHUP, SIGQUIT,
  * SIGUSR1 and SIGUSR2 to it, reaps every orphan handed to the agent, kills
- * its process group at the deadline. Returns 0 when the command ran (whatever
- * its status), -errno when hookbox itself failed (message says what). */
+ * its process group at the deadline. Under enforce, the command and all it
+ * starts may signal only one another (Landlock, ABI 6+); should the agent
+ * die first, the command and its process group are killed (a watchdog
+ * process, reaped here). Returns 0 when the command ran (whatever its
+ * status), -errno when hookbox itself failed (message says what). */
 int hb_exec_run(struct hb_exec *e);
 /* Copies the tail out in order, NUL-terminated; dst needs HB_EXEC_TAIL+1. */
 void hb_tail_copy(const struct hb_tail *t, char *dst);

@@ -29,11 +29,17 @@ struct landlock_net_port_attr {
 #ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
 #define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
 #endif
+#ifndef LANDLOCK_SCOPE_SIGNAL
+#define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
+#endif
 
-/* struct landlock_ruleset_attr grew a handled_access_net field in ABI 4. */
+/* struct landlock_ruleset_attr grew a handled_access_net field in ABI 4 and
+ * a scoped field in ABI 6. A kernel takes a longer struct than its own when
+ * the rest is zero. */
 struct hb_ruleset_attr {
 	uint64_t handled_access_fs;
 	uint64_t handled_access_net;
+	uint64_t scoped;
 };
 
 int hb_landlock_abi(void)
@@ -116,6 +122,18 @@ int hb_landlock_ruleset(int abi, const char *const *paths, size_t n_paths,
 	res->fs = true;
 	res->net = restrict_net;
 	return rfd;
+}
+
+int hb_landlock_signal_scope(int abi)
+{
+	if (abi < 6)
+		return -ENOSYS;
+	/* Nothing handled but the scope: files and sockets stay as they
+	 * are (a kernel with ABI 6 applies file rules only for a domain
+	 * that handles some file access). */
+	struct hb_ruleset_attr attr = { .scoped = LANDLOCK_SCOPE_SIGNAL };
+	int rfd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	return rfd < 0 ? -errno : rfd;
 }
 
 int hb_landlock_restrict(int ruleset_fd)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Landlock for check children: read only the files a check needs, connect
- * only to its port. Degrades cleanly on kernels without it. */
+ * only to its port; for exec's command, keep its signals to itself.
+ * Degrades cleanly on kernels without it. */
 #ifndef HB_LANDLOCK_H
 #define HB_LANDLOCK_H
 
@@ -24,6 +25,13 @@ struct hb_landlock_result {
 int hb_landlock_ruleset(int abi, const char *const *paths, size_t n_paths,
 			const int *ports, size_t n_ports,
 			struct hb_landlock_result *res);
+/* For hookbox exec's command: a ruleset that handles no file or network
+ * access and scopes signals (ABI 6): a process under it, and all it starts,
+ * may signal only processes under the same domain, and, as under any
+ * Landlock domain, ptrace (or read the memory of, or take a descriptor from)
+ * none outside it, root or not. The agent stays outside. Returns the
+ * ruleset's descriptor (close-on-exec), or -errno; below ABI 6, -ENOSYS. */
+int hb_landlock_signal_scope(int abi);
 /* In the child, after no_new_privs: enforce the ruleset. Async-signal-safe.
  * Returns 0 or -errno. */
 int hb_landlock_restrict(int ruleset_fd);
