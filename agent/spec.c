@@ -1518,7 +1518,11 @@ static int parse_check(struct parser *p, const cJSON *o)
 	}
 	if (set_target(c, p->kind) < 0)
 		return fail_oom(p);
-	if (p->kind == HB_K_HTTP && !c->method && !(c->method = strdup("GET")))
+	/* A body is POSTed unless the check names another method, as curl's
+	 * --data does (the driver sends the method given, GET included). */
+	bool has_body = c->body || is_file_field(p->spec, p->index, &c->body);
+	if (p->kind == HB_K_HTTP && !c->method &&
+	    !(c->method = strdup(has_body ? "POST" : "GET")))
 		return fail_oom(p);
 	if (!c->name) {
 		char name[32];

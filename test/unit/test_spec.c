@@ -973,8 +973,28 @@ HB_TEST(spec_free_null)
 	hb_spec_free(NULL);
 }
 
+/* A body without a method is a POST, inline or from a file. */
+HB_TEST(body_defaults_to_post)
+{
+	static const char *const specs[] = {
+		"{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+		"\"body\": \"x\"}]}",
+		"{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+		"\"body_file\": \"/b\"}]}",
+	};
+	for (size_t i = 0; i < HB_ARRAY_SIZE(specs); i++) {
+		struct hb_spec_error err;
+		struct hb_spec *s = parse(specs[i], &err);
+		if (!s)
+			HB_FAIL_("%s", err.msg);
+		ASSERT_STREQ(s->checks[0].method, "POST");
+		hb_spec_free(s);
+	}
+}
+
 HB_TEST_MAIN(full_example, defaults_and_overrides, every_kind_and_field,
 	     dns_name_forms, errors_name_their_path, limits, env_expansion,
 	     status_forms, status_ok_default, targets_hide_passwords,
 	     regexes_people_write, kinds_list,
-	     file_refs_resolve, file_refs_checked, spec_free_null)
+	     file_refs_resolve, file_refs_checked, spec_free_null,
+	     body_defaults_to_post)
