@@ -37,6 +37,12 @@
  * read and counted but dropped, so a 1 GB answer costs no more memory than
  * a 1 MiB one. */
 #define BODY_CAP (1u << 20)
+/* The most header bytes an answer may have, 1xx answers included. libcurl
+ * 7.88 refuses one line over CURL_MAX_HTTP_HEADER (100 KiB) as "out of
+ * memory" and, in Debian's build, all of them past 300 KiB as a receive
+ * error: neither says what happened. Below the one and with room for a
+ * last line under the other, this cap is always the one that trips. */
+#define HEADERS_CAP (200u << 10)
 /* Redirects followed, at most: the common chains (http to https, a
  * trailing slash, a login page) take one or two. */
 #define MAX_REDIRECTS 5
@@ -58,8 +64,11 @@ struct http_state {
 	bool body_oom;
 	bool have_re;
 	bool tcp_connected; /* some connection got past the TCP handshake */
+	bool headers_done;  /* the blank line after the answer's headers came */
+	bool headers_over;  /* they passed HEADERS_CAP */
 	bool posting;       /* a POST, until a redirect asks for a GET */
 	bool head;          /* the request is a HEAD */
+	size_t header_bytes;
 	regex_t re;
 	struct hb_buf body;
 	curl_off_t body_total;
@@ -216,6 +225,24 @@ static int on_close(void *userdata, curl_socket_t fd)
 	return close(fd);
 }
 
+/* Counts the answer's header bytes against HEADERS_CAP, and notes when
+ * they are complete. */
+static size_t on_header(char *p, size_t size, size_t n, void *userdata)
+{
+	struct http_state *s = userdata;
+	size_t len = size * n;
+	s->header_bytes += len;
+	if (s->header_bytes > HEADERS_CAP) {
+		/* Returning short stops the transfer (CURLE_WRITE_ERROR). */
+		s->headers_over = true;
+		return 0;
+	}
+	/* The blank line ends a block: a 1xx answer's, then the final
+	 * one's; the next status line starts another. */
+	s->headers_done = len <= 2 && (p[0] == '\r' || p[0] == '\n');
+	return len;
+}
+
 /* -- where a redirect may go ----------------------------------------------- */
 
 /* 169.254.0.0/16, where clouds answer for their metadata (credentials
@@ -367,6 +394,8 @@ static int configure(const struct hb_check *c, struct http_state *s,
 	SETOPT(s, CURLOPT_CLOSESOCKETDATA, s);
 	SETOPT(s, CURLOPT_OPENSOCKETFUNCTION, on_open);
 	SETOPT(s, CURLOPT_OPENSOCKETDATA, s);
+	SETOPT(s, CURLOPT_HEADERFUNCTION, on_header);
+	SETOPT(s, CURLOPT_HEADERDATA, s);
 	/* Redirects are followed by http_run, not by libcurl: each one is
 	 * checked against the check's rules, gets only what its host may
 	 * get, and a failure names it (CURLOPT_FOLLOWLOCATION stays off). */
@@ -731,6 +760,18 @@ static void classify_transfer(const struct hb_check *c, struct http_state *s,
 
 	if (rc == CURLE_COULDNT_CONNECT && s->refused.family) {
 		refuse_address(s, a);
+	} else if (s->headers_over) {
+		fail_hop(s, a, HB_CLASS_RESOURCE_LIMIT,
+			 "the response headers from %s exceed %u KiB", at,
+			 HEADERS_CAP >> 10);
+	} else if (rc == CURLE_OUT_OF_MEMORY && !s->headers_done) {
+		/* What libcurl 7.88 answers to one header line longer than
+		 * CURL_MAX_HTTP_HEADER: before the headers are complete it
+		 * has kept too little to have run out of memory. */
+		fail_hop(s, a, HB_CLASS_RESOURCE_LIMIT,
+			 "a response header from %s is longer than libcurl's "
+			 "%d KiB",
+			 at, CURL_MAX_HTTP_HEADER >> 10);
 	} else if (rc == CURLE_COULDNT_RESOLVE_HOST) {
 		/* curl reports a resolver thread that could not start as a
 		 * name that did not resolve; it is our failure, not DNS's. */
@@ -1175,6 +1216,8 @@ static CURLcode perform(const struct hb_check *c, struct http_state *s,
 {
 	s->start_ns = hb_mono_ns();
 	for (;;) {
+		s->header_bytes = 0;
+		s->headers_done = false;
 		s->tcp_connected = false;
 		s->body_total = 0;
 		hb_buf_reset(&s->body);

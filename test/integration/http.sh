@@ -468,4 +468,44 @@ else
 	hb_log "skipped the network namespace cases: they need root and ip netns"
 fi
 
+# -- an answer's headers: a limit of their own, named -------------------------
+hb_port bighdr
+cat >"$HB_TMP/bighdr.py" <<'PY'
+# Answers /one with a 10 MB header line, anything else with 10 MB of
+# 1 KB header lines.
+import socket, sys, threading
+def serve(c):
+    with c:
+        try:
+            path = c.recv(65536).split(b" ")[1]
+            head = b"HTTP/1.1 200 OK\r\n"
+            if path == b"/one":
+                head += b"X-Big: " + b"a" * (10 << 20) + b"\r\n"
+            else:
+                head += b"".join(b"X-H%d: %s\r\n" % (i, b"b" * 1000)
+                                 for i in range(10 << 10))
+            c.sendall(head + b"Content-Length: 2\r\n\r\nok")
+        except OSError:
+            pass
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+while True:
+    threading.Thread(target=serve, args=(s.accept()[0],), daemon=True).start()
+PY
+python3 "$HB_TMP/bighdr.py" "$bighdr" 2>"$HB_TMP/bighdr.log" &
+HB_PIDS+=($!)
+hb_wait_tcp 127.0.0.1 "$bighdr" 10 || hb_die "the big-header server did not start"
+
+hb_case "a 10 MB header line is RESOURCE_LIMIT, named"
+hb_agent http "http://127.0.0.1:$bighdr/one"
+hb_assert_outcome FAILED RESOURCE_LIMIT
+hb_assert_json '.checks[0].message' "a response header from 127.0.0.1:$bighdr is longer than libcurl's 100 KiB"
+
+hb_case "10 MB of header lines is RESOURCE_LIMIT, named"
+hb_agent http "http://127.0.0.1:$bighdr/many"
+hb_assert_outcome FAILED RESOURCE_LIMIT
+hb_assert_json '.checks[0].message' "the response headers from 127.0.0.1:$bighdr exceed 200 KiB"
+
 hb_finish
