@@ -40,8 +40,9 @@ const char hb_cli_usage[] =
 	"  --wait D  --optional\n"
 	"  http:  --expect-status 200|2xx|200,204  --expect-body REGEX\n"
 	"         --expect-json PATH=VALUE  --max-latency D  --method M\n"
-	"         --header 'K: V'  --data BODY  --follow-redirects  --insecure\n"
-	"         --ca-file F  --cert-file F  --key-file F  --min-cert-days N\n"
+	"         --header 'K: V'  --data BODY  --follow-redirects [any]\n"
+	"         --insecure  --ca-file F  --cert-file F  --key-file F\n"
+	"         --min-cert-days N\n"
 	"  tcp:   --send DATA  --expect-reply REGEX  --family 4|6\n"
 	"  dns:   --family 4|6  --min-addresses N  --expect-address ADDR\n"
 	"  postgres, mysql, redis: --query Q (redis: --command C)\n"
@@ -56,6 +57,7 @@ enum opt_type {
 	T_INT,    /* an integer at path */
 	T_NUM,    /* a number at path */
 	T_BOOL,   /* true at path, takes no argument */
+	T_WORD,   /* true at path, or a word given as "=word" or after it */
 	T_APPEND, /* appended to the array at path */
 	T_SPECIAL,
 	T_RUN,    /* a run flag */
@@ -106,7 +108,7 @@ static const struct opt {
 	{ "expect-status", T_SPECIAL, HB_K_HTTP, NULL, O_EXPECT_STATUS },
 	{ "expect-value", T_STR, HB_K_DB, "expect.value", O_NONE },
 	{ "family", T_INT, HB_K_TCP | HB_K_DNS, "family", O_NONE },
-	{ "follow-redirects", T_BOOL, HB_K_HTTP, "follow_redirects", O_NONE },
+	{ "follow-redirects", T_WORD, HB_K_HTTP, "follow_redirects", O_NONE },
 	{ "header", T_SPECIAL, HB_K_HTTP, NULL, O_HEADER },
 	{ "help", T_RUN_FLAG, 0, NULL, O_HELP },
 	{ "insecure", T_BOOL, HB_K_HTTP, "insecure", O_NONE },
@@ -218,6 +220,15 @@ static int check_flag(const struct opt *o, const char *flag, const char *arg,
 	}
 	case T_BOOL:
 		return set_at(check, o->path, cJSON_CreateTrue());
+	case T_WORD:
+		/* --follow-redirects [any]: the one word it takes. */
+		if (!arg)
+			return set_at(check, o->path, cJSON_CreateTrue());
+		if (strcmp(arg, "any") != 0)
+			return hb_fail(err, errlen,
+				    "%s: expected no value or \"any\", got \"%s\"",
+				    flag, arg);
+		return set_at(check, o->path, cJSON_CreateString(arg));
 	case T_APPEND: {
 		char leaf[64];
 		cJSON *obj = object_at(check, o->path, leaf, sizeof(leaf));
@@ -504,8 +515,17 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 			return hb_fail(err, errlen, "unknown option %s", flag);
 		}
 		const char *arg = NULL;
-		bool takes_arg = o->type != T_BOOL && o->type != T_RUN_FLAG;
-		if (takes_arg) {
+		bool takes_arg = o->type != T_BOOL && o->type != T_RUN_FLAG &&
+				 o->type != T_WORD;
+		if (o->type == T_WORD) {
+			/* Its word may follow as the next argument, which
+			 * then cannot be the positional one (no URL is
+			 * "any"). */
+			if (eq)
+				arg = eq + 1;
+			else if (i + 1 < argc && strcmp(argv[i + 1], "any") == 0)
+				arg = argv[++i];
+		} else if (takes_arg) {
 			if (eq)
 				arg = eq + 1;
 			else if (i + 1 < argc)

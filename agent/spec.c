@@ -622,6 +622,7 @@ enum field_id {
 	F_ADDRESSES,
 	F_EXPECT,
 	F_FAMILY,
+	F_FOLLOW,
 	F_HEADERS,
 	F_HOST,
 	F_JSON,
@@ -662,8 +663,7 @@ static const struct field check_fields[] = {
 	{ "database", HB_K_DB, T_STRING, true, F_PLAIN, CF(database) },
 	{ "expect", HB_K_ALL, T_SPECIAL, false, F_EXPECT, 0 },
 	{ "family", HB_K_TCP | HB_K_DNS, T_SPECIAL, false, F_FAMILY, 0 },
-	{ "follow_redirects", HB_K_HTTP, T_BOOL, false, F_PLAIN,
-	  CF(follow_redirects) },
+	{ "follow_redirects", HB_K_HTTP, T_SPECIAL, false, F_FOLLOW, 0 },
 	{ "headers", HB_K_HTTP, T_SPECIAL, false, F_HEADERS, 0 },
 	{ "host", HB_K_DNS, T_STRING, true, F_HOST, CF(host) },
 	{ "insecure", HB_K_HTTP, T_BOOL, false, F_PLAIN, CF(insecure) },
@@ -1233,6 +1233,20 @@ static int parse_family(struct parser *p, const cJSON *v, int *family)
 	return fail(p, "expected 4, 6 or \"any\"");
 }
 
+static int parse_follow(struct parser *p, const cJSON *v,
+			enum hb_follow *follow)
+{
+	if (cJSON_IsBool(v)) {
+		*follow = cJSON_IsTrue(v) ? HB_FOLLOW_SAME : HB_FOLLOW_NONE;
+		return 0;
+	}
+	if (cJSON_IsString(v) && strcmp(v->valuestring, "any") == 0) {
+		*follow = HB_FOLLOW_ANY;
+		return 0;
+	}
+	return fail(p, "expected true (the same host), false or \"any\"");
+}
+
 static int parse_method(struct parser *p, const cJSON *v, struct hb_check *c)
 {
 	if (take_string(p, v, &c->method) < 0)
@@ -1301,6 +1315,8 @@ static int parse_special(struct parser *p, const struct field *f,
 		return parse_expect(p, v, c);
 	case F_FAMILY:
 		return parse_family(p, v, &c->family);
+	case F_FOLLOW:
+		return parse_follow(p, v, &c->follow_redirects);
 	case F_HEADERS:
 		return parse_headers(p, v, c);
 	case F_JSON:
@@ -1518,7 +1534,11 @@ static int parse_check(struct parser *p, const cJSON *o)
 	}
 	if (set_target(c, p->kind) < 0)
 		return fail_oom(p);
-	if (p->kind == HB_K_HTTP && !c->method && !(c->method = strdup("GET")))
+	/* A body is POSTed unless the check names another method, as curl's
+	 * --data does (the driver sends the method given, GET included). */
+	bool has_body = c->body || is_file_field(p->spec, p->index, &c->body);
+	if (p->kind == HB_K_HTTP && !c->method &&
+	    !(c->method = strdup(has_body ? "POST" : "GET")))
 		return fail_oom(p);
 	if (!c->name) {
 		char name[32];

@@ -61,6 +61,17 @@ struct hb_expect {
 	int64_t rows;               /* -1: not checked */
 };
 
+/* Which redirects an http check follows ("follow_redirects"). Whatever
+ * the mode: only to http and https, never to a link-local address the
+ * check's own URL did not lead to, at most a few hops, and the check's
+ * headers and credentials only to its own host (runner/http.c). */
+enum hb_follow {
+	HB_FOLLOW_NONE = 0, /* false: a redirect is the answer */
+	HB_FOLLOW_SAME,     /* true: the same host, on its port, or over
+			     * https on 443 */
+	HB_FOLLOW_ANY,      /* "any": any host and port */
+};
+
 struct hb_check {
 	char *name;
 	char *kind;   /* "http", "tcp", ... */
@@ -75,7 +86,7 @@ struct hb_check {
 	struct hb_header *headers;
 	size_t n_headers;
 	char *body;
-	bool follow_redirects;
+	enum hb_follow follow_redirects;
 	bool insecure;    /* skip certificate verification: only when asked */
 	char *ca_file;
 	char *cert_file;

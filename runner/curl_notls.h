@@ -3,7 +3,7 @@
 #ifndef HB_CURL_NOTLS_H
 #define HB_CURL_NOTLS_H
 
-/* CURLOPT_PROTOCOLS_STR and CURLOPT_REDIR_PROTOCOLS_STR. Built without
+/* CURLOPT_PROTOCOLS_STR (redirects http.c follows itself). Built without
  * TLS (HB_HTTP_PLAIN), http only: an https:// URL is refused by libcurl
  * before it reaches any of the OpenSSL functions that build stands in
  * for. */

@@ -12,9 +12,10 @@
  *
  * The definitions below stand in for the libraries behind the features the
  * module turns off or never asks for:
- *  - protocols other than HTTP(S): CURLOPT_PROTOCOLS_STR and
- *    CURLOPT_REDIR_PROTOCOLS_STR are "http,https" (http.c, deliver.c), so
- *    the LDAP, RTMP, SCP and SFTP handlers are never reached;
+ *  - protocols other than HTTP(S): CURLOPT_PROTOCOLS_STR is "http,https"
+ *    (http.c, deliver.c) and http.c follows redirects itself, to http and
+ *    https only, so the LDAP, RTMP, SCP and SFTP handlers are never
+ *    reached;
  *  - GSS-API (Negotiate, Kerberos): no check asks for CURLAUTH_NEGOTIATE;
  *  - the public suffix list: only cookies use it, and no check keeps any;
  *  - brotli and zstd: curl decodes only what CURLOPT_ACCEPT_ENCODING asks,

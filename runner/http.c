@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The http check kind: one libcurl request, a bounded read of the answer,
- * and its status, body, JSON, latency and certificate checked. */
+/* The http check kind: one libcurl request (and the redirects the check
+ * allows, followed here), a bounded read of the answer, and its status,
+ * body, JSON, latency and certificate checked. */
 #include "runner.h"
 
 #include "buf.h"
@@ -8,13 +9,17 @@
 #ifndef HB_HTTP_PLAIN
 #include "ossl.h"
 #endif
+#include "osutil.h"
 #include "spec.h"
 #include "strutil.h"
 
+#include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <regex.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,24 +37,55 @@
  * read and counted but dropped, so a 1 GB answer costs no more memory than
  * a 1 MiB one. */
 #define BODY_CAP (1u << 20)
-#define MAX_REDIRECTS 10
+/* The most header bytes an answer may have, 1xx answers included. libcurl
+ * 7.88 refuses one line over CURL_MAX_HTTP_HEADER (100 KiB) as "out of
+ * memory" and, in Debian's build, all of them past 300 KiB as a receive
+ * error: neither says what happened. Below the one and with room for a
+ * last line under the other, this cap is always the one that trips. */
+#define HEADERS_CAP (200u << 10)
+/* Redirects followed, at most: the common chains (http to https, a
+ * trailing slash, a login page) take one or two. */
+#define MAX_REDIRECTS 5
 /* How much of a body or value a message quotes. */
 #define QUOTE_MAX 80
+
+/* An IP address, as where a redirect may go compares them. */
+struct ip_addr {
+	int family; /* AF_INET or AF_INET6; 0: none */
+	unsigned char b[16];
+};
 
 struct http_state {
 	CURL *curl;
 	struct curl_slist *headers;
+	struct curl_slist *bare; /* what another host gets: no check header */
 	bool keep_body; /* only when an expectation reads it */
 	bool truncated;
 	bool body_oom;
 	bool have_re;
 	bool tcp_connected; /* some connection got past the TCP handshake */
+	bool headers_done;  /* the blank line after the answer's headers came */
+	bool headers_over;  /* they passed HEADERS_CAP */
+	bool posting;       /* a POST, until a redirect asks for a GET */
+	bool head;          /* the request is a HEAD */
+	size_t header_bytes;
 	regex_t re;
 	struct hb_buf body;
 	curl_off_t body_total;
+	/* The request being made: the check's URL, then each redirect's. */
+	char *url;
 	char host[256]; /* as written in the URL, "[::1]" for IPv6 */
 	long port;
 	bool https;
+	/* The check's own URL, which decides where a redirect may go. */
+	char origin_host[256];
+	long origin_port;
+	bool origin_https;
+	struct ip_addr origin_ip; /* where it led (CURLINFO_PRIMARY_IP) */
+	int hops;               /* redirects followed */
+	int64_t start_ns;
+	double before_ms;       /* what the redirects before this request took */
+	struct ip_addr refused; /* an address on_open refused */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -86,14 +122,21 @@ out:
 	return rc;
 }
 
+/* Landlock's TCP ports: the URL's, and with redirects followed to the
+ * same host, https's 443 (http_extra_port); with "any" every port, as a
+ * redirect may name any. */
 static int http_port(const struct hb_check *c)
 {
 	long port = 0;
-	/* A redirect may lead to any port (http to https, say), so following
-	 * them lifts the Landlock port restriction. */
-	if (c->follow_redirects || parse_url(c->url, NULL, 0, &port, NULL) < 0)
+	if (c->follow_redirects == HB_FOLLOW_ANY ||
+	    parse_url(c->url, NULL, 0, &port, NULL) < 0)
 		return 0;
 	return (int)port;
+}
+
+static int http_extra_port(const struct hb_check *c)
+{
+	return c->follow_redirects == HB_FOLLOW_SAME ? 443 : 0;
 }
 
 static size_t http_read_paths(const struct hb_check *c, const char **paths,
@@ -182,6 +225,113 @@ static int on_close(void *userdata, curl_socket_t fd)
 	return close(fd);
 }
 
+/* Counts the answer's header bytes against HEADERS_CAP, and notes when
+ * they are complete. */
+static size_t on_header(char *p, size_t size, size_t n, void *userdata)
+{
+	struct http_state *s = userdata;
+	size_t len = size * n;
+	s->header_bytes += len;
+	if (s->header_bytes > HEADERS_CAP) {
+		/* Returning short stops the transfer (CURLE_WRITE_ERROR). */
+		s->headers_over = true;
+		return 0;
+	}
+	/* The blank line ends a block: a 1xx answer's, then the final
+	 * one's; the next status line starts another. */
+	s->headers_done = len <= 2 && (p[0] == '\r' || p[0] == '\n');
+	return len;
+}
+
+/* -- where a redirect may go ----------------------------------------------- */
+
+/* 169.254.0.0/16, where clouds answer for their metadata (credentials
+ * included), and fe80::/10; also as an IPv4-mapped or NAT64 address. */
+static bool link_local(const struct ip_addr *ip)
+{
+	static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
+	static const unsigned char nat64[12] = { 0x00, 0x64, 0xff, 0x9b };
+	const unsigned char *b = ip->b;
+	if (ip->family == AF_INET6) {
+		if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+			return true;
+		if (memcmp(b, mapped, 12) != 0 && memcmp(b, nat64, 12) != 0)
+			return false;
+		b += 12;
+	} else if (ip->family != AF_INET) {
+		return false;
+	}
+	return b[0] == 169 && b[1] == 254;
+}
+
+static bool ip_from_sockaddr(const struct sockaddr *sa, struct ip_addr *ip)
+{
+	const void *p = sa;
+	memset(ip, 0, sizeof(*ip));
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = p;
+		memcpy(ip->b, &in->sin_addr, sizeof(in->sin_addr));
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = p;
+		memcpy(ip->b, &in6->sin6_addr, sizeof(in6->sin6_addr));
+	} else {
+		return false;
+	}
+	ip->family = sa->sa_family;
+	return true;
+}
+
+/* A URL's host ("[fe80::1]", "169.254.169.254") or CURLINFO_PRIMARY_IP as
+ * an address; false for a name (on_open sees what that resolves to). */
+static bool ip_from_text(const char *text, struct ip_addr *ip)
+{
+	char plain[INET6_ADDRSTRLEN];
+	size_t n = strlen(text);
+	memset(ip, 0, sizeof(*ip));
+	if (n >= 2 && text[0] == '[' && text[n - 1] == ']') {
+		if (n - 2 >= sizeof(plain))
+			return false;
+		memcpy(plain, text + 1, n - 2);
+		plain[n - 2] = '\0';
+		text = plain;
+	}
+	if (inet_pton(AF_INET, text, ip->b) == 1)
+		ip->family = AF_INET;
+	else if (inet_pton(AF_INET6, text, ip->b) == 1)
+		ip->family = AF_INET6;
+	return ip->family != 0;
+}
+
+/* Whether a request after a redirect may not go to ip: a link-local
+ * address, unless the very one the check's own URL led to (a node-local
+ * DNS cache on 169.254.20.10 is a real target, and may redirect to
+ * itself). */
+static bool ip_refused(const struct http_state *s, const struct ip_addr *ip)
+{
+	return link_local(ip) && !(ip->family == s->origin_ip.family &&
+				   memcmp(ip->b, s->origin_ip.b,
+					  sizeof(ip->b)) == 0);
+}
+
+/* Each socket the transfer opens, before its connect: the one place that
+ * sees the address a name really resolved to, so that a redirect to a name
+ * that resolves to a link-local address is refused before a packet leaves
+ * (a name can be made to resolve anywhere). It runs under the check's
+ * filter: only calls the kind's list allows. The place for anything else
+ * that must happen once the address is known and before the connect. */
+static curl_socket_t on_open(void *userdata, curlsocktype purpose,
+			     struct curl_sockaddr *addr)
+{
+	struct http_state *s = userdata;
+	struct ip_addr ip;
+	if (purpose == CURLSOCKTYPE_IPCXN && s->hops > 0 &&
+	    ip_from_sockaddr(&addr->addr, &ip) && ip_refused(s, &ip)) {
+		s->refused = ip;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(addr->family, addr->socktype, addr->protocol);
+}
+
 #define SETOPT(s, opt, val)                                                    \
 	do {                                                                   \
 		CURLcode rc_ = curl_easy_setopt((s)->curl, opt, val);          \
@@ -193,16 +343,16 @@ static int on_close(void *userdata, curl_socket_t fd)
 		}                                                              \
 	} while (0)
 
-static int add_line(struct http_state *s, const char *line,
+static int add_line(struct curl_slist **list, const char *line,
 		    struct hb_attempt *a)
 {
-	struct curl_slist *l = curl_slist_append(s->headers, line);
+	struct curl_slist *l = curl_slist_append(*list, line);
 	if (!l) {
 		hb_attempt_fail(a, HB_CLASS_INTERNAL,
 				"curl_slist_append: out of memory");
 		return -ENOMEM;
 	}
-	s->headers = l;
+	*list = l;
 	return 0;
 }
 
@@ -216,7 +366,7 @@ static int add_header(struct http_state *s, const char *name, const char *value,
 		snprintf(line, sizeof(line), "%s: %s", name, value);
 	else
 		snprintf(line, sizeof(line), "%s;", name);
-	return add_line(s, line, a);
+	return add_line(&s->headers, line, a);
 }
 
 static int configure(const struct hb_check *c, struct http_state *s,
@@ -242,11 +392,13 @@ static int configure(const struct hb_check *c, struct http_state *s,
 	SETOPT(s, CURLOPT_WRITEDATA, s);
 	SETOPT(s, CURLOPT_CLOSESOCKETFUNCTION, on_close);
 	SETOPT(s, CURLOPT_CLOSESOCKETDATA, s);
-	if (c->follow_redirects) {
-		SETOPT(s, CURLOPT_FOLLOWLOCATION, 1L);
-		SETOPT(s, CURLOPT_MAXREDIRS, (long)MAX_REDIRECTS);
-		SETOPT(s, CURLOPT_REDIR_PROTOCOLS_STR, HB_CURL_PROTOCOLS);
-	}
+	SETOPT(s, CURLOPT_OPENSOCKETFUNCTION, on_open);
+	SETOPT(s, CURLOPT_OPENSOCKETDATA, s);
+	SETOPT(s, CURLOPT_HEADERFUNCTION, on_header);
+	SETOPT(s, CURLOPT_HEADERDATA, s);
+	/* Redirects are followed by http_run, not by libcurl: each one is
+	 * checked against the check's rules, gets only what its host may
+	 * get, and a failure names it (CURLOPT_FOLLOWLOCATION stays off). */
 
 	if (c->body) {
 		SETOPT(s, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -255,10 +407,13 @@ static int configure(const struct hb_check *c, struct http_state *s,
 		/* Without this curl waits up to a second for a "100
 		 * Continue" before sending a larger body ("Expect:" with no
 		 * value removes the header). */
-		if (add_line(s, "Expect:", a) < 0)
+		if (add_line(&s->headers, "Expect:", a) < 0 ||
+		    add_line(&s->bare, "Expect:", a) < 0)
 			return -ENOMEM;
 	}
-	if (c->method && strcmp(c->method, "HEAD") == 0)
+	s->head = c->method && strcmp(c->method, "HEAD") == 0;
+	s->posting = c->body && (!c->method || strcmp(c->method, "POST") == 0);
+	if (s->head)
 		SETOPT(s, CURLOPT_NOBODY, 1L);
 	else if (c->method && strcmp(c->method, c->body ? "POST" : "GET") != 0)
 		SETOPT(s, CURLOPT_CUSTOMREQUEST, c->method);
@@ -304,6 +459,14 @@ static int http_prepare(const struct hb_check *c, void **state,
 				c->target);
 		return -EINVAL;
 	}
+	s->url = strdup(c->url);
+	if (!s->url) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "strdup: out of memory");
+		return -ENOMEM;
+	}
+	hb_strlcpy(s->origin_host, s->host, sizeof(s->origin_host));
+	s->origin_port = s->port;
+	s->origin_https = s->https;
 	s->keep_body = (c->expect.body && *c->expect.body) || c->expect.n_json;
 	if (c->expect.body && *c->expect.body) {
 		int rc = regcomp(&s->re, c->expect.body,
@@ -440,20 +603,22 @@ static void record(struct http_state *s, struct hb_attempt *a, long status)
 	curl_off_t t;
 	struct hb_timing *tm = &a->timing;
 	/* Every *_TIME_T is counted from the start of the request, as the
-	 * other kinds count theirs. */
+	 * other kinds count theirs; after redirects, of the first one (the
+	 * last request's phases, after the time the others took). */
+	double b = s->before_ms;
 	if (curl_easy_getinfo(s->curl, CURLINFO_NAMELOOKUP_TIME_T, &t) ==
 	    CURLE_OK)
-		tm->dns_ms = (double)t / 1000.0;
+		tm->dns_ms = b + (double)t / 1000.0;
 	if (curl_easy_getinfo(s->curl, CURLINFO_CONNECT_TIME_T, &t) == CURLE_OK)
-		tm->connect_ms = (double)t / 1000.0;
+		tm->connect_ms = b + (double)t / 1000.0;
 	if (s->https && curl_easy_getinfo(s->curl, CURLINFO_APPCONNECT_TIME_T,
 					  &t) == CURLE_OK)
-		tm->tls_ms = (double)t / 1000.0;
+		tm->tls_ms = b + (double)t / 1000.0;
 	if (curl_easy_getinfo(s->curl, CURLINFO_STARTTRANSFER_TIME_T, &t) ==
 	    CURLE_OK)
-		tm->first_byte_ms = (double)t / 1000.0;
+		tm->first_byte_ms = b + (double)t / 1000.0;
 	if (curl_easy_getinfo(s->curl, CURLINFO_TOTAL_TIME_T, &t) == CURLE_OK)
-		tm->total_ms = (double)t / 1000.0;
+		tm->total_ms = b + (double)t / 1000.0;
 
 	if (status > 0)
 		hb_attempt_detail(a, "status_code", "%ld", status);
@@ -483,17 +648,10 @@ static void record(struct http_state *s, struct hb_attempt *a, long status)
 	if (status > 0)
 		hb_attempt_detail(a, "body_bytes", "%lld",
 				  (long long)s->body_total);
-	long redirects = 0;
-	char *final = NULL;
-	if (curl_easy_getinfo(s->curl, CURLINFO_REDIRECT_COUNT, &redirects) ==
-		    CURLE_OK &&
-	    redirects > 0 &&
-	    curl_easy_getinfo(s->curl, CURLINFO_EFFECTIVE_URL, &final) ==
-		    CURLE_OK &&
-	    final) {
+	if (s->hops > 0) {
 		char shown[256];
-		hb_redact_url(shown, sizeof(shown), final);
-		hb_attempt_detail(a, "redirects", "%ld", redirects);
+		hb_redact_url(shown, sizeof(shown), s->url);
+		hb_attempt_detail(a, "redirects", "%d", s->hops);
 		hb_attempt_detail(a, "final_url", "%s", shown);
 	}
 }
@@ -549,6 +707,47 @@ static void where(struct http_state *s, char *dst, size_t size)
 	snprintf(dst, size, "%s:%ld", s->host, port);
 }
 
+/* Fails a as hb_attempt_fail does, naming the redirect when the request
+ * that failed was one: "redirect to \"http://b/x\": connect to b:80
+ * refused". */
+static void fail_hop(const struct http_state *s, struct hb_attempt *a,
+		     enum hb_class cls, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void fail_hop(const struct http_state *s, struct hb_attempt *a,
+		     enum hb_class cls, const char *fmt, ...)
+{
+	char msg[HB_MSG_MAX], shown[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s->hops == 0) {
+		hb_attempt_fail(a, cls, "%s", msg);
+		return;
+	}
+	hb_redact_url(shown, sizeof(shown), s->url);
+	hb_attempt_fail(a, cls, "redirect to \"%s\": %s", shown, msg);
+}
+
+/* A redirect the check does not follow: the server's answer is then one
+ * it did not expect, and what it pointed at is named. */
+static void refuse(struct hb_attempt *a, const char *url, const char *why)
+{
+	char shown[256];
+	hb_redact_url(shown, sizeof(shown), url);
+	hb_attempt_fail(a, HB_CLASS_HTTP_STATUS,
+			"redirect to \"%s\" not followed: %s", shown, why);
+}
+
+static void refuse_address(struct http_state *s, struct hb_attempt *a)
+{
+	char ip[INET6_ADDRSTRLEN] = "?", why[HB_MSG_MAX];
+	inet_ntop(s->refused.family, s->refused.b, ip, sizeof(ip));
+	snprintf(why, sizeof(why), "\"%s\" is %s, a link-local address",
+		 s->host, ip);
+	refuse(a, s->url, why);
+}
+
 static void classify_transfer(const struct hb_check *c, struct http_state *s,
 			      CURLcode rc, struct hb_attempt *a)
 {
@@ -559,29 +758,43 @@ static void classify_transfer(const struct hb_check *c, struct http_state *s,
 	where(s, at, sizeof(at));
 	fmt_ms(limit, sizeof(limit), c->timeout_ms);
 
-	if (rc == CURLE_COULDNT_RESOLVE_HOST) {
+	if (rc == CURLE_COULDNT_CONNECT && s->refused.family) {
+		refuse_address(s, a);
+	} else if (s->headers_over) {
+		fail_hop(s, a, HB_CLASS_RESOURCE_LIMIT,
+			 "the response headers from %s exceed %u KiB", at,
+			 HEADERS_CAP >> 10);
+	} else if (rc == CURLE_OUT_OF_MEMORY && !s->headers_done) {
+		/* What libcurl 7.88 answers to one header line longer than
+		 * CURL_MAX_HTTP_HEADER: before the headers are complete it
+		 * has kept too little to have run out of memory. */
+		fail_hop(s, a, HB_CLASS_RESOURCE_LIMIT,
+			 "a response header from %s is longer than libcurl's "
+			 "%d KiB",
+			 at, CURL_MAX_HTTP_HEADER >> 10);
+	} else if (rc == CURLE_COULDNT_RESOLVE_HOST) {
 		/* curl reports a resolver thread that could not start as a
 		 * name that did not resolve; it is our failure, not DNS's. */
 		if (strstr(why, "thread failed to start"))
-			hb_attempt_fail(a, HB_CLASS_INTERNAL,
-					"resolving \"%s\": %s", s->host, why);
+			fail_hop(s, a, HB_CLASS_INTERNAL,
+				 "resolving \"%s\": %s", s->host, why);
 		else
-			hb_attempt_fail(a, HB_CLASS_DNS_FAILURE,
-					"could not resolve \"%s\"", s->host);
+			fail_hop(s, a, HB_CLASS_DNS_FAILURE,
+				 "could not resolve \"%s\"", s->host);
 	} else if (rc == CURLE_COULDNT_CONNECT) {
 		if (os_errno == ECONNREFUSED)
-			hb_attempt_fail(a, HB_CLASS_CONNECTION_REFUSED,
-					"connect to %s refused", at);
+			fail_hop(s, a, HB_CLASS_CONNECTION_REFUSED,
+				 "connect to %s refused", at);
 		else if (os_errno == ETIMEDOUT)
-			hb_attempt_fail(a, HB_CLASS_CONNECT_TIMEOUT,
-					"connect to %s timed out", at);
+			fail_hop(s, a, HB_CLASS_CONNECT_TIMEOUT,
+				 "connect to %s timed out", at);
 		else if (os_errno)
-			hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR,
-					"connect to %s: %s", at,
-					strerror((int)os_errno));
+			fail_hop(s, a, HB_CLASS_NETWORK_ERROR,
+				 "connect to %s: %s", at,
+				 strerror((int)os_errno));
 		else
-			hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR,
-					"connect to %s: %s", at, why);
+			fail_hop(s, a, HB_CLASS_NETWORK_ERROR,
+				 "connect to %s: %s", at, why);
 	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
 		curl_off_t conn = 0, tls = 0, first = 0;
 		curl_easy_getinfo(s->curl, CURLINFO_CONNECT_TIME_T, &conn);
@@ -591,56 +804,50 @@ static void classify_transfer(const struct hb_check *c, struct http_state *s,
 		long status = 0;
 		curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status);
 		if (conn == 0 && strstr(why, "Resolving"))
-			hb_attempt_fail(a, HB_CLASS_DNS_FAILURE,
-					"resolving \"%s\" took longer than %s",
-					s->host, limit);
+			fail_hop(s, a, HB_CLASS_DNS_FAILURE,
+				 "resolving \"%s\" took longer than %s",
+				 s->host, limit);
 		else if (conn == 0 && !s->tcp_connected)
-			hb_attempt_fail(a, HB_CLASS_CONNECT_TIMEOUT,
-					"connect to %s timed out after %s", at,
-					limit);
+			fail_hop(s, a, HB_CLASS_CONNECT_TIMEOUT,
+				 "connect to %s timed out after %s", at,
+				 limit);
 		else if (s->https && tls == 0)
-			hb_attempt_fail(a, HB_CLASS_TIMEOUT,
-					"connected to %s, but no TLS handshake "
-					"within %s",
-					at, limit);
+			fail_hop(s, a, HB_CLASS_TIMEOUT,
+				 "connected to %s, but no TLS handshake "
+				 "within %s",
+				 at, limit);
 		else if (status == 0)
-			hb_attempt_fail(
-				a, HB_CLASS_TIMEOUT,
+			fail_hop(
+				s, a, HB_CLASS_TIMEOUT,
 				"connected to %s, but no answer within %s", at,
 				limit);
 		else
-			hb_attempt_fail(
-				a, HB_CLASS_TIMEOUT,
+			fail_hop(
+				s, a, HB_CLASS_TIMEOUT,
 				"status %ld from %s, but the body was not "
 				"complete within %s (%lld bytes read)",
 				status, at, limit, (long long)s->body_total);
 	} else if (is_tls_error(rc)) {
-		hb_attempt_fail(a, HB_CLASS_TLS_ERROR, "TLS with %s: %s", at,
-				why);
+		fail_hop(s, a, HB_CLASS_TLS_ERROR, "TLS with %s: %s", at, why);
 	} else if (rc == CURLE_GOT_NOTHING) {
-		hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR,
-				"%s closed the connection without answering",
-				at);
+		fail_hop(s, a, HB_CLASS_NETWORK_ERROR,
+			 "%s closed the connection without answering",
+			 at);
 	} else if (rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
 		   rc == CURLE_PARTIAL_FILE || rc == CURLE_HTTP2 ||
 		   rc == CURLE_HTTP2_STREAM || rc == CURLE_WEIRD_SERVER_REPLY) {
 		/* A broken or garbled exchange: the peer (or a sidecar in
 		 * between) closed, reset or spoke something else than HTTP. */
-		hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR, "%s with %s: %s",
-				rc == CURLE_SEND_ERROR ? "sending"
-						       : "receiving",
-				at, why);
-	} else if (rc == CURLE_TOO_MANY_REDIRECTS) {
-		hb_attempt_fail(a, HB_CLASS_HTTP_STATUS,
-				"more than %d redirects", MAX_REDIRECTS);
+		fail_hop(s, a, HB_CLASS_NETWORK_ERROR, "%s with %s: %s",
+			 rc == CURLE_SEND_ERROR ? "sending" : "receiving", at,
+			 why);
 	} else if (rc == CURLE_WRITE_ERROR && s->body_oom) {
-		hb_attempt_fail(a, HB_CLASS_RESOURCE_LIMIT,
-				"out of memory keeping the body");
+		fail_hop(s, a, HB_CLASS_RESOURCE_LIMIT,
+			 "out of memory keeping the body");
 	} else if (rc == CURLE_OUT_OF_MEMORY) {
-		hb_attempt_fail(a, HB_CLASS_RESOURCE_LIMIT, "libcurl: %s", why);
+		fail_hop(s, a, HB_CLASS_RESOURCE_LIMIT, "libcurl: %s", why);
 	} else {
-		hb_attempt_fail(a, HB_CLASS_INTERNAL, "curl_easy_perform: %s",
-				why);
+		fail_hop(s, a, HB_CLASS_INTERNAL, "curl_easy_perform: %s", why);
 	}
 }
 
@@ -808,13 +1015,268 @@ static void check_expectations(const struct hb_check *c, struct http_state *s,
 	hb_attempt_pass(a);
 }
 
+/* -- redirects ------------------------------------------------------------ */
+
+static bool is_redirect(long status)
+{
+	return status == 301 || status == 302 || status == 303 ||
+	       status == 307 || status == 308;
+}
+
+/* Why the check does not follow a redirect to host and port (over https
+ * or not), or NULL when it does; why is room for the reason. */
+static const char *redirect_refused(const struct hb_check *c,
+				    const struct http_state *s,
+				    const char *host, long port, bool https,
+				    char *why, size_t size)
+{
+	struct ip_addr ip;
+	if (ip_from_text(host, &ip) && ip_refused(s, &ip))
+		return "a link-local address";
+	if (c->follow_redirects == HB_FOLLOW_ANY)
+		return NULL;
+	if (strcasecmp(host, s->origin_host) != 0) {
+		snprintf(why, size,
+			 "another host than the check's \"%s\" "
+			 "(follow_redirects \"any\" allows it)",
+			 s->origin_host);
+		return why;
+	}
+	if (s->origin_https && !https)
+		return "from https to plain http";
+	/* The check's port, or https's own (http://app to https://app). */
+	if (port != s->origin_port && !(https && port == 443)) {
+		snprintf(why, size,
+			 "port %ld, neither the check's %ld nor https's 443 "
+			 "(follow_redirects \"any\" allows it)",
+			 port, s->origin_port);
+		return why;
+	}
+	return NULL;
+}
+
+/* The user and password of the check's URL, for a redirect to its own host
+ * that names none: the first request sent them there already. */
+static int carry_credentials(const char *from, CURLU *to)
+{
+	char *user = NULL, *password = NULL;
+	int rc = -1;
+	CURLU *f = curl_url();
+	if (curl_url_get(to, CURLUPART_USER, &user, 0) == CURLUE_OK) {
+		rc = 0; /* its own */
+		goto out;
+	}
+	if (!f || curl_url_set(f, CURLUPART_URL, from, 0) != CURLUE_OK)
+		goto out;
+	if (curl_url_get(f, CURLUPART_USER, &user, 0) == CURLUE_OK &&
+	    curl_url_set(to, CURLUPART_USER, user, 0) != CURLUE_OK)
+		goto out;
+	if (curl_url_get(f, CURLUPART_PASSWORD, &password, 0) == CURLUE_OK &&
+	    curl_url_set(to, CURLUPART_PASSWORD, password, 0) != CURLUE_OK)
+		goto out;
+	rc = 0;
+out:
+	curl_free(user);
+	curl_free(password);
+	curl_url_cleanup(f);
+	return rc;
+}
+
+/* The request after a redirect to url (CURLINFO_REDIRECT_URL, resolved
+ * against the last one's): checked against the check's rules (only http
+ * and https, no link-local address, the same host unless "any"), then
+ * prepared on the handle, with the check's headers and credentials only
+ * when the host is the check's own and https does not turn into http.
+ * Returns 0, or -1 with a failed. */
+static int redirect(const struct hb_check *c, struct http_state *s,
+		    long status, const char *url, struct hb_attempt *a)
+{
+	char *next = NULL, *scheme = NULL, *host = NULL, *port = NULL;
+	char why[HB_MSG_MAX];
+	const char *refused = NULL;
+	int rc = -1;
+	CURLU *u = curl_url();
+	if (!u) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "curl_url: out of memory");
+		return -1;
+	}
+	/* Any scheme parses, so that a "file:" one is named and refused
+	 * rather than misread; odd bytes are escaped (it comes from the
+	 * server, and goes into the report). */
+	if (curl_url_set(u, CURLUPART_URL, url,
+			 CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE) !=
+		    CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &next, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
+		refuse(a, url, "not a URL");
+		goto out;
+	}
+	bool https = strcmp(scheme, "https") == 0;
+	if (!https && strcmp(scheme, "http") != 0) {
+		refuse(a, next, "only http and https redirects are followed");
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+		    CURLUE_OK) {
+		refuse(a, next, "not a URL");
+		goto out;
+	}
+	if (s->hops == MAX_REDIRECTS) {
+		snprintf(why, sizeof(why), "more than %d redirects",
+			 MAX_REDIRECTS);
+		refuse(a, next, why);
+		goto out;
+	}
+	long portnum = strtol(port, NULL, 10);
+	refused = redirect_refused(c, s, host, portnum, https, why,
+				   sizeof(why));
+	if (refused) {
+		refuse(a, next, refused);
+		goto out;
+	}
+
+	/* A user and password in a URL are credentials too: the check's go
+	 * where its headers go, and another host gets none. */
+	bool trusted = strcasecmp(host, s->origin_host) == 0 &&
+		       (https || !s->origin_https);
+	CURLUcode uc = CURLUE_OK;
+	if (trusted && carry_credentials(c->url, u) < 0)
+		uc = CURLUE_OUT_OF_MEMORY;
+	if (!trusted)
+		uc = curl_url_set(u, CURLUPART_USER, NULL, 0);
+	if (!trusted && uc == CURLUE_OK)
+		uc = curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+	curl_free(next);
+	next = NULL;
+	if (uc == CURLUE_OK)
+		uc = curl_url_get(u, CURLUPART_URL, &next, 0);
+	if (uc != CURLUE_OK) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "curl_url: %s",
+				curl_url_strerror(uc));
+		goto out;
+	}
+	char *copy = strdup(next);
+	if (!copy) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "strdup: out of memory");
+		goto out;
+	}
+	free(s->url);
+	s->url = copy;
+	hb_strlcpy(s->host, host, sizeof(s->host));
+	s->port = portnum;
+	s->https = https;
+	s->hops++;
+
+	/* What browsers do (RFC 9110 15.4): 303 asks for a GET, and 301 and
+	 * 302 turn a POST into one; 307 and 308 repeat the request. */
+	bool get = (status == 303 && !s->head) ||
+		   ((status == 301 || status == 302) && s->posting);
+	CURLcode e = curl_easy_setopt(s->curl, CURLOPT_URL, s->url);
+	if (e == CURLE_OK)
+		e = curl_easy_setopt(s->curl, CURLOPT_HTTPHEADER,
+				     trusted ? s->headers : s->bare);
+	if (e == CURLE_OK && get) {
+		s->posting = false;
+		e = curl_easy_setopt(s->curl, CURLOPT_HTTPGET, 1L);
+		if (e == CURLE_OK)
+			e = curl_easy_setopt(s->curl, CURLOPT_CUSTOMREQUEST,
+					     (char *)NULL);
+	}
+	if (e == CURLE_OK && https)
+		e = curl_easy_setopt(s->curl, CURLOPT_CERTINFO, 1L);
+	if (e != CURLE_OK) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL,
+				"curl_easy_setopt: %s", curl_easy_strerror(e));
+		goto out;
+	}
+	rc = 0;
+out:
+	curl_free(next);
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/* The next request's share of the check's deadline, in ms; 0 when none
+ * is left. */
+static long time_left(const struct hb_check *c, const struct http_state *s)
+{
+	int64_t left = c->timeout_ms - (hb_mono_ns() - s->start_ns) / 1000000;
+	return left > 0 ? (long)left : 0;
+}
+
+/* One request and the redirects the check allows: returns the last
+ * request's result; *stopped is set when a failed already (a redirect
+ * not followed). */
+static CURLcode perform(const struct hb_check *c, struct http_state *s,
+			long *status, bool *stopped, struct hb_attempt *a)
+{
+	s->start_ns = hb_mono_ns();
+	for (;;) {
+		s->header_bytes = 0;
+		s->headers_done = false;
+		s->tcp_connected = false;
+		s->body_total = 0;
+		hb_buf_reset(&s->body);
+		s->truncated = false;
+		CURLcode rc = curl_easy_perform(s->curl);
+		*status = 0;
+		curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, status);
+		char *ip = NULL;
+		if (s->hops == 0 &&
+		    curl_easy_getinfo(s->curl, CURLINFO_PRIMARY_IP, &ip) ==
+			    CURLE_OK &&
+		    ip)
+			ip_from_text(ip, &s->origin_ip);
+		char *next = NULL;
+		if (rc != CURLE_OK || !c->follow_redirects ||
+		    !is_redirect(*status) ||
+		    curl_easy_getinfo(s->curl, CURLINFO_REDIRECT_URL, &next) !=
+			    CURLE_OK ||
+		    !next)
+			return rc;
+		curl_off_t took = 0;
+		curl_easy_getinfo(s->curl, CURLINFO_TOTAL_TIME_T, &took);
+		if (redirect(c, s, *status, next, a) < 0) {
+			*stopped = true;
+			return rc;
+		}
+		s->before_ms += (double)took / 1000.0;
+		/* The same deadline for the whole chain. */
+		long left = time_left(c, s);
+		if (left == 0) {
+			char limit[32];
+			fmt_ms(limit, sizeof(limit), c->timeout_ms);
+			fail_hop(s, a, HB_CLASS_TIMEOUT,
+				 "not started, the redirects before it took "
+				 "the check's %s",
+				 limit);
+			*stopped = true;
+			return rc;
+		}
+		if (curl_easy_setopt(s->curl, CURLOPT_TIMEOUT_MS, left) !=
+			    CURLE_OK ||
+		    curl_easy_setopt(s->curl, CURLOPT_CONNECTTIMEOUT_MS, left) !=
+			    CURLE_OK) {
+			hb_attempt_fail(a, HB_CLASS_INTERNAL,
+					"curl_easy_setopt(CURLOPT_TIMEOUT_MS) "
+					"failed");
+			*stopped = true;
+			return rc;
+		}
+	}
+}
+
 static void http_run(const struct hb_check *c, void *state,
 		     struct hb_attempt *a)
 {
 	struct http_state *s = state;
-	CURLcode rc = curl_easy_perform(s->curl);
 	long status = 0;
-	curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status);
+	bool stopped = false;
+	CURLcode rc = perform(c, s, &status, &stopped, a);
 	record(s, a, status);
 
 	if (s->https) {
@@ -827,12 +1289,15 @@ static void http_run(const struct hb_check *c, void *state,
 						  days);
 		}
 	}
-	if (rc != CURLE_OK)
+	/* stopped: a says why already (a redirect not followed). */
+	if (!stopped && rc != CURLE_OK)
 		classify_transfer(c, s, rc, a);
-	else
+	else if (!stopped)
 		check_expectations(c, s, status, a);
 
 	curl_slist_free_all(s->headers);
+	curl_slist_free_all(s->bare);
+	free(s->url);
 	curl_easy_cleanup(s->curl);
 	if (s->have_re)
 		regfree(&s->re);
@@ -859,6 +1324,7 @@ __attribute__((visibility("default"))) const struct hb_driver hb_driver_http = {
 	.prepare = http_prepare,
 	.run = http_run,
 	.port = http_port,
+	.extra_port = http_extra_port,
 	.read_paths = http_read_paths,
 	.syscalls = http_syscalls,
 };

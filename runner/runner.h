@@ -103,6 +103,9 @@ struct hb_driver {
 	void (*run)(const struct hb_check *c, void *state, struct hb_attempt *a);
 	/* The TCP port the check connects to, for Landlock; 0: any port. */
 	int (*port)(const struct hb_check *c);
+	/* Another port it may connect to (https's 443, for an http check
+	 * that follows redirects to its own host); 0: none. May be NULL. */
+	int (*extra_port)(const struct hb_check *c);
 	/* Extra files the check reads (CA file, client certificate), for
 	 * Landlock; fills up to max paths, returns how many. May be NULL. */
 	size_t (*read_paths)(const struct hb_check *c, const char **paths,

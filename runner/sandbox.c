@@ -191,13 +191,16 @@ static int check_ruleset(const struct hb_sandbox_cfg *cfg,
 {
 	const char *paths[48];
 	size_t n = collect_paths(d, c, paths, HB_ARRAY_SIZE(paths));
-	int ports[2];
+	int ports[3];
 	size_t n_ports = 0;
 	int port = d->port ? d->port(c) : 0;
+	int extra = d->extra_port ? d->extra_port(c) : 0;
 	if (port > 0 && !(d->flags & HB_DRIVER_ANY_PORT)) {
 		ports[n_ports++] = port;
+		if (extra > 0 && extra != port)
+			ports[n_ports++] = extra;
 		/* DNS falls back to TCP for large answers. */
-		if ((d->flags & HB_DRIVER_RESOLVES) && port != 53)
+		if ((d->flags & HB_DRIVER_RESOLVES) && port != 53 && extra != 53)
 			ports[n_ports++] = 53;
 	}
 	struct hb_landlock_result lr;
@@ -206,8 +209,8 @@ static int check_ruleset(const struct hb_sandbox_cfg *cfg,
 					   n_ports, &lr);
 	struct hb_buf key;
 	hb_buf_init(&key, 1 << 16);
-	hb_buf_printf(&key, "%d %d", n_ports ? ports[0] : 0,
-		      n_ports > 1 ? ports[1] : 0);
+	hb_buf_printf(&key, "%d %d %d", n_ports ? ports[0] : 0,
+		      n_ports > 1 ? ports[1] : 0, n_ports > 2 ? ports[2] : 0);
 	for (size_t i = 0; i < n; i++)
 		hb_buf_printf(&key, "\n%s", paths[i]);
 	const char *k = hb_buf_str(&key);

@@ -256,7 +256,7 @@ hb_nginx_launch "$HB_TMP/nginx-$to_tls" 0
 hb_wait_tcp 127.0.0.1 "$to_tls" 10 || hb_die "nginx (redirect to TLS) did not start"
 
 hb_case "a plain URL that redirects to https:// is followed over TLS"
-hb_agent http "http://127.0.0.1:$to_tls/to-tls" --follow-redirects --ca-file "$HB_CERTS/ca.pem"
+hb_agent http "http://127.0.0.1:$to_tls/to-tls" --follow-redirects any --ca-file "$HB_CERTS/ca.pem"
 hb_assert_exit 0
 hb_assert_outcome PASSED
 hb_assert_detail redirects 1
@@ -291,5 +291,221 @@ hb_assert_json_contains '.checks[8].details[] | select(.key == "cert_expiry") | 
 hb_case "TLS to a plain HTTP port is TLS_ERROR"
 hb_agent http "https://127.0.0.1:$web/ok"
 hb_assert_outcome FAILED TLS_ERROR
+
+# -- redirects: where a check follows them, and what it sends there ----------
+# By default a redirect is followed only to the check's own host, on its
+# port or over https (on 443 or the same port); "any" lifts that rule.
+# Neither follows one to a link-local address or to a scheme other than
+# http(s), nor sends the check's headers and credentials to another host.
+hb_port redir
+hb_port other
+hb_port tls_up
+hb_closed_port gone
+echo_loc='location = /echo { return 200 "key=[$http_x_api_key] auth=[$http_authorization]"; }
+	location = /method { return 200 "$request_method"; }'
+hb_nginx_conf "$HB_TMP/nginx-$other" "127.0.0.1:$other" "$echo_loc"
+hb_nginx_launch "$HB_TMP/nginx-$other" 0
+hb_nginx_conf "$HB_TMP/nginx-$redir" "127.0.0.1:$redir" "$echo_loc
+	location = /to-port { return 302 http://127.0.0.1:$other/ok; }
+	location = /to-host { return 302 http://localhost:$other/echo; }
+	location = /to-same { return 302 /echo; }
+	location = /to-gone { return 302 http://localhost:$gone/ok; }
+	location = /to-file { return 302 file:///etc/passwd; }
+	location = /see-other { return 303 /method; }
+	location = /temporary { return 307 /method; }
+	location = /c1 { return 302 /ok; }
+	location = /c2 { return 302 /c1; }
+	location = /c3 { return 302 /c2; }
+	location = /c4 { return 302 /c3; }
+	location = /c5 { return 302 /c4; }
+	location = /c6 { return 302 /c5; }"
+hb_nginx_launch "$HB_TMP/nginx-$redir" 0
+# Plain HTTP to this TLS port is answered with a redirect to https on the
+# same port (nginx's 497), as such servers do.
+hb_nginx_conf "$HB_TMP/nginx-$tls_up" "127.0.0.1:$tls_up ssl" \
+	"ssl_certificate $HB_CERTS/server.pem; ssl_certificate_key $HB_CERTS/server.key;
+	error_page 497 =302 https://\$host:\$server_port\$request_uri;"
+hb_nginx_launch "$HB_TMP/nginx-$tls_up" 0
+for p in "$other" "$redir" "$tls_up"; do
+	hb_wait_tcp 127.0.0.1 "$p" 10 || hb_die "nginx on $p did not start"
+done
+requests_to_other() { wc -l <"$HB_TMP/nginx-$other/access.log"; }
+
+hb_case "a redirect to another port is not followed by default"
+before=$(requests_to_other)
+hb_agent http "http://127.0.0.1:$redir/to-port" --follow-redirects
+hb_assert_exit 1
+hb_assert_outcome FAILED HTTP_STATUS
+hb_assert_json_contains '.checks[0].message' "redirect to \"http://127.0.0.1:$other/ok\" not followed: port $other"
+hb_assert_eq "requests the other server got" "$before" "$(requests_to_other)"
+
+hb_case "--follow-redirects any follows it"
+hb_agent http "http://127.0.0.1:$redir/to-port" --follow-redirects any
+hb_assert_exit 0
+hb_assert_outcome PASSED
+hb_assert_detail redirects 1
+hb_assert_detail final_url "http://127.0.0.1:$other/ok"
+hb_assert_eq "requests the other server got" "$((before + 1))" "$(requests_to_other)"
+
+hb_case "a redirect to another host is not followed by default"
+hb_agent http "http://127.0.0.1:$redir/to-host" --follow-redirects
+hb_assert_outcome FAILED HTTP_STATUS
+hb_assert_json_contains '.checks[0].message' "not followed: another host than the check's \"127.0.0.1\""
+
+hb_case "the check's headers and credentials stay on its own host"
+hb_agent http "http://127.0.0.1:$redir/to-same" --follow-redirects \
+	--header 'X-Api-Key: k1' --header 'Authorization: Bearer t1' \
+	--expect-body '^key=\[k1\] auth=\[Bearer t1\]$'
+hb_assert_outcome PASSED
+hb_assert_detail final_url "http://127.0.0.1:$redir/echo"
+hb_agent http "http://app:secret@127.0.0.1:$redir/to-same" --follow-redirects \
+	--expect-body '^key=\[\] auth=\[Basic YXBwOnNlY3JldA==\]$'
+hb_assert_outcome PASSED
+hb_assert_detail final_url "http://app@127.0.0.1:$redir/echo"
+hb_agent http "http://127.0.0.1:$redir/to-host" --follow-redirects any \
+	--header 'X-Api-Key: k1' --header 'Authorization: Bearer t1' \
+	--expect-body '^key=\[\] auth=\[\]$'
+hb_assert_outcome PASSED
+hb_assert_detail final_url "http://localhost:$other/echo"
+hb_agent http "http://app:secret@127.0.0.1:$redir/to-host" --follow-redirects any \
+	--expect-body '^key=\[\] auth=\[\]$'
+hb_assert_outcome PASSED
+# The other server does show what it is sent.
+hb_assert_contains "the other server's answer" \
+	"$(curl -s -H 'X-Api-Key: probe' "http://127.0.0.1:$other/echo")" "key=[probe]"
+
+hb_case "a failed redirect names the URL it tried"
+hb_agent http "http://127.0.0.1:$redir/to-gone" --follow-redirects any
+hb_assert_outcome FAILED CONNECTION_REFUSED
+hb_assert_json_contains '.checks[0].message' "redirect to \"http://localhost:$gone/ok\": connect to localhost:$gone"
+
+hb_case "a file:// redirect is refused, naming it"
+hb_agent http "http://127.0.0.1:$redir/to-file" --follow-redirects any
+hb_assert_outcome FAILED HTTP_STATUS
+hb_assert_json '.checks[0].message' 'redirect to "file:///etc/passwd" not followed: only http and https redirects are followed'
+
+hb_case "at most five redirects"
+hb_agent http "http://127.0.0.1:$redir/c5" --follow-redirects
+hb_assert_outcome PASSED
+hb_assert_detail redirects 5
+hb_agent http "http://127.0.0.1:$redir/c6" --follow-redirects
+hb_assert_outcome FAILED HTTP_STATUS
+hb_assert_json '.checks[0].message' "redirect to \"http://127.0.0.1:$redir/ok\" not followed: more than 5 redirects"
+
+hb_case "303 asks for a GET, 307 repeats the POST"
+hb_agent http "http://127.0.0.1:$redir/see-other" --follow-redirects --data x --expect-body '^GET$'
+hb_assert_outcome PASSED
+hb_agent http "http://127.0.0.1:$redir/temporary" --follow-redirects --data x --expect-body '^POST$'
+hb_assert_outcome PASSED
+
+hb_case "the same host's redirect from http to https is followed by default"
+hb_agent http "http://localhost:$tls_up/ok" --follow-redirects --ca-file "$HB_CERTS/ca.pem"
+hb_assert_outcome PASSED
+hb_assert_detail final_url "https://localhost:$tls_up/ok"
+
+# Link-local destinations, and https's own port: in a network namespace of
+# the suite's own, with a loopback and no route, so that nothing could leave
+# the machine even if a check tried (hookbox before these rules did); its
+# /etc/hosts (a private mount) says meta.hookbox.test is 169.254.169.254.
+# A connect there would fail as "Network is unreachable": the refusal's
+# message shows the check did not try.
+ns=hb-http-$$
+if [ "$(id -u)" = 0 ] && ip netns add "$ns" 2>/dev/null; then
+	trap 'hb_cleanup; ip netns del "$ns" 2>/dev/null' EXIT
+	ip netns exec "$ns" ip link set lo up
+	printf '127.0.0.1 localhost\n::1 localhost\n169.254.169.254 meta.hookbox.test\n' \
+		>"$HB_TMP/ns-hosts"
+	printf '#!/bin/sh\nexec ip netns exec %s unshare -m -- sh -c '\''mount --bind "$0" /etc/hosts && exec "$@"'\'' %s "$@"\n' \
+		"$ns" "$HB_TMP/ns-hosts" >"$HB_TMP/in-ns"
+	chmod +x "$HB_TMP/in-ns"
+	hb_nginx_conf "$HB_TMP/nginx-ns" "127.0.0.1:8080" \
+		"location = /to-meta { return 302 http://169.254.169.254/latest/meta-data/; }
+		location = /to-meta6 { return 302 http://[fe80::a9fe:a9fe]/latest/; }
+		location = /to-meta-name { return 302 http://meta.hookbox.test/latest/meta-data/; }
+		location = /to-443 { return 302 https://127.0.0.1/ok; }"
+	hb_nginx_conf "$HB_TMP/nginx-ns443" "127.0.0.1:443 ssl" \
+		"ssl_certificate $HB_CERTS/server.pem; ssl_certificate_key $HB_CERTS/server.key;"
+	for d in nginx-ns nginx-ns443; do
+		ip netns exec "$ns" nginx -p "$HB_TMP/$d" -c "$HB_TMP/$d/nginx.conf" \
+			-e "$HB_TMP/$d/error.log" >>"$HB_TMP/$d/stdout.log" 2>&1 &
+		HB_PIDS+=($!)
+	done
+	for port in 8080 443; do
+		ip netns exec "$ns" bash -c '
+			for _ in $(seq 1 200); do
+				(exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && exit 0
+				sleep 0.05
+			done
+			exit 1' _ "$port" || hb_die "nginx in $ns on $port did not start"
+	done
+	saved_prefix=$HB_PREFIX
+	HB_PREFIX="$HB_TMP/in-ns $HB_PREFIX"
+
+	hb_case "a redirect to a link-local address is refused as it is read"
+	for mode in "" any; do
+		hb_agent http "http://127.0.0.1:8080/to-meta" --follow-redirects $mode --timeout 3s
+		hb_assert_outcome FAILED HTTP_STATUS
+		hb_assert_json '.checks[0].message' 'redirect to "http://169.254.169.254/latest/meta-data/" not followed: a link-local address'
+	done
+	hb_agent http "http://127.0.0.1:8080/to-meta6" --follow-redirects any --timeout 3s
+	hb_assert_outcome FAILED HTTP_STATUS
+	hb_assert_json '.checks[0].message' 'redirect to "http://[fe80::a9fe:a9fe]/latest/" not followed: a link-local address'
+
+	hb_case "a redirect to a name that resolves link-local is refused at connect"
+	hb_agent http "http://127.0.0.1:8080/to-meta-name" --follow-redirects any --timeout 3s
+	hb_assert_outcome FAILED HTTP_STATUS
+	hb_assert_json '.checks[0].message' 'redirect to "http://meta.hookbox.test/latest/meta-data/" not followed: "meta.hookbox.test" is 169.254.169.254, a link-local address'
+	hb_agent http "http://127.0.0.1:8080/to-meta-name" --follow-redirects --timeout 3s
+	hb_assert_outcome FAILED HTTP_STATUS
+	hb_assert_json_contains '.checks[0].message' "not followed: another host"
+
+	hb_case "the same host's https on 443 is followed by default, under Landlock"
+	hb_agent http "http://127.0.0.1:8080/to-443" --follow-redirects --ca-file "$HB_CERTS/ca.pem"
+	hb_assert_outcome PASSED
+	hb_assert_detail final_url "https://127.0.0.1/ok"
+	HB_PREFIX=$saved_prefix
+else
+	hb_log "skipped the network namespace cases: they need root and ip netns"
+fi
+
+# -- an answer's headers: a limit of their own, named -------------------------
+hb_port bighdr
+cat >"$HB_TMP/bighdr.py" <<'PY'
+# Answers /one with a 10 MB header line, anything else with 10 MB of
+# 1 KB header lines.
+import socket, sys, threading
+def serve(c):
+    with c:
+        try:
+            path = c.recv(65536).split(b" ")[1]
+            head = b"HTTP/1.1 200 OK\r\n"
+            if path == b"/one":
+                head += b"X-Big: " + b"a" * (10 << 20) + b"\r\n"
+            else:
+                head += b"".join(b"X-H%d: %s\r\n" % (i, b"b" * 1000)
+                                 for i in range(10 << 10))
+            c.sendall(head + b"Content-Length: 2\r\n\r\nok")
+        except OSError:
+            pass
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+while True:
+    threading.Thread(target=serve, args=(s.accept()[0],), daemon=True).start()
+PY
+python3 "$HB_TMP/bighdr.py" "$bighdr" 2>"$HB_TMP/bighdr.log" &
+HB_PIDS+=($!)
+hb_wait_tcp 127.0.0.1 "$bighdr" 10 || hb_die "the big-header server did not start"
+
+hb_case "a 10 MB header line is RESOURCE_LIMIT, named"
+hb_agent http "http://127.0.0.1:$bighdr/one"
+hb_assert_outcome FAILED RESOURCE_LIMIT
+hb_assert_json '.checks[0].message' "a response header from 127.0.0.1:$bighdr is longer than libcurl's 100 KiB"
+
+hb_case "10 MB of header lines is RESOURCE_LIMIT, named"
+hb_agent http "http://127.0.0.1:$bighdr/many"
+hb_assert_outcome FAILED RESOURCE_LIMIT
+hb_assert_json '.checks[0].message' "the response headers from 127.0.0.1:$bighdr exceed 200 KiB"
 
 hb_finish

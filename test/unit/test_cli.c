@@ -181,6 +181,45 @@ HB_TEST(help_and_version)
 	ASSERT_CONTAINS(hb_cli_usage, "hookbox exec");
 }
 
+/* --follow-redirects alone keeps its meaning (the same host); "any" may
+ * follow it as the next word or after "=", and nothing else may. */
+HB_TEST(follow_redirects_any)
+{
+	static const struct {
+		const char *args[4];
+		const char *want;
+	} cases[] = {
+		{ { "--follow-redirects", "http://a/", NULL }, "true" },
+		{ { "http://a/", "--follow-redirects", NULL }, "true" },
+		{ { "--follow-redirects", "any", "http://a/", NULL }, "\"any\"" },
+		{ { "http://a/", "--follow-redirects=any", NULL }, "\"any\"" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *argv[8] = { "hookbox", "http" };
+		int argc = 2;
+		for (int k = 0; cases[i].args[k]; k++)
+			argv[argc++] = (char *)cases[i].args[k];
+		struct hb_cli cli;
+		char err[256] = "";
+		if (hb_cli_parse(argc, argv, &cli, err, sizeof(err)) != 0)
+			HB_FAIL_("case %zu: %s", i, err);
+		char *s = spec_text(&cli);
+		char want[64];
+		snprintf(want, sizeof(want), "\"follow_redirects\":%s",
+			 cases[i].want);
+		ASSERT_CONTAINS(s, want);
+		ASSERT_CONTAINS(s, "\"url\":\"http://a/\"");
+		free(s);
+		hb_cli_release(&cli);
+	}
+	struct hb_cli cli;
+	char err[256];
+	ASSERT_EQ_INT(parse(&cli, err, sizeof(err), "http", "http://a/",
+			    "--follow-redirects=anywhere", NULL), -1);
+	ASSERT_CONTAINS(err, "--follow-redirects: expected no value or \"any\", "
+			     "got \"anywhere\"");
+}
+
 HB_TEST_MAIN(run_flags, defaults, http_one_liner_builds_spec,
 	     tcp_and_dns_one_liners, usage_errors_say_what,
-	     exec_builds_wait_checks, help_and_version)
+	     exec_builds_wait_checks, help_and_version, follow_redirects_any)

@@ -424,7 +424,12 @@ static const struct {
 	  "spec.json: checks[0].headers.X: duplicate key" },
 	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
 	  "\"follow_redirects\": 1}]}",
-	  "spec.json: checks[0].follow_redirects: expected true or false" },
+	  "spec.json: checks[0].follow_redirects: expected true (the same "
+	  "host), false or \"any\"" },
+	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+	  "\"follow_redirects\": \"anywhere\"}]}",
+	  "spec.json: checks[0].follow_redirects: expected true (the same "
+	  "host), false or \"any\"" },
 	{ "{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
 	  "\"min_cert_days\": -1}]}",
 	  "spec.json: checks[0].min_cert_days: expected an integer from 0 to "
@@ -973,8 +978,55 @@ HB_TEST(spec_free_null)
 	hb_spec_free(NULL);
 }
 
+/* true keeps meaning what it meant, redirects followed, now only to the
+ * same host; "any" opts out of that one rule. */
+HB_TEST(follow_redirects_modes)
+{
+	static const struct {
+		const char *value;
+		enum hb_follow want;
+	} cases[] = {
+		{ "false", HB_FOLLOW_NONE },
+		{ "true", HB_FOLLOW_SAME },
+		{ "\"any\"", HB_FOLLOW_ANY },
+	};
+	for (size_t i = 0; i < HB_ARRAY_SIZE(cases); i++) {
+		char json[160];
+		snprintf(json, sizeof(json),
+			 "{\"checks\": [{\"kind\": \"http\", \"url\": "
+			 "\"http://a\", \"follow_redirects\": %s}]}",
+			 cases[i].value);
+		struct hb_spec_error err;
+		struct hb_spec *s = parse(json, &err);
+		if (!s)
+			HB_FAIL_("%s: %s", cases[i].value, err.msg);
+		ASSERT_EQ_INT(s->checks[0].follow_redirects, cases[i].want);
+		hb_spec_free(s);
+	}
+}
+
+/* A body without a method is a POST, inline or from a file. */
+HB_TEST(body_defaults_to_post)
+{
+	static const char *const specs[] = {
+		"{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+		"\"body\": \"x\"}]}",
+		"{\"checks\": [{\"kind\": \"http\", \"url\": \"http://a\", "
+		"\"body_file\": \"/b\"}]}",
+	};
+	for (size_t i = 0; i < HB_ARRAY_SIZE(specs); i++) {
+		struct hb_spec_error err;
+		struct hb_spec *s = parse(specs[i], &err);
+		if (!s)
+			HB_FAIL_("%s", err.msg);
+		ASSERT_STREQ(s->checks[0].method, "POST");
+		hb_spec_free(s);
+	}
+}
+
 HB_TEST_MAIN(full_example, defaults_and_overrides, every_kind_and_field,
 	     dns_name_forms, errors_name_their_path, limits, env_expansion,
 	     status_forms, status_ok_default, targets_hide_passwords,
 	     regexes_people_write, kinds_list,
-	     file_refs_resolve, file_refs_checked, spec_free_null)
+	     file_refs_resolve, file_refs_checked, spec_free_null,
+	     follow_redirects_modes, body_defaults_to_post)
