@@ -8,6 +8,7 @@
 #include "pbjson.h"
 #include "reduce.h"
 #include "report_util.h"
+#include "route.h"
 #include "store.h"
 #include "strutil.h"
 #include "validate.h"
@@ -269,8 +270,6 @@ static enum MHD_Result get_report(struct server *sv, struct MHD_Connection *c,
 {
 	char err[256] = "";
 	struct hb_buf b;
-	if (!hb_is_uuid(id))
-		return respond_text(c, MHD_HTTP_BAD_REQUEST, "report id \"%.40s\": not a UUID", id);
 	hb_buf_init(&b, HB_MAX_MAX_BODY);
 	int rc = hb_store_get(sv->store, id, &b, err, sizeof(err));
 	if (rc == -ENOENT) {
@@ -296,29 +295,11 @@ static enum MHD_Result get_report(struct server *sv, struct MHD_Connection *c,
 }
 
 static enum MHD_Result get_release(struct server *sv, struct MHD_Connection *c,
-				   const char *path)
+				   const struct hb_route *rt)
 {
-	char ns[HB_MAX_NAME + 1], rel[HB_MAX_NAME + 1], err[256] = "";
-	const char *slash = strchr(path, '/');
-	if (!slash || slash == path || strchr(slash + 1, '/') || !slash[1] ||
-	    (size_t)(slash - path) > HB_MAX_NAME || strlen(slash + 1) > HB_MAX_NAME)
-		return respond_text(c, MHD_HTTP_NOT_FOUND,
-				    "want /v1/releases/{namespace}/{release}");
-	memcpy(ns, path, (size_t)(slash - path));
-	ns[slash - path] = '\0';
-	hb_strlcpy(rel, slash + 1, sizeof(rel));
-	int64_t revision = 0;
-	const char *rv = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "revision");
-	if (rv) {
-		char *end;
-		errno = 0;
-		long long v = strtoll(rv, &end, 10);
-		if (errno || end == rv || *end || v < 0)
-			return respond_text(c, MHD_HTTP_BAD_REQUEST,
-					    "revision \"%.40s\": not a number", rv);
-		revision = v;
-	}
-	cJSON *j = release_json(sv->store, ns, rel, revision, NULL, err, sizeof(err));
+	char err[256] = "";
+	cJSON *j = release_json(sv->store, rt->ns, rt->release, rt->revision, NULL, err,
+				sizeof(err));
 	if (!j)
 		return respond_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", err);
 	return respond_json(c, MHD_HTTP_OK, j);
@@ -440,14 +421,43 @@ static enum MHD_Result ingest_first(struct server *sv, struct MHD_Connection *c,
 	return MHD_YES;
 }
 
+static enum MHD_Result first_call(struct server *sv, struct MHD_Connection *c,
+				  const char *url, const char *method, struct req *q)
+{
+	struct hb_route rt;
+	hb_route(method, url,
+		 MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "revision"), &rt);
+	if (rt.auth && !authorized(sv, c))
+		return respond_text(c, MHD_HTTP_UNAUTHORIZED, "missing or wrong bearer token");
+	switch (rt.id) {
+	case HB_ROUTE_REFUSED:
+		return respond_text(c, rt.status, "%s", rt.reason);
+	case HB_ROUTE_HEALTHZ:
+		return respond_text(c, MHD_HTTP_OK, "ok");
+	case HB_ROUTE_INGEST: {
+		bool answered;
+		q->ingest = true;
+		enum MHD_Result r = ingest_first(sv, c, q, &answered);
+		if (answered)
+			q->ingest = false;
+		return r;
+	}
+	case HB_ROUTE_METRICS:
+		return get_metrics(sv, c);
+	case HB_ROUTE_REPORT:
+		return get_report(sv, c, rt.report_id);
+	case HB_ROUTE_RELEASE:
+		return get_release(sv, c, &rt);
+	}
+	return respond_text(c, 500, "route %d has no handler", (int)rt.id);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload, size_t *upload_size, void **con_cls)
 {
 	struct server *sv = cls;
 	struct req *q = *con_cls;
-	bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
-		   strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 	if (!q) {
 		q = calloc(1, sizeof(*q));
 		if (!q)
@@ -455,35 +465,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		q->t0 = hb_mono_ns();
 		hb_buf_init(&q->body, sv->max_body);
 		*con_cls = q;
-		if (strcmp(url, "/v1/reports") == 0) {
-			if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
-				return respond_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
-						    "%s /v1/reports: want POST", method);
-			bool answered;
-			q->ingest = true;
-			enum MHD_Result r = ingest_first(sv, c, q, &answered);
-			if (answered)
-				q->ingest = false;
-			return r;
-		}
-		/* Everything but the liveness probe sits behind the token:
-		 * reports name services, addresses and failures. */
-		if (strcmp(url, "/healthz") == 0)
-			return get ? respond_text(c, MHD_HTTP_OK, "ok")
-				   : respond_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "want GET");
-		if (!authorized(sv, c))
-			return respond_text(c, MHD_HTTP_UNAUTHORIZED,
-					    "missing or wrong bearer token");
-		if (!get)
-			return respond_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "%s %s: want GET",
-					    method, url);
-		if (strcmp(url, "/metrics") == 0)
-			return get_metrics(sv, c);
-		if (hb_str_prefix(url, "/v1/reports/"))
-			return get_report(sv, c, url + strlen("/v1/reports/"));
-		if (hb_str_prefix(url, "/v1/releases/"))
-			return get_release(sv, c, url + strlen("/v1/releases/"));
-		return respond_text(c, MHD_HTTP_NOT_FOUND, "no route for %s", url);
+		return first_call(sv, c, url, method, q);
 	}
 	if (!q->ingest) {
 		/* Answered already: drop whatever body follows. */

@@ -324,4 +324,86 @@ else
 	hb_log "skipped: no PostgreSQL 15 at $PGBIN"
 fi
 
+# -- hostile reports (issue 10, defect 10) -----------------------------------
+
+# report ID NAMESPACE MESSAGE DURATION STARTED: a JSON report (the message
+# and the duration are JSON text as they stand).
+report()
+{
+	cat <<EOF
+{"reportId": "$1", "pod": {"namespace": "$2", "podName": "p", "release": "web",
+ "revision": "1", "hookEvents": ["test"], "hookName": "edge-test"},
+ "startedAt": "$5", "finishedAt": "2026-11-25T22:15:07.000Z", "phase": "PHASE_FAILED",
+ "checks": [{"name": "edge", "kind": "http", "target": "http://x/", "outcome": "FAILED",
+  "failureClass": "HTTP_STATUS", "message": $3, "hint": "h", "durationMs": $4}]}
+EOF
+}
+
+STORE=sqlite:$HB_TMP/hostile.db
+hb_port COL_PORT
+COL_URL=http://127.0.0.1:$COL_PORT
+
+hb_case "collector output stays well-formed whatever reports say"
+if start_collector "$STORE"; then
+	T=2026-11-25T22:15:02.000Z
+	report 0e1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e01 edge \
+		'"bad \uffff \ufffe \ufdd0 \u0001 \u001b[31m end"' 12 "$T" >"$HB_TMP/nonchar.json"
+	hb_assert_eq "POST non-characters" 200 "$(post "$HB_TMP/nonchar.json" application/json)"
+	status --namespace edge --release web --output junit
+	printf '%s\n' "$HB_OUT" >"$HB_TMP/edge.xml"
+	xmllint --noout --schema "$XSD" "$HB_TMP/edge.xml" 2>"$HB_TMP/xmllint.err"
+	rc=$?
+	hb_assert_eq "xmllint --schema junit.xsd on U+FFFF, U+FFFE and controls ($(head -c 200 \
+		"$HB_TMP/xmllint.err" | tr '\n' ' '))" 0 "$rc"
+
+	report 0e1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e02 edge '"x"' -5 "$T" >"$HB_TMP/neg.json"
+	hb_assert_eq "negative durationMs" 400 "$(post "$HB_TMP/neg.json" application/json)"
+	hb_assert_contains "reason" "$(cat "$HB_TMP/post.out")" "checks[0].durationMs: negative"
+	report 0e1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e02 edge '"x"' '"NaN"' "$T" >"$HB_TMP/nan.json"
+	hb_assert_eq "NaN durationMs" 400 "$(post "$HB_TMP/nan.json" application/json)"
+	hb_assert_contains "reason" "$(cat "$HB_TMP/post.out")" "checks[0].durationMs: not a finite number"
+	report 0e1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e02 edge '"x"' 1 yesterday >"$HB_TMP/when.json"
+	hb_assert_eq "startedAt not a time" 400 "$(post "$HB_TMP/when.json" application/json)"
+	hb_assert_contains "reason" "$(cat "$HB_TMP/post.out")" "startedAt: not an RFC 3339 time"
+	report 0e1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e02 Edge '"x"' 1 "$T" >"$HB_TMP/upper.json"
+	hb_assert_eq "namespace not a Kubernetes name" 400 "$(post "$HB_TMP/upper.json" application/json)"
+	hb_assert_contains "reason" "$(cat "$HB_TMP/post.out")" "pod.namespace: not a Kubernetes namespace name"
+
+	# A terminal-escape injection: OSC (window title), BEL, CSI (colour),
+	# and C1 CSI (U+009B).
+	report 0e1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e03 esc \
+		'"\u001b]0;pwned\u0007\u001b[31mred\u009b2J\nsecond line"' 1 "$T" >"$HB_TMP/esc.json"
+	hb_assert_eq "POST escapes" 200 "$(post "$HB_TMP/esc.json" application/json)"
+	status --namespace esc --release web
+	hb_assert_eq "status exit" 1 "$HB_RC"
+	printf '%s' "$HB_OUT" >"$HB_TMP/esc.txt"
+	hb_assert_eq "control bytes in the text output" 0 \
+		"$(LC_ALL=C tr -d '\n' <"$HB_TMP/esc.txt" | LC_ALL=C tr -cd '\000-\037\177' | wc -c)"
+	hb_assert_eq "C1 CSI (U+009B) in the text output" 0 "$(LC_ALL=C grep -c $'\xc2\x9b' "$HB_TMP/esc.txt")"
+	hb_assert_contains "shown escaped" "$HB_OUT" 'edge  HTTP_STATUS: \x1b]0;pwned\x07\x1b[31mred\u009b2J\nsecond line'
+
+	code=$(curl -s -o "$HB_TMP/ff.out" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+		"$COL_URL/v1/releases/%FF/web")
+	hb_assert_eq "GET /v1/releases/%FF/web" 400 "$code"
+	hb_assert_eq "0xFF bytes in the answer" 0 "$(LC_ALL=C grep -c $'\xff' "$HB_TMP/ff.out")"
+	hb_assert_contains "reason" "$(cat "$HB_TMP/ff.out")" 'namespace "\xff": not a Kubernetes namespace name'
+	hb_assert_eq "GET an upper-case release" 400 "$(curl -s -o /dev/null -w '%{http_code}' \
+		-H "Authorization: Bearer $TOKEN" "$COL_URL/v1/releases/shop/Web")"
+	hb_assert_eq "GET a revision past 32 bits" 400 "$(curl -s -o /dev/null -w '%{http_code}' \
+		-H "Authorization: Bearer $TOKEN" "$COL_URL/v1/releases/shop/web?revision=4294967296")"
+
+	report AB1C2D3E-4B5A-4C6D-8E7F-0A1B2C3D4E04 case '"x"' 1 "$T" >"$HB_TMP/id-upper.json"
+	report ab1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e04 case '"x"' 1 "$T" >"$HB_TMP/id-lower.json"
+	hb_assert_eq "POST upper-case id" 200 "$(post "$HB_TMP/id-upper.json" application/json)"
+	hb_assert_eq "POST lower-case id" 200 "$(post "$HB_TMP/id-lower.json" application/json)"
+	hb_assert_contains "answer" "$(cat "$HB_TMP/post.out")" '"result":"unchanged"'
+	hb_assert_eq "stored once" 1 "$(stored_ids | grep -ci ab1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e04)"
+	hb_assert_eq "GET in upper case" ab1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e04 \
+		"$(curl -s -H "Authorization: Bearer $TOKEN" \
+			"$COL_URL/v1/reports/AB1C2D3E-4B5A-4C6D-8E7F-0A1B2C3D4E04" | jq -r .reportId)"
+	stop_collector TERM
+else
+	hb_fail "collector did not start: $(tail -3 "$HB_TMP/collector.log")"
+fi
+
 hb_finish
