@@ -324,7 +324,16 @@ else
 	hb_log "skipped: no PostgreSQL 15 at $PGBIN"
 fi
 
-# -- hostile reports (issue 10, defect 10) -----------------------------------
+# -- hostile clients (issue 10, defects 2 and 10) ---------------------------
+
+# A real agent delivering to the collector; sets HB_RC and HB_ELAPSED.
+deliver_agent()
+{
+	POD_NAMESPACE=agents POD_NAME="agent-$1" HOOKBOX_RELEASE=flood HOOKBOX_REVISION=1 \
+		HOOKBOX_HOOK=test hb_agent tcp "127.0.0.1:$COL_PORT" --name collector-port \
+		--collector "$COL_URL" --token-file "$TOKEN_FILE" --require-delivery \
+		--podinfo "$HB_TMP/none"
+}
 
 # report ID NAMESPACE MESSAGE DURATION STARTED: a JSON report (the message
 # and the duration are JSON text as they stand).
@@ -339,9 +348,65 @@ report()
 EOF
 }
 
+# The slow client (test/helpers/slowclient.c, built by test/helpers.cmake).
+SLOW=$HB_BUILD/test-helpers/hb-slowclient
+[ -x "$SLOW" ] || hb_die "no $SLOW"
 STORE=sqlite:$HB_TMP/hostile.db
 hb_port COL_PORT
 COL_URL=http://127.0.0.1:$COL_PORT
+
+hb_case "slow clients from one address leave the rest served"
+# 32 connections, so one address may hold 4 (an eighth, the default); the
+# flood comes from 127.0.0.2, everyone else from 127.0.0.1.
+if start_collector "$STORE" --max-connections 32; then
+	deliver_agent baseline
+	hb_assert_exit 0
+	baseline=$HB_ELAPSED
+	"$SLOW" 127.0.0.1 "$COL_PORT" --bind 127.0.0.2 --conns 40 --interval 300 \
+		--for 5000 >"$HB_TMP/flood.out" 2>&1 &
+	flood=$!
+	for _ in $(seq 1 100); do
+		grep -q ready "$HB_TMP/flood.out" && break
+		sleep 0.05
+	done
+	hb_assert_contains "flood" "$(cat "$HB_TMP/flood.out")" "ready opened=40"
+	got=$(curl -s -m 5 -o /dev/null -w '%{http_code} %{time_total}' "$COL_URL/healthz")
+	hb_assert_eq "/healthz during the flood" 200 "${got% *}"
+	hb_assert_lt "/healthz seconds" "${got#* }" 1
+	got=$(curl -s -m 5 -o /dev/null -w '%{http_code} %{time_total}' \
+		-H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \
+		--data-binary @"$FIX/rev1-http-succeeded.json" "$COL_URL/v1/reports")
+	hb_assert_eq "authenticated POST during the flood" 200 "${got% *}"
+	hb_assert_lt "POST seconds" "${got#* }" 1
+	deliver_agent flood
+	hb_assert_exit 0
+	hb_assert_lt "agent run during the flood, seconds more than without" \
+		"$(awk -v a="$HB_ELAPSED" -v b="$baseline" 'BEGIN { print a - b }')" 1
+	wait "$flood"
+	hb_log "flood: $(tail -1 "$HB_TMP/flood.out")"
+	open=$(tail -1 "$HB_TMP/flood.out" | sed -n 's/.* open=\([0-9]*\).*/\1/p')
+	hb_assert_lt "flood connections held to the end (at most an eighth of 32)" "${open:-99}" 5
+	stop_collector TERM
+else
+	hb_fail "collector did not start: $(tail -3 "$HB_TMP/collector.log")"
+fi
+
+hb_case "a request not in by its deadline is dropped"
+if start_collector "$STORE" --request-timeout 2; then
+	# A header line every 0.3 s: never idle, never done.
+	"$SLOW" 127.0.0.1 "$COL_PORT" --conns 1 --interval 300 --for 6000 >"$HB_TMP/slow.out" 2>&1
+	hb_log "slow client: $(tail -1 "$HB_TMP/slow.out")"
+	closed_at=$(tail -1 "$HB_TMP/slow.out" | sed -n 's/.*first_close_ms=\(-*[0-9]*\).*/\1/p')
+	hb_assert_lt "dropped after (ms, more than)" 1500 "${closed_at:-0}"
+	hb_assert_lt "dropped after (ms)" "${closed_at:-99999}" 4000
+	hb_assert_contains "metrics" "$(curl -s -H "Authorization: Bearer $TOKEN" "$COL_URL/metrics")" \
+		"hookbox_requests_timed_out_total 1"
+	hb_assert_eq "/healthz afterwards" 200 \
+		"$(curl -s -o /dev/null -w '%{http_code}' "$COL_URL/healthz")"
+	stop_collector TERM
+else
+	hb_fail "collector did not start: $(tail -3 "$HB_TMP/collector.log")"
+fi
 
 hb_case "collector output stays well-formed whatever reports say"
 if start_collector "$STORE"; then

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The collector at its boundary (issue 10, defects 2 and 10): routing and the
  * names it accepts, what ingest refuses, report ids in one case, JUnit that
- * is well-formed XML whatever the strings, and text with no control
- * characters. */
+ * is well-formed XML whatever the strings, text with no control characters,
+ * and the connection limits of the command line. */
 #include "hbtest.h"
 
+#include "cli.h"
 #include "render.h"
 #include "route.h"
 #include "strutil.h"
@@ -351,9 +352,41 @@ HB_TEST(text_shows_controls_escaped)
 	hb_buf_release(&b);
 }
 
+/* Parses "hookbox-collector" followed by the given words. */
+#define PARSE(c, err, ...)                                                      \
+	({                                                                      \
+		char *argv_[] = { "hookbox-collector", __VA_ARGS__, NULL };     \
+		hb_collector_cli_parse((int)HB_ARRAY_SIZE(argv_) - 1, argv_, c, \
+				       err, sizeof(err));                       \
+	})
+
+HB_TEST(cli_connection_limits)
+{
+	struct hb_collector_cli c;
+	char err[256];
+	ASSERT_EQ_INT(PARSE(&c, err, "serve"), 0);
+	ASSERT_EQ_INT(c.max_connections, 512);
+	ASSERT_EQ_INT(c.max_connections_per_ip, 64);
+	ASSERT_EQ_INT(c.request_timeout_s, 10);
+	ASSERT_EQ_INT(PARSE(&c, err, "serve", "--max-connections", "32"), 0);
+	ASSERT_EQ_INT(c.max_connections_per_ip, 4);
+	ASSERT_EQ_INT(PARSE(&c, err, "serve", "--max-connections=4"), 0);
+	ASSERT_EQ_INT(c.max_connections_per_ip, 1);
+	ASSERT_EQ_INT(PARSE(&c, err, "serve", "--max-connections-per-ip=3", "--request-timeout",
+			    "2"),
+		      0);
+	ASSERT_EQ_INT(c.max_connections_per_ip, 3);
+	ASSERT_EQ_INT(c.request_timeout_s, 2);
+	ASSERT_EQ_INT(PARSE(&c, err, "serve", "--max-connections-per-ip=0"), -1);
+	ASSERT_CONTAINS(err, "--max-connections-per-ip \"0\": want 1 to 100000");
+	ASSERT_EQ_INT(PARSE(&c, err, "serve", "--request-timeout=0"), -1);
+	ASSERT_CONTAINS(err, "--request-timeout \"0\": want 1 to 3600 seconds");
+	ASSERT_EQ_INT(PARSE(&c, err, "status", "--request-timeout=2"), -1);
+}
+
 HB_TEST_MAIN(route_accepts_names_and_revisions, route_refuses_what_is_not_a_kubernetes_name,
 	     route_refuses_bad_revisions, route_report_ids_in_lower_case,
 	     route_methods_and_token, kubernetes_names, ingest_refuses_names_the_routes_refuse,
 	     ingest_refuses_what_junit_cannot_hold, ingest_stores_ids_in_lower_case,
 	     junit_is_xml_whatever_the_strings, junit_values_the_schema_accepts,
-	     text_shows_controls_escaped)
+	     text_shows_controls_escaped, cli_connection_limits)
