@@ -51,7 +51,9 @@ run_store()
 	local store=$1 label=$2 port
 	for n in "${SENDERS[@]}"; do
 		port=$(free_port)
-		"$COL" serve --listen "127.0.0.1:$port" --store "$store" 2>>"$TMP/collector.log" &
+		# Every sender comes from 127.0.0.1: lift the per-address share.
+		"$COL" serve --listen "127.0.0.1:$port" --store "$store" \
+			--max-connections-per-ip 512 2>>"$TMP/collector.log" &
 		COL_PID=$!
 		for _ in $(seq 1 100); do
 			curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break

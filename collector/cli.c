@@ -15,7 +15,8 @@
 const char hb_collector_usage[] =
 	"usage: hookbox-collector serve [--listen HOST:PORT] [--store URL]\n"
 	"           [--token-file F] [--tls-cert F --tls-key F] [--max-body N]\n"
-	"           [--max-connections N] [--timeout SECONDS]\n"
+	"           [--max-connections N] [--max-connections-per-ip N]\n"
+	"           [--request-timeout SECONDS] [--timeout SECONDS]\n"
 	"       hookbox-collector status --server URL --namespace NS --release R\n"
 	"           [--revision N] [--output text|json|junit] [--wait D]\n"
 	"           [--token-file F] [--ca-file F]\n"
@@ -24,7 +25,9 @@ const char hb_collector_usage[] =
 	"\n"
 	"serve: --listen defaults to " HB_DEFAULT_LISTEN ", --store to\n"
 	"  " HB_DEFAULT_STORE " (or postgres://...); a bearer token is required\n"
-	"  when the address is not loopback; --max-body defaults to 1M.\n"
+	"  when the address is not loopback; --max-body defaults to 1M,\n"
+	"  --max-connections to 512, --max-connections-per-ip to an eighth of\n"
+	"  it, --request-timeout (headers and body) to 10, --timeout (idle) to 30.\n"
 	"status: reads the reduction of a release from a collector; --wait blocks\n"
 	"  until the test suite is final or D passes.\n"
 	"reduce: the same reduction over report files (protobuf or JSON).\n"
@@ -36,9 +39,11 @@ enum opt_id {
 	O_LISTEN,
 	O_MAX_BODY,
 	O_MAX_CONNECTIONS,
+	O_MAX_CONNECTIONS_PER_IP,
 	O_NAMESPACE,
 	O_OUTPUT,
 	O_RELEASE,
+	O_REQUEST_TIMEOUT,
 	O_REVISION,
 	O_SERVER,
 	O_STORE,
@@ -68,9 +73,11 @@ static const struct opt {
 	{ "listen", O_LISTEN, C_SERVE, true },
 	{ "max-body", O_MAX_BODY, C_SERVE, true },
 	{ "max-connections", O_MAX_CONNECTIONS, C_SERVE, true },
+	{ "max-connections-per-ip", O_MAX_CONNECTIONS_PER_IP, C_SERVE, true },
 	{ "namespace", O_NAMESPACE, C_STATUS | C_REDUCE, true },
 	{ "output", O_OUTPUT, C_STATUS | C_REDUCE, true },
 	{ "release", O_RELEASE, C_STATUS | C_REDUCE, true },
+	{ "request-timeout", O_REQUEST_TIMEOUT, C_SERVE, true },
 	{ "revision", O_REVISION, C_STATUS | C_REDUCE, true },
 	{ "server", O_SERVER, C_STATUS, true },
 	{ "store", O_STORE, C_SERVE, true },
@@ -168,6 +175,12 @@ static int set_opt(struct hb_collector_cli *c, const struct opt *o, const char *
 			return hb_fail(err, errlen, "--max-connections \"%s\": want 1 to 100000", v);
 		c->max_connections = (unsigned)n;
 		break;
+	case O_MAX_CONNECTIONS_PER_IP:
+		if (parse_uint(v, 100000, &n) < 0 || n < 1 || strpbrk(v, "KkMm"))
+			return hb_fail(err, errlen,
+				    "--max-connections-per-ip \"%s\": want 1 to 100000", v);
+		c->max_connections_per_ip = (unsigned)n;
+		break;
 	case O_NAMESPACE:
 		c->ns = v;
 		break;
@@ -183,6 +196,12 @@ static int set_opt(struct hb_collector_cli *c, const struct opt *o, const char *
 		break;
 	case O_RELEASE:
 		c->release = v;
+		break;
+	case O_REQUEST_TIMEOUT:
+		if (parse_uint(v, 3600, &n) < 0 || n < 1 || strpbrk(v, "KkMm"))
+			return hb_fail(err, errlen,
+				    "--request-timeout \"%s\": want 1 to 3600 seconds", v);
+		c->request_timeout_s = (unsigned)n;
 		break;
 	case O_REVISION:
 		if (parse_uint(v, INT64_MAX, &n) < 0 || strpbrk(v, "KkMm"))
@@ -228,6 +247,7 @@ int hb_collector_cli_parse(int argc, char **argv, struct hb_collector_cli *c,
 	c->max_body = HB_DEFAULT_MAX_BODY;
 	c->max_connections = 512;
 	c->timeout_s = 30;
+	c->request_timeout_s = 10;
 	c->output = HB_RENDER_TEXT;
 	if (argc < 2)
 		return hb_fail(err, errlen, "missing command (serve, status or reduce)");
@@ -294,6 +314,11 @@ int hb_collector_cli_parse(int argc, char **argv, struct hb_collector_cli *c,
 	}
 	if (c->cmd == HB_COLLECTOR_SERVE && (!c->tls_cert) != (!c->tls_key))
 		return hb_fail(err, errlen, "serve: --tls-cert and --tls-key go together");
+	/* One address may hold an eighth of the connections unless told
+	 * otherwise: a client that opens many and sends slowly then leaves
+	 * the rest to everyone else. */
+	if (c->max_connections_per_ip == 0)
+		c->max_connections_per_ip = c->max_connections >= 8 ? c->max_connections / 8 : 1;
 	if (c->cmd == HB_COLLECTOR_STATUS) {
 		if (!c->server)
 			return hb_fail(err, errlen, "status: --server URL is required");

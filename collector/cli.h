@@ -38,6 +38,8 @@ struct hb_collector_cli {
 	const char *tls_key;
 	size_t max_body;
 	unsigned max_connections;
+	unsigned max_connections_per_ip; /* from one client address */
+	unsigned request_timeout_s; /* to receive a whole request */
 	unsigned timeout_s;   /* idle connection timeout */
 	/* serve and status */
 	const char *token_file;

@@ -13,6 +13,7 @@ static atomic_uint_fast64_t rejected[HB_REJECT_COUNT_];
 static atomic_uint_fast64_t buckets[NBUCKETS]; /* not cumulative */
 static atomic_uint_fast64_t count;
 static atomic_uint_fast64_t sum_ns;
+static atomic_uint_fast64_t timed_out;
 
 static const char *const reject_label[] = {
 #define X(name, label) label,
@@ -45,6 +46,11 @@ void hb_metrics_observe_ingest(int64_t ns)
 				  memory_order_relaxed);
 }
 
+void hb_metrics_timed_out(void)
+{
+	atomic_fetch_add_explicit(&timed_out, 1, memory_order_relaxed);
+}
+
 int hb_metrics_render(struct hb_buf *b)
 {
 	int rc = hb_buf_printf(b,
@@ -75,5 +81,13 @@ int hb_metrics_render(struct hb_buf *b)
 				   "hookbox_ingest_latency_seconds_sum %.6f\n"
 				   "hookbox_ingest_latency_seconds_count %llu\n",
 				   n, (double)atomic_load(&sum_ns) / 1e9, n);
+	if (rc == 0)
+		rc = hb_buf_printf(b,
+				   "# HELP hookbox_requests_timed_out_total Connections closed "
+				   "because a whole request was not in by its deadline "
+				   "(--request-timeout).\n"
+				   "# TYPE hookbox_requests_timed_out_total counter\n"
+				   "hookbox_requests_timed_out_total %llu\n",
+				   (unsigned long long)atomic_load(&timed_out));
 	return rc;
 }

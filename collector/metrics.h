@@ -30,6 +30,8 @@ enum hb_reject {
 void hb_metrics_accepted(void);
 void hb_metrics_rejected(enum hb_reject why);
 void hb_metrics_observe_ingest(int64_t ns);
+/* A connection closed because its request was not in by its deadline. */
+void hb_metrics_timed_out(void);
 /* Appends the counters and the histogram in the text exposition format.
  * Returns 0 or a negative errno from the buffer. */
 int hb_metrics_render(struct hb_buf *b);

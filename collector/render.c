@@ -2,8 +2,13 @@
 /* Text, JUnit and JSON renderings of a reduction. */
 #include "render.h"
 
+#include "strutil.h"
+
 #include <errno.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,12 +78,73 @@ static bool check_failed(const cJSON *c)
 	       strcmp(o, "CANCELLED") == 0;
 }
 
+/* Whether a terminal may act on code point cp rather than show it: C0, DEL
+ * and C1 (xterm takes U+009B as CSI even in UTF-8), and the bidirectional
+ * overrides and isolates that reorder what follows them on the line. */
+static bool text_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x200e || cp == 0x200f ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+int hb_text_escape(struct hb_buf *b, const char *s)
+{
+	size_t n = strlen(s);
+	int rc = 0;
+	for (size_t i = 0, k; rc == 0 && i < n; i += k) {
+		uint32_t cp;
+		k = hb_utf8_next(s + i, n - i, &cp);
+		if (!k) {
+			k = 1;
+			rc = hb_buf_printf(b, "\\x%02x", (unsigned char)s[i]);
+		} else if (!text_control(cp)) {
+			rc = hb_buf_append(b, s + i, k);
+		} else if (cp == '\n') {
+			rc = hb_buf_appends(b, "\\n");
+		} else if (cp == '\t') {
+			rc = hb_buf_appends(b, "\\t");
+		} else if (cp == '\r') {
+			rc = hb_buf_appends(b, "\\r");
+		} else if (cp < 0x80) {
+			rc = hb_buf_printf(b, "\\x%02x", (unsigned)cp);
+		} else {
+			rc = hb_buf_printf(b, "\\u%04x", (unsigned)cp);
+		}
+	}
+	return rc;
+}
+
+/* hb_buf_printf for the text rendering, whose strings all come from
+ * reports: %s is the only conversion, each argument shown through
+ * hb_text_escape, so that a report cannot drive the reader's terminal. */
+static int text_printf(struct hb_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int text_printf(struct hb_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int rc = 0;
+	va_start(ap, fmt);
+	while (rc == 0 && *fmt) {
+		const char *conv = strstr(fmt, "%s");
+		size_t n = conv ? (size_t)(conv - fmt) : strlen(fmt);
+		rc = hb_buf_append(b, fmt, n);
+		if (rc == 0 && conv)
+			rc = hb_text_escape(b, va_arg(ap, const char *));
+		fmt += n + (conv ? 2 : 0);
+	}
+	va_end(ap);
+	return rc;
+}
+
 static int render_text(struct hb_buf *b, const cJSON *red)
 {
 	const cJSON *hooks = cJSON_GetObjectItemCaseSensitive(red, "hooks"), *h, *c;
-	int rc = hb_buf_printf(b, "NAME: %s\nNAMESPACE: %s\nREVISION: %.0f\nPHASE: %s\n",
-			       jstr(red, "release"), jstr(red, "namespace"),
-			       jnum(red, "revision"), jstr(red, "phase"));
+	int rc = text_printf(b, "NAME: %s\nNAMESPACE: %s\n", jstr(red, "release"),
+			     jstr(red, "namespace"));
+	if (rc == 0)
+		rc = hb_buf_printf(b, "REVISION: %.0f\n", jnum(red, "revision"));
+	if (rc == 0)
+		rc = text_printf(b, "PHASE: %s\n", jstr(red, "phase"));
 	size_t ntests = 0;
 	cJSON_ArrayForEach(h, hooks) {
 		if (rc < 0 || !jbool(h, "test"))
@@ -87,10 +153,10 @@ static int render_text(struct hb_buf *b, const cJSON *red)
 		hb_format_ansic(started, sizeof(started), jstr(h, "startedAt"));
 		hb_format_ansic(done, sizeof(done), jstr(h, "finishedAt"));
 		/* The layout of `helm status` / `helm test`. */
-		rc = hb_buf_printf(b,
-				   "TEST SUITE:     %s\nLast Started:   %s\n"
-				   "Last Completed: %s\nPhase:          %s\n",
-				   jstr(h, "name"), started, done, jstr(h, "phase"));
+		rc = text_printf(b,
+				 "TEST SUITE:     %s\nLast Started:   %s\n"
+				 "Last Completed: %s\nPhase:          %s\n",
+				 jstr(h, "name"), started, done, jstr(h, "phase"));
 		ntests++;
 	}
 	if (rc == 0 && ntests == 0)
@@ -106,29 +172,52 @@ static int render_text(struct hb_buf *b, const cJSON *red)
 			}
 			const char *cls = jstr(c, "failureClass");
 			if (rc == 0)
-				rc = hb_buf_printf(b, "%s  %s  %s%s: %s\n", jstr(h, "name"),
-						   jstr(c, "name"),
-						   jbool(c, "optional") ? "(optional) " : "",
-						   *cls ? cls : jstr(c, "outcome"),
-						   jstr(c, "message"));
+				rc = text_printf(b, "%s  %s  %s%s: %s\n", jstr(h, "name"),
+						 jstr(c, "name"),
+						 jbool(c, "optional") ? "(optional) " : "",
+						 *cls ? cls : jstr(c, "outcome"),
+						 jstr(c, "message"));
 			if (rc == 0 && *jstr(c, "target"))
-				rc = hb_buf_printf(b, "    target: %s %s\n", jstr(c, "kind"),
-						   jstr(c, "target"));
+				rc = text_printf(b, "    target: %s %s\n", jstr(c, "kind"),
+						 jstr(c, "target"));
 			if (rc == 0 && *jstr(c, "hint"))
-				rc = hb_buf_printf(b, "    hint: %s\n", jstr(c, "hint"));
+				rc = text_printf(b, "    hint: %s\n", jstr(c, "hint"));
 		}
 	}
 	return rc;
 }
 
-/* XML 1.0 text: the five entities escaped, and the control characters XML
- * forbids (everything below 0x20 but tab, newline and CR) dropped. */
+/* Whether XML 1.0 may carry code point cp as character data: its Char
+ * production (tab, newline and CR but no other C0 control, no U+FFFE or
+ * U+FFFF) less what section 2.2 discourages (C1 controls, the other
+ * non-characters). Surrogates and values past U+10FFFF never decode. */
+static bool xml_char(uint32_t cp)
+{
+	if (cp < 0x20)
+		return cp == '\t' || cp == '\n' || cp == '\r';
+	if (cp >= 0x7f && cp <= 0x9f)
+		return false;
+	if (cp >= 0xfdd0 && cp <= 0xfdef)
+		return false;
+	return (cp & 0xfffe) != 0xfffe;
+}
+
+/* XML 1.0 text: the five entities escaped, and whatever XML may not carry
+ * (see xml_char, and bytes that are not UTF-8) replaced by U+FFFD, so that
+ * the document is well-formed whatever the strings of a report hold. */
 static int xml_escape(struct hb_buf *b, const char *s, bool attr)
 {
+	size_t n = strlen(s);
 	int rc = 0;
-	for (; rc == 0 && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		switch (ch) {
+	for (size_t i = 0, k; rc == 0 && i < n; i += k) {
+		uint32_t cp = 0;
+		k = hb_utf8_next(s + i, n - i, &cp);
+		if (!k) {
+			k = 1;
+			rc = hb_buf_appends(b, "\xef\xbf\xbd");
+			continue;
+		}
+		switch (cp) {
 		case '&': rc = hb_buf_appends(b, "&amp;"); break;
 		case '<': rc = hb_buf_appends(b, "&lt;"); break;
 		case '>': rc = hb_buf_appends(b, "&gt;"); break;
@@ -138,20 +227,41 @@ static int xml_escape(struct hb_buf *b, const char *s, bool attr)
 		case '\r': rc = hb_buf_appends(b, attr ? "&#13;" : "\r"); break;
 		case '\t': rc = hb_buf_appends(b, attr ? "&#9;" : "\t"); break;
 		default:
-			if (ch >= 0x20 && ch != 0x7f)
-				rc = hb_buf_append(b, s, 1);
+			rc = xml_char(cp) ? hb_buf_append(b, s + i, k)
+					  : hb_buf_appends(b, "\xef\xbf\xbd");
 		}
 	}
 	return rc;
 }
 
 /* JUnit's timestamp is xs:dateTime without a zone in the schema Jenkins
- * ships ("2026-11-25T22:15:03"). */
+ * ships ("2026-11-25T22:15:03"): the first 19 bytes of an RFC 3339 time,
+ * or nothing when the string has another shape (status may read a
+ * collector that does not validate). */
 static void junit_timestamp(char *dst, size_t size, const char *ts)
 {
-	size_t n = strlen(ts) < 19 ? strlen(ts) : 19;
-	memcpy(dst, ts, n < size ? n : size - 1);
-	dst[n < size ? n : size - 1] = '\0';
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	dst[0] = '\0';
+	if (size < sizeof(shape))
+		return;
+	for (size_t i = 0; shape[i]; i++) {
+		bool digit = ts[i] >= '0' && ts[i] <= '9';
+		if (shape[i] == 'd' ? !digit : ts[i] != shape[i])
+			return;
+	}
+	memcpy(dst, ts, sizeof(shape) - 1);
+	dst[sizeof(shape) - 1] = '\0';
+}
+
+/* A check's durationMs as JUnit's time, an xs:decimal of at least 0:
+ * reports are validated at ingest, but status may read a collector that
+ * does not, and NaN, the infinities or a negative value would make the
+ * document fail the schema. */
+static double seconds(double ms)
+{
+	if (!isfinite(ms) || ms <= 0)
+		return 0.0;
+	return (ms < 1e15 ? ms : 1e15) / 1000.0;
 }
 
 struct counts {
@@ -167,7 +277,7 @@ static void count_hook(const cJSON *h, struct counts *k)
 		const char *o = jstr(c, "outcome");
 		n++;
 		k->tests++;
-		k->time += jnum(c, "durationMs") / 1000.0;
+		k->time += seconds(jnum(c, "durationMs"));
 		if (strcmp(o, "SKIPPED") == 0 || strcmp(o, "CANCELLED") == 0)
 			k->skipped++;
 		else if (jbool(c, "optional"))
@@ -207,7 +317,7 @@ static int junit_case(struct hb_buf *b, const cJSON *h, const cJSON *c)
 	if (rc == 0)
 		rc = attr(b, "classname", jstr(h, "name"));
 	if (rc == 0)
-		rc = hb_buf_printf(b, " time=\"%.3f\">\n", jnum(c, "durationMs") / 1000.0);
+		rc = hb_buf_printf(b, " time=\"%.3f\">\n", seconds(jnum(c, "durationMs")));
 	bool skipped = strcmp(o, "SKIPPED") == 0 || strcmp(o, "CANCELLED") == 0;
 	bool passed = strcmp(o, "PASSED") == 0;
 	if (rc == 0 && skipped) {
@@ -232,7 +342,11 @@ static int junit_case(struct hb_buf *b, const cJSON *h, const cJSON *c)
 		if (rc == 0 && jbool(c, "optional"))
 			rc = hb_buf_appends(b, "optional check failed\n");
 		if (rc == 0)
-			rc = hb_buf_printf(b, "class: %s\nmessage: ", *cls ? cls : o);
+			rc = hb_buf_appends(b, "class: ");
+		if (rc == 0)
+			rc = xml_escape(b, *cls ? cls : o, false);
+		if (rc == 0)
+			rc = hb_buf_appends(b, "\nmessage: ");
 		if (rc == 0)
 			rc = xml_escape(b, jstr(c, "message"), false);
 		if (rc == 0)
@@ -320,8 +434,15 @@ static int render_junit(struct hb_buf *b, const cJSON *red)
 			if (rc == 0 && strcmp(ph, "Failed") == 0)
 				rc = hb_buf_appends(b, "      <failure message=\"hook failed "
 						       "without a check result\" type=\"Failed\"/>\n");
-			else if (rc == 0 && strcmp(ph, "Succeeded") != 0)
-				rc = hb_buf_printf(b, "      <skipped message=\"hook phase %s\"/>\n", ph);
+			else if (rc == 0 && strcmp(ph, "Succeeded") != 0) {
+				char msg[80];
+				snprintf(msg, sizeof(msg), "hook phase %s", ph);
+				rc = hb_buf_appends(b, "      <skipped");
+				if (rc == 0)
+					rc = attr(b, "message", msg);
+				if (rc == 0)
+					rc = hb_buf_appends(b, "/>\n");
+			}
 			if (rc == 0)
 				rc = hb_buf_appends(b, "    </testcase>\n");
 		}

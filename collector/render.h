@@ -23,6 +23,11 @@ enum hb_render_fmt { HB_RENDER_TEXT, HB_RENDER_JSON, HB_RENDER_JUNIT };
 
 /* Returns 0, or -ENOMEM / -E2BIG (the buffer is then freed). */
 int hb_render(struct hb_buf *out, const cJSON *red, enum hb_render_fmt fmt);
+/* Appends s for a terminal: valid UTF-8 as is, but control characters (C0,
+ * DEL, C1, bidirectional overrides) and bytes that are not UTF-8 shown as
+ * visible escapes ("\n", "\x1b", "\u009b", "\xff"). Returns 0 or the
+ * buffer's negative errno. */
+int hb_text_escape(struct hb_buf *b, const char *s);
 /* The exit status for a suite phase name: 0 Succeeded, 1 Failed, 3 Running
  * or Unknown (or anything else). */
 int hb_phase_exit_code(const char *phase);

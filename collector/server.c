@@ -8,6 +8,7 @@
 #include "pbjson.h"
 #include "reduce.h"
 #include "report_util.h"
+#include "route.h"
 #include "store.h"
 #include "strutil.h"
 #include "validate.h"
@@ -22,12 +23,43 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+/* libmicrohttpd's connection timeout counts idleness only: a client that
+ * sends a byte every few seconds keeps its connection, and its thread, for
+ * as long as it likes. Each connection therefore also has a deadline for
+ * the request it is sending, from its accept (or from the end of its
+ * previous request) until the whole request, headers and body, is in. A
+ * watchdog thread shuts the socket of a connection past its deadline down;
+ * the connection's own thread then reads the end of the stream and closes
+ * it, as it would for a client that went away. */
+struct conn {
+	struct conn *prev, *next; /* in the watchdog's queue while queued */
+	int fd;
+	int64_t deadline;         /* CLOCK_MONOTONIC, ns */
+	bool queued;
+	bool expired;             /* shut down: never queued again */
+};
+
+struct watchdog {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;      /* on CLOCK_MONOTONIC */
+	pthread_t thread;
+	bool started, stop;
+	int64_t timeout_ns;
+	/* The connections that are receiving a request. Every deadline is
+	 * "now + timeout" when it is set, so appending keeps the queue in
+	 * deadline order and the head is always the next to expire. */
+	struct conn *head, *tail;
+};
 
 struct server {
 	struct hb_store *store;
 	char *token; /* NULL: no token required */
 	size_t token_len;
 	size_t max_body;
+	struct watchdog wd;
 };
 
 /* Per-request state, from the first call of the handler to completion. */
@@ -269,8 +301,6 @@ static enum MHD_Result get_report(struct server *sv, struct MHD_Connection *c,
 {
 	char err[256] = "";
 	struct hb_buf b;
-	if (!hb_is_uuid(id))
-		return respond_text(c, MHD_HTTP_BAD_REQUEST, "report id \"%.40s\": not a UUID", id);
 	hb_buf_init(&b, HB_MAX_MAX_BODY);
 	int rc = hb_store_get(sv->store, id, &b, err, sizeof(err));
 	if (rc == -ENOENT) {
@@ -296,29 +326,11 @@ static enum MHD_Result get_report(struct server *sv, struct MHD_Connection *c,
 }
 
 static enum MHD_Result get_release(struct server *sv, struct MHD_Connection *c,
-				   const char *path)
+				   const struct hb_route *rt)
 {
-	char ns[HB_MAX_NAME + 1], rel[HB_MAX_NAME + 1], err[256] = "";
-	const char *slash = strchr(path, '/');
-	if (!slash || slash == path || strchr(slash + 1, '/') || !slash[1] ||
-	    (size_t)(slash - path) > HB_MAX_NAME || strlen(slash + 1) > HB_MAX_NAME)
-		return respond_text(c, MHD_HTTP_NOT_FOUND,
-				    "want /v1/releases/{namespace}/{release}");
-	memcpy(ns, path, (size_t)(slash - path));
-	ns[slash - path] = '\0';
-	hb_strlcpy(rel, slash + 1, sizeof(rel));
-	int64_t revision = 0;
-	const char *rv = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "revision");
-	if (rv) {
-		char *end;
-		errno = 0;
-		long long v = strtoll(rv, &end, 10);
-		if (errno || end == rv || *end || v < 0)
-			return respond_text(c, MHD_HTTP_BAD_REQUEST,
-					    "revision \"%.40s\": not a number", rv);
-		revision = v;
-	}
-	cJSON *j = release_json(sv->store, ns, rel, revision, NULL, err, sizeof(err));
+	char err[256] = "";
+	cJSON *j = release_json(sv->store, rt->ns, rt->release, rt->revision, NULL, err,
+				sizeof(err));
 	if (!j)
 		return respond_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", err);
 	return respond_json(c, MHD_HTTP_OK, j);
@@ -440,14 +452,45 @@ static enum MHD_Result ingest_first(struct server *sv, struct MHD_Connection *c,
 	return MHD_YES;
 }
 
+static enum MHD_Result first_call(struct server *sv, struct MHD_Connection *c,
+				  const char *url, const char *method, struct req *q)
+{
+	struct hb_route rt;
+	hb_route(method, url,
+		 MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "revision"), &rt);
+	if (rt.auth && !authorized(sv, c))
+		return respond_text(c, MHD_HTTP_UNAUTHORIZED, "missing or wrong bearer token");
+	switch (rt.id) {
+	case HB_ROUTE_REFUSED:
+		return respond_text(c, rt.status, "%s", rt.reason);
+	case HB_ROUTE_HEALTHZ:
+		return respond_text(c, MHD_HTTP_OK, "ok");
+	case HB_ROUTE_INGEST: {
+		bool answered;
+		q->ingest = true;
+		enum MHD_Result r = ingest_first(sv, c, q, &answered);
+		if (answered)
+			q->ingest = false;
+		return r;
+	}
+	case HB_ROUTE_METRICS:
+		return get_metrics(sv, c);
+	case HB_ROUTE_REPORT:
+		return get_report(sv, c, rt.report_id);
+	case HB_ROUTE_RELEASE:
+		return get_release(sv, c, &rt);
+	}
+	return respond_text(c, 500, "route %d has no handler", (int)rt.id);
+}
+
+static void request_received(struct server *sv, struct MHD_Connection *c);
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload, size_t *upload_size, void **con_cls)
 {
 	struct server *sv = cls;
 	struct req *q = *con_cls;
-	bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
-		   strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 	if (!q) {
 		q = calloc(1, sizeof(*q));
 		if (!q)
@@ -455,35 +498,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		q->t0 = hb_mono_ns();
 		hb_buf_init(&q->body, sv->max_body);
 		*con_cls = q;
-		if (strcmp(url, "/v1/reports") == 0) {
-			if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
-				return respond_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
-						    "%s /v1/reports: want POST", method);
-			bool answered;
-			q->ingest = true;
-			enum MHD_Result r = ingest_first(sv, c, q, &answered);
-			if (answered)
-				q->ingest = false;
-			return r;
-		}
-		/* Everything but the liveness probe sits behind the token:
-		 * reports name services, addresses and failures. */
-		if (strcmp(url, "/healthz") == 0)
-			return get ? respond_text(c, MHD_HTTP_OK, "ok")
-				   : respond_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "want GET");
-		if (!authorized(sv, c))
-			return respond_text(c, MHD_HTTP_UNAUTHORIZED,
-					    "missing or wrong bearer token");
-		if (!get)
-			return respond_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "%s %s: want GET",
-					    method, url);
-		if (strcmp(url, "/metrics") == 0)
-			return get_metrics(sv, c);
-		if (hb_str_prefix(url, "/v1/reports/"))
-			return get_report(sv, c, url + strlen("/v1/reports/"));
-		if (hb_str_prefix(url, "/v1/releases/"))
-			return get_release(sv, c, url + strlen("/v1/releases/"));
-		return respond_text(c, MHD_HTTP_NOT_FOUND, "no route for %s", url);
+		enum MHD_Result r = first_call(sv, c, url, method, q);
+		/* Answered at once: libmicrohttpd reads no more of the
+		 * request, so its deadline is over. */
+		if (!q->ingest)
+			request_received(sv, c);
+		return r;
 	}
 	if (!q->ingest) {
 		/* Answered already: drop whatever body follows. */
@@ -497,20 +517,171 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	q->ingest = false;
+	request_received(sv, c);
 	enum MHD_Result r = ingest(sv, c, q);
 	hb_metrics_observe_ingest(hb_mono_ns() - q->t0);
 	return r;
 }
 
+/* -- request deadlines (struct conn) --------------------------------------- */
+
+static void wd_unlink(struct watchdog *wd, struct conn *k)
+{
+	if (!k->queued)
+		return;
+	if (k->prev)
+		k->prev->next = k->next;
+	else
+		wd->head = k->next;
+	if (k->next)
+		k->next->prev = k->prev;
+	else
+		wd->tail = k->prev;
+	k->prev = k->next = NULL;
+	k->queued = false;
+}
+
+/* Starts (or restarts) the deadline of the request k is about to receive. */
+static void wd_queue(struct watchdog *wd, struct conn *k)
+{
+	pthread_mutex_lock(&wd->lock);
+	if (!k->expired) {
+		wd_unlink(wd, k);
+		k->deadline = hb_mono_ns() + wd->timeout_ns;
+		k->prev = wd->tail;
+		if (wd->tail)
+			wd->tail->next = k;
+		else
+			wd->head = k;
+		wd->tail = k;
+		k->queued = true;
+		/* A new head is the only deadline the watchdog may not be
+		 * waiting for already. */
+		if (wd->head == k)
+			pthread_cond_signal(&wd->wake);
+	}
+	pthread_mutex_unlock(&wd->lock);
+}
+
+static void wd_dequeue(struct watchdog *wd, struct conn *k)
+{
+	pthread_mutex_lock(&wd->lock);
+	wd_unlink(wd, k);
+	pthread_mutex_unlock(&wd->lock);
+}
+
+static void *wd_main(void *arg)
+{
+	struct watchdog *wd = arg;
+	pthread_mutex_lock(&wd->lock);
+	while (!wd->stop) {
+		int64_t now = hb_mono_ns();
+		while (wd->head && wd->head->deadline <= now) {
+			struct conn *k = wd->head;
+			wd_unlink(wd, k);
+			k->expired = true;
+			/* Safe under the lock: libmicrohttpd reports a
+			 * connection closed (on_connection, which takes the
+			 * lock) before it closes its descriptor, so k->fd is
+			 * still this connection's. */
+			shutdown(k->fd, SHUT_RDWR);
+			hb_metrics_timed_out();
+		}
+		if (wd->head) {
+			struct timespec ts = { .tv_sec = wd->head->deadline / 1000000000,
+					       .tv_nsec = wd->head->deadline % 1000000000 };
+			pthread_cond_timedwait(&wd->wake, &wd->lock, &ts);
+		} else {
+			pthread_cond_wait(&wd->wake, &wd->lock);
+		}
+	}
+	pthread_mutex_unlock(&wd->lock);
+	return NULL;
+}
+
+static struct conn *conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+static void request_received(struct server *sv, struct MHD_Connection *c)
+{
+	struct conn *k = conn_of(c);
+	if (k)
+		wd_dequeue(&sv->wd, k);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct server *sv = cls;
+	struct conn *k = *socket_context;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		k = ci ? calloc(1, sizeof(*k)) : NULL;
+		if (!k) {
+			/* A connection without a deadline is not served. */
+			if (ci)
+				shutdown(ci->connect_fd, SHUT_RDWR);
+			return;
+		}
+		k->fd = ci->connect_fd;
+		*socket_context = k;
+		wd_queue(&sv->wd, k);
+	} else if (k) {
+		wd_dequeue(&sv->wd, k);
+		free(k);
+		*socket_context = NULL;
+	}
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
+	struct server *sv = cls;
 	struct req *q = *con_cls;
+	/* A kept-alive connection has the same time for its next request. */
+	struct conn *k = conn_of(c);
+	if (k)
+		wd_queue(&sv->wd, k);
 	if (!q)
 		return;
 	hb_buf_release(&q->body);
 	free(q);
 	*con_cls = NULL;
+}
+
+static int wd_start(struct watchdog *wd, unsigned timeout_s)
+{
+	pthread_condattr_t ca;
+	memset(wd, 0, sizeof(*wd));
+	wd->timeout_ns = (int64_t)timeout_s * 1000000000;
+	pthread_mutex_init(&wd->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&wd->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	int rc = pthread_create(&wd->thread, NULL, wd_main, wd);
+	wd->started = rc == 0;
+	return -rc;
+}
+
+/* After the daemon stopped: every connection is closed, the queue empty. */
+static void wd_stop(struct watchdog *wd)
+{
+	if (wd->started) {
+		pthread_mutex_lock(&wd->lock);
+		wd->stop = true;
+		pthread_cond_signal(&wd->wake);
+		pthread_mutex_unlock(&wd->lock);
+		pthread_join(wd->thread, NULL);
+		wd->started = false;
+	}
+	pthread_cond_destroy(&wd->wake);
+	pthread_mutex_destroy(&wd->lock);
 }
 
 /* -- startup ------------------------------------------------------------ */
@@ -577,6 +748,7 @@ int hb_serve(const struct hb_collector_cli *cli)
 	struct server sv = { .max_body = cli->max_body };
 	char *cert = NULL, *key = NULL;
 	struct MHD_Daemon *d = NULL;
+	bool watching = false;
 	int status = 1;
 
 	if (parse_listen(cli->listen, &ss, err, sizeof(err)) < 0)
@@ -619,9 +791,17 @@ int hb_serve(const struct hb_collector_cli *cli)
 		flags |= MHD_USE_IPv6;
 	if (cert)
 		flags |= MHD_USE_TLS;
+	int rc = wd_start(&sv.wd, cli->request_timeout_s);
+	watching = true;
+	if (rc < 0) {
+		snprintf(err, sizeof(err), "starting the request watchdog: %s", strerror(-rc));
+		goto fail;
+	}
 	/* One thread per connection: a request waits for its group commit
 	 * without holding up anyone else's. The connection limit bounds the
-	 * threads, the timeout drops clients that stall (slowloris). */
+	 * threads; against slow clients (slowloris) one address may hold only
+	 * a share of them, each request has a deadline (the watchdog), and the
+	 * idle timeout drops a client that stalls while it is answered. */
 	struct MHD_OptionItem tls_opts[] = {
 		{ MHD_OPTION_HTTPS_MEM_CERT, 0, cert },
 		{ MHD_OPTION_HTTPS_MEM_KEY, 0, key },
@@ -630,10 +810,13 @@ int hb_serve(const struct hb_collector_cli *cli)
 	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &sv,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)cli->max_connections,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+			     (unsigned)cli->max_connections_per_ip,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cli->timeout_s,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 			     MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
-			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, &sv,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv,
 			     MHD_OPTION_ARRAY, cert ? tls_opts : &tls_opts[2],
 			     MHD_OPTION_END);
 	if (!d) {
@@ -658,6 +841,8 @@ fail:
 out:
 	if (d)
 		MHD_stop_daemon(d);
+	if (watching)
+		wd_stop(&sv.wd);
 	hb_store_free(sv.store);
 	free(sv.token);
 	free(cert);

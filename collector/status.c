@@ -112,9 +112,16 @@ int hb_cmd_status(const struct hb_collector_cli *cli)
 					break;
 			}
 		} else if (code) {
-			char body[300];
-			hb_oneline(body, sizeof(body), hb_buf_str(&b));
-			snprintf(err, sizeof(err), "collector answered %ld: %s", code, body);
+			/* The answer is shown on a terminal: one line, and
+			 * nothing in it a terminal would act on. */
+			char line[300];
+			struct hb_buf body;
+			hb_oneline(line, sizeof(line), hb_buf_str(&b));
+			hb_buf_init(&body, 8 * sizeof(line));
+			hb_text_escape(&body, line);
+			snprintf(err, sizeof(err), "collector answered %ld: %s", code,
+				 hb_buf_str(&body));
+			hb_buf_release(&body);
 			/* A refused request will not get better by waiting. */
 			if (code >= 400 && code < 500 && code != 429) {
 				status = 2;

@@ -3,9 +3,12 @@
 #include "validate.h"
 
 #include "pbjson.h"
+#include "route.h"
+#include "strutil.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -34,46 +37,83 @@ int hb_is_uuid(const char *s)
 	return 1;
 }
 
-/* Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF.
- * protobuf-c does not check proto3 strings, and the JSON and XML we render
- * must not carry broken text. */
-static bool utf8_valid(const unsigned char *s, size_t n)
+void hb_uuid_normalize(char *s)
 {
-	size_t i = 0;
-	while (i < n) {
-		unsigned char c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t len;
-		unsigned min;
-		unsigned cp;
-		if ((c & 0xE0) == 0xC0) {
-			len = 2, min = 0x80, cp = c & 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			len = 3, min = 0x800, cp = c & 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			len = 4, min = 0x10000, cp = c & 0x07;
-		} else {
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+/* Strict UTF-8 (hb_utf8_next): protobuf-c does not check proto3 strings,
+ * and the JSON and XML we render must not carry broken text. */
+static bool utf8_valid(const char *s, size_t n)
+{
+	uint32_t cp;
+	for (size_t i = 0, k; i < n; i += k) {
+		k = hb_utf8_next(s + i, n - i, &cp);
+		if (!k)
 			return false;
-		}
-		if (n - i < len)
-			return false;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		i += len;
 	}
 	return true;
 }
 
+/* RFC 3339 in UTC, as the schema says timestamps are written
+ * ("2026-11-25T22:15:03.123Z", the fraction optional). A report's start
+ * becomes JUnit's timestamp attribute and the reduction compares starts as
+ * text, so a string of another shape, or another zone, is refused rather
+ * than stored. */
+static bool timestamp_valid(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	int v[6] = { 0 }, k = 0;
+	for (size_t i = 0; shape[i]; i++) {
+		if (shape[i] == 'd') {
+			if (s[i] < '0' || s[i] > '9')
+				return false;
+			v[k] = v[k] * 10 + (s[i] - '0');
+		} else if (s[i] != shape[i]) {
+			return false;
+		} else {
+			k++;
+		}
+	}
+	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[4] > 59 ||
+	    v[5] > 60)
+		return false;
+	s += sizeof(shape) - 1;
+	if (*s == '.') {
+		size_t n = strspn(++s, "0123456789");
+		if (n == 0 || n > 9)
+			return false;
+		s += n;
+	}
+	return strcmp(s, "Z") == 0;
+}
+
+static bool is_timestamp_field(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 3 && strcmp(name + n - 3, "_at") == 0;
+}
+
+/* Every double of the schema is a duration in milliseconds: NaN, the
+ * infinities and negative values have no JUnit time (an xs:decimal of at
+ * least 0) and no meaning, and a bound keeps sums finite. */
+static int check_ms(double v, const char *path, char *err, size_t errlen)
+{
+	if (!isfinite(v))
+		return invalid(err, errlen, "%s: not a finite number", path);
+	if (v < 0)
+		return invalid(err, errlen, "%s: negative (%g)", path, v);
+	if (v > HB_MAX_MS)
+		return invalid(err, errlen, "%s: %g ms is more than %g", path, v,
+			       (double)HB_MAX_MS);
+	return 0;
+}
+
 /* Walks every field through the generated descriptors, so that a field
- * added to the schema later is checked without anyone remembering to. */
+ * added to the schema later is checked without anyone remembering to.
+ * Paths use the JSON names ("checks[2].durationMs"), as the JSON parser's
+ * errors do. */
 static int walk(const ProtobufCMessage *m, char *path, size_t pathlen,
 		size_t pathsize, int depth, char *err, size_t errlen)
 {
@@ -85,6 +125,10 @@ static int walk(const ProtobufCMessage *m, char *path, size_t pathlen,
 		const char *base = (const char *)m + f->offset;
 		size_t count = 1;
 		const void *items = base;
+		char name[64];
+		if (strlen(f->name) >= sizeof(name))
+			return invalid(err, errlen, "%s: field name too long", path);
+		hb_pbjson_name(f->name, name);
 		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
 			count = *(const size_t *)((const char *)m + f->quantifier_offset);
 			items = *(void *const *)base;
@@ -93,7 +137,7 @@ static int walk(const ProtobufCMessage *m, char *path, size_t pathlen,
 			if (count > max)
 				return invalid(err, errlen,
 					       "%s%s%s: %zu entries, more than %zu",
-					       path, *path ? "." : "", f->name,
+					       path, *path ? "." : "", name,
 					       count, max);
 		}
 		for (size_t k = 0; k < count; k++) {
@@ -101,10 +145,10 @@ static int walk(const ProtobufCMessage *m, char *path, size_t pathlen,
 			if (f->label == PROTOBUF_C_LABEL_REPEATED)
 				n = snprintf(path + pathlen, pathsize - pathlen,
 					     "%s%s[%zu]", pathlen ? "." : "",
-					     f->name, k);
+					     name, k);
 			else
 				n = snprintf(path + pathlen, pathsize - pathlen,
-					     "%s%s", pathlen ? "." : "", f->name);
+					     "%s%s", pathlen ? "." : "", name);
 			size_t plen = pathlen + (n > 0 ? (size_t)n : 0);
 			if (plen >= pathsize)
 				plen = pathsize - 1;
@@ -118,9 +162,25 @@ static int walk(const ProtobufCMessage *m, char *path, size_t pathlen,
 					rc = invalid(err, errlen,
 						     "%s: longer than %d bytes",
 						     path, HB_MAX_STRING);
-				else if (s && !utf8_valid((const unsigned char *)s, sl))
+				else if (s && !utf8_valid(s, sl))
 					rc = invalid(err, errlen,
 						     "%s: not valid UTF-8", path);
+				else if (sl && is_timestamp_field(f->name) &&
+					 !timestamp_valid(s))
+					rc = invalid(err, errlen,
+						     "%s: not an RFC 3339 time in UTC "
+						     "(want 2026-11-25T22:15:03.123Z)",
+						     path);
+			} else if (f->type == PROTOBUF_C_TYPE_DOUBLE) {
+				double v = f->label == PROTOBUF_C_LABEL_REPEATED
+						   ? ((const double *)items)[k]
+						   : *(const double *)base;
+				rc = check_ms(v, path, err, errlen);
+			} else if (f->type == PROTOBUF_C_TYPE_FLOAT) {
+				float v = f->label == PROTOBUF_C_LABEL_REPEATED
+						  ? ((const float *)items)[k]
+						  : *(const float *)base;
+				rc = check_ms(v, path, err, errlen);
 			} else if (f->type == PROTOBUF_C_TYPE_ENUM) {
 				int v = f->label == PROTOBUF_C_LABEL_REPEATED
 						? ((const int *)items)[k]
@@ -145,6 +205,18 @@ static int walk(const ProtobufCMessage *m, char *path, size_t pathlen,
 		}
 	}
 	return 0;
+}
+
+/* Hook and pod names are shown in text, JUnit and JSON: no control
+ * characters (C0, DEL, C1), whatever else a name holds. */
+static bool printable_name(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+			return false;
+	}
+	return true;
 }
 
 int hb_report_validate(const Hookbox__V1__Report *r, char *err, size_t errlen)
@@ -173,6 +245,21 @@ int hb_report_validate(const Hookbox__V1__Report *r, char *err, size_t errlen)
 	    strlen(r->pod->pod_name) > HB_MAX_NAME)
 		return invalid(err, errlen, "pod: a name is longer than %d bytes",
 			       HB_MAX_NAME);
+	/* The names GET /v1/releases accepts: a report under any other name
+	 * could never be read back, and the names end up in JSON, metrics
+	 * labels and text. */
+	if (!hb_valid_namespace(r->pod->namespace_))
+		return invalid(err, errlen,
+			       "pod.namespace: not a Kubernetes namespace name "
+			       "(lower-case letters, digits and '-', at most %d)",
+			       HB_NAMESPACE_MAX);
+	if (!hb_valid_release(r->pod->release))
+		return invalid(err, errlen,
+			       "pod.release: not a Helm release name (lower-case "
+			       "letters, digits, '-' and '.', at most %d)",
+			       HB_RELEASE_MAX);
+	if (!printable_name(r->pod->hook_name) || !printable_name(r->pod->pod_name))
+		return invalid(err, errlen, "pod: hookName or podName holds a control character");
 	if (r->pod->revision < 0)
 		return invalid(err, errlen, "pod.revision: negative");
 	return 0;
@@ -214,6 +301,9 @@ int hb_report_decode(const uint8_t *buf, size_t len, enum hb_format fmt,
 		protobuf_c_message_free_unpacked(m, NULL);
 		return rc;
 	}
+	/* One report whatever case its id is spelled in: stored, replaced
+	 * and looked up in lower case. */
+	hb_uuid_normalize(r->report_id);
 	*out = r;
 	return 0;
 }

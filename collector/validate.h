@@ -22,6 +22,7 @@
 #define HB_MAX_REPEATED 10000 /* attempts, details, argv, events */
 #define HB_MAX_STRING (64 * 1024)
 #define HB_MAX_NAME 253       /* a Kubernetes object name */
+#define HB_MAX_MS 1e12        /* a duration: about 31 years */
 
 enum hb_format { HB_FORMAT_PROTOBUF, HB_FORMAT_JSON };
 
@@ -36,5 +37,7 @@ int hb_report_validate(const Hookbox__V1__Report *r, char *err, size_t errlen);
 enum hb_format hb_format_sniff(const uint8_t *buf, size_t len);
 /* Whether s is a UUID in its 8-4-4-4-12 hex form. */
 int hb_is_uuid(const char *s);
+/* Lower-cases a UUID in place: ids that differ in letter case are one. */
+void hb_uuid_normalize(char *s);
 
 #endif

@@ -111,3 +111,40 @@ int hb_pct_decode(const char *s, size_t n, char *dst, size_t size)
 	dst[j] = '\0';
 	return 0;
 }
+
+size_t hb_utf8_next(const char *s, size_t n, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len;
+	uint32_t c = p[0];
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		c &= 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		c &= 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		c &= 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[k] & 0x3f);
+	}
+	if (len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff)))
+		return 0;
+	if (len == 4 && (c < 0x10000 || c > 0x10ffff))
+		return 0;
+	*cp = c;
+	return len;
+}

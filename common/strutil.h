@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define HB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -24,5 +25,11 @@ void hb_redact_url(char *dst, size_t size, const char *url);
  * dst. Returns 0, or -EINVAL for a bad escape or an encoded NUL, -E2BIG when
  * it does not fit. */
 int hb_pct_decode(const char *s, size_t n, char *dst, size_t size);
+
+/* Decodes the UTF-8 sequence at s (n > 0 bytes available): returns its
+ * length (1 to 4) with the code point in *cp, or 0 when s does not start a
+ * well-formed sequence (RFC 3629: no overlong forms, no surrogates, nothing
+ * past U+10FFFF). */
+size_t hb_utf8_next(const char *s, size_t n, uint32_t *cp);
 
 #endif

@@ -2,6 +2,8 @@
 /* protobuf's canonical JSON mapping for any protobuf-c message, both ways. */
 #include "pbjson.h"
 
+#include "strutil.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -79,41 +81,12 @@ static const char *type_name(ProtobufCType t)
 	return "unknown";
 }
 
-/* Returns the length of the well-formed UTF-8 sequence at s (1 to 4), or 0.
- * Overlong forms, surrogates and code points above U+10FFFF are rejected,
- * as RFC 3629 requires and as protobuf does for proto3 strings. */
+/* Returns the length of the well-formed UTF-8 sequence at s (1 to 4), or 0
+ * (hb_utf8_next: RFC 3629, as protobuf requires of proto3 strings). */
 static size_t utf8_seq(const unsigned char *s, size_t n)
 {
-	unsigned c = s[0];
-	size_t len;
 	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t k = 1; k < len; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[k] & 0x3f);
-	}
-	if (len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
-		return 0;
-	if (len == 4 && (cp < 0x10000 || cp > 0x10ffff))
-		return 0;
-	return len;
+	return hb_utf8_next((const char *)s, n, &cp);
 }
 
 static bool utf8_valid(const char *s)
@@ -180,8 +153,7 @@ static bool json_name_eq(const char *name, const char *key)
 	return *key == '\0';
 }
 
-/* Writes the JSON name of a field into buf (at least strlen(name) + 1). */
-static void json_name(const char *name, char *buf)
+void hb_pbjson_name(const char *name, char *buf)
 {
 	bool up = false;
 
@@ -467,7 +439,7 @@ static cJSON *encode_message(const ProtobufCMessage *m, unsigned depth,
 			continue;
 		if (len >= sizeof(stack) && !(name = malloc(len + 1)))
 			goto fail;
-		json_name(f->name, name);
+		hb_pbjson_name(f->name, name);
 		v = encode_field(f, m, depth, exact);
 		/* cJSON copies the key, and on failure leaves v to us. */
 		ok = v && cJSON_AddItemToObject(o, name, v);

@@ -36,5 +36,8 @@ ProtobufCMessage *hb_pbjson_parse(const ProtobufCMessageDescriptor *desc,
 				  size_t errlen);
 ProtobufCMessage *hb_pbjson_decode(const ProtobufCMessageDescriptor *desc,
 				   const cJSON *json, char *err, size_t errlen);
+/* Writes the JSON name of a field ("duration_ms" -> "durationMs") into buf,
+ * which holds at least strlen(name) + 1 bytes. */
+void hb_pbjson_name(const char *name, char *buf);
 
 #endif

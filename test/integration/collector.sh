@@ -324,4 +324,151 @@ else
 	hb_log "skipped: no PostgreSQL 15 at $PGBIN"
 fi
 
+# -- hostile clients (issue 10, defects 2 and 10) ---------------------------
+
+# A real agent delivering to the collector; sets HB_RC and HB_ELAPSED.
+deliver_agent()
+{
+	POD_NAMESPACE=agents POD_NAME="agent-$1" HOOKBOX_RELEASE=flood HOOKBOX_REVISION=1 \
+		HOOKBOX_HOOK=test hb_agent tcp "127.0.0.1:$COL_PORT" --name collector-port \
+		--collector "$COL_URL" --token-file "$TOKEN_FILE" --require-delivery \
+		--podinfo "$HB_TMP/none"
+}
+
+# report ID NAMESPACE MESSAGE DURATION STARTED: a JSON report (the message
+# and the duration are JSON text as they stand).
+report()
+{
+	cat <<EOF
+{"reportId": "$1", "pod": {"namespace": "$2", "podName": "p", "release": "web",
+ "revision": "1", "hookEvents": ["test"], "hookName": "edge-test"},
+ "startedAt": "$5", "finishedAt": "2026-11-25T22:15:07.000Z", "phase": "PHASE_FAILED",
+ "checks": [{"name": "edge", "kind": "http", "target": "http://x/", "outcome": "FAILED",
+  "failureClass": "HTTP_STATUS", "message": $3, "hint": "h", "durationMs": $4}]}
+EOF
+}
+
+# The slow client (test/helpers/slowclient.c, built by test/helpers.cmake).
+SLOW=$HB_BUILD/test-helpers/hb-slowclient
+[ -x "$SLOW" ] || hb_die "no $SLOW"
+STORE=sqlite:$HB_TMP/hostile.db
+hb_port COL_PORT
+COL_URL=http://127.0.0.1:$COL_PORT
+
+hb_case "slow clients from one address leave the rest served"
+# 32 connections, so one address may hold 4 (an eighth, the default); the
+# flood comes from 127.0.0.2, everyone else from 127.0.0.1.
+if start_collector "$STORE" --max-connections 32; then
+	deliver_agent baseline
+	hb_assert_exit 0
+	baseline=$HB_ELAPSED
+	"$SLOW" 127.0.0.1 "$COL_PORT" --bind 127.0.0.2 --conns 40 --interval 300 \
+		--for 5000 >"$HB_TMP/flood.out" 2>&1 &
+	flood=$!
+	for _ in $(seq 1 100); do
+		grep -q ready "$HB_TMP/flood.out" && break
+		sleep 0.05
+	done
+	hb_assert_contains "flood" "$(cat "$HB_TMP/flood.out")" "ready opened=40"
+	got=$(curl -s -m 5 -o /dev/null -w '%{http_code} %{time_total}' "$COL_URL/healthz")
+	hb_assert_eq "/healthz during the flood" 200 "${got% *}"
+	hb_assert_lt "/healthz seconds" "${got#* }" 1
+	got=$(curl -s -m 5 -o /dev/null -w '%{http_code} %{time_total}' \
+		-H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \
+		--data-binary @"$FIX/rev1-http-succeeded.json" "$COL_URL/v1/reports")
+	hb_assert_eq "authenticated POST during the flood" 200 "${got% *}"
+	hb_assert_lt "POST seconds" "${got#* }" 1
+	deliver_agent flood
+	hb_assert_exit 0
+	hb_assert_lt "agent run during the flood, seconds more than without" \
+		"$(awk -v a="$HB_ELAPSED" -v b="$baseline" 'BEGIN { print a - b }')" 1
+	wait "$flood"
+	hb_log "flood: $(tail -1 "$HB_TMP/flood.out")"
+	open=$(tail -1 "$HB_TMP/flood.out" | sed -n 's/.* open=\([0-9]*\).*/\1/p')
+	hb_assert_lt "flood connections held to the end (at most an eighth of 32)" "${open:-99}" 5
+	stop_collector TERM
+else
+	hb_fail "collector did not start: $(tail -3 "$HB_TMP/collector.log")"
+fi
+
+hb_case "a request not in by its deadline is dropped"
+if start_collector "$STORE" --request-timeout 2; then
+	# A header line every 0.3 s: never idle, never done.
+	"$SLOW" 127.0.0.1 "$COL_PORT" --conns 1 --interval 300 --for 6000 >"$HB_TMP/slow.out" 2>&1
+	hb_log "slow client: $(tail -1 "$HB_TMP/slow.out")"
+	closed_at=$(tail -1 "$HB_TMP/slow.out" | sed -n 's/.*first_close_ms=\(-*[0-9]*\).*/\1/p')
+	hb_assert_lt "dropped after (ms, more than)" 1500 "${closed_at:-0}"
+	hb_assert_lt "dropped after (ms)" "${closed_at:-99999}" 4000
+	hb_assert_contains "metrics" "$(curl -s -H "Authorization: Bearer $TOKEN" "$COL_URL/metrics")" \
+		"hookbox_requests_timed_out_total 1"
+	hb_assert_eq "/healthz afterwards" 200 \
+		"$(curl -s -o /dev/null -w '%{http_code}' "$COL_URL/healthz")"
+	stop_collector TERM
+else
+	hb_fail "collector did not start: $(tail -3 "$HB_TMP/collector.log")"
+fi
+
+hb_case "collector output stays well-formed whatever reports say"
+if start_collector "$STORE"; then
+	T=2026-11-25T22:15:02.000Z
+	report 0e1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e01 edge \
+		'"bad \uffff \ufffe \ufdd0 \u0001 \u001b[31m end"' 12 "$T" >"$HB_TMP/nonchar.json"
+	hb_assert_eq "POST non-characters" 200 "$(post "$HB_TMP/nonchar.json" application/json)"
+	status --namespace edge --release web --output junit
+	printf '%s\n' "$HB_OUT" >"$HB_TMP/edge.xml"
+	xmllint --noout --schema "$XSD" "$HB_TMP/edge.xml" 2>"$HB_TMP/xmllint.err"
+	rc=$?
+	hb_assert_eq "xmllint --schema junit.xsd on U+FFFF, U+FFFE and controls ($(head -c 200 \
+		"$HB_TMP/xmllint.err" | tr '\n' ' '))" 0 "$rc"
+
+	report 0e1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e02 edge '"x"' -5 "$T" >"$HB_TMP/neg.json"
+	hb_assert_eq "negative durationMs" 400 "$(post "$HB_TMP/neg.json" application/json)"
+	hb_assert_contains "reason" "$(cat "$HB_TMP/post.out")" "checks[0].durationMs: negative"
+	report 0e1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e02 edge '"x"' '"NaN"' "$T" >"$HB_TMP/nan.json"
+	hb_assert_eq "NaN durationMs" 400 "$(post "$HB_TMP/nan.json" application/json)"
+	hb_assert_contains "reason" "$(cat "$HB_TMP/post.out")" "checks[0].durationMs: not a finite number"
+	report 0e1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e02 edge '"x"' 1 yesterday >"$HB_TMP/when.json"
+	hb_assert_eq "startedAt not a time" 400 "$(post "$HB_TMP/when.json" application/json)"
+	hb_assert_contains "reason" "$(cat "$HB_TMP/post.out")" "startedAt: not an RFC 3339 time"
+	report 0e1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e02 Edge '"x"' 1 "$T" >"$HB_TMP/upper.json"
+	hb_assert_eq "namespace not a Kubernetes name" 400 "$(post "$HB_TMP/upper.json" application/json)"
+	hb_assert_contains "reason" "$(cat "$HB_TMP/post.out")" "pod.namespace: not a Kubernetes namespace name"
+
+	# A terminal-escape injection: OSC (window title), BEL, CSI (colour),
+	# and C1 CSI (U+009B).
+	report 0e1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e03 esc \
+		'"\u001b]0;pwned\u0007\u001b[31mred\u009b2J\nsecond line"' 1 "$T" >"$HB_TMP/esc.json"
+	hb_assert_eq "POST escapes" 200 "$(post "$HB_TMP/esc.json" application/json)"
+	status --namespace esc --release web
+	hb_assert_eq "status exit" 1 "$HB_RC"
+	printf '%s' "$HB_OUT" >"$HB_TMP/esc.txt"
+	hb_assert_eq "control bytes in the text output" 0 \
+		"$(LC_ALL=C tr -d '\n' <"$HB_TMP/esc.txt" | LC_ALL=C tr -cd '\000-\037\177' | wc -c)"
+	hb_assert_eq "C1 CSI (U+009B) in the text output" 0 "$(LC_ALL=C grep -c $'\xc2\x9b' "$HB_TMP/esc.txt")"
+	hb_assert_contains "shown escaped" "$HB_OUT" 'edge  HTTP_STATUS: \x1b]0;pwned\x07\x1b[31mred\u009b2J\nsecond line'
+
+	code=$(curl -s -o "$HB_TMP/ff.out" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+		"$COL_URL/v1/releases/%FF/web")
+	hb_assert_eq "GET /v1/releases/%FF/web" 400 "$code"
+	hb_assert_eq "0xFF bytes in the answer" 0 "$(LC_ALL=C grep -c $'\xff' "$HB_TMP/ff.out")"
+	hb_assert_contains "reason" "$(cat "$HB_TMP/ff.out")" 'namespace "\xff": not a Kubernetes namespace name'
+	hb_assert_eq "GET an upper-case release" 400 "$(curl -s -o /dev/null -w '%{http_code}' \
+		-H "Authorization: Bearer $TOKEN" "$COL_URL/v1/releases/shop/Web")"
+	hb_assert_eq "GET a revision past 32 bits" 400 "$(curl -s -o /dev/null -w '%{http_code}' \
+		-H "Authorization: Bearer $TOKEN" "$COL_URL/v1/releases/shop/web?revision=4294967296")"
+
+	report AB1C2D3E-4B5A-4C6D-8E7F-0A1B2C3D4E04 case '"x"' 1 "$T" >"$HB_TMP/id-upper.json"
+	report ab1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e04 case '"x"' 1 "$T" >"$HB_TMP/id-lower.json"
+	hb_assert_eq "POST upper-case id" 200 "$(post "$HB_TMP/id-upper.json" application/json)"
+	hb_assert_eq "POST lower-case id" 200 "$(post "$HB_TMP/id-lower.json" application/json)"
+	hb_assert_contains "answer" "$(cat "$HB_TMP/post.out")" '"result":"unchanged"'
+	hb_assert_eq "stored once" 1 "$(stored_ids | grep -ci ab1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e04)"
+	hb_assert_eq "GET in upper case" ab1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e04 \
+		"$(curl -s -H "Authorization: Bearer $TOKEN" \
+			"$COL_URL/v1/reports/AB1C2D3E-4B5A-4C6D-8E7F-0A1B2C3D4E04" | jq -r .reportId)"
+	stop_collector TERM
+else
+	hb_fail "collector did not start: $(tail -3 "$HB_TMP/collector.log")"
+fi
+
 hb_finish

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/* Which route a request takes, with its parameters checked at the boundary. */
+#include "route.h"
+
+#include "strutil.h"
+#include "validate.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* One DNS-1123 label of n bytes: [a-z0-9]([-a-z0-9]*[a-z0-9])? */
+static bool dns_label(const char *s, size_t n)
+{
+	if (n == 0 || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+bool hb_valid_namespace(const char *s)
+{
+	size_t n = strlen(s);
+	return n <= HB_NAMESPACE_MAX && dns_label(s, n);
+}
+
+bool hb_valid_release(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > HB_RELEASE_MAX)
+		return false;
+	for (;;) {
+		size_t k = strcspn(s, ".");
+		if (!dns_label(s, k))
+			return false;
+		if (!s[k])
+			return true;
+		s += k + 1;
+	}
+}
+
+/* A client's bytes as they may appear in a reason: printable ASCII as is,
+ * everything else (and the quote and backslash) as \xNN, at most max input
+ * bytes and "..." when cut. The reason then stays one line of valid UTF-8
+ * whatever was sent. */
+static void quote(char *dst, size_t size, const char *s, size_t max)
+{
+	size_t i, j = 0;
+	for (i = 0; s[i] && i < max && j + 8 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"')
+			dst[j++] = (char)c;
+		else
+			j += (size_t)snprintf(dst + j, size - j, "\\x%02x", c);
+	}
+	if (s[i]) {
+		memcpy(dst + j, "...", 3);
+		j += 3;
+	}
+	dst[j] = '\0';
+}
+
+static void refuse(struct hb_route *out, unsigned status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void refuse(struct hb_route *out, unsigned status, const char *fmt, ...)
+{
+	va_list ap;
+	out->id = HB_ROUTE_REFUSED;
+	out->status = status;
+	va_start(ap, fmt);
+	vsnprintf(out->reason, sizeof(out->reason), fmt, ap);
+	va_end(ap);
+}
+
+static void route_report(const char *id, struct hb_route *out)
+{
+	char q[80];
+	if (!hb_is_uuid(id)) {
+		quote(q, sizeof(q), id, 40);
+		refuse(out, 400, "report id \"%s\": not a UUID", q);
+		return;
+	}
+	/* Ids are stored in lower case: one report whatever case a client
+	 * spells its id in. */
+	hb_strlcpy(out->report_id, id, sizeof(out->report_id));
+	hb_uuid_normalize(out->report_id);
+	out->id = HB_ROUTE_REPORT;
+}
+
+static void route_release(const char *rest, const char *revision, struct hb_route *out)
+{
+	char q[80];
+	const char *slash = strchr(rest, '/');
+	if (!slash || strchr(slash + 1, '/')) {
+		refuse(out, 404, "want /v1/releases/{namespace}/{release}");
+		return;
+	}
+	size_t nl = (size_t)(slash - rest);
+	const char *rel = slash + 1;
+	if (nl > HB_NAMESPACE_MAX || !dns_label(rest, nl)) {
+		char ns[HB_NAMESPACE_MAX + 2];
+		size_t k = nl < sizeof(ns) - 1 ? nl : sizeof(ns) - 1;
+		memcpy(ns, rest, k);
+		ns[k] = '\0';
+		quote(q, sizeof(q), ns, 40);
+		refuse(out, 400,
+		       "namespace \"%s\": not a Kubernetes namespace name (lower-case "
+		       "letters, digits and '-', at most %d)", q, HB_NAMESPACE_MAX);
+		return;
+	}
+	if (!hb_valid_release(rel)) {
+		quote(q, sizeof(q), rel, 40);
+		refuse(out, 400,
+		       "release \"%s\": not a Helm release name (lower-case letters, "
+		       "digits, '-' and '.', at most %d)", q, HB_RELEASE_MAX);
+		return;
+	}
+	int64_t v = 0;
+	if (revision) {
+		size_t n = strlen(revision);
+		bool digits = n > 0 && n <= 10 && strspn(revision, "0123456789") == n;
+		for (size_t i = 0; digits && i < n; i++)
+			v = v * 10 + (revision[i] - '0');
+		if (!digits || v > HB_REVISION_MAX) {
+			quote(q, sizeof(q), revision, 40);
+			refuse(out, 400, "revision \"%s\": want a number from 0 to %d", q,
+			       HB_REVISION_MAX);
+			return;
+		}
+	}
+	memcpy(out->ns, rest, nl);
+	out->ns[nl] = '\0';
+	hb_strlcpy(out->release, rel, sizeof(out->release));
+	out->revision = v;
+	out->id = HB_ROUTE_RELEASE;
+}
+
+void hb_route(const char *method, const char *path, const char *revision,
+	      struct hb_route *out)
+{
+	char qm[48], qp[120];
+	memset(out, 0, sizeof(*out));
+	bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	quote(qm, sizeof(qm), method, 16);
+	quote(qp, sizeof(qp), path, 80);
+	if (strcmp(path, "/healthz") == 0) {
+		if (get)
+			out->id = HB_ROUTE_HEALTHZ;
+		else
+			refuse(out, 405, "%s /healthz: want GET", qm);
+		return;
+	}
+	if (strcmp(path, "/v1/reports") == 0) {
+		/* The token is checked by the ingest itself, together with
+		 * the content type and the length, before any body is read. */
+		if (strcmp(method, "POST") == 0)
+			out->id = HB_ROUTE_INGEST;
+		else
+			refuse(out, 405, "%s /v1/reports: want POST", qm);
+		return;
+	}
+	/* Everything else sits behind the token: reports name services,
+	 * addresses and failures. */
+	out->auth = true;
+	if (!get)
+		refuse(out, 405, "%s %s: want GET", qm, qp);
+	else if (strcmp(path, "/metrics") == 0)
+		out->id = HB_ROUTE_METRICS;
+	else if (hb_str_prefix(path, "/v1/reports/"))
+		route_report(path + strlen("/v1/reports/"), out);
+	else if (hb_str_prefix(path, "/v1/releases/"))
+		route_release(path + strlen("/v1/releases/"), revision, out);
+	else
+		refuse(out, 404, "no route for %s", qp);
+}
