@@ -333,7 +333,10 @@ HB_TEST(pool_retries_and_keeps_order)
 	char err[256];
 	struct hb_policy *p[3];
 	for (int i = 0; i < 3; i++) {
-		c[i].timeout_ms = 200;
+		/* The crash ends at once whatever its timeout; a long one keeps
+		 * a sanitizer build's slow SEGV report (symbolising under a
+		 * loaded machine) from turning it into a timeout. */
+		c[i].timeout_ms = ds[i] == &d_segv ? 10000 : 200;
 		c[i].retry.attempts = 3;
 		c[i].retry.interval_ms = 10;
 		c[i].retry.backoff = 2.0;
@@ -365,17 +368,21 @@ HB_TEST(pool_wait_deadline_bounds_retries)
 	struct hb_job job;
 	memset(&c, 0, sizeof(c));
 	memset(&job, 0, sizeof(job));
-	c.timeout_ms = 100;
+	c.timeout_ms = 10000; /* as above: the crash, not a timeout, ends it */
 	c.retry.attempts = 1;
 	c.retry.interval_ms = 50;
 	c.retry.backoff = 1.0;
-	c.retry.wait_ms = 1000;
+	c.retry.wait_ms = 20000;
 	job.check = &c;
 	job.driver = &d_segv; /* not retried even while waiting */
 	struct hb_pool_opts o = { .parallel = 1, .sandbox = { HB_SANDBOX_OFF, 0 } };
 	ASSERT_EQ_INT(hb_pool_run(&o, &job, 1), 0);
+	ASSERT_EQ_INT(job.failure_class, HB_CLASS_CRASHED);
 	ASSERT_EQ_INT(job.n_attempts, 1);
 	hb_job_release(&job);
+
+	c.timeout_ms = 100;
+	c.retry.wait_ms = 1000;
 
 	memset(&job, 0, sizeof(job));
 	job.check = &c;
