@@ -300,11 +300,8 @@ static int add_command_result(Hookbox__V1__Report *r, const struct hb_cli *cli,
 		c->message = strdup("not run: the --wait-for targets were not ready");
 		status = HB_EXIT_FAILED;
 	} else {
-		char tail[HB_EXEC_TAIL + 1];
-		hb_tail_copy(&ex->out, tail);
-		cmd->stdout_tail = strdup(tail);
-		hb_tail_copy(&ex->err, tail);
-		cmd->stderr_tail = strdup(tail);
+		cmd->stdout_tail = hb_report_tail(&ex->out);
+		cmd->stderr_tail = hb_report_tail(&ex->err);
 		cmd->exit_code = ex->exit_code;
 		cmd->signal = ex->signal;
 		cmd->duration_ms = ex->duration_ms;

@@ -1327,6 +1327,12 @@ static int parse_special(struct parser *p, const struct field *f,
 		if (has_space_or_control(c->name, true))
 			return fail(p, "a name cannot contain control "
 				       "characters");
+		/* JSON text is UTF-8, but cJSON passes any byte through. A
+		 * name is how the collector tells a hook's checks apart: one
+		 * repaired on its way into the report (U+FFFD) could stand for
+		 * another. */
+		if (!hb_utf8_valid(c->name, strlen(c->name)))
+			return fail(p, "a name must be valid UTF-8");
 		return 0;
 	case F_RETRY:
 		return parse_retry(p, v, &c->retry);
