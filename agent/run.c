@@ -17,6 +17,7 @@
 #include "strutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,15 +227,28 @@ static void write_termination_log(const char *path, const Hookbox__V1__Report *r
 	/* Only where Kubernetes mounted it: never create files elsewhere. */
 	if (!path || stat(path, &st) < 0)
 		return;
-	char msg[4096];
-	hb_output_termination(msg, sizeof(msg), r);
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		fprintf(stderr, "hookbox: writing \"%s\": %s\n", path, strerror(errno));
+	/* A regular file, as Kubernetes mounts it: opening a FIFO to write
+	 * would wait for a reader, and the report is not sent yet. */
+	const char *why = "not a regular file";
+	int fd = -1;
+	if (S_ISREG(st.st_mode) &&
+	    (fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0)
+		why = strerror(errno);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0) {
+		fprintf(stderr, "hookbox: --termination-log \"%s\": %s\n", path,
+			why);
 		return;
 	}
-	fputs(msg, f);
-	fclose(f);
+	char msg[4096];
+	hb_output_termination(msg, sizeof(msg), r);
+	int rc = ftruncate(fd, 0) < 0 ? -errno : hb_write_all(fd, msg, strlen(msg));
+	if (rc < 0)
+		fprintf(stderr, "hookbox: writing \"%s\": %s\n", path, strerror(-rc));
+	close(fd);
 }
 
 static int write_report_file(const char *path, const Hookbox__V1__Report *r)

@@ -130,8 +130,10 @@ typedef const char *(*hb_getenv_fn)(const char *name);
  * they are. Returns a spec the caller frees, or NULL with err filled in. */
 struct hb_spec *hb_spec_parse(const char *buf, size_t len, const char *source,
 			      hb_getenv_fn getenv_fn, struct hb_spec_error *err);
-/* Reads every "<field>_file" into its field (trailing newline dropped, at most
- * 64 KiB). Returns 0, or -1 with err naming the JSON path and the file. */
+/* Reads every "<field>_file" into its field (a regular file, trailing
+ * newline dropped, at most 64 KiB), and refuses a ca_file, cert_file or
+ * key_file that is there but not a regular file (the check would wait on a
+ * FIFO). Returns 0, or -1 with err naming the JSON path and the file. */
 int hb_spec_resolve_files(struct hb_spec *s, struct hb_spec_error *err);
 void hb_spec_free(struct hb_spec *s);
 /* For hb_spec_resolve_files: checks a field just read from a file the way

@@ -12,6 +12,13 @@ char *hb_strdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+void hb_secret_free(char *s)
+{
+	if (s)
+		explicit_bzero(s, strlen(s));
+	free(s);
+}
+
 size_t hb_strlcpy(char *dst, const char *src, size_t size)
 {
 	size_t n = strlen(src);

@@ -10,6 +10,8 @@
 
 /* strdup that returns NULL for NULL. */
 char *hb_strdup(const char *s);
+/* Wipes and frees a string that held a secret; NULL is fine. */
+void hb_secret_free(char *s);
 /* Copies at most size-1 bytes and always terminates; returns strlen(src). */
 size_t hb_strlcpy(char *dst, const char *src, size_t size);
 /* Replaces control characters (newlines included) by spaces so the text fits
