@@ -27,4 +27,16 @@ typedef int (*hb_deliver_fn)(const struct hb_deliver_opts *o,
 			     const uint8_t *report, size_t len, char *err,
 			     size_t errlen);
 
+/* In the agent: has a forked child send len bytes of a packed report with
+ * fn (the module's sender), reading the bearer token from token_file (may
+ * be NULL) itself. The agent never holds the token, so neither does any
+ * check's child, each a copy of the agent's memory; nor do libcurl's
+ * buffers, freed but not wiped, outlive the sender. Waits for the child a
+ * little past budget_ms (the sender keeps to it), then kills it. Returns 0
+ * once the collector took the report, or -1 with err saying what failed. */
+int hb_deliver_in_child(hb_deliver_fn fn, const char *url,
+			const char *token_file, const uint8_t *report,
+			size_t len, int64_t budget_ms, char *err,
+			size_t errlen);
+
 #endif

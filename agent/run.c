@@ -192,9 +192,10 @@ static uint8_t *pack_report(const Hookbox__V1__Report *r, size_t *len)
 	return buf;
 }
 
-/* Sends a report to the collector. Never changes the outcome of the run by
- * itself: the caller decides (--require-delivery). */
-static int deliver(const struct hb_cli *cli, const char *token,
+/* Sends a report to the collector, from a child that reads the token in
+ * token_file (delivery.c). Never changes the outcome of the run by itself:
+ * the caller decides (--require-delivery). */
+static int deliver(const struct hb_cli *cli, const char *token_file,
 		   const Hookbox__V1__Report *r, int64_t budget_ms)
 {
 	char err[512];
@@ -208,12 +209,8 @@ static int deliver(const struct hb_cli *cli, const char *token,
 	uint8_t *buf = pack_report(r, &len);
 	if (!buf)
 		return -1;
-	struct hb_deliver_opts o = {
-		.url = cli->collector,
-		.token = token,
-		.budget_ms = budget_ms,
-	};
-	int rc = fn(&o, buf, len, err, sizeof(err));
+	int rc = hb_deliver_in_child(fn, cli->collector, token_file, buf, len,
+				     budget_ms, err, sizeof(err));
 	free(buf);
 	if (rc < 0)
 		fprintf(stderr, "hookbox: sending the report to %s: %s\n",
@@ -349,7 +346,7 @@ static int run_checks(const struct hb_cli *cli, struct hb_spec *s)
 	struct hb_job *jobs = calloc(s->n_checks ? s->n_checks : 1, sizeof(*jobs));
 	struct kind_slot slots[16] = { { 0 } }; /* more than there are kinds */
 	size_t n_slots = 0;
-	char *token = NULL;
+	const char *token_file = NULL;
 	Hookbox__V1__Report *r = NULL;
 	struct hb_run_meta meta;
 	memset(&meta, 0, sizeof(meta));
@@ -373,8 +370,15 @@ static int run_checks(const struct hb_cli *cli, struct hb_spec *s)
 
 	if (cli->collector) {
 		char err[512];
-		if (cli->token_file &&
-		    !(token = hb_read_token(cli->token_file, err, sizeof(err)))) {
+		/* Read once, to say now what is wrong with it, and wiped:
+		 * only the children that send the reports read it for use. */
+		char *token = cli->token_file ? hb_read_token(cli->token_file, err,
+							      sizeof(err))
+					      : NULL;
+		if (token)
+			token_file = cli->token_file;
+		hb_secret_free(token);
+		if (cli->token_file && !token_file) {
 			fprintf(stderr, "hookbox: %s\n", err);
 			if (cli->require_delivery)
 				goto out;
@@ -383,7 +387,7 @@ static int run_checks(const struct hb_cli *cli, struct hb_spec *s)
 		if (running) {
 			/* A short budget: the checks matter more than the
 			 * Running mark. */
-			deliver(cli, token, running, 2000);
+			deliver(cli, token_file, running, 2000);
 			hb_report_free(running);
 		}
 	}
@@ -448,7 +452,7 @@ static int run_checks(const struct hb_cli *cli, struct hb_spec *s)
 	if (cli->report_file && write_report_file(cli->report_file, r) < 0)
 		status = HB_EXIT_FAILED;
 	write_termination_log(cli->termination_log, r);
-	if (cli->collector && deliver(cli, token, r, 30000) < 0 &&
+	if (cli->collector && deliver(cli, token_file, r, 30000) < 0 &&
 	    cli->require_delivery)
 		status = HB_EXIT_FAILED;
 out:
@@ -464,7 +468,6 @@ out:
 	for (size_t i = 0; i < n_slots; i++)
 		hb_policy_free(slots[i].policy);
 	free(jobs);
-	free(token);
 	return status;
 }
 

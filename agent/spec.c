@@ -774,11 +774,22 @@ static int add_file(struct parser *p, const cJSON *v, char **field)
 		free(path);
 		return fail_oom(p);
 	}
+	/* The credentials: read by the check's own child, not here. */
+	bool secret = field == &p->check->password;
+	if (secret) {
+		free(p->check->password_file);
+		if (!(p->check->password_file = strdup(path))) {
+			free(path);
+			free(where);
+			return fail_oom(p);
+		}
+	}
 	s->files[s->n_files++] = (struct hb_file_ref){
 		.field = field,
 		.path = path,
 		.where = where,
 		.check = p->index,
+		.secret = secret,
 	};
 	free(*field);
 	*field = NULL;
@@ -1814,9 +1825,8 @@ static void check_release(struct hb_check *c)
 	free(c->host);
 	free(c->user);
 	/* The password is a secret: do not leave it in freed memory. */
-	if (c->password)
-		explicit_bzero(c->password, strlen(c->password));
-	free(c->password);
+	hb_secret_free(c->password);
+	free(c->password_file);
 	free(c->database);
 	free(c->query);
 	free(c->command);

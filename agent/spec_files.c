@@ -60,10 +60,13 @@ int hb_spec_resolve_files(struct hb_spec *s, struct hb_spec_error *err)
 					   sizeof(why));
 		if (!text)
 			return fail(err, s, f->where, f->path, why);
-		if (*f->field) {
-			explicit_bzero(*f->field, strlen(*f->field));
-			free(*f->field);
+		if (f->secret) {
+			/* Checked now, so that validate and the start of a run
+			 * name a bad file; read again by the check's child. */
+			hb_secret_free(text);
+			continue;
 		}
+		free(*f->field);
 		*f->field = text;
 		if (hb_spec_file_loaded(s, f, err) < 0)
 			return -1;

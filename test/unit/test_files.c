@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the files the agent reads before its checks start: only
- * regular files (a FIFO would block a read for ever), with a cap. */
+ * regular files (a FIFO would block a read for ever), with a cap, and a
+ * check's credential read by its own child rather than by the agent. */
 #include "hbtest.h"
 
 #include "buf.h"
 #include "osutil.h"
 #include "podinfo.h"
 #include "runner.h"
+#include "secrets.h"
 #include "spec.h"
 #include "strutil.h"
 
@@ -175,6 +177,51 @@ HB_TEST(spec_file_references_refuse_a_fifo)
 	remove_dir();
 }
 
+/* The agent checks a password's file and keeps its path; the check's child
+ * reads it. */
+HB_TEST(password_read_by_the_check)
+{
+	char json[512];
+	make_dir();
+	const char *pw = put("pw", "s3cret-1\n", 9);
+	snprintf(json, sizeof(json),
+		 "{\"checks\": [{\"kind\": \"redis\", \"url\": \"redis://a\", \"password_file\": \"%s\"},"
+		 " {\"kind\": \"redis\", \"url\": \"redis://b\", \"password\": \"inline\"}]}",
+		 pw);
+	struct hb_spec *s = parse(json);
+	struct hb_spec_error err;
+	ASSERT_EQ_INT(hb_spec_resolve_files(s, &err), 0);
+	ASSERT(s->checks[0].password == NULL);
+	ASSERT_STREQ(s->checks[0].password_file, pw);
+
+	struct hb_check own;
+	struct hb_attempt a;
+	hb_attempt_init(&a);
+	ASSERT_EQ_INT(hb_check_read_secrets(&s->checks[0], &own, &a), 0);
+	ASSERT_STREQ(own.password, "s3cret-1");
+	ASSERT_STREQ(own.url, "redis://a");
+	ASSERT(s->checks[0].password == NULL);
+	hb_secret_free(own.password);
+	const char *lp[4];
+	ASSERT_EQ_INT(hb_check_secret_paths(&s->checks[0], lp, 4), 1);
+	ASSERT_STREQ(lp[0], pw);
+
+	/* Inline, it is the spec's, as before. */
+	ASSERT_EQ_INT(hb_check_read_secrets(&s->checks[1], &own, &a), 0);
+	ASSERT_STREQ(own.password, "inline");
+	ASSERT_EQ_INT(hb_check_secret_paths(&s->checks[1], lp, 4), 0);
+
+	/* Gone since the agent checked it: the attempt says which file. */
+	unlink(pw);
+	ASSERT_EQ_INT(hb_check_read_secrets(&s->checks[0], &own, &a), -1);
+	ASSERT_EQ_INT(a.failure_class, HB_CLASS_INTERNAL);
+	char want[256];
+	snprintf(want, sizeof(want), "reading password_file \"%s\": No such file or directory", pw);
+	ASSERT_STREQ(a.message, want);
+	hb_spec_free(s);
+	remove_dir();
+}
+
 static const char *no_env(const char *name)
 {
 	return strcmp(name, "POD_NAME") == 0 ? "web-test" : NULL;
@@ -193,4 +240,5 @@ HB_TEST(podinfo_skips_a_fifo)
 }
 
 HB_TEST_MAIN(only_regular_files_are_read, reads_are_capped, values_and_tokens,
-	     spec_file_references_refuse_a_fifo, podinfo_skips_a_fifo)
+	     spec_file_references_refuse_a_fifo, password_read_by_the_check,
+	     podinfo_skips_a_fifo)
