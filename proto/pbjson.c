@@ -1025,6 +1025,7 @@ static int dec_scalar(struct hb_dec *d, const ProtobufCFieldDescriptor *f,
 
 static int dec_string(struct hb_dec *d, const cJSON *v, char **out)
 {
+	*out = NULL;
 	if (!cJSON_IsString(v) || !v->valuestring)
 		return dec_fail(d, "expected a string");
 	/* cJSON copies bytes as they come; JSON text must be UTF-8, and
