@@ -88,12 +88,16 @@ check_scan()
 	hb_assert_eq "different passwords found" "$(seq -s, 1 "$want")," \
 		"$(grep -oE 'found=[0-9]+' "$HB_TMP/scan" | cut -d= -f2 | sort -n | tr '\n' ,)"
 	local scanned others
-	scanned=$(grep -oE 'pid=[0-9]+' "$HB_TMP/scan" | cut -d= -f2 | sort -u)
+	# The checks' children and the sender (which scans as it connects to
+	# the collector): whoever else the agent had was a zygote.
+	scanned=$(cat "$HB_TMP/scan" "$HB_TMP/scan-sender" | grep -oE 'pid=[0-9]+' |
+		cut -d= -f2 | sort -u)
 	others=$(grep -oE 'children=.*' "$HB_TMP/scan" | cut -d= -f2 | tr ' ' '\n' |
 		grep . | sort -u | comm -23 - <(printf '%s\n' "$scanned") | wc -l)
-	hb_assert_eq "the agent's children that were no check's" "$zygotes" "$others"
-	# The scan does see the token where it is: in the reports' sender.
-	hb_assert_eq "senders (Running, final) that found the token" 2 \
+	hb_assert_eq "the agent's children neither checks' nor the sender" "$zygotes" "$others"
+	# The scan does see the token where it is: in the reports' sender, as
+	# it connects for the Running and for the final report.
+	hb_assert_eq "sender's connections that found the token" 2 \
 		"$(grep -cE 'found=0,' "$HB_TMP/scan-sender")"
 }
 
@@ -113,5 +117,15 @@ hb_agent run "$HB_TMP/nine.json"
 hb_assert_exit 0
 hb_assert_json '[.checks[].outcome] | unique | join(",")' PASSED
 hb_assert_json .sandbox.seccomp true
+
+hb_case "what the sender could not deliver is said, and fails the run when required"
+printf 'not-the-token\n' >"$HB_TMP/wrong-token"
+POD_NAMESPACE=secrets POD_NAME=secrets-test HOOKBOX_RELEASE=secrets HOOKBOX_REVISION=1 \
+	HOOKBOX_HOOK=test hb_agent tcp "127.0.0.1:$rd" --collector "http://127.0.0.1:$col" \
+	--token-file "$HB_TMP/wrong-token" --require-delivery --podinfo "$HB_TMP/none"
+hb_assert_exit 1
+hb_assert_json .checks[0].outcome PASSED
+hb_assert_eq "refusals said (Running and final)" 2 \
+	"$(grep -c "sending the report to http://127.0.0.1:$col: collector answered 401" <<<"$HB_ERR")"
 
 hb_finish
