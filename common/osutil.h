@@ -19,8 +19,10 @@ struct timespec;
 void hb_rfc3339(char *dst, size_t size, const struct timespec *ts);
 /* A random (version 4) UUID; dst needs 37 bytes. Returns 0 or -errno. */
 int hb_uuid4(char *dst, size_t size);
-/* Reads a whole file of at most cap bytes into b (initialised by the call).
- * Returns 0, -errno from open/read, or -E2BIG. */
+/* Reads a whole file of at most cap bytes into b (initialised by the call),
+ * whatever it is: for what a user may give as a pipe (the spec, "run
+ * <(...)"); anything else is read with hb_read_regular. Returns 0, -errno
+ * from open/read, or -E2BIG. */
 int hb_read_file(const char *path, size_t cap, struct hb_buf *b);
 /* The same from an open descriptor (standard input, say), up to EOF. */
 int hb_read_fd(int fd, size_t cap, struct hb_buf *b);
