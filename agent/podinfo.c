@@ -6,6 +6,7 @@
 #include "osutil.h"
 #include "strutil.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,8 +90,18 @@ static void load_file(const char *dir, const char *name,
 	struct hb_buf b;
 	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
 		return;
-	if (hb_read_file(path, 256 * 1024, &b) < 0)
+	/* A regular file, as the downward API writes (behind a symbolic
+	 * link): a FIFO here must not hold up the run. Optional metadata,
+	 * so what is wrong is said and the run goes on; absent is normal
+	 * outside Kubernetes. */
+	int rc = hb_read_regular(path, 256 * 1024, &b);
+	if (rc < 0) {
+		char why[64];
+		if (rc != -ENOENT)
+			fprintf(stderr, "hookbox: --podinfo: ignoring \"%s\": %s\n",
+				path, hb_read_error(rc, 256 * 1024, why, sizeof(why)));
 		return;
+	}
 	hb_podinfo_parse(b.data, b.len, fn, ud);
 	hb_buf_release(&b);
 }

@@ -3,7 +3,10 @@
 #include "report.h"
 
 #include "classify.h"
+#include "exec.h"
+#include "pbjson.h"
 #include "spec.h"
+#include "strutil.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -164,12 +167,23 @@ Hookbox__V1__Report *hb_report_new(const struct hb_run_meta *m,
 			r->n_checks = i + 1;
 		}
 	}
+	/* Every string in one place, whatever it came from: server answers in
+	 * messages and details, names and URLs after ${VAR} expansion, the
+	 * downward API, the host name. A single byte that is not UTF-8 would
+	 * have the collector refuse the whole report. */
+	if (hb_pbjson_repair_utf8(&r->base) < 0) {
+		hb_report_free(r);
+		return NULL;
+	}
 	return r;
 }
 
 int hb_report_add_check(Hookbox__V1__Report *r, Hookbox__V1__CheckResult *c)
 {
+	/* What hb_report_new does for its checks (the command's output
+	 * tails, its argv). */
 	Hookbox__V1__CheckResult **v =
+		hb_pbjson_repair_utf8(&c->base) < 0 ? NULL :
 		realloc(r->checks, (r->n_checks + 1) * sizeof(*v));
 	if (!v) {
 		hookbox__v1__check_result__free_unpacked(c, NULL);
@@ -178,6 +192,21 @@ int hb_report_add_check(Hookbox__V1__Report *r, Hookbox__V1__CheckResult *c)
 	r->checks = v;
 	r->checks[r->n_checks++] = c;
 	return 0;
+}
+
+char *hb_report_tail(const struct hb_tail *t)
+{
+	char raw[HB_EXEC_TAIL + 1];
+	size_t skip = 0;
+	hb_tail_copy(t, raw);
+	/* The ring keeps the last bytes written: where it cut a character,
+	 * its continuation bytes are left at the start, no part of anything a
+	 * reader could use (at most three of them). */
+	if (t->total > t->len)
+		while (skip < 3 && skip < t->len &&
+		       ((unsigned char)raw[skip] & 0xc0) == 0x80)
+			skip++;
+	return hb_utf8_repair(raw + skip, t->len - skip);
 }
 
 void hb_report_free(Hookbox__V1__Report *r)

@@ -39,4 +39,11 @@ Hookbox__V1__Report *hb_report_new(const struct hb_run_meta *m,
 int hb_report_add_check(Hookbox__V1__Report *r, Hookbox__V1__CheckResult *c);
 void hb_report_free(Hookbox__V1__Report *r);
 
+struct hb_tail;
+/* The tail of a command's output as a report string: valid UTF-8
+ * (hb_utf8_repair, so a NUL in the output does not end it either), without
+ * the remains of a character the ring cut at its start. The caller frees
+ * it; NULL when out of memory. */
+char *hb_report_tail(const struct hb_tail *t);
+
 #endif

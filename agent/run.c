@@ -17,6 +17,7 @@
 #include "strutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,28 +192,23 @@ static uint8_t *pack_report(const Hookbox__V1__Report *r, size_t *len)
 	return buf;
 }
 
-/* Sends a report to the collector. Never changes the outcome of the run by
- * itself: the caller decides (--require-delivery). */
-static int deliver(const struct hb_cli *cli, const char *token,
+/* Sends the run's last report through the sender (delivery.c), which it
+ * ends. Never changes the outcome of the run by itself: the caller decides
+ * (--require-delivery). */
+static int deliver(const struct hb_cli *cli, struct hb_sender *sender,
 		   const Hookbox__V1__Report *r, int64_t budget_ms)
 {
-	char err[512];
-	hb_deliver_fn fn = (hb_deliver_fn)hb_module_symbol(
-		"http", HB_DELIVER_SYMBOL, err, sizeof(err));
-	if (!fn) {
-		fprintf(stderr, "hookbox: collector: %s\n", err);
-		return -1;
-	}
+	char err[512] = "the sending process did not start";
 	size_t len;
 	uint8_t *buf = pack_report(r, &len);
-	if (!buf)
-		return -1;
-	struct hb_deliver_opts o = {
-		.url = cli->collector,
-		.token = token,
-		.budget_ms = budget_ms,
-	};
-	int rc = fn(&o, buf, len, err, sizeof(err));
+	int rc = -1;
+	if (!buf) {
+		snprintf(err, sizeof(err), "out of memory");
+		hb_sender_free(sender);
+	} else if (sender) {
+		rc = hb_sender_finish(sender, buf, len, budget_ms, err,
+				      sizeof(err));
+	}
 	free(buf);
 	if (rc < 0)
 		fprintf(stderr, "hookbox: sending the report to %s: %s\n",
@@ -226,15 +222,28 @@ static void write_termination_log(const char *path, const Hookbox__V1__Report *r
 	/* Only where Kubernetes mounted it: never create files elsewhere. */
 	if (!path || stat(path, &st) < 0)
 		return;
-	char msg[4096];
-	hb_output_termination(msg, sizeof(msg), r);
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		fprintf(stderr, "hookbox: writing \"%s\": %s\n", path, strerror(errno));
+	/* A regular file, as Kubernetes mounts it: opening a FIFO to write
+	 * would wait for a reader, and the report is not sent yet. */
+	const char *why = "not a regular file";
+	int fd = -1;
+	if (S_ISREG(st.st_mode) &&
+	    (fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0)
+		why = strerror(errno);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0) {
+		fprintf(stderr, "hookbox: --termination-log \"%s\": %s\n", path,
+			why);
 		return;
 	}
-	fputs(msg, f);
-	fclose(f);
+	char msg[4096];
+	hb_output_termination(msg, sizeof(msg), r);
+	int rc = ftruncate(fd, 0) < 0 ? -errno : hb_write_all(fd, msg, strlen(msg));
+	if (rc < 0)
+		fprintf(stderr, "hookbox: writing \"%s\": %s\n", path, strerror(-rc));
+	close(fd);
 }
 
 static int write_report_file(const char *path, const Hookbox__V1__Report *r)
@@ -300,11 +309,8 @@ static int add_command_result(Hookbox__V1__Report *r, const struct hb_cli *cli,
 		c->message = strdup("not run: the --wait-for targets were not ready");
 		status = HB_EXIT_FAILED;
 	} else {
-		char tail[HB_EXEC_TAIL + 1];
-		hb_tail_copy(&ex->out, tail);
-		cmd->stdout_tail = strdup(tail);
-		hb_tail_copy(&ex->err, tail);
-		cmd->stderr_tail = strdup(tail);
+		cmd->stdout_tail = hb_report_tail(&ex->out);
+		cmd->stderr_tail = hb_report_tail(&ex->err);
 		cmd->exit_code = ex->exit_code;
 		cmd->signal = ex->signal;
 		cmd->duration_ms = ex->duration_ms;
@@ -338,7 +344,7 @@ static int run_checks(const struct hb_cli *cli, struct hb_spec *s)
 	struct hb_job *jobs = calloc(s->n_checks ? s->n_checks : 1, sizeof(*jobs));
 	struct kind_slot slots[16] = { { 0 } }; /* more than there are kinds */
 	size_t n_slots = 0;
-	char *token = NULL;
+	struct hb_sender *sender = NULL;
 	Hookbox__V1__Report *r = NULL;
 	struct hb_run_meta meta;
 	memset(&meta, 0, sizeof(meta));
@@ -362,19 +368,31 @@ static int run_checks(const struct hb_cli *cli, struct hb_spec *s)
 
 	if (cli->collector) {
 		char err[512];
-		if (cli->token_file &&
-		    !(token = hb_read_token(cli->token_file, err, sizeof(err)))) {
+		/* Read once, to say now what is wrong with it, and wiped:
+		 * only the children that send the reports read it for use. */
+		const char *token_file = cli->token_file;
+		char *token = token_file ? hb_read_token(token_file, err,
+							 sizeof(err))
+					 : NULL;
+		if (token_file && !token) {
 			fprintf(stderr, "hookbox: %s\n", err);
 			if (cli->require_delivery)
 				goto out;
+			token_file = NULL;
 		}
+		hb_secret_free(token);
+		/* The sender sends the Running report while the checks run,
+		 * within a short budget. */
 		Hookbox__V1__Report *running = hb_report_new(&meta, NULL, 0);
-		if (running) {
-			/* A short budget: the checks matter more than the
-			 * Running mark. */
-			deliver(cli, token, running, 2000);
-			hb_report_free(running);
-		}
+		size_t len = 0;
+		uint8_t *buf = running ? pack_report(running, &len) : NULL;
+		sender = hb_sender_start(cli->collector, token_file, buf, len,
+					 2000, err, sizeof(err));
+		if (!sender)
+			fprintf(stderr, "hookbox: sending reports to %s: %s\n",
+				cli->collector, err);
+		free(buf);
+		hb_report_free(running);
 	}
 
 	/* SIGINT and SIGTERM (Kubernetes stopping the pod) cancel the run;
@@ -437,9 +455,12 @@ static int run_checks(const struct hb_cli *cli, struct hb_spec *s)
 	if (cli->report_file && write_report_file(cli->report_file, r) < 0)
 		status = HB_EXIT_FAILED;
 	write_termination_log(cli->termination_log, r);
-	if (cli->collector && deliver(cli, token, r, 30000) < 0 &&
-	    cli->require_delivery)
-		status = HB_EXIT_FAILED;
+	if (cli->collector) {
+		int sent = deliver(cli, sender, r, 30000);
+		sender = NULL; /* ended by deliver */
+		if (sent < 0 && cli->require_delivery)
+			status = HB_EXIT_FAILED;
+	}
 out:
 	/* Check children still exiting (hb_child_reap) are reaped if they are
 	 * gone, not waited for: a client library's teardown would hold up the
@@ -447,13 +468,13 @@ out:
 	 * already past its result and in _exit; init or the nearest subreaper
 	 * reaps it, and as a pod's PID 1 the agent's exit ends it at once. */
 	hb_child_collect(false);
+	hb_sender_free(sender);
 	hb_report_free(r);
 	for (size_t i = 0; i < s->n_checks; i++)
 		hb_job_release(&jobs[i]);
 	for (size_t i = 0; i < n_slots; i++)
 		hb_policy_free(slots[i].policy);
 	free(jobs);
-	free(token);
 	return status;
 }
 

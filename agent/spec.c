@@ -774,11 +774,22 @@ static int add_file(struct parser *p, const cJSON *v, char **field)
 		free(path);
 		return fail_oom(p);
 	}
+	/* The credentials: read by the check's own child, not here. */
+	bool secret = field == &p->check->password;
+	if (secret) {
+		free(p->check->password_file);
+		if (!(p->check->password_file = strdup(path))) {
+			free(path);
+			free(where);
+			return fail_oom(p);
+		}
+	}
 	s->files[s->n_files++] = (struct hb_file_ref){
 		.field = field,
 		.path = path,
 		.where = where,
 		.check = p->index,
+		.secret = secret,
 	};
 	free(*field);
 	*field = NULL;
@@ -1343,6 +1354,12 @@ static int parse_special(struct parser *p, const struct field *f,
 		if (has_space_or_control(c->name, true))
 			return fail(p, "a name cannot contain control "
 				       "characters");
+		/* JSON text is UTF-8, but cJSON passes any byte through. A
+		 * name is how the collector tells a hook's checks apart: one
+		 * repaired on its way into the report (U+FFFD) could stand for
+		 * another. */
+		if (!hb_utf8_valid(c->name, strlen(c->name)))
+			return fail(p, "a name must be valid UTF-8");
 		return 0;
 	case F_RETRY:
 		return parse_retry(p, v, &c->retry);
@@ -1828,9 +1845,8 @@ static void check_release(struct hb_check *c)
 	free(c->host);
 	free(c->user);
 	/* The password is a secret: do not leave it in freed memory. */
-	if (c->password)
-		explicit_bzero(c->password, strlen(c->password));
-	free(c->password);
+	hb_secret_free(c->password);
+	free(c->password_file);
 	free(c->database);
 	free(c->query);
 	free(c->command);

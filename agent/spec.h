@@ -102,6 +102,11 @@ struct hb_check {
 	/* postgres, mysql, redis */
 	char *user;
 	char *password;
+	/* A credential given as a file ("password_file") is not read into
+	 * the spec: its path stays here, and the check's own child reads it
+	 * (hb_check_read_secrets, runner/secrets.c). So no check's child, and
+	 * not the agent, holds another check's password. */
+	char *password_file;
 	char *database;
 	char *query;       /* postgres, mysql */
 	char *command;     /* redis */
@@ -114,12 +119,15 @@ struct hb_check {
  * These string fields take one: url, body, send, address, host, user,
  * password, database, query, command and expect.value. Names, kinds, paths
  * (ca_file...) and regexes do not: the parser must see them. Until the file
- * is read the field is NULL and, for url, address and host, the target "". */
+ * is read the field is NULL and, for url, address and host, the target "".
+ * A credential (secret: password) is only checked, never kept: its field
+ * stays NULL and its path is the check's (password_file). */
 struct hb_file_ref {
 	char **field; /* where the file's contents go */
 	char *path;
 	char *where;  /* the JSON path, for errors */
 	size_t check; /* the index of the check the field belongs to */
+	bool secret;
 };
 
 struct hb_spec {
@@ -141,8 +149,11 @@ typedef const char *(*hb_getenv_fn)(const char *name);
  * they are. Returns a spec the caller frees, or NULL with err filled in. */
 struct hb_spec *hb_spec_parse(const char *buf, size_t len, const char *source,
 			      hb_getenv_fn getenv_fn, struct hb_spec_error *err);
-/* Reads every "<field>_file" into its field (trailing newline dropped, at most
- * 64 KiB). Returns 0, or -1 with err naming the JSON path and the file. */
+/* Reads every "<field>_file" into its field (a regular file, trailing
+ * newline dropped, at most 64 KiB), checks a credential's file the same way
+ * without keeping what it read, and refuses a ca_file, cert_file or key_file
+ * that is there but not a regular file (the check would wait on a FIFO).
+ * Returns 0, or -1 with err naming the JSON path and the file. */
 int hb_spec_resolve_files(struct hb_spec *s, struct hb_spec_error *err);
 void hb_spec_free(struct hb_spec *s);
 /* For hb_spec_resolve_files: checks a field just read from a file the way

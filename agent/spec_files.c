@@ -2,7 +2,6 @@
 /* Reads the "<field>_file" values of a parsed spec: the spec's only I/O. */
 #include "spec.h"
 
-#include "buf.h"
 #include "osutil.h"
 #include "strutil.h"
 
@@ -10,15 +9,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int fail(struct hb_spec_error *err, const struct hb_spec *s,
-		const struct hb_file_ref *f, const char *what)
+		const char *where, const char *file, const char *what)
 {
 	char path[128];
-	hb_oneline(path, sizeof(path), f->path);
+	hb_oneline(path, sizeof(path), file);
 	snprintf(err->msg, sizeof(err->msg), "%s: %s: reading \"%s\": %s",
-		 s->source, f->where, path, what);
+		 s->source, where, path, what);
 	return -1;
+}
+
+/* The files an http check's TLS library reads in its child. One that is
+ * missing is the check's failure, as it has always been; one that is there
+ * but is no regular file (a FIFO) would have the child wait on it until its
+ * timeout, which says nothing of the cause: refused here, by name. */
+static int tls_files_regular(const struct hb_spec *s, size_t i,
+			     struct hb_spec_error *err)
+{
+	const struct hb_check *c = &s->checks[i];
+	const struct {
+		const char *key, *path;
+	} files[] = {
+		{ "ca_file", c->ca_file },
+		{ "cert_file", c->cert_file },
+		{ "key_file", c->key_file },
+	};
+	for (size_t k = 0; k < HB_ARRAY_SIZE(files); k++) {
+		struct stat st;
+		char where[64];
+		if (!files[k].path || stat(files[k].path, &st) < 0 ||
+		    S_ISREG(st.st_mode))
+			continue;
+		snprintf(where, sizeof(where), "checks[%zu].%s", i, files[k].key);
+		return fail(err, s, where, files[k].path, "not a regular file");
+	}
+	return 0;
 }
 
 int hb_spec_resolve_files(struct hb_spec *s, struct hb_spec_error *err)
@@ -26,42 +53,26 @@ int hb_spec_resolve_files(struct hb_spec *s, struct hb_spec_error *err)
 	err->msg[0] = '\0';
 	for (size_t i = 0; i < s->n_files; i++) {
 		const struct hb_file_ref *f = &s->files[i];
-		struct hb_buf b;
-		int rc = hb_read_file(f->path, HB_SPEC_MAX_FILE_BYTES, &b);
-		if (rc < 0) {
-			hb_buf_release(&b);
-			return fail(err, s, f,
-				    rc == -E2BIG ? "larger than 64 KiB"
-						 : strerror(-rc));
-		}
-		/* The field becomes a C string: a NUL would cut it short
-		 * without a word, a password most of all. */
-		if (memchr(b.data, '\0', b.len)) {
-			hb_buf_release(&b);
-			return fail(err, s, f, "the file contains a NUL byte");
-		}
-		/* Files from `echo secret > file` and from Kubernetes Secrets
-		 * written by hand end in a newline that is no part of the
-		 * value: drop one, with its carriage return if any. */
-		if (b.len && b.data[b.len - 1] == '\n') {
-			b.len--;
-			if (b.len && b.data[b.len - 1] == '\r')
-				b.len--;
-			b.data[b.len] = '\0';
-		}
-		char *text = hb_buf_take(&b, NULL);
-		hb_buf_release(&b);
-		if (!text)
-			return fail(err, s, f, "out of memory");
+		char why[128];
 		/* The contents are taken literally: no ${VAR} expansion, for a
 		 * password may well contain a "$". */
-		if (*f->field) {
-			explicit_bzero(*f->field, strlen(*f->field));
-			free(*f->field);
+		char *text = hb_read_value(f->path, HB_SPEC_MAX_FILE_BYTES, why,
+					   sizeof(why));
+		if (!text)
+			return fail(err, s, f->where, f->path, why);
+		if (f->secret) {
+			/* Checked now, so that validate and the start of a run
+			 * name a bad file; read again by the check's child. */
+			hb_secret_free(text);
+			continue;
 		}
+		free(*f->field);
 		*f->field = text;
 		if (hb_spec_file_loaded(s, f, err) < 0)
 			return -1;
 	}
+	for (size_t i = 0; i < s->n_checks; i++)
+		if (tls_files_regular(s, i, err) < 0)
+			return -1;
 	return 0;
 }

@@ -57,6 +57,38 @@ int hb_buf_append(struct hb_buf *b, const void *p, size_t n)
 	return 0;
 }
 
+void hb_buf_wipe(struct hb_buf *b)
+{
+	if (b->data)
+		explicit_bzero(b->data, b->alloc);
+	hb_buf_release(b);
+}
+
+int hb_buf_reserve(struct hb_buf *b, size_t n)
+{
+	if (n > b->cap || b->len > b->cap - n) {
+		hb_buf_wipe(b);
+		return -E2BIG;
+	}
+	if (b->len + n + 1 <= b->alloc)
+		return 0;
+	char *d = malloc(b->len + n + 1);
+	if (!d) {
+		hb_buf_wipe(b);
+		return -ENOMEM;
+	}
+	size_t len = b->len;
+	if (b->data)
+		memcpy(d, b->data, len + 1);
+	else
+		d[0] = '\0';
+	hb_buf_wipe(b);
+	b->data = d;
+	b->len = len;
+	b->alloc = len + n + 1;
+	return 0;
+}
+
 int hb_buf_appends(struct hb_buf *b, const char *s)
 {
 	return hb_buf_append(b, s, strlen(s));

@@ -35,6 +35,16 @@ int hb_buf_printf(struct hb_buf *b, const char *fmt, ...)
 int hb_buf_vprintf(struct hb_buf *b, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 
+/* Makes room for n more bytes past len (within the cap), for a read()
+ * straight into data + len; the caller then adds what it read to len and
+ * puts the NUL after it. Growing copies and wipes the old memory instead
+ * of realloc()ing it, so that a secret read this way leaves no copy behind
+ * in freed memory. Returns 0, or -ENOMEM or -E2BIG, wiping and freeing the
+ * buffer. */
+int hb_buf_reserve(struct hb_buf *b, size_t n);
+/* hb_buf_release for a buffer that held a secret: wipes it first. */
+void hb_buf_wipe(struct hb_buf *b);
+
 /* Hands the contents over (never NULL: an empty buffer gives ""), or NULL
  * when out of memory. The buffer is left empty and reusable. */
 char *hb_buf_take(struct hb_buf *b, size_t *len);

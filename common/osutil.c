@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -116,13 +117,113 @@ int hb_read_file(const char *path, size_t cap, struct hb_buf *b)
 	return rc;
 }
 
+int hb_open_regular(const char *path, off_t *size)
+{
+	/* O_NOCTTY: a terminal opened by mistake must not become ours. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -HB_ENOTREG;
+	}
+	if (size)
+		*size = st.st_size;
+	return fd;
+}
+
+int hb_read_regular(const char *path, size_t cap, struct hb_buf *b)
+{
+	off_t size;
+	hb_buf_init(b, cap);
+	int fd = hb_open_regular(path, &size);
+	if (fd < 0)
+		return fd;
+	/* Room for the whole file and the read that finds its end: one
+	 * allocation, unless the file grows meanwhile. */
+	int rc = (uint64_t)size > cap ? -E2BIG
+		 : hb_buf_reserve(b, (size_t)size < cap ? (size_t)size + 1 : cap);
+	while (rc == 0) {
+		size_t room = b->alloc - b->len - 1;
+		/* At the cap: one more byte, into the NUL's place, tells a
+		 * file of exactly cap bytes from a larger one. */
+		ssize_t n = read(fd, b->data + b->len, room ? room : 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+		} else if (n == 0) {
+			b->data[b->len] = '\0';
+			break;
+		} else if (!room) {
+			rc = -E2BIG;
+		} else {
+			b->len += (size_t)n;
+			b->data[b->len] = '\0';
+			if ((size_t)n == room && b->len < cap)
+				rc = hb_buf_reserve(b, b->len < cap - b->len
+							       ? b->len
+							       : cap - b->len);
+		}
+	}
+	close(fd);
+	if (rc < 0)
+		hb_buf_wipe(b);
+	return rc;
+}
+
+const char *hb_read_error(int rc, size_t cap, char *buf, size_t size)
+{
+	if (rc == -HB_ENOTREG)
+		snprintf(buf, size, "not a regular file");
+	else if (rc == -E2BIG && cap >= (1u << 20) && cap % (1u << 20) == 0)
+		snprintf(buf, size, "larger than %zu MiB", cap >> 20);
+	else if (rc == -E2BIG)
+		snprintf(buf, size, "larger than %zu KiB", cap >> 10);
+	else
+		snprintf(buf, size, "%s", strerror(-rc));
+	return buf;
+}
+
+char *hb_read_value(const char *path, size_t cap, char *why, size_t whylen)
+{
+	struct hb_buf b;
+	int rc = hb_read_regular(path, cap, &b);
+	if (rc < 0) {
+		hb_read_error(rc, cap, why, whylen);
+		return NULL;
+	}
+	if (memchr(b.data, '\0', b.len)) {
+		hb_buf_wipe(&b);
+		snprintf(why, whylen, "the file contains a NUL byte");
+		return NULL;
+	}
+	if (b.len && b.data[b.len - 1] == '\n') {
+		b.len--;
+		if (b.len && b.data[b.len - 1] == '\r')
+			b.len--;
+		b.data[b.len] = '\0';
+	}
+	char *text = hb_buf_take(&b, NULL);
+	if (!text)
+		snprintf(why, whylen, "out of memory");
+	return text;
+}
+
 char *hb_read_token(const char *path, char *err, size_t errlen)
 {
 	struct hb_buf b;
-	int rc = hb_read_file(path, 16 * 1024, &b);
+	char why[64];
+	int rc = hb_read_regular(path, 16 * 1024, &b);
 	if (rc < 0) {
 		snprintf(err, errlen, "token file \"%s\": %s", path,
-			 rc == -E2BIG ? "larger than 16 KiB" : strerror(-rc));
+			 hb_read_error(rc, 16 * 1024, why, sizeof(why)));
 		return NULL;
 	}
 	char *t = hb_buf_take(&b, NULL);
@@ -131,11 +232,13 @@ char *hb_read_token(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	/* Editors and `kubectl create secret --from-file` leave newlines. */
-	size_t n = strlen(t);
+	size_t len = strlen(t), n = len;
 	while (n && strchr(" \t\r\n", t[n - 1]))
 		t[--n] = '\0';
 	size_t lead = strspn(t, " \t\r\n");
 	memmove(t, t + lead, n - lead + 1);
+	/* What the move left past the end is part of the token too. */
+	explicit_bzero(t + n - lead, len - (n - lead));
 	if (!*t) {
 		snprintf(err, errlen, "token file \"%s\": empty", path);
 		free(t);

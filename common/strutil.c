@@ -3,12 +3,20 @@
 #include "strutil.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 char *hb_strdup(const char *s)
 {
 	return s ? strdup(s) : NULL;
+}
+
+void hb_secret_free(char *s)
+{
+	if (s)
+		explicit_bzero(s, strlen(s));
+	free(s);
 }
 
 size_t hb_strlcpy(char *dst, const char *src, size_t size)
@@ -112,39 +120,98 @@ int hb_pct_decode(const char *s, size_t n, char *dst, size_t size)
 	return 0;
 }
 
+size_t hb_utf8_seq(const unsigned char *s, size_t n, size_t *bad)
+{
+	unsigned c = s[0];
+	size_t len;
+	/* The range of the second byte: narrower than 80..BF after E0, ED,
+	 * F0 and F4, which is what rules out overlongs, surrogates and code
+	 * points past U+10FFFF. */
+	unsigned lo = 0x80, hi = 0xbf;
+
+	if (bad)
+		*bad = 1;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0; /* a continuation byte, C0, C1 or F5..FF */
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	for (size_t k = 1; k < len; k++) {
+		if (k >= n || s[k] < lo || s[k] > hi) {
+			if (bad)
+				*bad = k;
+			return 0;
+		}
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return len;
+}
+
+bool hb_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (n) {
+		size_t k = hb_utf8_seq(p, n, NULL);
+		if (!k || !*p)
+			return false;
+		p += k;
+		n -= k;
+	}
+	return true;
+}
+
+char *hb_utf8_repair(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	/* At worst every byte becomes three. */
+	if (n > (SIZE_MAX - 1) / 3)
+		return NULL;
+	char *out = malloc(n * 3 + 1), *o = out;
+	if (!out)
+		return NULL;
+	while (n) {
+		size_t bad, k = hb_utf8_seq(p, n, &bad);
+		if (k && *p) {
+			memcpy(o, p, k);
+			o += k;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			k = k ? k : bad;
+		}
+		p += k;
+		n -= k;
+	}
+	*o = '\0';
+	return out;
+}
+
 size_t hb_utf8_next(const char *s, size_t n, uint32_t *cp)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t len;
-	uint32_t c = p[0];
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		c &= 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		c &= 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		c &= 0x07;
-	} else {
+	size_t len = hb_utf8_seq(p, n, NULL);
+	static const unsigned char lead_mask[5] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
+	if (!len)
 		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t k = 1; k < len; k++) {
-		if ((p[k] & 0xc0) != 0x80)
-			return 0;
+	/* hb_utf8_seq has ruled out overlongs, surrogates and what lies past
+	 * U+10FFFF: what is left is assembling the bits. */
+	uint32_t c = p[0] & lead_mask[len];
+	for (size_t k = 1; k < len; k++)
 		c = c << 6 | (p[k] & 0x3f);
-	}
-	if (len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff)))
-		return 0;
-	if (len == 4 && (c < 0x10000 || c > 0x10ffff))
-		return 0;
 	*cp = c;
 	return len;
 }

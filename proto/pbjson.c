@@ -81,58 +81,6 @@ static const char *type_name(ProtobufCType t)
 	return "unknown";
 }
 
-/* Returns the length of the well-formed UTF-8 sequence at s (1 to 4), or 0
- * (hb_utf8_next: RFC 3629, as protobuf requires of proto3 strings). */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	uint32_t cp;
-	return hb_utf8_next((const char *)s, n, &cp);
-}
-
-static bool utf8_valid(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-
-	while (n) {
-		size_t k = utf8_seq(p, n);
-		if (!k)
-			return false;
-		p += k;
-		n -= k;
-	}
-	return true;
-}
-
-/* A copy of s with every byte that is not part of valid UTF-8 replaced by
- * U+FFFD, or NULL when out of memory. protobuf-c's unpacker does not check
- * strings, and JSON text that is not UTF-8 would be rejected by the parser
- * at the other end, so the encoder repairs rather than fails. */
-static char *utf8_repair(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-	char *out = malloc(n * 3 + 1), *o = out;
-
-	if (!out)
-		return NULL;
-	while (n) {
-		size_t k = utf8_seq(p, n);
-		if (k) {
-			memcpy(o, p, k);
-			o += k;
-		} else {
-			memcpy(o, "\xef\xbf\xbd", 3);
-			o += 3;
-			k = 1;
-		}
-		p += k;
-		n -= k;
-	}
-	*o = '\0';
-	return out;
-}
-
 /* protoc's ToJsonName: drop each '_' and upper-case the letter after it. */
 static bool json_name_eq(const char *name, const char *key)
 {
@@ -371,9 +319,12 @@ static cJSON *encode_value(const ProtobufCFieldDescriptor *f, const void *p,
 		cJSON *j;
 		if (!s)
 			s = "";
-		if (utf8_valid(s))
+		/* protobuf-c's unpacker does not check strings, and JSON
+		 * text that is not UTF-8 would be rejected by the parser at
+		 * the other end, so the encoder repairs rather than fails. */
+		if (hb_utf8_valid(s, strlen(s)))
 			return cJSON_CreateString(s);
-		fixed = utf8_repair(s);
+		fixed = hb_utf8_repair(s, strlen(s));
 		if (!fixed)
 			return NULL;
 		j = cJSON_CreateString(fixed);
@@ -1073,14 +1024,70 @@ static int dec_scalar(struct hb_dec *d, const ProtobufCFieldDescriptor *f,
 
 static int dec_string(struct hb_dec *d, const cJSON *v, char **out)
 {
+	*out = NULL;
 	if (!cJSON_IsString(v) || !v->valuestring)
 		return dec_fail(d, "expected a string");
 	/* cJSON copies bytes as they come; JSON text must be UTF-8, and
 	 * proto3 strings must be too. */
-	if (!utf8_valid(v->valuestring))
+	if (!hb_utf8_valid(v->valuestring, strlen(v->valuestring)))
 		return dec_fail(d, "invalid UTF-8 in string");
 	*out = strdup(v->valuestring);
 	return *out ? 0 : dec_oom(d);
+}
+
+static int repair_message(ProtobufCMessage *m, unsigned depth);
+
+static int repair_value(const ProtobufCFieldDescriptor *f, void *p,
+			unsigned depth)
+{
+	if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+		ProtobufCMessage *sub = *(ProtobufCMessage **)p;
+		if (!sub)
+			return 0;
+		if (depth > HB_PBJSON_MAX_ENCODE_DEPTH)
+			return -ELOOP;
+		return repair_message(sub, depth + 1);
+	}
+	if (f->type != PROTOBUF_C_TYPE_STRING)
+		return 0;
+	char **s = p;
+	if (!*s || hb_utf8_valid(*s, strlen(*s)))
+		return 0;
+	char *fixed = hb_utf8_repair(*s, strlen(*s));
+	if (!fixed)
+		return -ENOMEM;
+	free(*s);
+	*s = fixed;
+	return 0;
+}
+
+static int repair_message(ProtobufCMessage *m, unsigned depth)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		char *member = MEMBER(char, m, f->offset);
+		int rc = 0;
+		if (!field_present(f, m))
+			continue;
+		if (f->label != PROTOBUF_C_LABEL_REPEATED) {
+			rc = repair_value(f, member, depth);
+		} else {
+			size_t n = *MEMBER(size_t, m, f->quantifier_offset);
+			char *arr = *(char **)member;
+			for (size_t k = 0; rc == 0 && k < n; k++)
+				rc = repair_value(f, arr + k * elt_size(f->type),
+						  depth);
+		}
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int hb_pbjson_repair_utf8(ProtobufCMessage *msg)
+{
+	return repair_message(msg, 0);
 }
 
 /* Allocated as protobuf_c_message_unpack() allocates: malloc, then the

@@ -40,4 +40,13 @@ ProtobufCMessage *hb_pbjson_decode(const ProtobufCMessageDescriptor *desc,
  * which holds at least strlen(name) + 1 bytes. */
 void hb_pbjson_name(const char *name, char *buf);
 
+/* Makes every string of msg and of the messages it holds well-formed UTF-8
+ * in place, each ill-formed part replaced by U+FFFD (hb_utf8_repair): what
+ * the printer does on output, for the binary form, which a peer that checks
+ * proto3 strings (the collector, any protobuf library) would refuse whole.
+ * Its strings must be heap-allocated, as the unpacker allocates them (a
+ * repaired one is freed). Returns 0, or -ENOMEM (or -ELOOP for a message
+ * nested past any schema's depth) with some strings left as they were. */
+int hb_pbjson_repair_utf8(ProtobufCMessage *msg);
+
 #endif

@@ -24,7 +24,9 @@ void hb_attempt_pass(struct hb_attempt *a)
 void hb_attempt_fail(struct hb_attempt *a, enum hb_class cls, const char *fmt,
 		     ...)
 {
-	char raw[HB_MSG_MAX];
+	/* Larger than the message: hb_oneline, not vsnprintf, does the cut,
+	 * and never in the middle of a UTF-8 character. */
+	char raw[2 * HB_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof(raw), fmt, ap);
@@ -47,7 +49,7 @@ void hb_attempt_detail(struct hb_attempt *a, const char *key, const char *fmt,
 		d = &a->details[a->n_details++];
 		hb_strlcpy(d->key, key, sizeof(d->key));
 	}
-	char raw[sizeof(d->value)];
+	char raw[2 * sizeof(d->value)]; /* as in hb_attempt_fail */
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof(raw), fmt, ap);

@@ -7,6 +7,7 @@
 #include "landlock.h"
 #include "osutil.h"
 #include "runner.h"
+#include "secrets.h"
 #include "spec.h"
 #include "strutil.h"
 
@@ -170,6 +171,7 @@ static size_t collect_paths(const struct hb_driver *d, const struct hb_check *c,
 #endif
 	if (d->read_paths && n < max)
 		n += d->read_paths(c, paths + n, max - n);
+	n += hb_check_secret_paths(c, paths + n, max - n);
 	return n;
 }
 
@@ -319,6 +321,10 @@ void hb_child_check(const struct hb_driver *d, const struct hb_policy *policy,
 	struct hb_attempt a;
 	hb_attempt_init(&a);
 	hb_rfc3339_now(a.started_at, sizeof(a.started_at));
+	struct hb_check own; /* c with its secrets, which only we read */
+	if (hb_check_read_secrets(c, &own, &a) < 0)
+		child_report(&a);
+	c = &own;
 	void *state = NULL;
 	if (d->prepare && d->prepare(c, &state, &a) < 0)
 		child_report(&a); /* prepare said why */

@@ -879,12 +879,15 @@ HB_TEST(file_refs_resolve)
 	/* One newline (with its CR) goes, the rest is literal: no ${}. */
 	ASSERT_STREQ(s->checks[0].url, "postgres://app:hidden@db/app");
 	ASSERT_STREQ(s->checks[0].target, "postgres://app@db/app");
-	ASSERT_STREQ(s->checks[0].password, "s3cr$t");
+	/* A credential is checked, not kept: the check's child reads it
+	 * (test_files.c). */
+	ASSERT(s->checks[0].password == NULL);
+	ASSERT_STREQ(s->checks[0].password_file, pw);
 	ASSERT_STREQ(s->checks[0].expect.value, "42\n");
 	ASSERT_STREQ(s->checks[1].body, "");
 	/* Resolving again reads again and leaks nothing. */
 	ASSERT_EQ_INT(hb_spec_resolve_files(s, &err), 0);
-	ASSERT_STREQ(s->checks[0].password, "s3cr$t");
+	ASSERT(s->checks[0].password == NULL);
 	hb_spec_free(s);
 
 	/* A missing file names the key, the path and the reason. */
