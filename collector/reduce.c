@@ -6,6 +6,8 @@
 #include "report_util.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +50,10 @@ static bool is_test_hook(const Hookbox__V1__Report *r)
 static bool matches(const Hookbox__V1__Report *r, const struct hb_reduce_filter *f)
 {
 	if (!r->pod)
+		return false;
+	/* The collector refuses these; a report file might still hold one,
+	 * and it must not become the newest revision. */
+	if (r->pod->revision < 0 || r->pod->revision > HB_MAX_REVISION)
 		return false;
 	if (f->ns && strcmp(str_or_empty(r->pod->namespace_), f->ns) != 0)
 		return false;
@@ -189,9 +195,23 @@ void hb_reduction_release(struct hb_reduction *r)
 	r->n_hooks = 0;
 }
 
+/* -- JSON ------------------------------------------------------------------ */
+
 static bool add_str(cJSON *o, const char *k, const char *v)
 {
 	return cJSON_AddStringToObject(o, k, str_or_empty(v)) != NULL;
+}
+
+/* cJSON prints a number with %1.15g, or %1.17g when that does not read
+ * back: 2^63-1 would come out as 9.2233720368547758e+18. Up to 15 digits
+ * the first form is the integer itself; longer integers go in as digits. */
+static bool add_int(cJSON *o, const char *k, int64_t v)
+{
+	if (v > -1000000000000000 && v < 1000000000000000)
+		return cJSON_AddNumberToObject(o, k, (double)v) != NULL;
+	char digits[24];
+	snprintf(digits, sizeof(digits), "%" PRId64, v);
+	return cJSON_AddRawToObject(o, k, digits) != NULL;
 }
 
 static cJSON *hook_json(const struct hb_hook *h)
@@ -203,7 +223,7 @@ static cJSON *hook_json(const struct hb_hook *h)
 	bool ok = add_str(o, "name", h->name) &&
 		  add_str(o, "podName", r->pod->pod_name) &&
 		  (ev = cJSON_AddArrayToObject(o, "events")) &&
-		  cJSON_AddNumberToObject(o, "weight", h->weight) &&
+		  add_int(o, "weight", h->weight) &&
 		  cJSON_AddBoolToObject(o, "test", h->test) &&
 		  add_str(o, "phase", hb_phase_name(h->phase)) &&
 		  add_str(o, "reportId", r->report_id) &&
@@ -232,9 +252,8 @@ cJSON *hb_reduction_json(const struct hb_reduction *r)
 	if (!o)
 		return NULL;
 	bool ok = add_str(o, "namespace", r->ns) && add_str(o, "release", r->release) &&
-		  cJSON_AddNumberToObject(o, "revision", (double)r->revision) &&
-		  cJSON_AddNumberToObject(o, "latestRevision",
-					  (double)r->latest_revision) &&
+		  add_int(o, "revision", r->revision) &&
+		  add_int(o, "latestRevision", r->latest_revision) &&
 		  add_str(o, "phase", hb_phase_name(r->phase)) &&
 		  (hooks = cJSON_AddArrayToObject(o, "hooks"));
 	for (size_t i = 0; ok && i < r->n_hooks; i++) {

@@ -309,15 +309,10 @@ static enum MHD_Result get_release(struct server *sv, struct MHD_Connection *c,
 	hb_strlcpy(rel, slash + 1, sizeof(rel));
 	int64_t revision = 0;
 	const char *rv = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "revision");
-	if (rv) {
-		char *end;
-		errno = 0;
-		long long v = strtoll(rv, &end, 10);
-		if (errno || end == rv || *end || v < 0)
-			return respond_text(c, MHD_HTTP_BAD_REQUEST,
-					    "revision \"%.40s\": not a number", rv);
-		revision = v;
-	}
+	if (rv && hb_revision_parse(rv, &revision) < 0)
+		return respond_text(c, MHD_HTTP_BAD_REQUEST,
+				    "revision \"%.40s\": want a number from 1 to %d", rv,
+				    HB_MAX_REVISION);
 	cJSON *j = release_json(sv->store, ns, rel, revision, NULL, err, sizeof(err));
 	if (!j)
 		return respond_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", err);

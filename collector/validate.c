@@ -3,9 +3,11 @@
 #include "validate.h"
 
 #include "pbjson.h"
+#include "report_util.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -173,8 +175,26 @@ int hb_report_validate(const Hookbox__V1__Report *r, char *err, size_t errlen)
 	    strlen(r->pod->pod_name) > HB_MAX_NAME)
 		return invalid(err, errlen, "pod: a name is longer than %d bytes",
 			       HB_MAX_NAME);
-	if (r->pod->revision < 0)
-		return invalid(err, errlen, "pod.revision: negative");
+	if (r->pod->revision < 0 || r->pod->revision > HB_MAX_REVISION)
+		return invalid(err, errlen,
+			       "pod.revision: %" PRId64 " is out of range (Helm's revisions "
+			       "are 1 to %d)", r->pod->revision, HB_MAX_REVISION);
+	return 0;
+}
+
+int hb_revision_parse(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		v = v * 10 + (*s - '0');
+		if (v > HB_MAX_REVISION)
+			return -EINVAL;
+	}
+	*out = v;
 	return 0;
 }
 
