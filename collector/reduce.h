@@ -52,9 +52,10 @@ struct hb_reduction {
 };
 
 /* Reduces reports[0..n) (in the order they were received: of two reports
- * of one hook started at the same time, the later one wins). Reports of a
- * revision outside 0..HB_MAX_REVISION are left out. The reduction points
- * into the reports, which must outlive it. Returns 0 or -ENOMEM. */
+ * of one hook started at the same time, the later one wins), in
+ * O(n log n). Reports of a revision outside 0..HB_MAX_REVISION are left
+ * out. The reduction points into the reports, which must outlive it.
+ * Returns 0 or -ENOMEM. */
 int hb_reduce(const Hookbox__V1__Report *const *reports, size_t n,
 	      const struct hb_reduce_filter *f, struct hb_reduction *out);
 void hb_reduction_release(struct hb_reduction *r);

@@ -273,9 +273,57 @@ HB_TEST(json_integers)
 	hb_reduction_release(&red);
 }
 
+/* prefix and a zero-padded number, never freed (see mk). */
+static char *numbered(const char *prefix, unsigned long a, int width)
+{
+	char *s = malloc(64);
+	snprintf(s, 64, "%s%0*lu", prefix, width, a);
+	return s;
+}
+
+#define ID_PREFIX "00000000-0000-4000-8000-"
+
+/* hb_reduce once sought each report's hook among all hooks found so far;
+ * it now sorts. The same answers for 5,000 hooks of 4 reports each,
+ * delivered in a shuffled order, whichever report of a hook came last. */
+HB_TEST(many_hooks_many_reports)
+{
+	enum { HOOKS = 5000, PER = 4 };
+	Hookbox__V1__Report **v = calloc(HOOKS * PER, sizeof(*v));
+	for (unsigned long i = 0; i < HOOKS * PER; i++) {
+		unsigned long hook = i % HOOKS, run = i / HOOKS;
+		/* Hook 7's last run failed; each hook's run 3 started last. */
+		int phase = hook == 7 && run == PER - 1 ? FAILED : SUCCEEDED;
+		static const char *const starts[PER] = {
+			"2026-01-01T00:00:00.000Z", "2026-01-01T00:00:01.000Z",
+			"2026-01-01T00:00:02.000Z", "2026-01-01T00:00:03.000Z"
+		};
+		v[i] = mk(numbered(ID_PREFIX, i, 12), 1, numbered("h", hook, 5), 0, phase,
+			  starts[run]);
+	}
+	uint64_t x = 88172645463325252ULL;
+	for (size_t i = HOOKS * PER - 1; i > 0; i--) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		size_t k = (size_t)(x % (i + 1));
+		Hookbox__V1__Report *t = v[i];
+		v[i] = v[k];
+		v[k] = t;
+	}
+	struct hb_reduction red = reduce(v, HOOKS * PER, 0);
+	ASSERT_EQ_INT(red.n_hooks, HOOKS);
+	ASSERT_EQ_INT(red.phase, FAILED);
+	for (size_t k = 0; k < red.n_hooks; k++)
+		ASSERT_STREQ(red.hooks[k].report->started_at, "2026-01-01T00:00:03.000Z");
+	ASSERT_STREQ(red.hooks[7].name, "h00007");
+	ASSERT_EQ_INT(red.hooks[7].phase, FAILED);
+	hb_reduction_release(&red);
+}
+
 HB_TEST_MAIN(none_reported_is_unknown, running_then_final, final_then_running_is_ignored,
 	     retried_delivery_is_one_hook, first_final_of_an_id_stays,
 	     later_run_of_a_hook_wins, any_failed_fails_the_suite, suite_phase_rules,
 	     older_revision_never_changes_newer, ordered_by_weight_then_name,
 	     non_test_hooks_do_not_count, other_releases_are_left_out, json_shape,
-	     out_of_range_revisions_are_left_out, json_integers)
+	     out_of_range_revisions_are_left_out, json_integers, many_hooks_many_reports)
