@@ -35,7 +35,7 @@ static const char *hook_name(const Hookbox__V1__Report *r)
  * A report that names no event comes from an agent that could not read the
  * pod's annotations; it is counted as a test, the common case, rather than
  * left out of the suite where nobody would see its failure. */
-static bool is_test_hook(const Hookbox__V1__Report *r)
+bool hb_report_is_test(const Hookbox__V1__Report *r)
 {
 	if (!r->pod || r->pod->n_hook_events == 0)
 		return true;
@@ -183,7 +183,7 @@ int hb_reduce(const Hookbox__V1__Report *const *reports, size_t n,
 			.name = a[k].hook,
 			.weight = r->pod->hook_weight,
 			.phase = r->phase,
-			.test = is_test_hook(r),
+			.test = hb_report_is_test(r),
 		};
 		k = end;
 	}
@@ -277,6 +277,8 @@ cJSON *hb_reduction_json(const struct hb_reduction *r)
 		  add_int(o, "revision", r->revision) &&
 		  add_int(o, "latestRevision", r->latest_revision) &&
 		  add_str(o, "phase", hb_phase_name(r->phase)) &&
+		  add_int(o, "omittedHooks", (int64_t)r->omitted_hooks) &&
+		  add_int(o, "omittedFailedHooks", (int64_t)r->omitted_failed) &&
 		  (hooks = cJSON_AddArrayToObject(o, "hooks"));
 	for (size_t i = 0; ok && i < r->n_hooks; i++) {
 		cJSON *h = hook_json(&r->hooks[i]);

@@ -79,6 +79,14 @@ static int render_text(struct hb_buf *b, const cJSON *red)
 	int rc = hb_buf_printf(b, "NAME: %s\nNAMESPACE: %s\nREVISION: %.0f\nPHASE: %s\n",
 			       jstr(red, "release"), jstr(red, "namespace"),
 			       jnum(red, "revision"), jstr(red, "phase"));
+	/* A revision with more hooks than one reduction holds (see hb_pick). */
+	if (rc == 0 && jnum(red, "omittedHooks") > 0)
+		rc = hb_buf_printf(b,
+				   "NOTE: %.0f of %.0f hooks not shown, %.0f of them failed; "
+				   "the phase counts them all\n",
+				   jnum(red, "omittedHooks"),
+				   jnum(red, "omittedHooks") + cJSON_GetArraySize(hooks),
+				   jnum(red, "omittedFailedHooks"));
 	size_t ntests = 0;
 	cJSON_ArrayForEach(h, hooks) {
 		if (rc < 0 || !jbool(h, "test"))

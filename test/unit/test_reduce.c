@@ -254,9 +254,12 @@ HB_TEST(json_integers)
 	Hookbox__V1__Report *v[] = { mk(ID1, INT32_MAX, "t", INT32_MIN, RUNNING,
 					"2026-01-01T00:00:00.000Z") };
 	struct hb_reduction red = reduce(v, 1, 0);
+	red.omitted_hooks = 12;
+	red.omitted_failed = 1;
 	cJSON *j = hb_reduction_json(&red);
 	char *s = cJSON_PrintUnformatted(j);
 	ASSERT_CONTAINS(s, "\"revision\":2147483647,\"latestRevision\":2147483647,");
+	ASSERT_CONTAINS(s, "\"omittedHooks\":12,\"omittedFailedHooks\":1,");
 	ASSERT_CONTAINS(s, "\"weight\":-2147483648,");
 	free(s);
 	cJSON_Delete(j);

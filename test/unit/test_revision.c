@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Revisions as Helm makes them (issue 10): a report of any other revision
  * is refused, in protobuf and in JSON, and so is a revision asked for in
- * ?revision= or --revision. */
+ * ?revision= or --revision; a reduction that left hooks out says so. */
 #include "hbtest.h"
 
 #include "cli.h"
+#include "render.h"
 #include "report_util.h"
 #include "validate.h"
 
@@ -124,5 +125,25 @@ HB_TEST(cli_revision)
 	ASSERT_CONTAINS(err, "--revision \"9223372036854775807\"");
 }
 
+HB_TEST(text_says_hooks_were_left_out)
+{
+	cJSON *red = cJSON_Parse("{\"namespace\":\"shop\",\"release\":\"web\",\"revision\":1,"
+				 "\"latestRevision\":1,\"phase\":\"Failed\","
+				 "\"omittedHooks\":3,\"omittedFailedHooks\":1,\"hooks\":[]}");
+	ASSERT(red != NULL);
+	struct hb_buf b;
+	hb_buf_init(&b, HB_RENDER_CAP);
+	ASSERT_EQ_INT(hb_render(&b, red, HB_RENDER_TEXT), 0);
+	ASSERT_CONTAINS(hb_buf_str(&b), "PHASE: Failed\nNOTE: 3 of 3 hooks not shown, 1 of "
+					"them failed; the phase counts them all\n");
+	hb_buf_release(&b);
+	cJSON_SetNumberValue(cJSON_GetObjectItem(red, "omittedHooks"), 0);
+	hb_buf_init(&b, HB_RENDER_CAP);
+	ASSERT_EQ_INT(hb_render(&b, red, HB_RENDER_TEXT), 0);
+	ASSERT(strstr(hb_buf_str(&b), "NOTE") == NULL);
+	hb_buf_release(&b);
+	cJSON_Delete(red);
+}
+
 HB_TEST_MAIN(ingest_takes_helm_revisions, ingest_refuses_other_revisions, revision_asked_for,
-	     cli_revision)
+	     cli_revision, text_says_hooks_were_left_out)
