@@ -189,7 +189,7 @@ static int set_opt(struct hb_collector_cli *c, const struct opt *o, const char *
 	case O_REVISION:
 		if (hb_revision_parse(v, &c->revision) < 0)
 			return hb_fail(err, errlen,
-				       "--revision \"%s\": want a number from 1 to %d", v,
+				       "--revision \"%s\": want a number from 0 to %d", v,
 				       HB_MAX_REVISION);
 		break;
 	case O_SERVER:

@@ -79,7 +79,7 @@ static int render_text(struct hb_buf *b, const cJSON *red)
 	int rc = hb_buf_printf(b, "NAME: %s\nNAMESPACE: %s\nREVISION: %.0f\nPHASE: %s\n",
 			       jstr(red, "release"), jstr(red, "namespace"),
 			       jnum(red, "revision"), jstr(red, "phase"));
-	/* A revision with more hooks than one reduction holds (see hb_pick). */
+	/* A revision with more hooks than one reduction holds (HB_MAX_HOOKS). */
 	if (rc == 0 && jnum(red, "omittedHooks") > 0)
 		rc = hb_buf_printf(b,
 				   "NOTE: %.0f of %.0f hooks not shown, %.0f of them failed; "

@@ -326,7 +326,7 @@ static enum MHD_Result get_release(struct server *sv, struct MHD_Connection *c,
 	const char *rv = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "revision");
 	if (rv && hb_revision_parse(rv, &revision) < 0)
 		return respond_text(c, MHD_HTTP_BAD_REQUEST,
-				    "revision \"%.40s\": want a number from 1 to %d", rv,
+				    "revision \"%.40s\": want a number from 0 to %d", rv,
 				    HB_MAX_REVISION);
 	cJSON *j = release_json(sv->store, ns, rel, revision, NULL, err, sizeof(err));
 	if (!j)

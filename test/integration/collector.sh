@@ -407,11 +407,11 @@ PHASE: Failed"
 		hb_assert_eq "?revision=$q" 400 "$(curl -s -o "$HB_TMP/q.out" -w '%{http_code}' \
 			-H "Authorization: Bearer $TOKEN" "$COL_URL/v1/releases/shop/rev?revision=$q")"
 	done
-	hb_assert_contains "reason" "$(cat "$HB_TMP/q.out")" 'revision "3x": want a number from 1 to 2147483647'
+	hb_assert_contains "reason" "$(cat "$HB_TMP/q.out")" 'revision "3x": want a number from 0 to 2147483647'
 	status --namespace shop --release rev --revision 2147483648
 	hb_assert_eq "status --revision 2^31" 2 "$HB_RC"
 	hb_assert_contains "message" "$(cat "$HB_TMP/status.err")" \
-		'--revision "2147483648": want a number from 1 to 2147483647'
+		'--revision "2147483648": want a number from 0 to 2147483647'
 	stop_collector TERM
 
 	hb_case "$label: a store made by the previous schema"

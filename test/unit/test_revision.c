@@ -119,7 +119,7 @@ HB_TEST(cli_revision)
 	char *big[] = { "x", "status", "--server", "http://h:1", "--namespace", "ns",
 			"--release", "r", "--revision", "2147483648", NULL };
 	ASSERT_EQ_INT(hb_collector_cli_parse(10, big, &c, err, sizeof(err)), -1);
-	ASSERT_STREQ(err, "--revision \"2147483648\": want a number from 1 to 2147483647");
+	ASSERT_STREQ(err, "--revision \"2147483648\": want a number from 0 to 2147483647");
 	char *off[] = { "x", "reduce", "--revision=9223372036854775807", "f", NULL };
 	ASSERT_EQ_INT(hb_collector_cli_parse(4, off, &c, err, sizeof(err)), -1);
 	ASSERT_CONTAINS(err, "--revision \"9223372036854775807\"");
