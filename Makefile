@@ -42,6 +42,7 @@ bench: release
 	@sh scripts/deps.sh bench
 	@bash bench/run.sh $(BUILD)
 	@HB_BUILD=$(abspath $(BUILD)) bash bench/ingest.sh
+	@HB_BUILD=$(abspath $(BUILD)) bash bench/reduce.sh
 
 fuzz:
 	@sh scripts/deps.sh test

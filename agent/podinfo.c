@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "osutil.h"
+#include "report_util.h"
 #include "strutil.h"
 
 #include <errno.h>
@@ -106,6 +107,25 @@ static void load_file(const char *dir, const char *name,
 	hb_buf_release(&b);
 }
 
+/* HOOKBOX_REVISION, from the chart's {{ .Release.Revision }}. The
+ * collector refuses a report whose revision Helm could not have made
+ * (see HB_MAX_REVISION), which would lose the report: anything but 1 to
+ * HB_MAX_REVISION is reported as 0, "not known", and said so. */
+static long long revision_of(const char *v)
+{
+	long long n = 0;
+	const char *p = v;
+	for (; *p >= '0' && *p <= '9' && n <= HB_MAX_REVISION; p++)
+		n = n * 10 + (*p - '0');
+	if (*p || n < 1 || n > HB_MAX_REVISION) {
+		fprintf(stderr,
+			"hookbox: HOOKBOX_REVISION \"%.40s\": not a Helm revision (want 1 "
+			"to %d); the report says revision 0\n", v, HB_MAX_REVISION);
+		return 0;
+	}
+	return n;
+}
+
 void hb_podinfo_load(struct hb_podinfo *pi, const char *dir, hb_getenv_fn env)
 {
 	memset(pi, 0, sizeof(*pi));
@@ -121,7 +141,7 @@ void hb_podinfo_load(struct hb_podinfo *pi, const char *dir, hb_getenv_fn env)
 	if ((v = env("HOOKBOX_RELEASE")) && *v)
 		hb_strlcpy(pi->release, v, sizeof(pi->release));
 	if ((v = env("HOOKBOX_REVISION")) && *v)
-		pi->revision = atoll(v);
+		pi->revision = revision_of(v);
 	if ((v = env("HOOKBOX_HOOK")) && *v)
 		hb_strlcpy(pi->hook_events, v, sizeof(pi->hook_events));
 	if (!pi->hook_name[0])

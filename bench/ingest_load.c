@@ -30,6 +30,7 @@ struct opts {
 	const char *ns, *release, *hook, *phase, *id;
 	int senders, reports, checks;
 	long long revision;
+	bool distinct_hooks; /* each report a hook of its own */
 };
 
 static struct opts o = { .ns = "bench", .release = "load", .phase = "succeeded",
@@ -174,10 +175,16 @@ static void *sender_main(void *arg)
 	char url[1024];
 	snprintf(url, sizeof(url), "%s/v1/reports", o.url);
 	s->lat_ms = calloc((size_t)o.reports + 1, sizeof(double));
-	while (atomic_fetch_add(&next_report, 1) < o.reports) {
+	if (o.hook)
+		snprintf(hook, sizeof(hook), "%s", o.hook);
+	int k;
+	while ((k = atomic_fetch_add(&next_report, 1)) < o.reports) {
 		char id[40];
 		size_t len;
 		hb_uuid4(id, sizeof(id));
+		/* A pod name per report: a revision with as many hooks. */
+		if (o.distinct_hooks)
+			snprintf(hook, sizeof(hook), "%s-%06d", o.hook ? o.hook : "load-test", k);
 		uint8_t *body = make_report(id, hook, phase_value(o.phase), o.checks, &len);
 		curl_easy_setopt(c, CURLOPT_URL, url);
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
@@ -222,6 +229,7 @@ static const char usage[] =
 	"usage: hookbox-ingest-load --url URL [--senders N] [--reports N] [--checks N]\n"
 	"           [--token T] [--acked FILE] [--namespace NS] [--release R]\n"
 	"           [--revision N] [--phase succeeded|failed|running]\n"
+	"           [--hook NAME] [--distinct-hooks]\n"
 	"       hookbox-ingest-load --emit FILE [--id UUID] [--hook NAME] [--phase P]\n"
 	"           [--namespace NS] [--release R] [--revision N] [--checks N]\n";
 
@@ -256,6 +264,8 @@ int main(int argc, char **argv)
 			o.hook = v;
 		else if (OPT("--id"))
 			o.id = v;
+		else if (strcmp(a, "--distinct-hooks") == 0)
+			o.distinct_hooks = true;
 		else {
 			fputs(usage, stderr);
 			return 2;

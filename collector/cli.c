@@ -4,7 +4,9 @@
 
 #include "duration.h"
 #include "optutil.h"
+#include "report_util.h"
 #include "strutil.h"
+#include "validate.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -204,9 +206,10 @@ static int set_opt(struct hb_collector_cli *c, const struct opt *o, const char *
 		c->request_timeout_s = (unsigned)n;
 		break;
 	case O_REVISION:
-		if (parse_uint(v, INT64_MAX, &n) < 0 || strpbrk(v, "KkMm"))
-			return hb_fail(err, errlen, "--revision \"%s\": want a number", v);
-		c->revision = (int64_t)n;
+		if (hb_revision_parse(v, &c->revision) < 0)
+			return hb_fail(err, errlen,
+				       "--revision \"%s\": want a number from 0 to %d", v,
+				       HB_MAX_REVISION);
 		break;
 	case O_SERVER:
 		if (!hb_str_prefix(v, "http://") && !hb_str_prefix(v, "https://"))

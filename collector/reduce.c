@@ -6,6 +6,8 @@
 #include "report_util.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +35,7 @@ static const char *hook_name(const Hookbox__V1__Report *r)
  * A report that names no event comes from an agent that could not read the
  * pod's annotations; it is counted as a test, the common case, rather than
  * left out of the suite where nobody would see its failure. */
-static bool is_test_hook(const Hookbox__V1__Report *r)
+bool hb_report_is_test(const Hookbox__V1__Report *r)
 {
 	if (!r->pod || r->pod->n_hook_events == 0)
 		return true;
@@ -48,6 +50,10 @@ static bool is_test_hook(const Hookbox__V1__Report *r)
 static bool matches(const Hookbox__V1__Report *r, const struct hb_reduce_filter *f)
 {
 	if (!r->pod)
+		return false;
+	/* The collector refuses these; a report file might still hold one,
+	 * and it must not become the newest revision. */
+	if (r->pod->revision < 0 || r->pod->revision > HB_MAX_REVISION)
 		return false;
 	if (f->ns && strcmp(str_or_empty(r->pod->namespace_), f->ns) != 0)
 		return false;
@@ -107,11 +113,29 @@ static int cmp_hooks(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* A report of the reduced revision with where it arrived, so that sorting
+ * by hook keeps each hook's reports in arrival order. */
+struct arrival {
+	const char *hook;
+	size_t i;
+	const Hookbox__V1__Report *r;
+};
+
+static int cmp_arrivals(const void *a, const void *b)
+{
+	const struct arrival *x = a, *y = b;
+	int c = strcmp(x->hook, y->hook);
+	if (c != 0)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
 int hb_reduce(const Hookbox__V1__Report *const *reports, size_t n,
 	      const struct hb_reduce_filter *f, struct hb_reduction *out)
 {
 	memset(out, 0, sizeof(*out));
 	int64_t want = f->revision;
+	size_t n_want = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!matches(reports[i], f))
 			continue;
@@ -128,49 +152,49 @@ int hb_reduce(const Hookbox__V1__Report *const *reports, size_t n,
 	out->ns = out->ns ? out->ns : f->ns;
 	out->release = out->release ? out->release : f->release;
 
-	size_t cap = 0;
+	/* Reports of other revisions never touch this one. A hook's reports
+	 * are found by sorting, not by searching the hooks for each report:
+	 * a revision may have thousands of hooks. */
+	struct arrival *a = malloc((n ? n : 1) * sizeof(*a));
+	int *phases = NULL;
+	if (!a)
+		goto oom;
 	for (size_t i = 0; i < n; i++) {
 		const Hookbox__V1__Report *r = reports[i];
-		/* Reports of other revisions never touch this one. */
-		if (!matches(r, f) || r->pod->revision != want)
-			continue;
-		const char *name = hook_name(r);
-		struct hb_hook *h = NULL;
-		for (size_t k = 0; k < out->n_hooks; k++) {
-			if (strcmp(out->hooks[k].name, name) == 0) {
-				h = &out->hooks[k];
-				break;
-			}
-		}
-		if (h && !supersedes(h->report, r))
-			continue;
-		if (!h) {
-			if (out->n_hooks == cap) {
-				size_t nc = cap ? cap * 2 : 8;
-				struct hb_hook *nh = realloc(out->hooks, nc * sizeof(*nh));
-				if (!nh) {
-					hb_reduction_release(out);
-					return -ENOMEM;
-				}
-				out->hooks = nh;
-				cap = nc;
-			}
-			h = &out->hooks[out->n_hooks++];
-		}
-		h->report = r;
-		h->name = name;
-		h->weight = r->pod->hook_weight;
-		h->phase = r->phase;
-		h->test = is_test_hook(r);
+		if (matches(r, f) && r->pod->revision == want)
+			a[n_want++] = (struct arrival){ hook_name(r), i, r };
 	}
+	if (n_want > 1)
+		qsort(a, n_want, sizeof(*a), cmp_arrivals);
+	size_t groups = 0;
+	for (size_t k = 0; k < n_want; k++)
+		groups += k == 0 || strcmp(a[k].hook, a[k - 1].hook) != 0;
+	out->hooks = malloc((groups ? groups : 1) * sizeof(*out->hooks));
+	if (!out->hooks)
+		goto oom;
+	for (size_t k = 0; k < n_want;) {
+		const Hookbox__V1__Report *r = a[k].r;
+		size_t end = k + 1;
+		for (; end < n_want && strcmp(a[end].hook, a[k].hook) == 0; end++)
+			if (supersedes(r, a[end].r))
+				r = a[end].r;
+		out->hooks[out->n_hooks++] = (struct hb_hook){
+			.report = r,
+			.name = a[k].hook,
+			.weight = r->pod->hook_weight,
+			.phase = r->phase,
+			.test = hb_report_is_test(r),
+		};
+		k = end;
+	}
+	free(a);
+	a = NULL;
 	if (out->n_hooks > 1)
 		qsort(out->hooks, out->n_hooks, sizeof(*out->hooks), cmp_hooks);
 
-	int *phases = malloc((out->n_hooks ? out->n_hooks : 1) * sizeof(int));
-	if (!phases) {
-		hb_reduction_release(out);
-		return -ENOMEM;
-	}
+	phases = malloc((out->n_hooks ? out->n_hooks : 1) * sizeof(int));
+	if (!phases)
+		goto oom;
 	size_t nt = 0;
 	for (size_t k = 0; k < out->n_hooks; k++)
 		if (out->hooks[k].test)
@@ -178,6 +202,10 @@ int hb_reduce(const Hookbox__V1__Report *const *reports, size_t n,
 	out->phase = hb_suite_phase(phases, nt);
 	free(phases);
 	return 0;
+oom:
+	free(a);
+	hb_reduction_release(out);
+	return -ENOMEM;
 }
 
 void hb_reduction_release(struct hb_reduction *r)
@@ -189,9 +217,23 @@ void hb_reduction_release(struct hb_reduction *r)
 	r->n_hooks = 0;
 }
 
+/* -- JSON ------------------------------------------------------------------ */
+
 static bool add_str(cJSON *o, const char *k, const char *v)
 {
 	return cJSON_AddStringToObject(o, k, str_or_empty(v)) != NULL;
+}
+
+/* cJSON prints a number with %1.15g, or %1.17g when that does not read
+ * back: 2^63-1 would come out as 9.2233720368547758e+18. Up to 15 digits
+ * the first form is the integer itself; longer integers go in as digits. */
+static bool add_int(cJSON *o, const char *k, int64_t v)
+{
+	if (v > -1000000000000000 && v < 1000000000000000)
+		return cJSON_AddNumberToObject(o, k, (double)v) != NULL;
+	char digits[24];
+	snprintf(digits, sizeof(digits), "%" PRId64, v);
+	return cJSON_AddRawToObject(o, k, digits) != NULL;
 }
 
 static cJSON *hook_json(const struct hb_hook *h)
@@ -203,7 +245,7 @@ static cJSON *hook_json(const struct hb_hook *h)
 	bool ok = add_str(o, "name", h->name) &&
 		  add_str(o, "podName", r->pod->pod_name) &&
 		  (ev = cJSON_AddArrayToObject(o, "events")) &&
-		  cJSON_AddNumberToObject(o, "weight", h->weight) &&
+		  add_int(o, "weight", h->weight) &&
 		  cJSON_AddBoolToObject(o, "test", h->test) &&
 		  add_str(o, "phase", hb_phase_name(h->phase)) &&
 		  add_str(o, "reportId", r->report_id) &&
@@ -232,10 +274,11 @@ cJSON *hb_reduction_json(const struct hb_reduction *r)
 	if (!o)
 		return NULL;
 	bool ok = add_str(o, "namespace", r->ns) && add_str(o, "release", r->release) &&
-		  cJSON_AddNumberToObject(o, "revision", (double)r->revision) &&
-		  cJSON_AddNumberToObject(o, "latestRevision",
-					  (double)r->latest_revision) &&
+		  add_int(o, "revision", r->revision) &&
+		  add_int(o, "latestRevision", r->latest_revision) &&
 		  add_str(o, "phase", hb_phase_name(r->phase)) &&
+		  add_int(o, "omittedHooks", (int64_t)r->omitted_hooks) &&
+		  add_int(o, "omittedFailedHooks", (int64_t)r->omitted_failed) &&
 		  (hooks = cJSON_AddArrayToObject(o, "hooks"));
 	for (size_t i = 0; ok && i < r->n_hooks; i++) {
 		cJSON *h = hook_json(&r->hooks[i]);

@@ -49,14 +49,34 @@ struct hb_reduction {
 	int phase;           /* of the test suite */
 	size_t n_hooks;
 	struct hb_hook *hooks; /* sorted by event order, weight, then name */
+	/* Hooks of the revision left out of hooks[] by the store's bounded
+	 * listing (set by its caller), and how many of those had failed. */
+	size_t omitted_hooks;
+	size_t omitted_failed;
 };
 
+/* The most hooks one reduction holds. A chart has a handful of hooks;
+ * a revision with thousands is a flood (a pod name per report), which must
+ * not exhaust the collector or the status client. A hook of 20 checks is
+ * about 8 KB of JSON and 0.35 ms of the collector's CPU to decode and
+ * print on the 2-core development VM; with 1,000 of them, a revision of
+ * 100,000 hooks is answered in 0.6 s of CPU with SQLite (bench/reduce.sh).
+ * The store chooses which (see hb_store_backend.latest), so that the phase
+ * stays exact beyond it. */
+#define HB_MAX_HOOKS 1000
+
 /* Reduces reports[0..n) (in the order they were received: of two reports
- * of one hook started at the same time, the later one wins). The reduction
- * points into the reports, which must outlive it. Returns 0 or -ENOMEM. */
+ * of one hook started at the same time, the later one wins), in
+ * O(n log n). Reports of a revision outside 0..HB_MAX_REVISION are left
+ * out. The reduction points into the reports, which must outlive it.
+ * Returns 0 or -ENOMEM. */
 int hb_reduce(const Hookbox__V1__Report *const *reports, size_t n,
 	      const struct hb_reduce_filter *f, struct hb_reduction *out);
 void hb_reduction_release(struct hb_reduction *r);
+
+/* Whether r counts for its revision's test suite: a "test" (or Helm 2's
+ * "test-success") hook, or one that names no event at all. */
+bool hb_report_is_test(const Hookbox__V1__Report *r);
 
 /* Whether report b should replace a (same report id): a Running report is
  * replaced by its final one, never the reverse; of two finals the first
@@ -67,8 +87,8 @@ bool hb_report_is_final(const Hookbox__V1__Report *r);
 int hb_suite_phase(const int *phases, size_t n);
 
 /* The reduction as JSON (see README: namespace, release, revision,
- * latestRevision, phase, hooks[] with their checks in canonical JSON).
- * Returns NULL when out of memory. */
+ * latestRevision, phase, omittedHooks, omittedFailedHooks, hooks[] with
+ * their checks in canonical JSON). Returns NULL when out of memory. */
 cJSON *hb_reduction_json(const struct hb_reduction *r);
 
 #endif

@@ -145,6 +145,14 @@ static int render_text(struct hb_buf *b, const cJSON *red)
 		rc = hb_buf_printf(b, "REVISION: %.0f\n", jnum(red, "revision"));
 	if (rc == 0)
 		rc = text_printf(b, "PHASE: %s\n", jstr(red, "phase"));
+	/* A revision with more hooks than one reduction holds (HB_MAX_HOOKS). */
+	if (rc == 0 && jnum(red, "omittedHooks") > 0)
+		rc = hb_buf_printf(b,
+				   "NOTE: %.0f of %.0f hooks not shown, %.0f of them failed; "
+				   "the phase counts them all\n",
+				   jnum(red, "omittedHooks"),
+				   jnum(red, "omittedHooks") + cJSON_GetArraySize(hooks),
+				   jnum(red, "omittedFailedHooks"));
 	size_t ntests = 0;
 	cJSON_ArrayForEach(h, hooks) {
 		if (rc < 0 || !jbool(h, "test"))

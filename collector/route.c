@@ -2,6 +2,7 @@
 /* Which route a request takes, with its parameters checked at the boundary. */
 #include "route.h"
 
+#include "report_util.h"
 #include "strutil.h"
 #include "validate.h"
 
@@ -120,17 +121,11 @@ static void route_release(const char *rest, const char *revision, struct hb_rout
 		return;
 	}
 	int64_t v = 0;
-	if (revision) {
-		size_t n = strlen(revision);
-		bool digits = n > 0 && n <= 10 && strspn(revision, "0123456789") == n;
-		for (size_t i = 0; digits && i < n; i++)
-			v = v * 10 + (revision[i] - '0');
-		if (!digits || v > HB_REVISION_MAX) {
-			quote(q, sizeof(q), revision, 40);
-			refuse(out, 400, "revision \"%s\": want a number from 0 to %d", q,
-			       HB_REVISION_MAX);
-			return;
-		}
+	if (revision && hb_revision_parse(revision, &v) < 0) {
+		quote(q, sizeof(q), revision, 40);
+		refuse(out, 400, "revision \"%s\": want a number from 0 to %d", q,
+		       HB_MAX_REVISION);
+		return;
 	}
 	memcpy(out->ns, rest, nl);
 	out->ns[nl] = '\0';

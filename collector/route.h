@@ -20,8 +20,6 @@
  * release what helm.sh/helm/v3 pkg/chartutil ValidateReleaseName accepts. */
 #define HB_NAMESPACE_MAX 63
 #define HB_RELEASE_MAX 53
-/* Revisions are Helm's, an int in Go: 32 bits are plenty. */
-#define HB_REVISION_MAX INT32_MAX
 
 enum hb_route_id {
 	HB_ROUTE_REFUSED, /* status and reason say why */

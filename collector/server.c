@@ -174,11 +174,13 @@ static bool authorized(const struct server *sv, struct MHD_Connection *c)
 struct report_list {
 	Hookbox__V1__Report **v;
 	size_t n, cap;
+	size_t rows; /* listed, decoded or not */
 };
 
 static int collect_report(void *arg, const uint8_t *body, size_t len)
 {
 	struct report_list *l = arg;
+	l->rows++;
 	if (l->n == l->cap) {
 		size_t nc = l->cap ? l->cap * 2 : 16;
 		Hookbox__V1__Report **nv = realloc(l->v, nc * sizeof(*nv));
@@ -204,20 +206,32 @@ static void report_list_release(struct report_list *l)
 }
 
 /* The reduction of one release revision (0: newest). Returns the JSON
- * (and the suite phase), or NULL with err filled. */
+ * (and the suite phase), or NULL with err filled. The store hands over
+ * each hook's latest report, however many reports the revision holds, for
+ * at most HB_MAX_HOOKS hooks, chosen so that the suite's phase is that of
+ * every hook; the JSON says how many hooks it left out. */
 static cJSON *release_json(struct hb_store *st, const char *ns, const char *rel,
 			   int64_t revision, int *phase, char *err, size_t errlen)
 {
 	struct report_list l = { 0 };
+	struct hb_store_listing listing;
 	cJSON *j = NULL;
-	if (hb_store_list(st, ns, rel, revision, collect_report, &l, err, errlen) < 0)
+	if (hb_store_latest(st, ns, rel, revision, HB_MAX_HOOKS, &listing, collect_report, &l,
+			    err, errlen) < 0)
 		goto out;
-	struct hb_reduce_filter f = { .ns = ns, .release = rel, .revision = revision };
+	struct hb_reduce_filter f = { .ns = ns, .release = rel, .revision = listing.revision };
 	struct hb_reduction red;
 	if (hb_reduce((const Hookbox__V1__Report *const *)l.v, l.n, &f, &red) < 0) {
 		snprintf(err, errlen, "reduce: out of memory");
 		goto out;
 	}
+	/* The reports are of one revision; the store knows the newest. */
+	red.latest_revision = listing.latest;
+	size_t failed = 0;
+	for (size_t i = 0; i < red.n_hooks; i++)
+		failed += red.hooks[i].phase == HOOKBOX__V1__PHASE__PHASE_FAILED;
+	red.omitted_hooks = listing.hooks > l.rows ? listing.hooks - l.rows : 0;
+	red.omitted_failed = listing.failed > failed ? listing.failed - failed : 0;
 	if (phase)
 		*phase = red.phase;
 	j = hb_reduction_json(&red);
@@ -272,6 +286,7 @@ static enum MHD_Result ingest(struct server *sv, struct MHD_Connection *c, struc
 		.revision = r->pod->revision,
 		.phase = r->phase,
 		.final = hb_report_is_final(r),
+		.test = hb_report_is_test(r),
 		.started_at = r->started_at,
 		.body = body,
 		.len = len,

@@ -161,11 +161,13 @@ int hb_store_get(struct hb_store *s, const char *report_id, struct hb_buf *out,
 	return s->be->get(s->db, report_id, out, err, errlen);
 }
 
-int hb_store_list(struct hb_store *s, const char *ns, const char *release,
-		  int64_t revision, hb_store_row_fn fn, void *arg, char *err,
-		  size_t errlen)
+int hb_store_latest(struct hb_store *s, const char *ns, const char *release,
+		    int64_t revision, size_t max, struct hb_store_listing *listing,
+		    hb_store_row_fn fn, void *arg, char *err, size_t errlen)
 {
-	return s->be->list(s->db, ns, release, revision, fn, arg, err, errlen);
+	memset(listing, 0, sizeof(*listing));
+	return s->be->latest(s->db, ns, release, revision, max ? max : 1, listing, fn, arg,
+			     err, errlen);
 }
 
 int hb_store_releases(struct hb_store *s, hb_store_release_fn fn, void *arg,

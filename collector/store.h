@@ -6,7 +6,8 @@
  *                                     err, sizeof(err));
  *   struct hb_store_item it = { ... };
  *   hb_store_put(s, &it, err, sizeof(err));   returns once committed
- *   hb_store_get(s, id, &buf, ...);  hb_store_list(s, ns, rel, rev, fn, arg, ...);
+ *   hb_store_get(s, id, &buf, ...);
+ *   hb_store_latest(s, ns, rel, rev, max, &listing, fn, arg, ...);
  *   hb_store_free(s);
  *
  * Writes go through one writer thread that commits whatever requests are
@@ -38,10 +39,19 @@ struct hb_store_item {
 	int64_t revision;
 	int phase;
 	bool final;             /* Succeeded or Failed */
+	bool test;              /* counts for the test suite (hb_report_is_test) */
 	const char *started_at;
 	const uint8_t *body;    /* the serialised hookbox.v1.Report */
 	size_t len;
 	enum hb_put_result result; /* set by the store */
+};
+
+/* What a listing of one revision found besides its reports. */
+struct hb_store_listing {
+	int64_t revision; /* the revision listed: the one asked for, else the newest */
+	int64_t latest;   /* the release's newest revision, 0 when it has none */
+	size_t hooks;     /* hooks of the revision, listed or not */
+	size_t failed;    /* of them, those whose latest report failed */
 };
 
 /* Called for each stored report body of a listing; returns 0 to go on. */
@@ -61,9 +71,31 @@ struct hb_store_backend {
 	/* -ENOENT when there is no such report. */
 	int (*get)(void *db, const char *report_id, struct hb_buf *out, char *err,
 		   size_t errlen);
-	/* The reports of one revision (0: the newest), in arrival order. */
-	int (*list)(void *db, const char *ns, const char *release, int64_t revision,
-		    hb_store_row_fn fn, void *arg, char *err, size_t errlen);
+	/* The latest report of each hook of one revision (0: the newest), for
+	 * at most max hooks, in no particular order.
+	 *
+	 * A hook is the `hook` column (hook name, else pod name); its latest
+	 * report is the one hb_reduce would pick: the latest started_at,
+	 * compared bytewise as strcmp does, then a final report over a
+	 * Running one, then the later arrival. Only revisions 0 to
+	 * HB_MAX_REVISION count (a store written before they were bounded may
+	 * hold others).
+	 *
+	 * With more than max hooks, the suite's phase must still come out as
+	 * from every hook: test hooks (the `test` column; a row stored before
+	 * it existed counts as one) come before all others, and among them
+	 * Failed, then Running, then any other phase, then Succeeded (the
+	 * order in which hb_suite_phase lets a phase decide); ties by hook
+	 * name. The suite's phase is that of its worst test hook, which is
+	 * then always listed; listing->hooks and ->failed count every hook,
+	 * so that the caller can say how many, and how many failed ones, it
+	 * left out.
+	 *
+	 * The query costs an index probe or two per hook, whatever the number
+	 * of reports, and reads the bodies of the listed hooks only. */
+	int (*latest)(void *db, const char *ns, const char *release, int64_t revision,
+		      size_t max, struct hb_store_listing *listing, hb_store_row_fn fn,
+		      void *arg, char *err, size_t errlen);
 	int (*releases)(void *db, hb_store_release_fn fn, void *arg, char *err,
 			size_t errlen);
 	void (*close)(void *db);
@@ -86,16 +118,13 @@ int hb_store_put(struct hb_store *s, struct hb_store_item *it, char *err,
 		 size_t errlen);
 int hb_store_get(struct hb_store *s, const char *report_id, struct hb_buf *out,
 		 char *err, size_t errlen);
-int hb_store_list(struct hb_store *s, const char *ns, const char *release,
-		  int64_t revision, hb_store_row_fn fn, void *arg, char *err,
-		  size_t errlen);
+int hb_store_latest(struct hb_store *s, const char *ns, const char *release,
+		    int64_t revision, size_t max, struct hb_store_listing *listing,
+		    hb_store_row_fn fn, void *arg, char *err, size_t errlen);
 int hb_store_releases(struct hb_store *s, hb_store_release_fn fn, void *arg,
 		      char *err, size_t errlen);
 
 /* The most reports one transaction commits. */
 #define HB_STORE_BATCH 256
-/* Reports a listing returns at most, so that one release with a runaway
- * history cannot exhaust the collector. */
-#define HB_STORE_LIST_MAX 10000
 
 #endif

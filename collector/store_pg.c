@@ -8,6 +8,8 @@
  */
 #include "store.h"
 
+#include "report_util.h"
+
 #include <errno.h>
 #include <libpq-fe.h>
 #include <pthread.h>
@@ -23,6 +25,8 @@ struct pg_store {
 };
 
 static const char schema[] =
+	/* "already exists, skipping" at every start says nothing. */
+	"SET client_min_messages = warning;"
 	"SELECT pg_advisory_lock(7411207);"
 	"CREATE TABLE IF NOT EXISTS hookbox_reports ("
 	" seq BIGSERIAL PRIMARY KEY,"
@@ -34,20 +38,80 @@ static const char schema[] =
 	" phase INTEGER NOT NULL,"
 	" final BOOLEAN NOT NULL,"
 	" started_at TEXT NOT NULL,"
+	" test BOOLEAN,"
 	" received_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
 	" body BYTEA NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS hookbox_reports_release"
-	" ON hookbox_reports (namespace, release, revision);"
+	/* A table made before the column: its rows get NULL, which the
+	 * listing counts as a test hook. */
+	"ALTER TABLE hookbox_reports ADD COLUMN IF NOT EXISTS test BOOLEAN;"
+	/* Each hook's latest report is one backward probe of this index (see
+	 * latest_sql), and its prefix finds a release's newest revision. The
+	 * text columns compare bytewise (COLLATE "C"), as strcmp does in
+	 * hb_reduce, whatever the database's collation; seq is the arrival
+	 * order. It replaces hookbox_reports_release (namespace, release,
+	 * revision), which a database set up by an older collector still has.
+	 * Built under the advisory lock, in the implicit transaction of this
+	 * one query: replicas starting together build it once. */
+	"CREATE INDEX IF NOT EXISTS hookbox_reports_hook_latest"
+	" ON hookbox_reports (namespace, release, revision, hook COLLATE \"C\","
+	" started_at COLLATE \"C\", final, seq);"
+	"DROP INDEX IF EXISTS hookbox_reports_release;"
 	"SELECT pg_advisory_unlock(7411207);";
+
+/* One statement, so one snapshot: the revision asked for ($3, 0: the
+ * newest of 0..$4), the newest, the number of hooks and of failed ones,
+ * and the latest report of at most $8 hooks, one row each (a single row
+ * with a NULL body when there is none). PostgreSQL 15 has no skip scan:
+ * the recursive part steps from one hook to the next with one index probe
+ * each, and each hook's latest report is the first entry of a backward
+ * probe. A revision of 100,000 reports of a few hooks costs a few probes;
+ * one of 100,000 hooks, one pass. The hooks are ranked as store.h says
+ * ($5, $6, $7: the Failed, Running and Succeeded phases), counted before
+ * the LIMIT, and only the bodies of those kept are read. */
+static const char latest_sql[] =
+	"WITH RECURSIVE want AS ("
+	" SELECT CASE WHEN $3::bigint > 0 THEN $3::bigint ELSE newest END AS revision, newest"
+	" FROM (SELECT coalesce(max(revision), 0) AS newest FROM hookbox_reports"
+	"  WHERE namespace = $1 AND release = $2"
+	"  AND revision BETWEEN 0 AND $4::bigint) m),"
+	" hooks(hook) AS ("
+	" (SELECT hook COLLATE \"C\" FROM hookbox_reports WHERE namespace = $1"
+	"  AND release = $2 AND revision = (SELECT revision FROM want)"
+	"  ORDER BY hook COLLATE \"C\" LIMIT 1)"
+	" UNION ALL"
+	" SELECT (SELECT r.hook COLLATE \"C\" FROM hookbox_reports r"
+	"  WHERE r.namespace = $1 AND r.release = $2"
+	"  AND r.revision = (SELECT revision FROM want)"
+	"  AND r.hook COLLATE \"C\" > hooks.hook ORDER BY r.hook COLLATE \"C\" LIMIT 1)"
+	" FROM hooks WHERE hooks.hook IS NOT NULL),"
+	" kept AS ("
+	" SELECT r.seq, count(*) OVER () AS hooks,"
+	"  count(*) FILTER (WHERE r.phase = $5::integer) OVER () AS failed"
+	" FROM hooks CROSS JOIN LATERAL ("
+	"  SELECT l.seq FROM hookbox_reports l WHERE l.namespace = $1"
+	"   AND l.release = $2 AND l.revision = (SELECT revision FROM want)"
+	"   AND l.hook COLLATE \"C\" = hooks.hook"
+	"   ORDER BY l.started_at COLLATE \"C\" DESC, l.final DESC, l.seq DESC LIMIT 1) x"
+	" JOIN hookbox_reports r ON r.seq = x.seq"
+	" ORDER BY CASE WHEN coalesce(r.test, true) THEN 0 ELSE 4 END"
+	"  + CASE r.phase WHEN $5::integer THEN 0 WHEN $6::integer THEN 1"
+	"  WHEN $7::integer THEN 3 ELSE 2 END,"
+	"  r.hook COLLATE \"C\", r.report_id"
+	" LIMIT $8::bigint)"
+	" SELECT want.revision::text, want.newest::text, kept.hooks::text,"
+	"  kept.failed::text, b.body"
+	" FROM want LEFT JOIN (kept JOIN hookbox_reports b ON b.seq = kept.seq) ON true";
 
 static const char put_sql[] =
 	"INSERT INTO hookbox_reports (report_id, namespace, release, revision, hook,"
-	" phase, final, started_at, body)"
-	" VALUES ($1, $2, $3, $4::bigint, $5, $6::integer, $7::boolean, $8, $9::bytea)"
+	" phase, final, started_at, body, test)"
+	" VALUES ($1, $2, $3, $4::bigint, $5, $6::integer, $7::boolean, $8, $9::bytea,"
+	" $10::boolean)"
 	" ON CONFLICT (report_id) DO UPDATE SET namespace = EXCLUDED.namespace,"
 	" release = EXCLUDED.release, revision = EXCLUDED.revision,"
 	" hook = EXCLUDED.hook, phase = EXCLUDED.phase, final = EXCLUDED.final,"
-	" started_at = EXCLUDED.started_at, body = EXCLUDED.body, received_at = now()"
+	" started_at = EXCLUDED.started_at, body = EXCLUDED.body, test = EXCLUDED.test,"
+	" received_at = now()"
 	" WHERE hookbox_reports.final = false AND EXCLUDED.final = true"
 	" RETURNING (xmax = 0)";
 
@@ -74,7 +138,7 @@ static PGconn *connect_db(const char *conninfo, char *err, size_t errlen)
 /* The writer's statement, prepared on every new or reset connection. */
 static int prepare_writer(PGconn *c, char *err, size_t errlen)
 {
-	PGresult *res = PQprepare(c, "hb_put", put_sql, 9, NULL);
+	PGresult *res = PQprepare(c, "hb_put", put_sql, 10, NULL);
 	int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 	PQclear(res);
 	return ok ? 0 : pg_fail(err, errlen, "prepare", c);
@@ -153,13 +217,13 @@ static int pg_put_batch(void *p, struct hb_store_item *const *items, size_t n,
 		char rev[24], phase[12];
 		snprintf(rev, sizeof(rev), "%lld", (long long)it->revision);
 		snprintf(phase, sizeof(phase), "%d", it->phase);
-		const char *vals[9] = { it->report_id, it->ns, it->release, rev,
-					it->hook, phase, it->final ? "true" : "false",
-					it->started_at ? it->started_at : "",
-					(const char *)it->body };
-		int lens[9] = { 0, 0, 0, 0, 0, 0, 0, 0, (int)it->len };
-		int fmts[9] = { 0, 0, 0, 0, 0, 0, 0, 0, 1 };
-		sent = PQsendQueryPrepared(c, "hb_put", 9, vals, lens, fmts, 0);
+		const char *vals[10] = { it->report_id, it->ns, it->release, rev,
+					 it->hook, phase, it->final ? "true" : "false",
+					 it->started_at ? it->started_at : "",
+					 (const char *)it->body, it->test ? "true" : "false" };
+		int lens[10] = { 0, 0, 0, 0, 0, 0, 0, 0, (int)it->len, 0 };
+		int fmts[10] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
+		sent = PQsendQueryPrepared(c, "hb_put", 10, vals, lens, fmts, 0);
 	}
 	sent = sent && PQsendQueryParams(c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
 	       PQpipelineSync(c);
@@ -244,37 +308,63 @@ out:
 	return rc;
 }
 
-static int pg_list(void *p, const char *ns, const char *release, int64_t revision,
-		   hb_store_row_fn fn, void *arg, char *err, size_t errlen)
+static int pg_latest(void *p, const char *ns, const char *release, int64_t revision,
+		     size_t max, struct hb_store_listing *listing, hb_store_row_fn fn,
+		     void *arg, char *err, size_t errlen)
 {
 	struct pg_store *s = p;
-	char rev[24], lim[24];
+	char rev[24], maxrev[24], failed[12], running[12], succeeded[12], limit[24];
 	snprintf(rev, sizeof(rev), "%lld", (long long)revision);
-	snprintf(lim, sizeof(lim), "%d", HB_STORE_LIST_MAX);
-	const char *vals[4] = { ns, release, rev, lim };
-	int rc = 0;
+	snprintf(maxrev, sizeof(maxrev), "%d", HB_MAX_REVISION);
+	snprintf(failed, sizeof(failed), "%d", HOOKBOX__V1__PHASE__PHASE_FAILED);
+	snprintf(running, sizeof(running), "%d", HOOKBOX__V1__PHASE__PHASE_RUNNING);
+	snprintf(succeeded, sizeof(succeeded), "%d", HOOKBOX__V1__PHASE__PHASE_SUCCEEDED);
+	snprintf(limit, sizeof(limit), "%zu", max);
+	const char *vals[8] = { ns, release, rev, maxrev, failed, running, succeeded, limit };
+	bool first = true;
+	PGresult *res;
 	pthread_mutex_lock(&s->rmu);
-	rc = ensure_conn(s->r, false, err, errlen);
+	PGconn *c = s->r;
+	int rc = ensure_conn(c, false, err, errlen);
 	if (rc < 0)
 		goto out;
-	PGresult *res = PQexecParams(
-		s->r,
-		"SELECT body FROM hookbox_reports WHERE namespace = $1 AND release = $2"
-		" AND revision = CASE WHEN $3::bigint > 0 THEN $3::bigint ELSE"
-		" (SELECT MAX(revision) FROM hookbox_reports WHERE namespace = $1"
-		" AND release = $2) END ORDER BY seq LIMIT $4::integer",
-		4, NULL, vals, NULL, NULL, 1);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		rc = pg_fail(err, errlen, "select", s->r);
-	} else {
-		for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
-			rc = fn(arg, (const uint8_t *)PQgetvalue(res, i, 0),
-				(size_t)PQgetlength(res, i, 0));
-			if (rc < 0)
-				snprintf(err, errlen, "listing reports: %s", strerror(-rc));
-		}
+	/* Row by row, so that only one body at a time sits in libpq. */
+	if (!PQsendQueryParams(c, latest_sql, 8, NULL, vals, NULL, NULL, 1) ||
+	    !PQsetSingleRowMode(c)) {
+		rc = pg_fail(err, errlen, "select", c);
+		while ((res = PQgetResult(c)))
+			PQclear(res);
+		goto out;
 	}
-	PQclear(res);
+	while ((res = PQgetResult(c))) {
+		ExecStatusType st = PQresultStatus(res);
+		if (st == PGRES_SINGLE_TUPLE && rc == 0) {
+			/* Text, whatever the result format: see the ::text casts. */
+			if (first) {
+				listing->revision = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+				listing->latest = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+				listing->hooks = strtoull(PQgetvalue(res, 0, 2), NULL, 10);
+				listing->failed = strtoull(PQgetvalue(res, 0, 3), NULL, 10);
+				first = false;
+			}
+			if (!PQgetisnull(res, 0, 4)) {
+				rc = fn(arg, (const uint8_t *)PQgetvalue(res, 0, 4),
+					(size_t)PQgetlength(res, 0, 4));
+				if (rc < 0)
+					snprintf(err, errlen, "listing reports: %s",
+						 strerror(-rc));
+			}
+		} else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && rc == 0) {
+			snprintf(err, errlen, "postgres select: %s", PQresultErrorMessage(res));
+			err[strcspn(err, "\n")] = '\0';
+			rc = -EIO;
+		}
+		PQclear(res);
+	}
+	if (rc == 0 && first) {
+		snprintf(err, errlen, "postgres select: no answer");
+		rc = -EIO;
+	}
 out:
 	pthread_mutex_unlock(&s->rmu);
 	return rc;
@@ -306,7 +396,7 @@ const struct hb_store_backend hb_store_pg = {
 	.open = pg_open,
 	.put_batch = pg_put_batch,
 	.get = pg_get,
-	.list = pg_list,
+	.latest = pg_latest,
 	.releases = pg_releases,
 	.close = pg_close,
 };

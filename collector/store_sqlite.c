@@ -11,6 +11,8 @@
  */
 #include "store.h"
 
+#include "report_util.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -35,9 +37,61 @@ static const char schema[] =
 	" phase INTEGER NOT NULL,"
 	" final INTEGER NOT NULL,"
 	" started_at TEXT NOT NULL,"
+	" test INTEGER," /* before the body: read without its overflow pages */
 	" received_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
 	" body BLOB NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS reports_release ON reports(namespace, release, revision);";
+	/* Each hook's latest report is one probe of this index (see
+	 * latest_sql), and its prefix finds a release's newest revision. It
+	 * replaces reports_release (namespace, release, revision), which a
+	 * store made by an older collector still has: one index less to
+	 * write at every report. */
+	"CREATE INDEX IF NOT EXISTS reports_hook_latest"
+	" ON reports(namespace, release, revision, hook, started_at, final);"
+	"DROP INDEX IF EXISTS reports_release;";
+
+/* A store made before the `test` column: SQLite has no ADD COLUMN IF NOT
+ * EXISTS, so the check and the change are one write transaction, which
+ * two collectors opening the file together take in turn. Its rows get
+ * NULL, which the listing counts as a test hook. */
+static const char add_test_sql[] =
+	"SELECT count(*) FROM pragma_table_info('reports') WHERE name = 'test'";
+
+static const char newest_sql[] =
+	"SELECT max(revision) FROM reports WHERE namespace = ?1 AND release = ?2"
+	" AND revision BETWEEN 0 AND ?3";
+
+/* A loose index scan, which SQLite does not do by itself: the recursive
+ * part steps from one hook of the revision ?3 to the next with one probe
+ * of reports_hook_latest each, and each hook's latest report is the first
+ * entry of a backward probe (started_at, then final, then rowid, the
+ * arrival order, all descending; text compares bytewise, as strcmp). So a
+ * revision of 100,000 reports of a few hooks costs a few probes; one of
+ * 100,000 hooks, one pass. Then the hooks are ranked as store.h says (?4,
+ * ?5, ?6: the Failed, Running and Succeeded phases), counted before the
+ * LIMIT ?7, and only the bodies of those kept are read. */
+static const char latest_sql[] =
+	"WITH RECURSIVE hooks(hook) AS ("
+	" SELECT (SELECT hook FROM reports WHERE namespace = ?1 AND release = ?2"
+	"  AND revision = ?3 ORDER BY hook LIMIT 1)"
+	" UNION ALL"
+	" SELECT (SELECT r.hook FROM reports r WHERE r.namespace = ?1"
+	"  AND r.release = ?2 AND r.revision = ?3 AND r.hook > hooks.hook"
+	"  ORDER BY r.hook LIMIT 1)"
+	" FROM hooks WHERE hooks.hook IS NOT NULL),"
+	" latest(id) AS ("
+	" SELECT (SELECT r.rowid FROM reports r WHERE r.namespace = ?1"
+	"  AND r.release = ?2 AND r.revision = ?3 AND r.hook = hooks.hook"
+	"  ORDER BY r.started_at DESC, r.final DESC, r.rowid DESC LIMIT 1)"
+	" FROM hooks WHERE hooks.hook IS NOT NULL),"
+	" kept AS ("
+	" SELECT r.rowid AS id, count(*) OVER () AS hooks,"
+	"  sum(r.phase = ?4) OVER () AS failed"
+	" FROM latest JOIN reports r ON r.rowid = latest.id"
+	" ORDER BY CASE WHEN coalesce(r.test, 1) THEN 0 ELSE 4 END"
+	"  + CASE r.phase WHEN ?4 THEN 0 WHEN ?5 THEN 1 WHEN ?6 THEN 3 ELSE 2 END,"
+	"  r.hook, r.report_id"
+	" LIMIT ?7)"
+	" SELECT kept.hooks, kept.failed, r.body FROM kept JOIN reports r ON r.rowid = kept.id";
 
 static int db_fail(char *err, size_t errlen, const char *what, sqlite3 *db)
 {
@@ -87,6 +141,27 @@ static sqlite3 *open_conn(const char *path, char *err, size_t errlen)
 	return db;
 }
 
+static int add_test_column(sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(err, errlen, "begin", db);
+	if (sqlite3_prepare_v2(db, add_test_sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		rc = db_fail(err, errlen, "table_info", db);
+	else if (sqlite3_column_int(st, 0) == 0 &&
+		 sqlite3_exec(db, "ALTER TABLE reports ADD COLUMN test INTEGER", NULL, NULL,
+			      NULL) != SQLITE_OK)
+		rc = db_fail(err, errlen, "alter table", db);
+	sqlite3_finalize(st);
+	if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = db_fail(err, errlen, "commit", db);
+	if (rc < 0)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
 static void *sqlite_open(const char *path, char *err, size_t errlen)
 {
 	if (!*path) {
@@ -109,17 +184,23 @@ static void *sqlite_open(const char *path, char *err, size_t errlen)
 		sqlite3_free(msg);
 		goto fail;
 	}
+	if (add_test_column(s->w, err, errlen) < 0) {
+		char why[200];
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "sqlite \"%s\": adding the test column: %s", path, why);
+		goto fail;
+	}
 	if (sqlite3_prepare_v2(s->w, "SELECT final FROM reports WHERE report_id = ?1",
 			       -1, &s->sel, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->w,
 			       "INSERT INTO reports (report_id, namespace, release,"
-			       " revision, hook, phase, final, started_at, body)"
-			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+			       " revision, hook, phase, final, started_at, body, test)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 			       -1, &s->ins, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->w,
 			       "UPDATE reports SET namespace = ?2, release = ?3,"
 			       " revision = ?4, hook = ?5, phase = ?6, final = ?7,"
-			       " started_at = ?8, body = ?9,"
+			       " started_at = ?8, body = ?9, test = ?10,"
 			       " received_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 			       " WHERE report_id = ?1 AND final = 0",
 			       -1, &s->upd, NULL) != SQLITE_OK) {
@@ -155,6 +236,8 @@ static int bind_item(sqlite3_stmt *st, const struct hb_store_item *it)
 				       SQLITE_STATIC);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_blob64(st, 9, it->body, it->len, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 10, it->test ? 1 : 0);
 	return rc;
 }
 
@@ -241,30 +324,49 @@ out:
 	return rc;
 }
 
-static int sqlite_list(void *p, const char *ns, const char *release, int64_t revision,
-		       hb_store_row_fn fn, void *arg, char *err, size_t errlen)
+static int sqlite_latest(void *p, const char *ns, const char *release,
+			 int64_t revision, size_t max, struct hb_store_listing *listing,
+			 hb_store_row_fn fn, void *arg, char *err, size_t errlen)
 {
 	struct sqlite_store *s = p;
 	sqlite3_stmt *st = NULL;
-	int rc = 0;
+	int rc = 0, step;
 	pthread_mutex_lock(&s->rmu);
-	if (sqlite3_prepare_v2(s->r,
-			       "SELECT body FROM reports WHERE namespace = ?1 AND"
-			       " release = ?2 AND revision = CASE WHEN ?3 > 0 THEN ?3"
-			       " ELSE (SELECT MAX(revision) FROM reports WHERE"
-			       " namespace = ?1 AND release = ?2) END"
-			       " ORDER BY rowid LIMIT ?4",
-			       -1, &st, NULL) != SQLITE_OK) {
+	/* One read transaction: the newest revision and its hooks come from
+	 * one snapshot. */
+	if (sqlite3_exec(s->r, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = db_fail(err, errlen, "begin", s->r);
+		goto unlock;
+	}
+	if (sqlite3_prepare_v2(s->r, newest_sql, -1, &st, NULL) != SQLITE_OK) {
 		rc = db_fail(err, errlen, "prepare", s->r);
 		goto out;
 	}
 	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, release, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, revision);
-	sqlite3_bind_int(st, 4, HB_STORE_LIST_MAX);
-	int step;
+	sqlite3_bind_int64(st, 3, HB_MAX_REVISION);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = db_fail(err, errlen, "select", s->r);
+		goto out;
+	}
+	listing->latest = sqlite3_column_int64(st, 0); /* NULL: 0 */
+	listing->revision = revision > 0 ? revision : listing->latest;
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(s->r, latest_sql, -1, &st, NULL) != SQLITE_OK) {
+		rc = db_fail(err, errlen, "prepare", s->r);
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, release, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, listing->revision);
+	sqlite3_bind_int(st, 4, HOOKBOX__V1__PHASE__PHASE_FAILED);
+	sqlite3_bind_int(st, 5, HOOKBOX__V1__PHASE__PHASE_RUNNING);
+	sqlite3_bind_int(st, 6, HOOKBOX__V1__PHASE__PHASE_SUCCEEDED);
+	sqlite3_bind_int64(st, 7, max > INT64_MAX ? INT64_MAX : (sqlite3_int64)max);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = fn(arg, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+		listing->hooks = (size_t)sqlite3_column_int64(st, 0);
+		listing->failed = (size_t)sqlite3_column_int64(st, 1);
+		rc = fn(arg, sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2));
 		if (rc < 0) {
 			snprintf(err, errlen, "listing reports: %s", strerror(-rc));
 			goto out;
@@ -274,6 +376,10 @@ static int sqlite_list(void *p, const char *ns, const char *release, int64_t rev
 		rc = db_fail(err, errlen, "select", s->r);
 out:
 	sqlite3_finalize(st);
+	/* Nothing was written: ROLLBACK ends the read transaction whatever
+	 * happened. */
+	sqlite3_exec(s->r, "ROLLBACK", NULL, NULL, NULL);
+unlock:
 	pthread_mutex_unlock(&s->rmu);
 	return rc;
 }
@@ -312,7 +418,7 @@ const struct hb_store_backend hb_store_sqlite = {
 	.open = sqlite_open,
 	.put_batch = sqlite_put_batch,
 	.get = sqlite_get,
-	.list = sqlite_list,
+	.latest = sqlite_latest,
 	.releases = sqlite_releases,
 	.close = sqlite_close,
 };

@@ -3,11 +3,13 @@
 #include "validate.h"
 
 #include "pbjson.h"
+#include "report_util.h"
 #include "route.h"
 #include "strutil.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -260,8 +262,26 @@ int hb_report_validate(const Hookbox__V1__Report *r, char *err, size_t errlen)
 			       HB_RELEASE_MAX);
 	if (!printable_name(r->pod->hook_name) || !printable_name(r->pod->pod_name))
 		return invalid(err, errlen, "pod: hookName or podName holds a control character");
-	if (r->pod->revision < 0)
-		return invalid(err, errlen, "pod.revision: negative");
+	if (r->pod->revision < 0 || r->pod->revision > HB_MAX_REVISION)
+		return invalid(err, errlen,
+			       "pod.revision: %" PRId64 " is out of range (Helm's revisions "
+			       "are 1 to %d)", r->pod->revision, HB_MAX_REVISION);
+	return 0;
+}
+
+int hb_revision_parse(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		v = v * 10 + (*s - '0');
+		if (v > HB_MAX_REVISION)
+			return -EINVAL;
+	}
+	*out = v;
 	return 0;
 }
 

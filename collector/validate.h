@@ -35,6 +35,9 @@ int hb_report_decode(const uint8_t *buf, size_t len, enum hb_format fmt,
 int hb_report_validate(const Hookbox__V1__Report *r, char *err, size_t errlen);
 /* Guesses the format of a report file: JSON when it starts with '{'. */
 enum hb_format hb_format_sniff(const uint8_t *buf, size_t len);
+/* A revision asked for (?revision=, --revision): decimal digits, 0 (the
+ * newest) to HB_MAX_REVISION. Returns 0 or -EINVAL. */
+int hb_revision_parse(const char *s, int64_t *out);
 /* Whether s is a UUID in its 8-4-4-4-12 hex form. */
 int hb_is_uuid(const char *s);
 /* Lower-cases a UUID in place: ids that differ in letter case are one. */

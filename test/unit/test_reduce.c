@@ -226,8 +226,107 @@ HB_TEST(json_shape)
 	hb_reduction_release(&red);
 }
 
+/* -- issue 10: revisions ---------------------------------------------------- */
+
+/* Revisions the collector refuses (it once stored them) never become the
+ * newest: a report of 2^63-1 hid every real revision. */
+HB_TEST(out_of_range_revisions_are_left_out)
+{
+	Hookbox__V1__Report *v[] = {
+		mk(ID1, 3, "t", 0, FAILED, "2026-01-01T00:00:00.000Z"),
+		mk(ID2, INT64_MAX, "t", 0, SUCCEEDED, "2026-01-02T00:00:00.000Z"),
+		mk(ID3, (int64_t)INT32_MAX + 1, "t", 0, SUCCEEDED, "2026-01-02T00:00:00.000Z"),
+	};
+	struct hb_reduction red = reduce(v, 3, 0);
+	ASSERT_EQ_INT(red.revision, 3);
+	ASSERT_EQ_INT(red.latest_revision, 3);
+	ASSERT_EQ_INT(red.phase, FAILED);
+	hb_reduction_release(&red);
+	red = reduce(v, 3, INT64_MAX);
+	ASSERT_EQ_INT(red.n_hooks, 0);
+	hb_reduction_release(&red);
+}
+
+/* cJSON printed 2^63-1 as 9.2233720368547758e+18: every integer of a
+ * reduction is printed as one. */
+HB_TEST(json_integers)
+{
+	Hookbox__V1__Report *v[] = { mk(ID1, INT32_MAX, "t", INT32_MIN, RUNNING,
+					"2026-01-01T00:00:00.000Z") };
+	struct hb_reduction red = reduce(v, 1, 0);
+	red.omitted_hooks = 12;
+	red.omitted_failed = 1;
+	cJSON *j = hb_reduction_json(&red);
+	char *s = cJSON_PrintUnformatted(j);
+	ASSERT_CONTAINS(s, "\"revision\":2147483647,\"latestRevision\":2147483647,");
+	ASSERT_CONTAINS(s, "\"omittedHooks\":12,\"omittedFailedHooks\":1,");
+	ASSERT_CONTAINS(s, "\"weight\":-2147483648,");
+	free(s);
+	cJSON_Delete(j);
+	/* Beyond what cJSON prints as an integer, still digits. */
+	red.revision = INT64_MAX;
+	red.latest_revision = 1000000000000001;
+	j = hb_reduction_json(&red);
+	s = cJSON_PrintUnformatted(j);
+	ASSERT_CONTAINS(s, "\"revision\":9223372036854775807,");
+	ASSERT_CONTAINS(s, "\"latestRevision\":1000000000000001,");
+	ASSERT(strstr(s, "e+") == NULL);
+	free(s);
+	cJSON_Delete(j);
+	hb_reduction_release(&red);
+}
+
+/* prefix and a zero-padded number, never freed (see mk). */
+static char *numbered(const char *prefix, unsigned long a, int width)
+{
+	char *s = malloc(64);
+	snprintf(s, 64, "%s%0*lu", prefix, width, a);
+	return s;
+}
+
+#define ID_PREFIX "00000000-0000-4000-8000-"
+
+/* hb_reduce once sought each report's hook among all hooks found so far;
+ * it now sorts. The same answers for 5,000 hooks of 4 reports each,
+ * delivered in a shuffled order, whichever report of a hook came last. */
+HB_TEST(many_hooks_many_reports)
+{
+	enum { HOOKS = 5000, PER = 4 };
+	Hookbox__V1__Report **v = calloc(HOOKS * PER, sizeof(*v));
+	for (unsigned long i = 0; i < HOOKS * PER; i++) {
+		unsigned long hook = i % HOOKS, run = i / HOOKS;
+		/* Hook 7's last run failed; each hook's run 3 started last. */
+		int phase = hook == 7 && run == PER - 1 ? FAILED : SUCCEEDED;
+		static const char *const starts[PER] = {
+			"2026-01-01T00:00:00.000Z", "2026-01-01T00:00:01.000Z",
+			"2026-01-01T00:00:02.000Z", "2026-01-01T00:00:03.000Z"
+		};
+		v[i] = mk(numbered(ID_PREFIX, i, 12), 1, numbered("h", hook, 5), 0, phase,
+			  starts[run]);
+	}
+	uint64_t x = 88172645463325252ULL;
+	for (size_t i = HOOKS * PER - 1; i > 0; i--) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		size_t k = (size_t)(x % (i + 1));
+		Hookbox__V1__Report *t = v[i];
+		v[i] = v[k];
+		v[k] = t;
+	}
+	struct hb_reduction red = reduce(v, HOOKS * PER, 0);
+	ASSERT_EQ_INT(red.n_hooks, HOOKS);
+	ASSERT_EQ_INT(red.phase, FAILED);
+	for (size_t k = 0; k < red.n_hooks; k++)
+		ASSERT_STREQ(red.hooks[k].report->started_at, "2026-01-01T00:00:03.000Z");
+	ASSERT_STREQ(red.hooks[7].name, "h00007");
+	ASSERT_EQ_INT(red.hooks[7].phase, FAILED);
+	hb_reduction_release(&red);
+}
+
 HB_TEST_MAIN(none_reported_is_unknown, running_then_final, final_then_running_is_ignored,
 	     retried_delivery_is_one_hook, first_final_of_an_id_stays,
 	     later_run_of_a_hook_wins, any_failed_fails_the_suite, suite_phase_rules,
 	     older_revision_never_changes_newer, ordered_by_weight_then_name,
-	     non_test_hooks_do_not_count, other_releases_are_left_out, json_shape)
+	     non_test_hooks_do_not_count, other_releases_are_left_out, json_shape,
+	     out_of_range_revisions_are_left_out, json_integers, many_hooks_many_reports)
