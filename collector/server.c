@@ -744,9 +744,12 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, char *err,
 static char *read_small(const char *path, const char *what, char *err, size_t errlen)
 {
 	struct hb_buf b;
-	int rc = hb_read_file(path, 1u << 20, &b);
+	char why[64];
+	/* A regular file only: a FIFO there would hang the start for good. */
+	int rc = hb_read_regular(path, 1u << 20, &b);
 	if (rc < 0) {
-		snprintf(err, errlen, "%s \"%s\": %s", what, path, strerror(-rc));
+		snprintf(err, errlen, "%s \"%s\": %s", what, path,
+			 hb_read_error(rc, 1u << 20, why, sizeof(why)));
 		return NULL;
 	}
 	char *s = hb_buf_take(&b, NULL);

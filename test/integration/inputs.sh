@@ -143,4 +143,22 @@ HB_PREFIX="timeout 10 ${HB_PREFIX:-}" hb_agent run - <"$HB_TMP/ref.json"
 hb_assert_exit 0
 hb_assert_json .checks[0].outcome PASSED
 
+hb_case "the collector refuses a --tls-cert or --token-file that is a FIFO, by name"
+for opt in --tls-cert --token-file; do
+	if [ "$opt" = --tls-cert ]; then
+		args=(--tls-cert "$fifo" --tls-key "$HB_TMP/token")
+	else
+		args=(--token-file "$fifo")
+	fi
+	t0=$(date +%s.%N)
+	timeout 10 "$HB_BUILD/hookbox-collector" serve --listen 127.0.0.1:0 \
+		--store "sqlite:$HB_TMP/fifo-case.db" "${args[@]}" \
+		>"$HB_TMP/col.out" 2>"$HB_TMP/col.err"
+	status=$?
+	t1=$(date +%s.%N)
+	hb_assert_eq "$opt: exit status" 1 "$status"
+	hb_assert_lt "$opt: seconds" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" 8
+	hb_assert_contains "$opt: stderr" "$(cat "$HB_TMP/col.err")" "\"$fifo\": not a regular file"
+done
+
 hb_finish
