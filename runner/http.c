@@ -345,16 +345,31 @@ static int http_prepare(const struct hb_check *c, void **state,
 
 /* -- resolving ------------------------------------------------------------- */
 
+/* Whether a URL's host (as parse_url gives it) is an address, which curl
+ * turns into one without a resolver. */
+static bool is_address(const char *host)
+{
+	unsigned char bin[4];
+	return host[0] == '[' || inet_pton(AF_INET, host, bin) == 1;
+}
+
 /* Once the addresses are handed over, curl must not look a name up: the
  * sandbox took the resolver's sockets away. A name it has no address for
  * (a redirect's) fails the transfer here, instead of a system call the
- * filter stops. */
+ * filter stops. curl announces an address too (7.88, Curl_resolv), which
+ * it then converts itself: that one may go on. */
 static int on_resolver_start(void *resolver_state, void *reserved,
 			     void *userdata)
 {
 	struct http_state *s = userdata;
+	char *url = NULL, host[256];
 	(void)resolver_state;
 	(void)reserved;
+	if (curl_easy_getinfo(s->curl, CURLINFO_EFFECTIVE_URL, &url) ==
+		    CURLE_OK &&
+	    url && parse_url(url, host, sizeof(host), NULL, NULL) == 0 &&
+	    is_address(host))
+		return 0;
 	s->resolve_refused = true;
 	return 1;
 }
@@ -414,8 +429,7 @@ static int http_resolve(const struct hb_check *c, void *state,
 				       on_resolver_start);
 	if (cc == CURLE_OK)
 		cc = curl_easy_setopt(s->curl, CURLOPT_RESOLVER_START_DATA, s);
-	unsigned char bin[16];
-	bool name = s->host[0] != '[' && inet_pton(AF_INET, s->host, bin) != 1;
+	bool name = !is_address(s->host);
 	/* A name outside ASCII curl refuses itself (curl_pruned.c: no IDN),
 	 * before any lookup. */
 	for (const char *p = s->host; name && *p; p++)
