@@ -329,39 +329,30 @@ static int add_zygote_rules(scmp_filter_ctx ctx)
 
 /* The child's half: everything allowed but what add_zygote_rules added
  * beyond the kind's filter. */
-static int compile_narrow(const struct hb_driver *d, struct sock_fprog *prog,
-			  char *err, size_t errlen)
+static int add_narrow_rules(scmp_filter_ctx ctx, const struct hb_driver *d)
 {
 	int rc;
-	scmp_filter_ctx ctx = new_filter(SCMP_ACT_ALLOW, &rc, err, errlen);
-	if (!ctx)
-		return rc;
 	/* clone: the kind's threads stay; any other clone goes. */
-	if (rc == 0 && d && (d->flags & HB_DRIVER_THREADS))
+	if (d && (d->flags & HB_DRIVER_THREADS))
 		rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, SCMP_SYS(clone), 1,
 				      SCMP_A0_64(SCMP_CMP_MASKED_EQ,
 						 CLONE_THREAD, 0));
-	else if (rc == 0)
+	else
 		rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, SCMP_SYS(clone), 0);
 	static const int taken_back[] = { SCMP_SYS(prctl), SCMP_SYS(prlimit64),
 					  SCMP_SYS(landlock_restrict_self) };
 	for (size_t i = 0; rc == 0 && i < HB_ARRAY_SIZE(taken_back); i++)
 		if (!kind_allows(d, taken_back[i]))
 			rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, taken_back[i], 0);
-	if (rc < 0)
-		snprintf(err, errlen, "seccomp profile for \"%s\" (child): %s",
-			 d ? d->name : "base", strerror(-rc));
-	else
-		rc = export_bpf(ctx, prog, err, errlen);
-	seccomp_release(ctx);
 	return rc;
 }
 
 /* The hand-off filter (HB_POLICY_HANDOFF): everything allowed but what
  * only resolving a name needs, which the kind's filter allowed until then.
  * Its sockets are the ones hb_policy_resolver_call names. */
-static int add_handoff_rules(scmp_filter_ctx ctx)
+static int add_handoff_rules(scmp_filter_ctx ctx, const struct hb_driver *d)
 {
+	(void)d;
 	int rc = 0;
 	static const int local_families[] = { AF_UNIX, AF_NETLINK };
 	for (size_t i = 0; rc == 0 && i < HB_ARRAY_SIZE(local_families); i++)
@@ -382,18 +373,22 @@ static int add_handoff_rules(scmp_filter_ctx ctx)
 	return rc;
 }
 
-static int compile_handoff(const struct hb_driver *d, struct sock_fprog *prog,
-			   char *err, size_t errlen)
+/* A filter stacked on the kind's: everything allowed but what add traps.
+ * what names it in errors. */
+static int compile_stacked(const struct hb_driver *d,
+			   int (*add)(scmp_filter_ctx, const struct hb_driver *),
+			   const char *what, struct sock_fprog *prog, char *err,
+			   size_t errlen)
 {
 	int rc;
 	scmp_filter_ctx ctx = new_filter(SCMP_ACT_ALLOW, &rc, err, errlen);
 	if (!ctx)
 		return rc;
 	if (rc == 0)
-		rc = add_handoff_rules(ctx);
+		rc = add(ctx, d);
 	if (rc < 0)
-		snprintf(err, errlen, "seccomp profile for \"%s\" (hand-off): %s",
-			 d ? d->name : "base", strerror(-rc));
+		snprintf(err, errlen, "seccomp profile for \"%s\" (%s): %s",
+			 d ? d->name : "base", what, strerror(-rc));
 	else
 		rc = export_bpf(ctx, prog, err, errlen);
 	seccomp_release(ctx);
@@ -404,9 +399,11 @@ int hb_bpf_compile_driver(const struct hb_driver *d, int mode,
 			  struct sock_fprog *prog, char *err, size_t errlen)
 {
 	if (mode == HB_POLICY_NARROW)
-		return compile_narrow(d, prog, err, errlen);
+		return compile_stacked(d, add_narrow_rules, "child", prog, err,
+				       errlen);
 	if (mode == HB_POLICY_HANDOFF)
-		return compile_handoff(d, prog, err, errlen);
+		return compile_stacked(d, add_handoff_rules, "hand-off", prog,
+				       err, errlen);
 	/* Log mode hands every call outside the list to the agent, which
 	 * records it and lets it run (a kernel log is out of a pod's reach). */
 	uint32_t def = mode == HB_SANDBOX_LOG ? SCMP_ACT_NOTIFY : SCMP_ACT_TRAP;
