@@ -344,14 +344,7 @@ static int rd_resolve(const struct hb_check *c, void *state,
 		return HB_RESOLVED;
 	s->ai = hb_resolve(s->url.host, s->url.port, c->family, a);
 	a->timing.dns_ms = hb_ms_between(s->t0, hb_mono_ns());
-	if (s->ai)
-		return HB_RESOLVED;
-	/* Worded as hiredis's own failure was (fail_connect). */
-	char why[HB_MSG_MAX];
-	hb_strlcpy(why, a->message, sizeof(why));
-	hb_attempt_fail(a, HB_CLASS_DNS_FAILURE, "could not resolve \"%s\": %s",
-			s->url.host, why);
-	return -ENOENT;
+	return s->ai ? HB_RESOLVED : -ENOENT;
 }
 
 /* Whether a hiredis error text is one of getaddrinfo's: hiredis 0.14 passes
