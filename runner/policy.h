@@ -4,6 +4,7 @@
  *
  *   struct hb_policy *p = hb_policy_new(driver, HB_SANDBOX_ENFORCE, err, len);
  *   ... in the child: hb_policy_install(p)  (async-signal-safe, no malloc)
+ *   ... once resolved: hb_policy_install(hb_policy_handoff(p))
  *   hb_policy_free(p);
  */
 #ifndef HB_POLICY_H
