@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -102,20 +103,29 @@ static size_t kind_lists(const struct hb_driver *d, const int *lists[3])
 	return n;
 }
 
-/* Socket calls allowed of an IP family: any type, or TCP's only. */
+/* The IP sockets a check may make, of any type, or of TCP's only: with
+ * the protocol its type implies (0), TCP's or UDP's. Not MPTCP's
+ * (IPPROTO_MPTCP, a stream too): Landlock's TCP port rules do not stop
+ * its connect. */
 static int allow_ip_sockets(scmp_filter_ctx ctx, bool stream_only)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
+	static const int protocols[] = { 0, IPPROTO_TCP, IPPROTO_UDP };
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < HB_ARRAY_SIZE(families); i++)
-		rc = stream_only
-			     ? seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
-						SCMP_A0_32(SCMP_CMP_EQ, families[i]),
-						SCMP_A1_32(SCMP_CMP_MASKED_EQ,
-							   HB_SOCK_TYPE_MASK,
-							   SOCK_STREAM))
-			     : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-						SCMP_A0_32(SCMP_CMP_EQ, families[i]));
+		for (size_t j = 0; rc == 0 && j < HB_ARRAY_SIZE(protocols); j++)
+			rc = stream_only
+				     ? seccomp_rule_add(
+					       ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 3,
+					       SCMP_A0_32(SCMP_CMP_EQ, families[i]),
+					       SCMP_A1_32(SCMP_CMP_MASKED_EQ,
+							  HB_SOCK_TYPE_MASK,
+							  SOCK_STREAM),
+					       SCMP_A2_32(SCMP_CMP_EQ, protocols[j]))
+				     : seccomp_rule_add(
+					       ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
+					       SCMP_A0_32(SCMP_CMP_EQ, families[i]),
+					       SCMP_A2_32(SCMP_CMP_EQ, protocols[j]));
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,9 +200,12 @@ bool hb_policy_resolver_call(const void *seccomp_data)
 		return false;
 	int family = (int)d->args[0];
 	int type = (int)d->args[1] & HB_SOCK_TYPE_MASK;
+	int protocol = (int)d->args[2];
 	return family == AF_UNIX || family == AF_NETLINK ||
 	       ((family == AF_INET || family == AF_INET6) &&
-		type != SOCK_STREAM);
+		type != SOCK_STREAM &&
+		(protocol == 0 || protocol == IPPROTO_TCP ||
+		 protocol == IPPROTO_UDP));
 }
 
 size_t hb_policy_size(const struct hb_policy *p)

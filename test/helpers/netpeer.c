@@ -2,6 +2,7 @@
 /* hb-netpeer: the other end a sandbox test needs, running until killed.
  *
  *   hb-netpeer udp PORT OUT         datagrams to 127.0.0.1:PORT, appended to OUT
+ *   hb-netpeer tcp PORT OUT         TCP on 127.0.0.1:PORT; what arrives, to OUT
  *   hb-netpeer unix PATH OUT        a stream socket at PATH; what arrives, to OUT
  *   hb-netpeer abstract NAME OUT    the same at the abstract address "\0NAME"
  *   hb-netpeer dns PORT ADDRESS     a DNS server on 127.0.0.1:PORT (UDP) that
@@ -65,6 +66,37 @@ static void udp(int port, const char *out)
 	}
 }
 
+/* Accepts on the listening socket fd for ever, appending what each
+ * connection sends to out. */
+static void accept_loop(int fd, const char *out)
+{
+	if (listen(fd, 16) < 0)
+		die("listen");
+	for (;;) {
+		int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+		if (c < 0)
+			continue;
+		char buf[4096];
+		ssize_t r;
+		while ((r = read(c, buf, sizeof(buf))) > 0)
+			append(out, buf, (size_t)r);
+		close(c);
+	}
+}
+
+static void tcp(int port, const char *out)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons((uint16_t)port) };
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int one = 1;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		die("tcp");
+	accept_loop(fd, out);
+}
+
 static void stream(const char *name, bool abstract, const char *out)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -77,21 +109,11 @@ static void stream(const char *name, bool abstract, const char *out)
 	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
 				    abstract + n + !abstract);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, len) < 0 ||
-	    listen(fd, 16) < 0)
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, len) < 0)
 		die(name);
 	if (!abstract)
 		chmod(name, 0777); /* a check child may run as nobody */
-	for (;;) {
-		int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-		if (c < 0)
-			continue;
-		char buf[4096];
-		ssize_t r;
-		while ((r = read(c, buf, sizeof(buf))) > 0)
-			append(out, buf, (size_t)r);
-		close(c);
-	}
+	accept_loop(fd, out);
 }
 
 /* The question's end in a query of len bytes (header of 12, then labels,
@@ -152,11 +174,13 @@ static void dns(int port, const char *address)
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
-		fprintf(stderr, "usage: hb-netpeer udp|unix|abstract|dns ARG OUT|ADDRESS\n");
+		fprintf(stderr, "usage: hb-netpeer udp|tcp|unix|abstract|dns ARG OUT|ADDRESS\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "udp") == 0)
 		udp(atoi(argv[2]), argv[3]);
+	else if (strcmp(argv[1], "tcp") == 0)
+		tcp(atoi(argv[2]), argv[3]);
 	else if (strcmp(argv[1], "unix") == 0)
 		stream(argv[2], false, argv[3]);
 	else if (strcmp(argv[1], "abstract") == 0)

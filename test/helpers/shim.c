@@ -3,8 +3,8 @@
  * in HB_SHIM_PORT, it first does what HB_SHIM_DO says ("ptrace": a
  * forbidden call; "segv": crash; "pdeathsig", "landlock", "cpulimit",
  * "fork": the calls a zygote and a child's set-up may make, and a check
- * may not; "udp", "unix", "abstract", "netlink", "signal": what a check that
- * was handed its addresses may no longer do, see below). A call that fails
+ * may not; "udp", "unix", "abstract", "netlink", "mptcp", "signal": what a
+ * check that was handed its addresses may no longer do, see below). A call that fails
  * is written to stderr as "hb-shim: ACTION: CALL: ERRNO" ("EPERM"), the
  * check going on. Everything else passes through. */
 #define _GNU_SOURCE
@@ -75,6 +75,23 @@ static void send_unix(connect_fn real, bool abstract)
 	close(fd);
 }
 
+/* An MPTCP connection to 127.0.0.1:HB_SHIM_TCP_PORT, another port than the
+ * check's, and a write to it. */
+static void send_mptcp(connect_fn real)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	sa.sin_port = htons((uint16_t)atoi(getenv("HB_SHIM_TCP_PORT") ?: "9"));
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int fd = socket(AF_INET, SOCK_STREAM, 262 /* IPPROTO_MPTCP */);
+	if (fd < 0)
+		return failed("mptcp", "socket");
+	if (real(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		failed("mptcp", "connect");
+	else if (write(fd, "hookbox-shim-mptcp", 18) < 0)
+		failed("mptcp", "write");
+	close(fd);
+}
+
 int connect(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	static connect_fn real;
@@ -114,6 +131,8 @@ int connect(int fd, const struct sockaddr *sa, socklen_t len)
 			send_unix(real, false);
 		else if (strcmp(act, "abstract") == 0)
 			send_unix(real, true);
+		else if (strcmp(act, "mptcp") == 0)
+			send_mptcp(real);
 		else if (strcmp(act, "netlink") == 0) {
 			int nl = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
 			if (nl < 0)

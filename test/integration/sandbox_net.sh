@@ -21,6 +21,7 @@ hb_port pg
 hb_port my
 hb_port rd
 hb_port udp
+hb_port other
 hb_start_nginx "$web"
 hb_start_postgres "$pg"
 hb_start_mariadb "$my"
@@ -31,12 +32,15 @@ netpeer=$HB_BUILD/test-helpers/hb-netpeer
 abstract=hookbox-test-$$-peer
 "$netpeer" udp "$udp" "$HB_TMP/got.udp" &
 HB_PIDS+=($!)
+"$netpeer" tcp "$other" "$HB_TMP/got.mptcp" &
+HB_PIDS+=($!)
 "$netpeer" unix "$HB_TMP/peer.sock" "$HB_TMP/got.unix" &
 HB_PIDS+=($!)
 "$netpeer" abstract "$abstract" "$HB_TMP/got.abstract" &
 HB_PIDS+=($!)
 for _ in $(seq 1 100); do
-	ss -Huln "sport = :$udp" | grep -q . && [ -S "$HB_TMP/peer.sock" ] &&
+	ss -Huln "sport = :$udp" | grep -q . && hb_port_listening "$other" &&
+		[ -S "$HB_TMP/peer.sock" ] &&
 		ss -Hxl | grep -q "@$abstract" && break
 	sleep 0.05
 done
@@ -62,7 +66,7 @@ shim_agent()
 	local port=$1 act=$2
 	shift 2
 	rm -f "$HB_TMP"/got.*
-	HB_SHIM_PORT=$port HB_SHIM_DO=$act HB_SHIM_UDP_PORT=$udp \
+	HB_SHIM_PORT=$port HB_SHIM_DO=$act HB_SHIM_UDP_PORT=$udp HB_SHIM_TCP_PORT=$other \
 		HB_SHIM_UNIX_PATH=$HB_TMP/peer.sock HB_SHIM_ABSTRACT=$abstract \
 		LD_PRELOAD=$HB_BUILD/hb-test-shim.so \
 		ASAN_OPTIONS=verify_asan_link_order=0:${ASAN_OPTIONS:-} \
@@ -74,13 +78,17 @@ shim_agent()
 got()
 {
 	case $1 in
-	udp | unix | abstract) cat "$HB_TMP/got.$1" 2>/dev/null ;;
+	udp | unix | abstract | mptcp) cat "$HB_TMP/got.$1" 2>/dev/null ;;
 	esac
 }
 
 # The call each action's first step makes, which the hand-off filter stops.
-declare -A first_call=([udp]=socket [unix]=socket [abstract]=socket [netlink]=socket)
-declare -A sent=([udp]=hookbox-shim-udp [unix]=hookbox-shim-unix [abstract]=hookbox-shim-unix)
+# MPTCP (IPPROTO_MPTCP) is a stream socket whose connect Landlock's TCP
+# port rules do not stop: the kind's filter refuses its socket.
+declare -A first_call=([udp]=socket [unix]=socket [abstract]=socket [netlink]=socket
+	[mptcp]=socket)
+declare -A sent=([udp]=hookbox-shim-udp [unix]=hookbox-shim-unix [abstract]=hookbox-shim-unix
+	[mptcp]=hookbox-shim-mptcp)
 
 for kind in tcp http postgres mysql redis; do
 	case $kind in
@@ -90,7 +98,7 @@ for kind in tcp http postgres mysql redis; do
 	mysql) port=$my args=(mysql "$my_url") ;;
 	redis) port=$rd args=(redis "$rd_url") ;;
 	esac
-	for act in udp unix abstract netlink; do
+	for act in udp unix abstract netlink mptcp; do
 		hb_case "$kind: once resolved, the check may not $act (enforce)"
 		shim_agent "$port" "$act" "${args[@]}" --sandbox enforce
 		hb_assert_outcome FAILED SANDBOX_VIOLATION

@@ -574,8 +574,9 @@ HB_TEST(without_its_zygote_the_agent_forks)
 /* A kind that hands off (HB_DRIVER_HANDOFF): its resolve step may use
  * what resolving a name needs; after it, its run may make TCP sockets and
  * socket pairs only. What run then tries is set per test. */
-static const char *after_handoff; /* "udp", "unix", "netlink", "sysinfo",
-				   * "seccomp", or NULL: nothing forbidden */
+static const char *after_handoff; /* "udp", "unix", "netlink", "mptcp",
+				   * "sysinfo", "seccomp", or NULL: nothing
+				   * forbidden */
 static int resolve_answer = HB_RESOLVED;
 
 static int try_socket(int family, int type)
@@ -617,6 +618,8 @@ static void run_after_handoff(const struct hb_check *c, void *s,
 		try_socket(AF_UNIX, SOCK_STREAM);
 	else if (strcmp(what, "netlink") == 0)
 		try_socket(AF_NETLINK, SOCK_RAW);
+	else if (strcmp(what, "mptcp") == 0) /* IPPROTO_MPTCP */
+		socket(AF_INET, SOCK_STREAM, 262);
 	else if (strcmp(what, "sysinfo") == 0)
 		syscall(SYS_sysinfo, NULL);
 	else if (strcmp(what, "seccomp") == 0)
@@ -649,6 +652,7 @@ HB_TEST(after_the_hand_off_what_resolving_needed_is_forbidden)
 {
 	static const char *const calls[][2] = {
 		{ "udp", "socket" }, { "unix", "socket" }, { "netlink", "socket" },
+		{ "mptcp", "socket" },
 		{ "sysinfo", "sysinfo" }, { "seccomp", "seccomp" },
 	};
 	for (size_t i = 0; i < HB_ARRAY_SIZE(calls); i++) {
