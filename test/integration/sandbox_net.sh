@@ -154,6 +154,13 @@ shim_agent "$my" udp mysql \
 hb_assert_outcome PASSED
 hb_assert_eq "what reached the udp listener" hookbox-shim-udp "$(got udp)"
 
+hb_case "a postgres check over a UNIX socket keeps them, and connects"
+# Its connect is an AF_UNIX one, which the hand-off filter would stop.
+hb_agent postgres "postgresql://$HB_PG_USER:$HB_PG_PASS@/app?host=$HB_TMP/pg-$pg&port=$pg" \
+	--sandbox enforce
+hb_assert_outcome PASSED
+hb_assert_detail resolved_address "$HB_TMP/pg-$pg"
+
 if [ -n "$abi" ] && [ "$abi" -ge 6 ]; then
 	hb_case "Landlock scoping: no abstract socket outside, even with the resolver kept"
 	shim_agent "$web" abstract http "http://localhost:$web/redirect" --follow-redirects
