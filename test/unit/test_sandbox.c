@@ -713,6 +713,30 @@ HB_TEST(a_zygotes_child_hands_off_too)
 	hb_child_collect(true);
 }
 
+/* A ruleset for an older ABI leaves scoping out, and the kernel takes it
+ * (struct landlock_ruleset_attr of that ABI's size): what a pod on Linux 6.7
+ * to 6.11 gets. */
+HB_TEST(landlock_scopes_from_abi_6_only)
+{
+	int abi = hb_landlock_abi();
+	if (abi < 1) {
+		printf("skip: no Landlock on this kernel\n");
+		return;
+	}
+	const char *paths[] = { "/etc/hosts" };
+	int port = 80;
+	for (int as = 1; as <= abi; as++) {
+		struct hb_landlock_result lr;
+		int fd = hb_landlock_ruleset(as, paths, 1, &port, 1, &lr);
+		if (fd < 0)
+			HB_FAIL_("ABI %d: %s", as, strerror(-fd));
+		ASSERT_EQ_INT(lr.fs, true);
+		ASSERT_EQ_INT(lr.net, as >= 4);
+		ASSERT_EQ_INT(lr.scoped, as >= 6);
+		close(fd);
+	}
+}
+
 HB_TEST_MAIN(forbidden_call_is_named, same_call_passes_without_sandbox,
 	     log_mode_lets_the_call_through_and_names_it,
 	     log_mode_result_read_after_exit, raw_sockets_are_forbidden,
@@ -728,4 +752,4 @@ HB_TEST_MAIN(forbidden_call_is_named, same_call_passes_without_sandbox,
 	     after_the_hand_off_what_resolving_needed_is_forbidden,
 	     a_check_that_keeps_its_resolver_may_use_udp,
 	     log_mode_names_the_resolvers_calls_past_the_hand_off_only,
-	     a_zygotes_child_hands_off_too)
+	     a_zygotes_child_hands_off_too, landlock_scopes_from_abi_6_only)
