@@ -157,6 +157,7 @@ Hookbox__V1__Report *hb_report_new(const struct hb_run_meta *m,
 	sb->landlock_abi = m->landlock_abi;
 	sb->landlock_fs = m->seccomp && m->landlock_abi >= 1;
 	sb->landlock_net = m->seccomp && m->landlock_abi >= 4;
+	sb->landlock_scoped = m->seccomp && m->landlock_abi >= 6;
 
 	if (n) {
 		r->checks = calloc(n, sizeof(*r->checks));

@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -101,7 +103,33 @@ static size_t kind_lists(const struct hb_driver *d, const int *lists[3])
 	return n;
 }
 
-static int add_rules(scmp_filter_ctx ctx, const struct hb_driver *d)
+/* The IP sockets a check may make, of any type, or of TCP's only: with
+ * the protocol its type implies (0), TCP's or UDP's. Not MPTCP's
+ * (IPPROTO_MPTCP, a stream too): Landlock's TCP port rules do not stop
+ * its connect. */
+static int allow_ip_sockets(scmp_filter_ctx ctx, bool stream_only)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	static const int protocols[] = { 0, IPPROTO_TCP, IPPROTO_UDP };
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < HB_ARRAY_SIZE(families); i++)
+		for (size_t j = 0; rc == 0 && j < HB_ARRAY_SIZE(protocols); j++)
+			rc = stream_only
+				     ? seccomp_rule_add(
+					       ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 3,
+					       SCMP_A0_32(SCMP_CMP_EQ, families[i]),
+					       SCMP_A1_32(SCMP_CMP_MASKED_EQ,
+							  HB_SOCK_TYPE_MASK,
+							  SOCK_STREAM),
+					       SCMP_A2_32(SCMP_CMP_EQ, protocols[j]))
+				     : seccomp_rule_add(
+					       ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
+					       SCMP_A0_32(SCMP_CMP_EQ, families[i]),
+					       SCMP_A2_32(SCMP_CMP_EQ, protocols[j]));
+	return rc;
+}
+
+static int add_rules(scmp_filter_ctx ctx, const struct hb_driver *d, int mode)
 {
 	const int *lists[3];
 	size_t n = kind_lists(d, lists);
@@ -111,33 +139,46 @@ static int add_rules(scmp_filter_ctx ctx, const struct hb_driver *d)
 	if (rc < 0)
 		return rc;
 
-	/* Sockets of the families a client needs: IP, AF_UNIX for nscd and
-	 * AF_NETLINK for getaddrinfo's AI_ADDRCONFIG. Raw and packet sockets
-	 * are not among them. */
-	static const int families[] = { AF_INET, AF_INET6, AF_UNIX, AF_NETLINK };
-	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+	unsigned flags = d ? d->flags : 0;
+	/* Sockets of the families a client needs: IP, and while it resolves
+	 * a name AF_UNIX for nscd and AF_NETLINK for getaddrinfo's
+	 * AI_ADDRCONFIG. Raw and packet sockets are not among them. In log
+	 * mode a kind that hands off has the resolver's sockets handed to the
+	 * agent, which records them only past the hand-off
+	 * (hb_policy_resolver_call). */
+	bool resolver_notified = mode == HB_SANDBOX_LOG &&
+				 (flags & HB_DRIVER_HANDOFF);
+	rc = allow_ip_sockets(ctx, resolver_notified);
+	static const int local_families[] = { AF_UNIX, AF_NETLINK };
+	for (size_t i = 0; rc == 0 && !resolver_notified &&
+			   i < HB_ARRAY_SIZE(local_families); i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-				      SCMP_A0_32(SCMP_CMP_EQ, families[i]));
-		if (rc < 0)
-			return rc;
-	}
+				      SCMP_A0_32(SCMP_CMP_EQ, local_families[i]));
+	/* glibc sorts the addresses of a name with qsort, which for 128 or
+	 * more asks sysinfo() how much memory there is (msort.c,
+	 * _SC_PHYS_PAGES): a headless Service's name. */
+	if (rc == 0 && (flags & HB_DRIVER_RESOLVES))
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sysinfo), 0);
+	/* The hand-off filter's installation: exactly that call. */
+	if (rc == 0 && (flags & HB_DRIVER_HANDOFF))
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(seccomp), 2,
+				      SCMP_A0_32(SCMP_CMP_EQ, SECCOMP_SET_MODE_FILTER),
+				      SCMP_A1_32(SCMP_CMP_EQ,
+						 SECCOMP_FILTER_FLAG_TSYNC));
 	static const unsigned long ioctls[] = { FIONREAD, FIONBIO, TCGETS };
-	for (size_t i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]); i++) {
+	for (size_t i = 0; rc == 0 && i < HB_ARRAY_SIZE(ioctls); i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 				      SCMP_A1_32(SCMP_CMP_EQ, ioctls[i]));
-		if (rc < 0)
-			return rc;
-	}
 	/* glibc 2.34+ tries clone3 first and falls back to clone only on
 	 * ENOSYS; EPERM or a kill would break libcurl's resolver thread. */
-	rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
-	if (rc == 0 && d && (d->flags & HB_DRIVER_THREADS))
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	if (rc == 0 && (flags & HB_DRIVER_THREADS))
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
 				      SCMP_A0_64(SCMP_CMP_MASKED_EQ,
 						 CLONE_THREAD, CLONE_THREAD));
 	return rc;
 }
-
 
 /* After moby's default profile and firejail: what an arbitrary program in a
  * hook Job has no business calling. The second half keeps the command away
@@ -318,28 +359,66 @@ static int add_zygote_rules(scmp_filter_ctx ctx)
 
 /* The child's half: everything allowed but what add_zygote_rules added
  * beyond the kind's filter. */
-static int compile_narrow(const struct hb_driver *d, struct sock_fprog *prog,
-			  char *err, size_t errlen)
+static int add_narrow_rules(scmp_filter_ctx ctx, const struct hb_driver *d)
 {
 	int rc;
-	scmp_filter_ctx ctx = new_filter(SCMP_ACT_ALLOW, &rc, err, errlen);
-	if (!ctx)
-		return rc;
 	/* clone: the kind's threads stay; any other clone goes. */
-	if (rc == 0 && d && (d->flags & HB_DRIVER_THREADS))
+	if (d && (d->flags & HB_DRIVER_THREADS))
 		rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, SCMP_SYS(clone), 1,
 				      SCMP_A0_64(SCMP_CMP_MASKED_EQ,
 						 CLONE_THREAD, 0));
-	else if (rc == 0)
+	else
 		rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, SCMP_SYS(clone), 0);
 	static const int taken_back[] = { SCMP_SYS(prctl), SCMP_SYS(prlimit64),
 					  SCMP_SYS(landlock_restrict_self) };
 	for (size_t i = 0; rc == 0 && i < HB_ARRAY_SIZE(taken_back); i++)
 		if (!kind_allows(d, taken_back[i]))
 			rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, taken_back[i], 0);
+	return rc;
+}
+
+/* The hand-off filter (HB_POLICY_HANDOFF): everything allowed but what
+ * only resolving a name needs, which the kind's filter allowed until then.
+ * Its sockets are the ones hb_policy_resolver_call names. */
+static int add_handoff_rules(scmp_filter_ctx ctx, const struct hb_driver *d)
+{
+	(void)d;
+	int rc = 0;
+	static const int local_families[] = { AF_UNIX, AF_NETLINK };
+	for (size_t i = 0; rc == 0 && i < HB_ARRAY_SIZE(local_families); i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, SCMP_SYS(socket), 1,
+				      SCMP_A0_32(SCMP_CMP_EQ, local_families[i]));
+	/* Any type but SOCK_STREAM (1): one of these bits is set. The kind's
+	 * filter already refuses families other than IP, UNIX and netlink. */
+	static const unsigned type_bits[] = { 2, 4, 8 };
+	for (size_t i = 0; rc == 0 && i < HB_ARRAY_SIZE(type_bits); i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, SCMP_SYS(socket), 1,
+				      SCMP_A1_32(SCMP_CMP_MASKED_EQ, type_bits[i],
+						 type_bits[i]));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, SCMP_SYS(sysinfo), 0);
+	/* The call that installed this filter: no other after it. */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, SCMP_SYS(seccomp), 0);
+	return rc;
+}
+
+/* A filter stacked on the kind's: everything allowed but what add traps.
+ * what names it in errors. */
+static int compile_stacked(const struct hb_driver *d,
+			   int (*add)(scmp_filter_ctx, const struct hb_driver *),
+			   const char *what, struct sock_fprog *prog, char *err,
+			   size_t errlen)
+{
+	int rc;
+	scmp_filter_ctx ctx = new_filter(SCMP_ACT_ALLOW, &rc, err, errlen);
+	if (!ctx)
+		return rc;
+	if (rc == 0)
+		rc = add(ctx, d);
 	if (rc < 0)
-		snprintf(err, errlen, "seccomp profile for \"%s\" (child): %s",
-			 d ? d->name : "base", strerror(-rc));
+		snprintf(err, errlen, "seccomp profile for \"%s\" (%s): %s",
+			 d ? d->name : "base", what, strerror(-rc));
 	else
 		rc = export_bpf(ctx, prog, err, errlen);
 	seccomp_release(ctx);
@@ -350,7 +429,11 @@ int hb_bpf_compile_driver(const struct hb_driver *d, int mode,
 			  struct sock_fprog *prog, char *err, size_t errlen)
 {
 	if (mode == HB_POLICY_NARROW)
-		return compile_narrow(d, prog, err, errlen);
+		return compile_stacked(d, add_narrow_rules, "child", prog, err,
+				       errlen);
+	if (mode == HB_POLICY_HANDOFF)
+		return compile_stacked(d, add_handoff_rules, "hand-off", prog,
+				       err, errlen);
 	/* Log mode hands every call outside the list to the agent, which
 	 * records it and lets it run (a kernel log is out of a pod's reach). */
 	uint32_t def = mode == HB_SANDBOX_LOG ? SCMP_ACT_NOTIFY : SCMP_ACT_TRAP;
@@ -365,7 +448,7 @@ int hb_bpf_compile_driver(const struct hb_driver *d, int mode,
 	if (rc == 0)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (rc == 0)
-		rc = add_rules(ctx, d);
+		rc = add_rules(ctx, d, mode);
 	if (rc == 0 && mode == HB_POLICY_ZYGOTE)
 		rc = add_zygote_rules(ctx);
 	if (rc < 0)

@@ -21,7 +21,7 @@
 
 static const enum hb_sandbox_mode modes[] = { HB_SANDBOX_ENFORCE,
 					      HB_SANDBOX_LOG, HB_POLICY_ZYGOTE,
-					      HB_POLICY_NARROW };
+					      HB_POLICY_NARROW, HB_POLICY_HANDOFF };
 /* exec's deny-list has no zygote. */
 static const enum hb_sandbox_mode exec_modes[] = { HB_SANDBOX_ENFORCE,
 						   HB_SANDBOX_LOG };
@@ -48,7 +48,7 @@ static void emit_list(FILE *f, size_t id, const int *list)
 struct entry {
 	const char *kind;
 	int mode;
-	unsigned threads;
+	unsigned flags;
 	bool has_list;
 	unsigned short len;
 };
@@ -81,7 +81,17 @@ int main(int argc, char **argv)
 			fprintf(stderr, "hookbox-bpfgen: %s\n", err);
 			goto fail;
 		}
+		/* The flag says the driver has a resolve step: the kind's
+		 * filter then lets it install the hand-off filter. */
+		if (!(d->flags & HB_DRIVER_HANDOFF) != !d->resolve) {
+			fprintf(stderr, "hookbox-bpfgen: %s: HB_DRIVER_HANDOFF "
+				"and a resolve step go together\n", d->name);
+			goto fail;
+		}
 		for (size_t m = 0; m < HB_ARRAY_SIZE(modes); m++) {
+			if (modes[m] == HB_POLICY_HANDOFF &&
+			    !(d->flags & HB_DRIVER_HANDOFF))
+				continue;
 			struct hb_policy *p = hb_policy_compile(d, modes[m], err,
 								sizeof(err));
 			if (!p || n == HB_ARRAY_SIZE(entries)) {
@@ -94,7 +104,7 @@ int main(int argc, char **argv)
 			emit_list(f, n, d->syscalls);
 			entries[n++] = (struct entry){
 				d->name, (int)modes[m],
-				d->flags & HB_DRIVER_THREADS, true,
+				d->flags & HB_POLICY_FLAGS, true,
 				hb_policy_prog(p)->len };
 			hb_policy_free(p);
 		}
@@ -116,7 +126,7 @@ int main(int argc, char **argv)
 	fprintf(f, "\nconst struct hb_bpf_prebuilt hb_bpf_prebuilt[] = {\n");
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "\t{ \"%s\", %d, %u, ", entries[i].kind,
-			entries[i].mode, entries[i].threads);
+			entries[i].mode, entries[i].flags);
 		if (entries[i].has_list)
 			fprintf(f, "list%zu, ", i);
 		else

@@ -6,6 +6,8 @@
 
 #include "buf.h"
 #include "curl_notls.h"
+#include "osutil.h"
+#include "resolve.h"
 #ifndef HB_HTTP_PLAIN
 #include "ossl.h"
 #endif
@@ -87,6 +89,12 @@ struct http_state {
 	double before_ms;       /* what the redirects before this request took */
 	struct ip_addr refused; /* an address on_open refused */
 	char errbuf[CURL_ERROR_SIZE];
+	/* The addresses http_resolve found, handed to curl (CURLOPT_RESOLVE),
+	 * and how long that took; whether curl then wanted to resolve a name
+	 * itself, which the sandbox no longer allows. */
+	struct curl_slist *pinned;
+	double resolve_ms;
+	bool resolve_refused;
 };
 
 /* -- URL ----------------------------------------------------------------- */
@@ -137,6 +145,16 @@ static int http_port(const struct hb_check *c)
 static int http_extra_port(const struct hb_check *c)
 {
 	return c->follow_redirects == HB_FOLLOW_SAME ? 443 : 0;
+}
+
+/* Whether the check must keep its resolver's sockets to the end: when a
+ * redirect may lead to another host ("any"), curl looks that name up after
+ * the first connect, so the addresses cannot all be handed over
+ * beforehand. The same host's redirects (the default) reach the addresses
+ * http_resolve pinned for the URL's port, 80 and 443. */
+static bool http_keeps_resolver(const struct hb_check *c)
+{
+	return c->follow_redirects == HB_FOLLOW_ANY;
 }
 
 static size_t http_read_paths(const struct hb_check *c, const char **paths,
@@ -489,6 +507,124 @@ static int http_prepare(const struct hb_check *c, void **state,
 	return configure(c, s, a);
 }
 
+/* -- resolving ------------------------------------------------------------- */
+
+/* Whether a URL's host (as parse_url gives it) is an address, which curl
+ * turns into one without a resolver. */
+static bool is_address(const char *host)
+{
+	unsigned char bin[4];
+	return host[0] == '[' || inet_pton(AF_INET, host, bin) == 1;
+}
+
+/* Once the addresses are handed over, curl must not look a name up: the
+ * sandbox took the resolver's sockets away. A name it has no address for
+ * (a redirect's) fails the transfer here, instead of a system call the
+ * filter stops. curl announces an address too (7.88, Curl_resolv), which
+ * it then converts itself: that one may go on. */
+static int on_resolver_start(void *resolver_state, void *reserved,
+			     void *userdata)
+{
+	struct http_state *s = userdata;
+	char *url = NULL, host[256];
+	(void)resolver_state;
+	(void)reserved;
+	if (curl_easy_getinfo(s->curl, CURLINFO_EFFECTIVE_URL, &url) ==
+		    CURLE_OK &&
+	    url && parse_url(url, host, sizeof(host), NULL, NULL) == 0 &&
+	    is_address(host))
+		return 0;
+	s->resolve_refused = true;
+	return 1;
+}
+
+/* "host:port:addr,addr,...", curl's CURLOPT_RESOLVE entry, for each port
+ * the check may reach that host on: the URL's, and 80 and 443, where a
+ * redirect to the same host may lead. */
+static int pin_addresses(struct http_state *s, const struct addrinfo *ai,
+			 struct hb_attempt *a)
+{
+	struct hb_buf addrs, line;
+	hb_buf_init(&addrs, 1 << 20);
+	hb_buf_init(&line, 1 << 20);
+	int rc = 0;
+	for (const struct addrinfo *p = ai; rc == 0 && p; p = p->ai_next) {
+		char ip[INET6_ADDRSTRLEN];
+		bool v6 = p->ai_family == AF_INET6;
+		hb_format_addr(p->ai_addr, ip, sizeof(ip), 0);
+		rc = hb_buf_printf(&addrs, "%s%s%s%s", addrs.len ? "," : "",
+				   v6 ? "[" : "", ip, v6 ? "]" : "");
+	}
+	const long ports[] = { s->port, 80, 443 };
+	for (size_t i = 0; rc == 0 && i < HB_ARRAY_SIZE(ports); i++) {
+		if (i > 0 && ports[i] == s->port)
+			continue;
+		hb_buf_reset(&line);
+		rc = hb_buf_printf(&line, "%s:%ld:%s", s->host, ports[i],
+				   hb_buf_str(&addrs));
+		struct curl_slist *l =
+			rc == 0 ? curl_slist_append(s->pinned, hb_buf_str(&line))
+				: NULL;
+		if (l)
+			s->pinned = l;
+		else
+			rc = -ENOMEM;
+	}
+	hb_buf_release(&addrs);
+	hb_buf_release(&line);
+	if (rc < 0)
+		hb_attempt_fail(a, HB_CLASS_INTERNAL,
+				"handing curl the addresses of \"%s\": %s",
+				s->host, strerror(-rc));
+	return rc;
+}
+
+/* Under the kind's filter: resolves the URL's host, in this child as curl
+ * would, and hands curl the addresses, so that curl itself resolves
+ * nothing and the sandbox can take the resolver's sockets away before the
+ * first connect. A literal address needs nothing. */
+static int http_resolve(const struct hb_check *c, void *state,
+			struct hb_attempt *a)
+{
+	struct http_state *s = state;
+	if (http_keeps_resolver(c))
+		return HB_RESOLVE_KEEP;
+	CURLcode cc = curl_easy_setopt(s->curl, CURLOPT_RESOLVER_START_FUNCTION,
+				       on_resolver_start);
+	if (cc == CURLE_OK)
+		cc = curl_easy_setopt(s->curl, CURLOPT_RESOLVER_START_DATA, s);
+	bool name = !is_address(s->host);
+	/* A name outside ASCII curl refuses itself (curl_pruned.c: no IDN),
+	 * before any lookup. */
+	for (const char *p = s->host; name && *p; p++)
+		name = (unsigned char)*p < 0x80;
+	if (cc != CURLE_OK || !name)
+		goto out;
+	int64_t t0 = hb_mono_ns();
+	struct addrinfo *ai = hb_resolve(s->host, (int)s->port, c->family, a);
+	s->resolve_ms = hb_ms_between(t0, hb_mono_ns());
+	a->timing.dns_ms = s->resolve_ms;
+	if (!ai) {
+		/* Worded as curl's own failure was (classify_transfer). */
+		if (a->failure_class == HB_CLASS_DNS_FAILURE)
+			hb_attempt_fail(a, HB_CLASS_DNS_FAILURE,
+					"could not resolve \"%s\"", s->host);
+		return -ENOENT;
+	}
+	int rc = pin_addresses(s, ai, a);
+	freeaddrinfo(ai);
+	if (rc < 0)
+		return rc;
+	cc = curl_easy_setopt(s->curl, CURLOPT_RESOLVE, s->pinned);
+out:
+	if (cc != CURLE_OK) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "curl_easy_setopt: %s",
+				curl_easy_strerror(cc));
+		return -EINVAL;
+	}
+	return HB_RESOLVED;
+}
+
 /* -- describing what happened ---------------------------------------------- */
 
 /* "2s", "1.5s", "250ms" */
@@ -603,22 +739,24 @@ static void record(struct http_state *s, struct hb_attempt *a, long status)
 	curl_off_t t;
 	struct hb_timing *tm = &a->timing;
 	/* Every *_TIME_T is counted from the start of the request, as the
-	 * other kinds count theirs; after redirects, of the first one (the
-	 * last request's phases, after the time the others took). */
-	double b = s->before_ms;
+	 * other kinds count theirs: from http_resolve's own lookup, when it
+	 * made one, which curl's clock does not see; after redirects, of the
+	 * first request (the last request's phases, after the time the
+	 * others took). */
+	double r = s->resolve_ms + s->before_ms;
 	if (curl_easy_getinfo(s->curl, CURLINFO_NAMELOOKUP_TIME_T, &t) ==
 	    CURLE_OK)
-		tm->dns_ms = b + (double)t / 1000.0;
+		tm->dns_ms = r + (double)t / 1000.0;
 	if (curl_easy_getinfo(s->curl, CURLINFO_CONNECT_TIME_T, &t) == CURLE_OK)
-		tm->connect_ms = b + (double)t / 1000.0;
+		tm->connect_ms = r + (double)t / 1000.0;
 	if (s->https && curl_easy_getinfo(s->curl, CURLINFO_APPCONNECT_TIME_T,
 					  &t) == CURLE_OK)
-		tm->tls_ms = b + (double)t / 1000.0;
+		tm->tls_ms = r + (double)t / 1000.0;
 	if (curl_easy_getinfo(s->curl, CURLINFO_STARTTRANSFER_TIME_T, &t) ==
 	    CURLE_OK)
-		tm->first_byte_ms = b + (double)t / 1000.0;
+		tm->first_byte_ms = r + (double)t / 1000.0;
 	if (curl_easy_getinfo(s->curl, CURLINFO_TOTAL_TIME_T, &t) == CURLE_OK)
-		tm->total_ms = b + (double)t / 1000.0;
+		tm->total_ms = r + (double)t / 1000.0;
 
 	if (status > 0)
 		hb_attempt_detail(a, "status_code", "%ld", status);
@@ -758,7 +896,18 @@ static void classify_transfer(const struct hb_check *c, struct http_state *s,
 	where(s, at, sizeof(at));
 	fmt_ms(limit, sizeof(limit), c->timeout_ms);
 
-	if (rc == CURLE_COULDNT_CONNECT && s->refused.family) {
+	if (s->resolve_refused) {
+		char *url = NULL;
+		char shown[256] = "?";
+		if (curl_easy_getinfo(s->curl, CURLINFO_EFFECTIVE_URL, &url) ==
+			    CURLE_OK &&
+		    url)
+			hb_redact_url(shown, sizeof(shown), url);
+		hb_attempt_fail(a, HB_CLASS_HTTP_STATUS,
+				"%s needs a name looked up anew, which the "
+				"check does only once, before it connects",
+				shown);
+	} else if (rc == CURLE_COULDNT_CONNECT && s->refused.family) {
 		refuse_address(s, a);
 	} else if (s->headers_over) {
 		fail_hop(s, a, HB_CLASS_RESOURCE_LIMIT,
@@ -1295,10 +1444,11 @@ static void http_run(const struct hb_check *c, void *state,
 	else if (!stopped)
 		check_expectations(c, s, status, a);
 
+	curl_easy_cleanup(s->curl);
 	curl_slist_free_all(s->headers);
 	curl_slist_free_all(s->bare);
+	curl_slist_free_all(s->pinned);
 	free(s->url);
-	curl_easy_cleanup(s->curl);
 	if (s->have_re)
 		regfree(&s->re);
 	hb_buf_release(&s->body);
@@ -1318,10 +1468,12 @@ static const int http_syscalls[] = {
 __attribute__((visibility("default"))) const struct hb_driver hb_driver_http = {
 	.name = "http",
 	.default_port = 80,
-	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_THREADS | HB_DRIVER_TLS,
+	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_THREADS | HB_DRIVER_TLS |
+		 HB_DRIVER_HANDOFF,
 	.init = http_init,
 	.uses_tls = hb_http_uses_tls,
 	.prepare = http_prepare,
+	.resolve = http_resolve,
 	.run = http_run,
 	.port = http_port,
 	.extra_port = http_extra_port,

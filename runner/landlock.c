@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <linux/landlock.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -29,13 +30,14 @@ struct landlock_net_port_attr {
 #ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
 #define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
 #endif
-#ifndef LANDLOCK_SCOPE_SIGNAL
+/* Scoping (ABI 6, Linux 6.12), also newer than Debian 12's headers. */
+#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
 #define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
 #endif
 
-/* struct landlock_ruleset_attr grew a handled_access_net field in ABI 4 and
- * a scoped field in ABI 6. A kernel takes a longer struct than its own when
- * the rest is zero. */
+/* struct landlock_ruleset_attr grew a handled_access_net field in ABI 4,
+ * and scoped in ABI 6. */
 struct hb_ruleset_attr {
 	uint64_t handled_access_fs;
 	uint64_t handled_access_net;
@@ -73,15 +75,24 @@ int hb_landlock_ruleset(int abi, const char *const *paths, size_t n_paths,
 {
 	res->fs = false;
 	res->net = false;
+	res->scoped = false;
 	if (abi < 1)
 		return -ENOSYS;
 	bool restrict_net = abi >= 4 && n_ports > 0;
+	/* A check may neither connect to an abstract UNIX socket nor signal
+	 * a process (the agent above all) outside its own domain. */
+	bool scoped = abi >= 6;
 	struct hb_ruleset_attr attr = {
 		.handled_access_fs = fs_handled(abi),
 		.handled_access_net =
 			restrict_net ? LANDLOCK_ACCESS_NET_CONNECT_TCP : 0,
+		.scoped = scoped ? LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
+					   LANDLOCK_SCOPE_SIGNAL
+				 : 0,
 	};
-	size_t attr_size = abi >= 4 ? sizeof(attr) : sizeof(uint64_t);
+	size_t attr_size = abi >= 6   ? sizeof(attr)
+			   : abi >= 4 ? offsetof(struct hb_ruleset_attr, scoped)
+				      : sizeof(uint64_t);
 	int rfd = (int)syscall(SYS_landlock_create_ruleset, &attr, attr_size, 0);
 	if (rfd < 0)
 		return -errno;
@@ -121,6 +132,7 @@ int hb_landlock_ruleset(int abi, const char *const *paths, size_t n_paths,
 	}
 	res->fs = true;
 	res->net = restrict_net;
+	res->scoped = scoped;
 	return rfd;
 }
 

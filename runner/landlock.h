@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Landlock for check children: read only the files a check needs, connect
- * only to its port; for exec's command, keep its signals to itself.
- * Degrades cleanly on kernels without it. */
+ * only to its port, reach no abstract UNIX socket and signal no process
+ * outside; for exec's command, keep its signals to itself. Degrades
+ * cleanly on kernels without it. */
 #ifndef HB_LANDLOCK_H
 #define HB_LANDLOCK_H
 
@@ -14,10 +15,12 @@ int hb_landlock_abi(void);
 struct hb_landlock_result {
 	bool fs;  /* file-system rules applied */
 	bool net; /* TCP connect restricted (ABI >= 4) */
+	bool scoped; /* abstract UNIX sockets and signals scoped (ABI >= 6) */
 };
 
 /* A ruleset allowing reading (and executing mapped libraries from) paths,
- * and TCP connect only to ports (none: any port). Paths that do not exist
+ * and TCP connect only to ports (none: any port); with ABI 6 or later, no
+ * abstract UNIX socket or signal reaches out of it. Paths that do not exist
  * are skipped. Built in the agent and inherited by check children, which
  * only restrict themselves with it. Returns the ruleset's descriptor
  * (close-on-exec), or -errno; with Landlock absent (abi < 1), -ENOSYS. *res

@@ -9,9 +9,11 @@
 #include "runner.h"
 
 #include "osutil.h"
+#include "resolve.h"
 #include "spec.h"
 #include "strutil.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <errmsg.h>
@@ -55,6 +57,8 @@ struct my_state {
 	struct my_url url;
 	bool have_re;
 	regex_t re;
+	int64_t t0; /* when the check began: my_resolve's start */
+	struct addrinfo *ai; /* my_resolve's addresses; NULL: use url.host */
 };
 
 /* Connector/C's I/O wait hook has no user pointer; a check child runs one
@@ -514,6 +518,36 @@ static int my_prepare(const struct hb_check *c, void **state,
 	return 0;
 }
 
+/* Whether host is an address, which Connector/C connects to without
+ * looking anything up. */
+static bool is_address(const char *host)
+{
+	unsigned char bin[16];
+	return inet_pton(AF_INET, host, bin) == 1 ||
+	       inet_pton(AF_INET6, host, bin) == 1;
+}
+
+/* Under the kind's filter: looks the server's name up here, so that
+ * Connector/C is given an address, resolves nothing, and the sandbox can
+ * take the resolver's sockets away before it connects. Not when the
+ * certificate's name is verified: Connector/C checks it against the host
+ * it was given (ma_tls_verify_server_cert, mysql->host), and an address
+ * there would verify something else than the name, so such a check keeps
+ * the resolver's sockets and lets Connector/C resolve. */
+static int my_resolve(const struct hb_check *c, void *state,
+		      struct hb_attempt *a)
+{
+	struct my_state *s = state;
+	s->t0 = hb_mono_ns();
+	if (is_address(s->url.host))
+		return HB_RESOLVED;
+	if (s->url.ssl >= SSL_VERIFY_CA)
+		return HB_RESOLVE_KEEP;
+	s->ai = hb_resolve(s->url.host, s->url.port, c->family, a);
+	a->timing.dns_ms = hb_ms_between(s->t0, hb_mono_ns());
+	return s->ai ? HB_RESOLVED : -ENOENT;
+}
+
 /* Fails a with the error of the last call on m, classified. While
  * connecting (connecting: true) a hit deadline is a connect or handshake
  * timeout. */
@@ -595,25 +629,51 @@ static void my_query(struct my_state *s, const struct hb_check *c,
 	mysql_free_result(res);
 }
 
+/* A failed mysql_real_connect that never reached the server, after which
+ * the next address may be tried, as Connector/C tries a name's. */
+static bool connect_failed(MYSQL *m)
+{
+	unsigned err = mysql_errno(m);
+	return !io.read_waited && !io.deadline_hit &&
+	       (err == CR_CONN_HOST_ERROR || err == CR_CONNECTION_ERROR ||
+		err == CR_IPSOCK_ERROR);
+}
+
 static void my_run(const struct hb_check *c, void *state, struct hb_attempt *a)
 {
 	struct my_state *s = state;
 	struct my_url *u = &s->url;
-	int64_t t0 = hb_mono_ns();
+	int64_t t0 = s->t0;
 	io.t0_ns = t0;
 	io.deadline_ns = t0 + (c->timeout_ms > 0 ? c->timeout_ms : 5000) *
 				      1000000LL;
 	MYSQL *m = s->mysql;
-	if (!mysql_real_connect(m, u->host, u->user, u->password,
-				u->database[0] ? u->database : NULL,
-				(unsigned)u->port, NULL, 0)) {
-		a->timing.connect_ms = io.connect_ms;
+	char addr[300];
+	fmt_addr(u, addr, sizeof(addr));
+	/* The addresses my_resolve found, in order, or the URL's host. Kept
+	 * options (CLIENT_REMEMBER_OPTIONS) let a failed handle try again. */
+	const struct addrinfo *p = s->ai;
+	bool ok;
+	for (;;) {
+		char ip[64];
+		if (p) {
+			hb_format_addr(p->ai_addr, ip, sizeof(ip), 0);
+			hb_format_addr(p->ai_addr, addr, sizeof(addr), 1);
+		}
+		io.connect_errno = 0;
+		ok = mysql_real_connect(m, p ? ip : u->host, u->user, u->password,
+					u->database[0] ? u->database : NULL,
+					(unsigned)u->port, NULL,
+					CLIENT_REMEMBER_OPTIONS) != NULL;
+		if (ok || !p || !p->ai_next || !connect_failed(m))
+			break;
+		p = p->ai_next;
+	}
+	a->timing.connect_ms = io.connect_ms;
+	if (!ok) {
 		fail_mysql(m, c, u, true, a);
 	} else {
-		a->timing.connect_ms = io.connect_ms;
 		a->timing.auth_ms = hb_ms_between(t0, hb_mono_ns());
-		char addr[300];
-		fmt_addr(u, addr, sizeof(addr));
 		hb_attempt_detail(a, "resolved_address", "%s", addr);
 		hb_attempt_detail(a, "server_version", "%s",
 				  mysql_get_server_info(m));
@@ -627,6 +687,8 @@ static void my_run(const struct hb_check *c, void *state, struct hb_attempt *a)
 	}
 	mysql_close(m);
 	s->mysql = NULL;
+	if (s->ai)
+		freeaddrinfo(s->ai);
 	explicit_bzero(u->password, sizeof(u->password));
 	a->timing.total_ms = hb_ms_between(t0, hb_mono_ns());
 }
@@ -639,10 +701,11 @@ static const int my_syscalls[] = { -1 };
 const struct hb_driver hb_driver_mysql = {
 	.name = "mysql",
 	.default_port = DEFAULT_PORT,
-	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_TLS,
+	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_TLS | HB_DRIVER_HANDOFF,
 	.init = my_init,
 	.uses_tls = my_uses_tls,
 	.prepare = my_prepare,
+	.resolve = my_resolve,
 	.run = my_run,
 	.port = my_port,
 	.read_paths = my_read_paths,

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ struct hb_policy {
 	struct sock_fprog prog;
 	enum hb_sandbox_mode mode;
 	bool prebuilt; /* prog.filter is the build's, not ours to free */
+	struct hb_policy *handoff; /* see hb_policy_handoff */
 };
 
 static bool same_list(const int *a, const int *b)
@@ -43,23 +45,23 @@ static bool same_list(const int *a, const int *b)
 
 const struct hb_bpf_prebuilt *hb_bpf_find(const char *kind,
 					  enum hb_sandbox_mode mode,
-					  unsigned threads, const int *syscalls)
+					  unsigned flags, const int *syscalls)
 {
 	if (!hb_bpf_prebuilt || !kind)
 		return NULL;
 	for (const struct hb_bpf_prebuilt *b = hb_bpf_prebuilt; b->kind; b++)
 		if (strcmp(b->kind, kind) == 0 && b->mode == (int)mode &&
-		    b->threads == threads && same_list(b->syscalls, syscalls))
+		    b->flags == flags && same_list(b->syscalls, syscalls))
 			return b;
 	return NULL;
 }
 
-struct hb_policy *hb_policy_new(const struct hb_driver *d,
-				enum hb_sandbox_mode mode, char *err,
-				size_t errlen)
+static struct hb_policy *policy_new(const struct hb_driver *d,
+				    enum hb_sandbox_mode mode, char *err,
+				    size_t errlen)
 {
 	const struct hb_bpf_prebuilt *b =
-		d ? hb_bpf_find(d->name, mode, d->flags & HB_DRIVER_THREADS,
+		d ? hb_bpf_find(d->name, mode, d->flags & HB_POLICY_FLAGS,
 				d->syscalls)
 		  : NULL;
 	if (!b)
@@ -73,6 +75,22 @@ struct hb_policy *hb_policy_new(const struct hb_driver *d,
 	p->prog.filter = (struct sock_filter *)b->prog; /* never written */
 	p->mode = mode;
 	p->prebuilt = true;
+	return p;
+}
+
+struct hb_policy *hb_policy_new(const struct hb_driver *d,
+				enum hb_sandbox_mode mode, char *err,
+				size_t errlen)
+{
+	struct hb_policy *p = policy_new(d, mode, err, errlen);
+	/* Made here, in the agent, for the children to install: a filter is
+	 * never compiled under one. */
+	if (p && d && (d->flags & HB_DRIVER_HANDOFF) &&
+	    (mode == HB_SANDBOX_ENFORCE || mode == HB_POLICY_NARROW) &&
+	    !(p->handoff = policy_new(d, HB_POLICY_HANDOFF, err, errlen))) {
+		hb_policy_free(p);
+		return NULL;
+	}
 	return p;
 }
 
@@ -134,6 +152,7 @@ void hb_policy_free(struct hb_policy *p)
 {
 	if (!p)
 		return;
+	hb_policy_free(p->handoff);
 	if (!p->prebuilt)
 		free(p->prog.filter);
 	free(p);
@@ -141,6 +160,15 @@ void hb_policy_free(struct hb_policy *p)
 
 int hb_policy_install(const struct hb_policy *p)
 {
+	if (p->mode == HB_POLICY_HANDOFF) {
+		/* Every thread of the check, should a library have started
+		 * one: a thread left with the resolver's sockets would defeat
+		 * the hand-off. A thread the kernel cannot synchronise (its
+		 * filters differ) fails the call with its id. */
+		long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+				  SECCOMP_FILTER_FLAG_TSYNC, &p->prog);
+		return rc < 0 ? -errno : rc > 0 ? -EBUSY : 0;
+	}
 	if (p->mode == HB_SANDBOX_LOG) {
 		/* The listener descriptor is what the agent reads the calls
 		 * from: returned to the caller to pass on. */
@@ -156,6 +184,28 @@ int hb_policy_install(const struct hb_policy *p)
 bool hb_policy_notifies(const struct hb_policy *p)
 {
 	return p && p->mode == HB_SANDBOX_LOG;
+}
+
+const struct hb_policy *hb_policy_handoff(const struct hb_policy *p)
+{
+	return p ? p->handoff : NULL;
+}
+
+bool hb_policy_resolver_call(const void *seccomp_data)
+{
+	/* The same sockets as the hand-off filter's (bpf_compile.c,
+	 * add_handoff_rules): which log mode's filter hands to the agent. */
+	const struct seccomp_data *d = seccomp_data;
+	if (d->nr != SYS_socket)
+		return false;
+	int family = (int)d->args[0];
+	int type = (int)d->args[1] & HB_SOCK_TYPE_MASK;
+	int protocol = (int)d->args[2];
+	return family == AF_UNIX || family == AF_NETLINK ||
+	       ((family == AF_INET || family == AF_INET6) &&
+		type != SOCK_STREAM &&
+		(protocol == 0 || protocol == IPPROTO_TCP ||
+		 protocol == IPPROTO_UDP));
 }
 
 size_t hb_policy_size(const struct hb_policy *p)

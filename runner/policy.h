@@ -4,6 +4,7 @@
  *
  *   struct hb_policy *p = hb_policy_new(driver, HB_SANDBOX_ENFORCE, err, len);
  *   ... in the child: hb_policy_install(p)  (async-signal-safe, no malloc)
+ *   ... once resolved: hb_policy_install(hb_policy_handoff(p))
  *   hb_policy_free(p);
  */
 #ifndef HB_POLICY_H
@@ -30,7 +31,21 @@ enum hb_sandbox_mode {
 	 * those back. Together: the kind's enforcing filter. */
 	HB_POLICY_ZYGOTE,
 	HB_POLICY_NARROW,
+	/* Stacked by a check of a kind that hands off (HB_DRIVER_HANDOFF)
+	 * once its names are resolved, before its client library connects:
+	 * it takes away what only resolving needs (UNIX and netlink sockets,
+	 * IP sockets other than TCP, sysinfo) and the seccomp call that
+	 * installed it. Only the dns kind keeps sending datagrams. */
+	HB_POLICY_HANDOFF,
 };
+
+/* A socket's type without SOCK_NONBLOCK and SOCK_CLOEXEC (the kernel's
+ * SOCK_TYPE_MASK). */
+#define HB_SOCK_TYPE_MASK 0xf
+
+/* The driver flags a kind's filters are compiled from, besides its list. */
+#define HB_POLICY_FLAGS                                                        \
+	(HB_DRIVER_THREADS | HB_DRIVER_RESOLVES | HB_DRIVER_HANDOFF)
 
 /* The zygote's clone(2) flags, the only ones its filter lets it pass: a
  * child of the agent's (CLONE_PARENT), with glibc's thread id kept as
@@ -41,7 +56,10 @@ enum hb_sandbox_mode {
 /* The allow-list filter for a driver: base set plus driver->syscalls. The
  * program compiled at build time when this build has one for the driver's
  * kind, mode and exact lists (see hb_bpf_prebuilt), else compiled now with
- * libseccomp. Returns NULL with err filled (libseccomp's message). */
+ * libseccomp. A filter a check runs under before its hand-off (enforce,
+ * and a zygote's child's narrowing one) carries the kind's hand-off filter
+ * with it (hb_policy_handoff). Returns NULL with err filled (libseccomp's
+ * message). */
 struct hb_policy *hb_policy_new(const struct hb_driver *d,
 				enum hb_sandbox_mode mode, char *err,
 				size_t errlen);
@@ -64,7 +82,7 @@ struct sock_filter;
 struct hb_bpf_prebuilt {
 	const char *kind;     /* a driver's name, or "exec"; NULL ends */
 	int mode;             /* enum hb_sandbox_mode */
-	unsigned threads;     /* the driver's HB_DRIVER_THREADS flag */
+	unsigned flags;       /* the driver's HB_POLICY_FLAGS */
 	const int *syscalls;  /* driver->syscalls it was compiled from */
 	const struct sock_filter *prog;
 	unsigned short len;
@@ -77,7 +95,7 @@ extern const unsigned hb_syscall_names_arch __attribute__((weak));
 /* The entry compiled from exactly these inputs, or NULL. */
 const struct hb_bpf_prebuilt *hb_bpf_find(const char *kind,
 					  enum hb_sandbox_mode mode,
-					  unsigned threads, const int *syscalls);
+					  unsigned flags, const int *syscalls);
 void hb_policy_free(struct hb_policy *p);
 /* exec's deny-list compiled now, with libseccomp (the caller frees
  * prog->filter). Returns 0, or -errno with err filled. */
@@ -89,6 +107,15 @@ int hb_policy_compile_exec(enum hb_sandbox_mode mode, struct sock_fprog *prog,
 int hb_policy_install(const struct hb_policy *p);
 /* Whether installing p yields a listener the agent must serve. */
 bool hb_policy_notifies(const struct hb_policy *p);
+/* The hand-off filter a check under p stacks once its names are resolved,
+ * or NULL: p is not a filter a check starts under, or its kind does not
+ * hand off, or p is log mode's (whose check tells the agent instead, see
+ * hb_policy_resolver_call). */
+const struct hb_policy *hb_policy_handoff(const struct hb_policy *p);
+/* Log mode: whether a call the filter handed to the agent (struct
+ * seccomp_data) is one of the resolver's that the enforcing filters allow
+ * until the check's hand-off, and the hand-off filter takes away. */
+bool hb_policy_resolver_call(const void *seccomp_data);
 /* Number of BPF instructions, for tests and the report. */
 size_t hb_policy_size(const struct hb_policy *p);
 /* "ptrace" for a syscall number on this architecture (0: native);

@@ -2,12 +2,14 @@
 /* The postgres check kind: a libpq connection (SCRAM-SHA-256, md5, TLS as
  * the URL asks), optionally one query whose answer is asserted, each failure
  * classified by the server's SQLSTATE. */
+#include "buf.h"
 #include "dbutil.h"
 #include "duration.h"
 #include "ossl.h"
 #include "runner.h"
 
 #include "osutil.h"
+#include "resolve.h"
 #include "spec.h"
 #include "strutil.h"
 
@@ -25,8 +27,11 @@
 
 #define DEFAULT_PORT 5432
 /* How much of a value a message quotes. */
-/* Room for the connection parameters prepare() sets: see build_params. */
-#define MAX_PARAMS 12
+/* Room for the connection parameters prepare() sets (see build_params)
+ * and the three pg_resolve adds. */
+#define MAX_PARAMS 16
+/* The most hosts a check's URL may list for pg_resolve to look up. */
+#define MAX_HOSTS 16
 
 /* libpq reads ~/.pgpass when no password is given. A check's password comes
  * from the spec (password_file, ${ENV}) and nowhere else, so the password
@@ -38,9 +43,13 @@
 struct pg_state {
 	const char *keys[MAX_PARAMS + 1];
 	const char *vals[MAX_PARAMS + 1];
+	size_t n_params;
 	char os_user[64];
 	bool have_re;
 	regex_t re;
+	int64_t t0; /* when the check began: pg_resolve's start */
+	/* What pg_resolve found, as libpq's host, hostaddr and port lists. */
+	char *hosts, *hostaddrs, *ports;
 };
 
 /* -- connection parameters ------------------------------------------------- */
@@ -139,6 +148,7 @@ static void build_params(const struct hb_check *c, struct pg_state *s)
 #undef PARAM
 	s->keys[n] = NULL;
 	s->vals[n] = NULL;
+	s->n_params = n;
 }
 
 /* -- assertions ------------------------------------------------------------ */
@@ -336,6 +346,128 @@ static int pg_prepare(const struct hb_check *c, void **state,
 	return 0;
 }
 
+/* -- resolving ------------------------------------------------------------ */
+
+/* keyword's value as libpq reads it: from the URL, else from the
+ * environment variable env. */
+static void setting(const struct hb_check *c, const char *keyword,
+		    const char *env, char *dst, size_t size)
+{
+	conninfo_value(c->url, keyword, dst, size);
+	const char *e = getenv(env);
+	if (!dst[0] && e)
+		hb_strlcpy(dst, e, size);
+}
+
+/* Splits a comma-separated list in place; returns how many items (at most
+ * max), or max + 1 when there are more. */
+static size_t split_list(char *list, char **items, size_t max)
+{
+	size_t n = 0;
+	for (char *p = list, *next; p; p = next) {
+		next = strchr(p, ',');
+		if (next)
+			*next++ = '\0';
+		if (n == max)
+			return max + 1;
+		items[n++] = p;
+	}
+	return n;
+}
+
+/* Appends the lists libpq takes for one address of host: each of a host's
+ * addresses becomes an entry of its own, host name kept (TLS verifies it,
+ * a password file is matched on it), as libpq tries them in turn. */
+static int add_entry(struct hb_buf *b, const char *item)
+{
+	return hb_buf_printf(b, "%s%s", b->len ? "," : "", item);
+}
+
+/* Under the kind's filter: looks up each host of the URL as libpq would,
+ * and hands libpq the addresses (hostaddr) with the names kept (host), so
+ * that libpq resolves nothing and the sandbox can take the resolver's
+ * sockets away before it connects. A URL that names its addresses needs
+ * nothing; one that connects over a UNIX socket (no host, or a directory)
+ * or names a service file keeps the resolver's sockets. */
+static int pg_resolve(const struct hb_check *c, void *state,
+		      struct hb_attempt *a)
+{
+	struct pg_state *s = state;
+	char host[4096], addr[4096], port[1024], service[256];
+	s->t0 = hb_mono_ns();
+	setting(c, "service", "PGSERVICE", service, sizeof(service));
+	setting(c, "hostaddr", "PGHOSTADDR", addr, sizeof(addr));
+	setting(c, "host", "PGHOST", host, sizeof(host));
+	setting(c, "port", "PGPORT", port, sizeof(port));
+	if (service[0])
+		return HB_RESOLVE_KEEP;
+	if (addr[0])
+		return HB_RESOLVED;
+	char *names[MAX_HOSTS + 1], *nums[MAX_HOSTS + 1];
+	size_t n = host[0] ? split_list(host, names, MAX_HOSTS) : 0;
+	size_t n_ports = port[0] ? split_list(port, nums, MAX_HOSTS) : 0;
+	/* libpq itself refuses lists whose lengths differ. */
+	if (n == 0 || n > MAX_HOSTS || (n_ports > 1 && n_ports != n))
+		return HB_RESOLVE_KEEP;
+	for (size_t i = 0; i < n; i++)
+		if (!names[i][0] || names[i][0] == '/' || names[i][0] == '@')
+			return HB_RESOLVE_KEEP;
+
+	struct hb_buf hosts, addrs, ports;
+	hb_buf_init(&hosts, 1 << 20);
+	hb_buf_init(&addrs, 1 << 20);
+	hb_buf_init(&ports, 1 << 20);
+	struct hb_attempt failed;
+	hb_attempt_init(&failed);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const char *p = n_ports ? nums[n_ports > 1 ? i : 0] : "5432";
+		/* A host that does not resolve is skipped, as libpq does. */
+		struct addrinfo *ai = hb_resolve(names[i], atoi(p), 0, &failed);
+		for (struct addrinfo *r = ai; rc == 0 && r; r = r->ai_next) {
+			char ip[64];
+			hb_format_addr(r->ai_addr, ip, sizeof(ip), 0);
+			rc = add_entry(&hosts, names[i]);
+			if (rc == 0)
+				rc = add_entry(&addrs, ip);
+			if (rc == 0)
+				rc = add_entry(&ports, p);
+		}
+		if (ai)
+			freeaddrinfo(ai);
+	}
+	a->timing.dns_ms = hb_ms_between(s->t0, hb_mono_ns());
+	if (rc == 0 && hosts.len == 0) {
+		/* None did: the last one's failure. */
+		hb_attempt_fail(a, (enum hb_class)failed.failure_class, "%s",
+				failed.message);
+		rc = -ENOENT;
+	} else if (rc < 0) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL,
+				"the resolved addresses: %s", strerror(-rc));
+	} else if (!(s->hosts = hb_buf_take(&hosts, NULL)) ||
+		   !(s->hostaddrs = hb_buf_take(&addrs, NULL)) ||
+		   !(s->ports = hb_buf_take(&ports, NULL))) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "out of memory");
+		rc = -ENOMEM;
+	}
+	hb_buf_release(&hosts);
+	hb_buf_release(&addrs);
+	hb_buf_release(&ports);
+	if (rc < 0)
+		return rc;
+	/* After the URL: a later keyword overrides an earlier one. */
+	const char *keys[] = { "host", "hostaddr", "port" };
+	const char *vals[] = { s->hosts, s->hostaddrs, s->ports };
+	for (size_t i = 0; i < HB_ARRAY_SIZE(keys); i++) {
+		s->keys[s->n_params] = keys[i];
+		s->vals[s->n_params++] = vals[i];
+	}
+	s->keys[s->n_params] = NULL;
+	s->vals[s->n_params] = NULL;
+	return HB_RESOLVED;
+}
+
 /* Waits until the connection's socket is ready as libpq asked or the
  * deadline passes. Returns 1 ready, 0 deadline, -1 error. */
 static int wait_socket(PGconn *conn, bool for_write, int64_t deadline_ns)
@@ -499,7 +631,7 @@ out:
 static void pg_run(const struct hb_check *c, void *state, struct hb_attempt *a)
 {
 	struct pg_state *s = state;
-	int64_t t0 = hb_mono_ns();
+	int64_t t0 = s->t0;
 	int64_t timeout_ms = c->timeout_ms > 0 ? c->timeout_ms : 5000;
 	int64_t deadline = t0 + timeout_ms * 1000000LL;
 
@@ -564,9 +696,10 @@ const struct hb_driver hb_driver_postgres = {
 	.default_port = DEFAULT_PORT,
 	/* TLS: sslmode=prefer (libpq's default) initialises OpenSSL, which
 	 * reads its configuration, and verify-full reads the CA bundle. */
-	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_TLS,
+	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_TLS | HB_DRIVER_HANDOFF,
 	.uses_tls = pg_uses_tls,
 	.prepare = pg_prepare,
+	.resolve = pg_resolve,
 	.run = pg_run,
 	.port = pg_port,
 	.read_paths = pg_read_paths,

@@ -6,9 +6,11 @@
 #include "runner.h"
 
 #include "osutil.h"
+#include "resolve.h"
 #include "spec.h"
 #include "strutil.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <hiredis.h>
@@ -44,6 +46,8 @@ struct rd_state {
 	int argc;
 	bool have_re;
 	regex_t re;
+	int64_t t0; /* when the check began: rd_resolve's start */
+	struct addrinfo *ai; /* rd_resolve's addresses; NULL: use url.host */
 };
 
 /* -- URL and command --------------------------------------------------------- */
@@ -326,6 +330,23 @@ static int rd_prepare(const struct hb_check *c, void **state,
 	return 0;
 }
 
+/* Under the kind's filter: looks the server's name up here, so that
+ * hiredis is given an address, resolves nothing, and the sandbox can take
+ * the resolver's sockets away before it connects. */
+static int rd_resolve(const struct hb_check *c, void *state,
+		      struct hb_attempt *a)
+{
+	struct rd_state *s = state;
+	unsigned char bin[16];
+	s->t0 = hb_mono_ns();
+	if (inet_pton(AF_INET, s->url.host, bin) == 1 ||
+	    inet_pton(AF_INET6, s->url.host, bin) == 1)
+		return HB_RESOLVED;
+	s->ai = hb_resolve(s->url.host, s->url.port, c->family, a);
+	a->timing.dns_ms = hb_ms_between(s->t0, hb_mono_ns());
+	return s->ai ? HB_RESOLVED : -ENOENT;
+}
+
 /* Whether a hiredis error text is one of getaddrinfo's: hiredis 0.14 passes
  * gai_strerror() on as REDIS_ERR_OTHER with nothing else to tell it apart. */
 static bool is_gai_error(const char *msg)
@@ -444,19 +465,35 @@ static void rd_run(const struct hb_check *c, void *state, struct hb_attempt *a)
 {
 	struct rd_state *s = state;
 	struct rd_url *u = &s->url;
-	int64_t t0 = hb_mono_ns();
+	int64_t t0 = s->t0;
 	int64_t deadline = t0 + (c->timeout_ms > 0 ? c->timeout_ms : 5000) *
 				       1000000LL;
 	redisReply *r = NULL;
-	redisContext *ctx = redisConnectWithTimeout(u->host, u->port,
-						    tv_until(deadline));
+	redisContext *ctx = NULL;
+	char addr[300];
+	fmt_addr(u, addr, sizeof(addr));
+	/* rd_resolve's addresses in order, as a client tries a name's, until
+	 * one accepts or the deadline; or the URL's address. */
+	for (const struct addrinfo *p = s->ai;; p = p->ai_next) {
+		char ip[64];
+		if (p) {
+			hb_format_addr(p->ai_addr, ip, sizeof(ip), 0);
+			hb_format_addr(p->ai_addr, addr, sizeof(addr), 1);
+		}
+		ctx = redisConnectWithTimeout(p ? ip : u->host, u->port,
+					      tv_until(deadline));
+		if (!ctx || !ctx->err || !p || !p->ai_next ||
+		    hb_mono_ns() >= deadline)
+			break;
+		redisFree(ctx);
+	}
+	if (s->ai)
+		freeaddrinfo(s->ai);
 	if (!ctx || ctx->err) {
 		fail_connect(ctx, c, u, a);
 		goto out;
 	}
 	a->timing.connect_ms = hb_ms_between(t0, hb_mono_ns());
-	char addr[300];
-	fmt_addr(u, addr, sizeof(addr));
 	hb_attempt_detail(a, "resolved_address", "%s", addr);
 
 	if (u->has_password) {
@@ -538,8 +575,9 @@ static const int rd_syscalls[] = { -1 };
 const struct hb_driver hb_driver_redis = {
 	.name = "redis",
 	.default_port = DEFAULT_PORT,
-	.flags = HB_DRIVER_RESOLVES,
+	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_HANDOFF,
 	.prepare = rd_prepare,
+	.resolve = rd_resolve,
 	.run = rd_run,
 	.port = rd_port,
 	.syscalls = rd_syscalls,

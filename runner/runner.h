@@ -8,8 +8,12 @@
  *      it may open files, load plugins and warm up libraries;
  *   2. applies rlimits, Landlock (driver->read_paths, the check's port) and
  *      the kind's seccomp filter (base set plus driver->syscalls);
- *   3. calls driver->run(check, state, attempt), which fills the attempt;
- *   4. sends the attempt to the parent as a protobuf and _exits.
+ *   3. calls driver->resolve(check, state, attempt), which looks up the
+ *      names the check connects to, and then stacks the hand-off filter
+ *      (HB_POLICY_HANDOFF), which takes the resolver's sockets away;
+ *   4. calls driver->run(check, state, attempt), which hands the addresses
+ *      to its client library and fills the attempt;
+ *   5. sends the attempt to the parent as a protobuf and _exits.
  * driver->init runs once in the agent itself, before any fork, for what
  * every child can share (libcurl's global state, say).
  */
@@ -82,6 +86,20 @@ enum hb_driver_flags {
 	HB_DRIVER_THREADS = 1u << 1,  /* may start threads (libcurl's resolver) */
 	HB_DRIVER_TLS = 1u << 2,      /* may read CA bundles */
 	HB_DRIVER_ANY_PORT = 1u << 3, /* no Landlock TCP port restriction */
+	/* Resolves in driver->resolve, then gives up the resolver's sockets
+	 * (the hand-off filter, HB_POLICY_HANDOFF) before run connects. */
+	HB_DRIVER_HANDOFF = 1u << 4,
+};
+
+/* What driver->resolve returns besides a negative errno (a filled). */
+enum hb_resolved {
+	/* The addresses are in the driver's state: the sandbox takes the
+	 * resolver's sockets away, and run connects to those addresses. */
+	HB_RESOLVED = 0,
+	/* The check cannot be handed its addresses (its library must resolve
+	 * again, or it connects over a UNIX socket): it keeps the resolver's
+	 * sockets to the end, as a dns check does. */
+	HB_RESOLVE_KEEP = 1,
 };
 
 struct hb_driver {
@@ -99,7 +117,15 @@ struct hb_driver {
 	/* In the child, before the filter. May be NULL. */
 	int (*prepare)(const struct hb_check *c, void **state,
 		       struct hb_attempt *a);
-	/* In the child, under the filter. Must fill a. */
+	/* In the child, under the kind's filter (HB_DRIVER_HANDOFF kinds
+	 * only): resolves the names the check connects to, keeping the
+	 * addresses in state for run, as untrusted DNS answers are parsed
+	 * only inside the sandbox. Returns an enum hb_resolved, or a negative
+	 * errno with a filled (the attempt ends there). */
+	int (*resolve)(const struct hb_check *c, void *state,
+		       struct hb_attempt *a);
+	/* In the child, under the filter (and the hand-off filter once
+	 * resolve said HB_RESOLVED). Must fill a. */
 	void (*run)(const struct hb_check *c, void *state, struct hb_attempt *a);
 	/* The TCP port the check connects to, for Landlock; 0: any port. */
 	int (*port)(const struct hb_check *c);

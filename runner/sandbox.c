@@ -315,6 +315,24 @@ static void catch_sigsys(void)
 	sigaction(SIGSYS, &sa, NULL);
 }
 
+/* Once the check's names are resolved, before its client library
+ * connects: the hand-off filter takes the resolver's sockets away. In log
+ * mode nothing is taken away; the agent is told instead, and from then on
+ * records those calls as outside the profile (hb_child_notify). */
+static void hand_off(const struct hb_policy *policy)
+{
+	if (hb_policy_notifies(policy)) {
+		child_send('H', NULL, 0);
+		return;
+	}
+	const struct hb_policy *handoff = hb_policy_handoff(policy);
+	if (!handoff)
+		return; /* the sandbox is off */
+	int rc = hb_policy_install(handoff);
+	if (rc < 0)
+		child_die("loading the hand-off filter: %s", strerror(-rc));
+}
+
 void hb_child_check(const struct hb_driver *d, const struct hb_policy *policy,
 		    const struct hb_check *c, bool has_ruleset)
 {
@@ -345,6 +363,13 @@ void hb_child_check(const struct hb_driver *d, const struct hb_policy *policy,
 			send_listener(rc);
 	}
 
+	if (d->resolve) {
+		int rc = d->resolve(c, state, &a);
+		if (rc < 0)
+			child_report(&a); /* resolve said why */
+		if (rc == HB_RESOLVED)
+			hand_off(policy);
+	}
 	d->run(c, state, &a);
 	child_report(&a);
 }
@@ -531,14 +556,20 @@ static ssize_t read_result(struct hb_child *ch, char *buf, size_t size)
 
 /* Takes what precedes the result off the front of what the child sent:
  * 'L' and the time it had loaded its kind (load_kind), 'N' for the
- * listener (log mode). Each comes at most once, before the result. */
+ * listener and 'H' for the hand-off (log mode). Each comes at most once,
+ * before the result. */
 static void take_tags(struct hb_child *ch)
 {
 	for (;;) {
 		const char *p = ch->out.data;
 		size_t len = ch->out.len;
-		if (len >= 1 && p[0] == 'N' && ch->notifies && !ch->tag_seen) {
-			ch->tag_seen = true;
+		if (len >= 1 && ((p[0] == 'N' && !ch->tag_seen) ||
+				 (p[0] == 'H' && !ch->handed_off)) &&
+		    ch->notifies) {
+			if (p[0] == 'N')
+				ch->tag_seen = true;
+			else
+				ch->handed_off = true;
 			memmove(ch->out.data, p + 1, len - 1);
 			ch->out.len = len - 1;
 		} else if (len >= 1 + sizeof(int64_t) && p[0] == 'L' &&
@@ -573,7 +604,12 @@ void hb_child_notify(struct hb_child *ch)
 		}
 		return;
 	}
-	bool seen = false;
+	/* A resolver's call is on the list until the check's hand-off. Its
+	 * 'H' was written before the call was made, so it is in the socket
+	 * by now: read it first. */
+	if (!ch->handed_off)
+		hb_child_read(ch);
+	bool seen = !ch->handed_off && hb_policy_resolver_call(&req.data);
 	for (size_t i = 0; i < ch->n_unlisted; i++)
 		seen |= ch->unlisted[i] == req.data.nr;
 	if (!seen && ch->n_unlisted < HB_ARRAY_SIZE(ch->unlisted))

@@ -47,6 +47,7 @@ struct hb_child {
 	 * socket, and the calls outside its profile it made. */
 	bool notifies;
 	bool tag_seen;
+	bool handed_off; /* the check said its names are resolved ('H') */
 	int notify_fd;
 	size_t n_unlisted;
 	int unlisted[32];

@@ -25,7 +25,8 @@ void hb_child_cpu_limit(int64_t timeout_ms);
 void hb_child_signals(void);
 /* The attempt itself, once the child is set up: the driver's preparation,
  * then Landlock (the ruleset at RULESET_FD) and the filter, then the
- * check. */
+ * driver's resolve step and the hand-off filter (its policy's
+ * hb_policy_handoff), then the check. */
 __attribute__((noreturn)) void hb_child_check(const struct hb_driver *d,
 					      const struct hb_policy *policy,
 					      const struct hb_check *c,

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <regex.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -77,24 +78,47 @@ static void expect_reply(int fd, const struct hb_check *c, int64_t deadline_ns,
 	hb_attempt_detail(a, "reply_bytes", "%zu", len);
 }
 
-static void tcp_run(const struct hb_check *c, void *state, struct hb_attempt *a)
+/* The addresses resolve found, for run. */
+struct tcp_state {
+	int64_t t0;
+	struct addrinfo *ai;
+};
+
+static int tcp_prepare(const struct hb_check *c, void **state,
+		       struct hb_attempt *a)
 {
+	if (!(*state = calloc(1, sizeof(struct tcp_state)))) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "calloc: out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int tcp_resolve(const struct hb_check *c, void *state,
+		       struct hb_attempt *a)
+{
+	struct tcp_state *s = state;
 	char host[256];
 	int port;
-	int64_t t0 = hb_mono_ns();
-	int64_t deadline = t0 + c->timeout_ms * 1000000LL;
+	s->t0 = hb_mono_ns();
 	if (hb_split_hostport(c->address, host, sizeof(host), &port, 0) < 0) {
 		hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad address \"%s\"",
 				c->address);
-		return;
+		return -EINVAL;
 	}
-	struct addrinfo *ai = hb_resolve(host, port, c->family, a);
-	int64_t t1 = hb_mono_ns();
-	a->timing.dns_ms = hb_ms_between(t0, t1);
-	if (!ai)
-		return;
-	int fd = hb_connect_any(ai, deadline, c->address, a);
-	freeaddrinfo(ai);
+	s->ai = hb_resolve(host, port, c->family, a);
+	a->timing.dns_ms = hb_ms_between(s->t0, hb_mono_ns());
+	return s->ai ? HB_RESOLVED : -ENOENT;
+}
+
+static void tcp_run(const struct hb_check *c, void *state, struct hb_attempt *a)
+{
+	struct tcp_state *s = state;
+	int64_t t0 = s->t0;
+	int64_t deadline = t0 + c->timeout_ms * 1000000LL;
+	int fd = hb_connect_any(s->ai, deadline, c->address, a);
+	freeaddrinfo(s->ai);
+	free(s);
 	int64_t t2 = hb_mono_ns();
 	a->timing.connect_ms = hb_ms_between(t0, t2);
 	if (fd < 0)
@@ -113,7 +137,9 @@ static void tcp_run(const struct hb_check *c, void *state, struct hb_attempt *a)
 const struct hb_driver hb_driver_tcp = {
 	.name = "tcp",
 	.default_port = 0,
-	.flags = HB_DRIVER_RESOLVES,
+	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_HANDOFF,
+	.prepare = tcp_prepare,
+	.resolve = tcp_resolve,
 	.run = tcp_run,
 	.port = tcp_port,
 	.syscalls = (const int[]){ -1 },

@@ -18,7 +18,7 @@
 
 static const enum hb_sandbox_mode modes[] = { HB_SANDBOX_ENFORCE,
 					      HB_SANDBOX_LOG, HB_POLICY_ZYGOTE,
-					      HB_POLICY_NARROW };
+					      HB_POLICY_NARROW, HB_POLICY_HANDOFF };
 
 static bool same_prog(const struct sock_fprog *a, const struct sock_fprog *b)
 {
@@ -36,6 +36,10 @@ HB_TEST(every_kind_is_prebuilt_and_equals_libseccomp)
 		if (!d)
 			HB_FAIL_("%s: %s", hb_kind_name(k), err);
 		for (size_t m = 0; m < HB_ARRAY_SIZE(modes); m++) {
+			/* The hand-off filter, only of kinds that hand off. */
+			if (modes[m] == HB_POLICY_HANDOFF &&
+			    !(d->flags & HB_DRIVER_HANDOFF))
+				continue;
 			struct hb_policy *pre = hb_policy_new(d, modes[m], err, sizeof(err));
 			struct hb_policy *now = hb_policy_compile(d, modes[m], err, sizeof(err));
 			ASSERT(pre && now);
@@ -114,7 +118,41 @@ HB_TEST(syscall_names_come_from_the_build)
 	ASSERT_STREQ(name, "syscall 99999");
 }
 
+/* The filters a check starts under carry its kind's hand-off filter: all
+ * kinds but dns, whose check sends datagrams to the end. Log mode's tells
+ * the agent instead. */
+HB_TEST(checks_that_hand_off_carry_the_hand_off_filter)
+{
+	char err[512];
+	for (size_t k = 0; hb_kind_name(k); k++) {
+		const struct hb_driver *d =
+			hb_driver_find(hb_kind_name(k), err, sizeof(err));
+		ASSERT(d != NULL);
+		bool dns = strcmp(d->name, "dns") == 0;
+		ASSERT_EQ_INT(!(d->flags & HB_DRIVER_HANDOFF), dns);
+		ASSERT_EQ_INT(d->resolve == NULL, dns);
+		static const enum hb_sandbox_mode carry[] = {
+			HB_SANDBOX_ENFORCE, HB_POLICY_NARROW };
+		for (size_t m = 0; m < HB_ARRAY_SIZE(carry); m++) {
+			struct hb_policy *p = hb_policy_new(d, carry[m], err, sizeof(err));
+			ASSERT(p != NULL);
+			const struct hb_policy *h = hb_policy_handoff(p);
+			ASSERT_EQ_INT(h != NULL, !dns);
+			if (h) {
+				ASSERT(hb_policy_is_prebuilt(h));
+				/* Small: a handful of rules. */
+				ASSERT(hb_policy_size(h) < 64);
+			}
+			hb_policy_free(p);
+		}
+		struct hb_policy *log = hb_policy_new(d, HB_SANDBOX_LOG, err, sizeof(err));
+		ASSERT(log && !hb_policy_handoff(log));
+		hb_policy_free(log);
+	}
+}
+
 HB_TEST_MAIN(every_kind_is_prebuilt_and_equals_libseccomp,
+	     checks_that_hand_off_carry_the_hand_off_filter,
 	     syscall_names_come_from_the_build,
 	     a_different_list_is_compiled_not_prebuilt,
 	     exec_filters_are_prebuilt_and_equal_libseccomp)

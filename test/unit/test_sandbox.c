@@ -11,6 +11,7 @@
 #include "runner.h"
 #include "sandbox.h"
 #include "spec.h"
+#include "strutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <linux/seccomp.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -576,6 +578,172 @@ HB_TEST(without_its_zygote_the_agent_forks)
 	hb_child_collect(true);
 }
 
+/* A kind that hands off (HB_DRIVER_HANDOFF): its resolve step may use
+ * what resolving a name needs; after it, its run may make TCP sockets and
+ * socket pairs only. What run then tries is set per test. */
+static const char *after_handoff; /* "udp", "unix", "netlink", "mptcp",
+				   * "sysinfo", "seccomp", or NULL: nothing
+				   * forbidden */
+static int resolve_answer = HB_RESOLVED;
+
+static int try_socket(int family, int type)
+{
+	int fd = socket(family, type, 0);
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 ? -1 : 0;
+}
+
+static int resolve_with_udp(const struct hb_check *c, void *s,
+			    struct hb_attempt *a)
+{
+	hb_attempt_detail(a, "udp_resolving", "%s",
+			  errno_or_ok(try_socket(AF_INET, SOCK_DGRAM)));
+	hb_attempt_detail(a, "unix_resolving", "%s",
+			  errno_or_ok(try_socket(AF_UNIX, SOCK_DGRAM)));
+	return resolve_answer;
+}
+
+static void run_after_handoff(const struct hb_check *c, void *s,
+			      struct hb_attempt *a)
+{
+	int sv[2];
+	hb_attempt_detail(a, "tcp", "%s",
+			  errno_or_ok(try_socket(AF_INET6, SOCK_STREAM |
+								   SOCK_NONBLOCK |
+								   SOCK_CLOEXEC)));
+	int rc = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+	hb_attempt_detail(a, "socketpair", "%s", errno_or_ok(rc));
+	if (rc == 0) {
+		close(sv[0]);
+		close(sv[1]);
+	}
+	const char *what = after_handoff ? after_handoff : "";
+	if (strcmp(what, "udp") == 0)
+		try_socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC);
+	else if (strcmp(what, "unix") == 0)
+		try_socket(AF_UNIX, SOCK_STREAM);
+	else if (strcmp(what, "netlink") == 0)
+		try_socket(AF_NETLINK, SOCK_RAW);
+	else if (strcmp(what, "mptcp") == 0) /* IPPROTO_MPTCP */
+		socket(AF_INET, SOCK_STREAM, 262);
+	else if (strcmp(what, "sysinfo") == 0)
+		syscall(SYS_sysinfo, NULL);
+	else if (strcmp(what, "seccomp") == 0)
+		syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			SECCOMP_FILTER_FLAG_TSYNC, NULL);
+	hb_attempt_pass(a);
+}
+
+static const struct hb_driver d_handoff = {
+	.name = "run_handoff", .flags = HB_DRIVER_RESOLVES | HB_DRIVER_HANDOFF,
+	.resolve = resolve_with_udp, .run = run_after_handoff,
+	/* As http's: a socket pair connects to nothing outside, and stays. */
+	.syscalls = (const int[]){ SYS_socketpair, -1 },
+};
+
+HB_TEST(resolving_may_use_udp_and_unix_then_only_tcp)
+{
+	struct hb_attempt a;
+	after_handoff = NULL;
+	attempt(&d_handoff, HB_SANDBOX_ENFORCE, 2000, &a);
+	if (a.outcome != HB_PASSED)
+		HB_FAIL_("%s", a.message);
+	ASSERT_STREQ(hb_attempt_get_detail(&a, "udp_resolving"), "ok");
+	ASSERT_STREQ(hb_attempt_get_detail(&a, "unix_resolving"), "ok");
+	ASSERT_STREQ(hb_attempt_get_detail(&a, "tcp"), "ok");
+	ASSERT_STREQ(hb_attempt_get_detail(&a, "socketpair"), "ok");
+}
+
+HB_TEST(after_the_hand_off_what_resolving_needed_is_forbidden)
+{
+	static const char *const calls[][2] = {
+		{ "udp", "socket" }, { "unix", "socket" }, { "netlink", "socket" },
+		{ "mptcp", "socket" },
+		{ "sysinfo", "sysinfo" }, { "seccomp", "seccomp" },
+	};
+	for (size_t i = 0; i < HB_ARRAY_SIZE(calls); i++) {
+		struct hb_attempt a;
+		after_handoff = calls[i][0];
+		attempt(&d_handoff, HB_SANDBOX_ENFORCE, 2000, &a);
+		if (a.failure_class != HB_CLASS_SANDBOX_VIOLATION)
+			HB_FAIL_("%s: %s", calls[i][0], a.message);
+		ASSERT_STREQ(hb_attempt_get_detail(&a, "syscall"), calls[i][1]);
+		/* Without the sandbox, the same run passes. */
+		attempt(&d_handoff, HB_SANDBOX_OFF, 2000, &a);
+		ASSERT_EQ_INT(a.outcome, HB_PASSED);
+	}
+	after_handoff = NULL;
+}
+
+HB_TEST(a_check_that_keeps_its_resolver_may_use_udp)
+{
+	struct hb_attempt a;
+	after_handoff = "udp";
+	resolve_answer = HB_RESOLVE_KEEP;
+	attempt(&d_handoff, HB_SANDBOX_ENFORCE, 2000, &a);
+	resolve_answer = HB_RESOLVED;
+	after_handoff = NULL;
+	if (a.outcome != HB_PASSED)
+		HB_FAIL_("%s", a.message);
+}
+
+HB_TEST(log_mode_names_the_resolvers_calls_past_the_hand_off_only)
+{
+	struct hb_attempt a;
+	after_handoff = NULL;
+	attempt(&d_handoff, HB_SANDBOX_LOG, 2000, &a);
+	ASSERT_EQ_INT(a.outcome, HB_PASSED);
+	ASSERT(hb_attempt_get_detail(&a, "unlisted_syscalls") == NULL);
+	after_handoff = "udp";
+	attempt(&d_handoff, HB_SANDBOX_LOG, 2000, &a);
+	after_handoff = NULL;
+	ASSERT_EQ_INT(a.outcome, HB_PASSED);
+	ASSERT_STREQ(hb_attempt_get_detail(&a, "unlisted_syscalls"), "socket");
+}
+
+HB_TEST(a_zygotes_child_hands_off_too)
+{
+	struct hb_check checks[3];
+	const struct hb_check *by_index[3];
+	struct hb_policy *p;
+	struct hb_attempt a;
+	after_handoff = "udp";
+	struct hb_zygote *z = zygote_of(&d_handoff, HB_SANDBOX_ENFORCE, checks,
+					by_index, &p);
+	attempt_via(z, 0, 2000, &a);
+	after_handoff = NULL;
+	ASSERT_EQ_INT(a.failure_class, HB_CLASS_SANDBOX_VIOLATION);
+	ASSERT_STREQ(hb_attempt_get_detail(&a, "syscall"), "socket");
+	hb_zygote_stop(z);
+	hb_policy_free(p);
+	hb_child_collect(true);
+}
+
+/* A ruleset for an older ABI leaves scoping out, and the kernel takes it
+ * (struct landlock_ruleset_attr of that ABI's size): what a pod on Linux 6.7
+ * to 6.11 gets. */
+HB_TEST(landlock_scopes_from_abi_6_only)
+{
+	int abi = hb_landlock_abi();
+	if (abi < 1) {
+		printf("skip: no Landlock on this kernel\n");
+		return;
+	}
+	const char *paths[] = { "/etc/hosts" };
+	int port = 80;
+	for (int as = 1; as <= abi; as++) {
+		struct hb_landlock_result lr;
+		int fd = hb_landlock_ruleset(as, paths, 1, &port, 1, &lr);
+		if (fd < 0)
+			HB_FAIL_("ABI %d: %s", as, strerror(-fd));
+		ASSERT_EQ_INT(lr.fs, true);
+		ASSERT_EQ_INT(lr.net, as >= 4);
+		ASSERT_EQ_INT(lr.scoped, as >= 6);
+		close(fd);
+	}
+}
+
 HB_TEST_MAIN(forbidden_call_is_named, same_call_passes_without_sandbox,
 	     log_mode_lets_the_call_through_and_names_it,
 	     log_mode_result_read_after_exit, raw_sockets_are_forbidden,
@@ -586,4 +754,9 @@ HB_TEST_MAIN(forbidden_call_is_named, same_call_passes_without_sandbox,
 	     landlock_allows_the_checks_own_port_and_paths_only,
 	     a_zygotes_children_are_the_agents,
 	     a_zygotes_child_is_confined_and_killed_like_any,
-	     without_its_zygote_the_agent_forks)
+	     without_its_zygote_the_agent_forks,
+	     resolving_may_use_udp_and_unix_then_only_tcp,
+	     after_the_hand_off_what_resolving_needed_is_forbidden,
+	     a_check_that_keeps_its_resolver_may_use_udp,
+	     log_mode_names_the_resolvers_calls_past_the_hand_off_only,
+	     a_zygotes_child_hands_off_too, landlock_scopes_from_abi_6_only)
