@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: MIT
+# The libFuzzer harnesses, one line each: the harness's name, its sources
+# (in fuzz/) and the libraries it links. Its seed corpus is
+# test/fuzz/corpus/<name>/ (replayed by every test build, test/fuzz.cmake),
+# its dictionary fuzz/<name>.dict if there is one (make fuzz,
+# fuzz/CMakeLists.txt). A harness whose library this build has not (no
+# collector) is left out.
+hb_fuzz_harness(spec     SOURCES fuzz_spec.c     LIBS hb_agent)
+hb_fuzz_harness(pbjson   SOURCES fuzz_pbjson.c   LIBS hb_proto)
