@@ -7,3 +7,7 @@
 # collector) is left out.
 hb_fuzz_harness(spec     SOURCES fuzz_spec.c     LIBS hb_agent)
 hb_fuzz_harness(pbjson   SOURCES fuzz_pbjson.c   LIBS hb_proto)
+hb_fuzz_harness(report   SOURCES fuzz_report.c   LIBS hb_collector)
+hb_fuzz_harness(hostport SOURCES fuzz_hostport.c hostport_runner.c LIBS hb_runner)
+hb_fuzz_harness(listen   SOURCES fuzz_hostport.c hostport_listen.c LIBS hb_collector)
+hb_fuzz_harness(podinfo  SOURCES fuzz_podinfo.c  LIBS hb_agent)
