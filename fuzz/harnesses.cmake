@@ -4,7 +4,19 @@
 # test/fuzz/corpus/<name>/ (replayed by every test build, test/fuzz.cmake),
 # its dictionary fuzz/<name>.dict if there is one (make fuzz,
 # fuzz/CMakeLists.txt). A harness whose library this build has not (no
-# collector) is left out.
+# collector) is left out. The includer defines hb_fuzz_add(NAME SOURCES
+# LIBS), called for each harness kept.
+function(hb_fuzz_harness name)
+  cmake_parse_arguments(H "" "" "SOURCES;LIBS" ${ARGN})
+  foreach(lib ${H_LIBS})
+    if(NOT TARGET ${lib})
+      return()
+    endif()
+  endforeach()
+  list(TRANSFORM H_SOURCES PREPEND ${CMAKE_SOURCE_DIR}/fuzz/)
+  hb_fuzz_add(${name} "${H_SOURCES}" "${H_LIBS}")
+endfunction()
+
 hb_fuzz_harness(spec     SOURCES fuzz_spec.c     LIBS hb_agent)
 hb_fuzz_harness(pbjson   SOURCES fuzz_pbjson.c   LIBS hb_proto)
 hb_fuzz_harness(report   SOURCES fuzz_report.c   LIBS hb_collector)

@@ -3,16 +3,9 @@
 # through the harness in every test build, so that the inputs that once
 # crashed or hung a parser stay fixed under gcc, ASan and Release alike.
 # The harnesses are listed in fuzz/harnesses.cmake.
-function(hb_fuzz_harness name)
-  cmake_parse_arguments(H "" "" "SOURCES;LIBS" ${ARGN})
-  foreach(lib ${H_LIBS})
-    if(NOT TARGET ${lib})
-      return()
-    endif()
-  endforeach()
-  list(TRANSFORM H_SOURCES PREPEND ${CMAKE_SOURCE_DIR}/fuzz/)
-  add_executable(fuzz_replay_${name} helpers/fuzz_replay.c ${H_SOURCES})
-  target_link_libraries(fuzz_replay_${name} PRIVATE ${H_LIBS})
+function(hb_fuzz_add name sources libs)
+  add_executable(fuzz_replay_${name} helpers/fuzz_replay.c ${sources})
+  target_link_libraries(fuzz_replay_${name} PRIVATE ${libs})
   add_test(NAME unit/fuzz_replay_${name}
     COMMAND fuzz_replay_${name} ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/${name})
   set_tests_properties(unit/fuzz_replay_${name} PROPERTIES TIMEOUT 120 LABELS unit)
