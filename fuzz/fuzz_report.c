@@ -31,14 +31,13 @@ static Hookbox__V1__Report *decode(const uint8_t *buf, size_t len,
 	return r;
 }
 
-/* What the collector accepted it stores as protobuf and reads back, and
- * renders as JSON that an agent may send again: both must be accepted
- * again, unchanged. */
-static void round_trip(const Hookbox__V1__Report *r)
+/* What the collector accepted as JSON it stores packed as protobuf and
+ * reads back: the same bytes again. (A protobuf body is stored as it came,
+ * and is not packed again here: protobuf-c keeps unknown fields, and takes
+ * field number 0 in a long tag that it then packs in one byte and
+ * refuses.) */
+static void stored_round_trip(const Hookbox__V1__Report *r)
 {
-	char err[ERRLEN];
-	HB_FUZZ_CHECK(hb_report_validate(r, err, sizeof(err)) == 0);
-
 	size_t n = protobuf_c_message_get_packed_size(&r->base);
 	uint8_t *bin = malloc(n), *bin2 = malloc(n);
 	HB_FUZZ_CHECK(n && bin && bin2);
@@ -51,10 +50,18 @@ static void round_trip(const Hookbox__V1__Report *r)
 	protobuf_c_message_free_unpacked(&again->base, NULL);
 	free(bin);
 	free(bin2);
+}
 
+/* Every accepted report validates again, and renders as JSON that an
+ * agent may send again: accepted, to the same text. */
+static void json_round_trip(const Hookbox__V1__Report *r)
+{
+	char err[ERRLEN];
+	HB_FUZZ_CHECK(hb_report_validate(r, err, sizeof(err)) == 0);
 	char *text = hb_pbjson_print(&r->base, false);
 	HB_FUZZ_CHECK(text);
-	again = decode((const uint8_t *)text, strlen(text), HB_FORMAT_JSON);
+	Hookbox__V1__Report *again =
+		decode((const uint8_t *)text, strlen(text), HB_FORMAT_JSON);
 	HB_FUZZ_CHECK(again);
 	char *text2 = hb_pbjson_print(&again->base, false);
 	HB_FUZZ_CHECK(text2 && strcmp(text, text2) == 0);
@@ -70,7 +77,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < 2; i++) {
 		Hookbox__V1__Report *r = decode(data, size, formats[i]);
 		if (r) {
-			round_trip(r);
+			json_round_trip(r);
+			if (formats[i] == HB_FORMAT_JSON)
+				stored_round_trip(r);
 			protobuf_c_message_free_unpacked(&r->base, NULL);
 		}
 	}
