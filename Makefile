@@ -9,7 +9,7 @@ WERROR     ?= ON
 # libFuzzer: seconds per harness for `make fuzz`, and for the short run in
 # `make test`.
 FUZZ_BUILD     ?= build-fuzz
-FUZZ_TIME      ?= 60
+FUZZ_TIME      ?= 120
 FUZZ_TEST_TIME ?= 15
 
 .PHONY: all deps test-deps release asan test unit demo bench clean fuzz fuzz-build
