@@ -6,8 +6,13 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 # CI (and `make test`) treats warnings as errors.
 WERROR     ?= ON
+# libFuzzer: seconds per harness for `make fuzz`, and for the short run in
+# `make test`.
+FUZZ_BUILD     ?= build-fuzz
+FUZZ_TIME      ?= 120
+FUZZ_TEST_TIME ?= 15
 
-.PHONY: all deps test-deps release asan test unit demo bench clean fuzz
+.PHONY: all deps test-deps release asan test unit demo bench clean fuzz fuzz-build
 
 all: release
 
@@ -27,10 +32,12 @@ asan: test-deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 # The whole suite twice: under ASan+UBSan (every test), and the Release
-# build, whose seccomp filters are the ones shipped.
-test: test-deps release asan
+# build, whose seccomp filters are the ones shipped; then each fuzz harness
+# for FUZZ_TEST_TIME seconds.
+test: test-deps release asan fuzz-build
 	cd $(ASAN_BUILD) && ctest --output-on-failure --timeout 900 -j 2
 	cd $(BUILD) && ctest --output-on-failure --timeout 900 -j 2
+	@bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_TEST_TIME)
 
 unit: asan
 	cd $(ASAN_BUILD) && ctest --output-on-failure -L unit
@@ -44,11 +51,16 @@ bench: release
 	@HB_BUILD=$(abspath $(BUILD)) bash bench/ingest.sh
 	@HB_BUILD=$(abspath $(BUILD)) bash bench/reduce.sh
 
-fuzz:
-	@sh scripts/deps.sh test
-	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DBUILD_FUZZERS=ON \
-		-DBUILD_TESTING=OFF -DBUILD_COLLECTOR=OFF >/dev/null
-	cmake --build build-fuzz -j $(JOBS)
+# The harnesses (fuzz/harnesses.cmake) with all of our code instrumented
+# for libFuzzer, ASan and UBSan; clang only.
+fuzz-build: test-deps
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang \
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_FUZZERS=ON \
+		-DBUILD_TESTING=OFF -DWERROR=$(WERROR) $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+
+fuzz: fuzz-build
+	@bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_TIME)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -905,7 +905,8 @@ static const char *host_problem(const char *h)
 	return NULL;
 }
 
-/* True for the names of query parameters that carry a password. */
+/* True for the conninfo keywords that carry a password (password,
+ * sslpassword); a URL's query is hb_redact_url's. */
 static bool secret_param(const char *k, size_t n)
 {
 	return n >= 8 && strncasecmp(k + n - 8, "password", 8) == 0;
@@ -923,39 +924,14 @@ static char *redact(const char *url)
 		goto oom;
 	size_t j = 0;
 	if (strstr(url, "://")) {
+		/* The credentials and the "?password=" of libpq too. */
 		hb_redact_url(tmp, n, url);
 		/* "redis://:secret@host" leaves "redis://@host". */
 		char *s = strstr(tmp, "://");
 		if (s && s[3] == '@')
 			memmove(s + 3, s + 4, strlen(s + 4) + 1);
-		/* libpq also takes "?password=...". */
-		const char *q = strchr(tmp, '?');
-		if (!q) {
-			free(out);
-			return tmp;
-		}
-		const char *end = q + 1 + strcspn(q + 1, "#");
-		j = (size_t)(q - tmp);
-		memcpy(out, tmp, j);
-		bool first = true;
-		for (const char *r = q + 1; r < end;) {
-			const char *amp = memchr(r, '&', (size_t)(end - r));
-			if (!amp)
-				amp = end;
-			size_t klen = strcspn(r, "=&#");
-			if (klen > (size_t)(amp - r))
-				klen = (size_t)(amp - r);
-			if (!secret_param(r, klen) && amp > r) {
-				out[j++] = first ? '?' : '&';
-				memcpy(out + j, r, (size_t)(amp - r));
-				j += (size_t)(amp - r);
-				first = false;
-			}
-			r = amp < end ? amp + 1 : end;
-		}
-		strcpy(out + j, end);
-		free(tmp);
-		return out;
+		free(out);
+		return tmp;
 	}
 	/* "host=db password='a b' dbname=app": keyword = value pairs, values
 	 * quoted with '' and escaped with \ as libpq parses them. */

@@ -1,14 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for the report JSON parser: bytes in, a Report or an error out. */
+#include "fuzz.h"
 #include "hookbox/v1/report.pb-c.h"
 #include "pbjson.h"
 
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -23,49 +19,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    size, err, sizeof(err));
 	if (!m) {
 		/* Every failure explains itself. */
-		if (!err[0])
-			__builtin_trap();
+		HB_FUZZ_CHECK(err[0]);
 		return 0;
 	}
 	/* What the parser accepts the printer must print, and the parser
 	 * must accept what the printer prints, to the same text. */
 	text = hb_pbjson_print(m, false);
-	if (!text)
-		__builtin_trap();
+	HB_FUZZ_CHECK(text);
 	again = hb_pbjson_parse(&hookbox__v1__report__descriptor, text,
 				strlen(text), err2, sizeof(err2));
-	if (!again)
-		__builtin_trap();
+	HB_FUZZ_CHECK(again);
 	text2 = hb_pbjson_print(again, true);
 	protobuf_c_message_free_unpacked(again, NULL);
-	if (!text2)
-		__builtin_trap();
+	HB_FUZZ_CHECK(text2);
 	again = hb_pbjson_parse(&hookbox__v1__report__descriptor, text2,
 				strlen(text2), err2, sizeof(err2));
 	free(text2);
-	if (!again)
-		__builtin_trap();
+	HB_FUZZ_CHECK(again);
 	text2 = hb_pbjson_print(again, false);
 	protobuf_c_message_free_unpacked(again, NULL);
-	if (!text2 || strcmp(text, text2) != 0)
-		__builtin_trap();
+	HB_FUZZ_CHECK(text2 && strcmp(text, text2) == 0);
 	free(text2);
 
 	/* The decoded message is a well-formed protobuf-c message: it packs,
 	 * and unpacks to the same JSON. */
 	n = protobuf_c_message_get_packed_size(m);
 	bin = malloc(n ? n : 1);
-	if (!bin || protobuf_c_message_pack(m, bin) != n)
-		__builtin_trap();
+	HB_FUZZ_CHECK(bin && protobuf_c_message_pack(m, bin) == n);
 	again = protobuf_c_message_unpack(&hookbox__v1__report__descriptor, NULL,
 					  n, bin);
 	free(bin);
-	if (!again)
-		__builtin_trap();
+	HB_FUZZ_CHECK(again);
 	text2 = hb_pbjson_print(again, false);
 	protobuf_c_message_free_unpacked(again, NULL);
-	if (!text2 || strcmp(text, text2) != 0)
-		__builtin_trap();
+	HB_FUZZ_CHECK(text2 && strcmp(text, text2) == 0);
 	free(text2);
 	free(text);
 	protobuf_c_message_free_unpacked(m, NULL);

@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: MIT
-# The fuzz corpora replayed through their harnesses in every test build.
-foreach(h spec pbjson)
-  add_executable(fuzz_replay_${h} helpers/fuzz_replay.c ${CMAKE_SOURCE_DIR}/fuzz/fuzz_${h}.c)
-  add_test(NAME unit/fuzz_replay_${h}
-    COMMAND fuzz_replay_${h} ${CMAKE_SOURCE_DIR}/fuzz/corpus/${h})
-  set_tests_properties(unit/fuzz_replay_${h} PROPERTIES TIMEOUT 120 LABELS unit)
-endforeach()
-target_link_libraries(fuzz_replay_spec PRIVATE hb_agent)
-target_link_libraries(fuzz_replay_pbjson PRIVATE hb_proto)
+# Every fuzz harness's seed corpus (test/fuzz/corpus/<name>/) replayed
+# through the harness in every test build, so that the inputs that once
+# crashed or hung a parser stay fixed under gcc, ASan and Release alike.
+# The harnesses are listed in fuzz/harnesses.cmake.
+function(hb_fuzz_add name sources libs)
+  add_executable(fuzz_replay_${name} helpers/fuzz_replay.c ${sources})
+  target_link_libraries(fuzz_replay_${name} PRIVATE ${libs})
+  add_test(NAME unit/fuzz_replay_${name}
+    COMMAND fuzz_replay_${name} ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/${name})
+  set_tests_properties(unit/fuzz_replay_${name} PROPERTIES TIMEOUT 120 LABELS unit)
+endfunction()
+include(${CMAKE_SOURCE_DIR}/fuzz/harnesses.cmake)

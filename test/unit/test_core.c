@@ -309,10 +309,55 @@ HB_TEST(llround_without_libm)
 	}
 }
 
+/* Found by fuzz/fuzz_url.c: libpq read a password these showed. */
+HB_TEST(redact_url_reads_postgres_as_libpq)
+{
+	static const struct {
+		const char *url, *shown;
+	} cases[] = {
+		{ "postgres://app:pa#ss@db/app", "postgres://app@db/app" },
+		{ "postgresql://app:pa?ss@db/app", "postgresql://app@db/app" },
+		{ "postgres://db/app?sslmode=require&pass%77ord=x",
+		  "postgres://db/app?sslmode=require" },
+		{ "postgres://db/app?sslmode=require#&password=x",
+		  "postgres://db/app?sslmode=require#" },
+		{ "postgres://u@db?password=x@y/app", "postgres://u@db" },
+		{ "postgres://db/app?password=x&a=1", "postgres://db/app?a=1" },
+		/* Elsewhere a fragment is one, and an "@" after "?" no user. */
+		{ "http://app/?a=1#&password=x", "http://app/?a=1#&password=x" },
+		{ "http://app/?pass%77ord=x&a=1", "http://app/?a=1" },
+		{ "http://app/?a&&b", "http://app/?a&&b" },
+	};
+	char s[128];
+	for (size_t i = 0; i < HB_ARRAY_SIZE(cases); i++) {
+		hb_redact_url(s, sizeof(s), cases[i].url);
+		ASSERT_STREQ(s, cases[i].shown);
+	}
+}
+
+/* Found by fuzz/fuzz_url.c: size 0 wrote or read past dst. */
+HB_TEST(url_helpers_take_size_zero)
+{
+	/* One unterminated byte: read past it and ASan says so. */
+	char s[4] = "abc", *one = malloc(1);
+	ASSERT(one != NULL);
+	one[0] = 'x';
+	hb_redact_url(one, 0, "postgres://app:secret@db/app");
+	ASSERT(one[0] == 'x');
+	free(one);
+	ASSERT_EQ_INT(hb_pct_decode("", 0, s, 0), -E2BIG);
+	ASSERT_STREQ(s, "abc");
+	hb_redact_url(s, 1, "postgres://app:secret@db/app");
+	ASSERT_STREQ(s, "");
+	hb_redact_url(s, sizeof(s), "postgres://app:secret@db/app");
+	ASSERT_STREQ(s, "pos");
+}
+
 HB_TEST_MAIN(buf_appends_and_caps, buf_printf_long, duration_parses_units,
 	     duration_formats, oneline_strips_controls_and_utf8_tails,
 	     redact_url_drops_password, classes_have_names_and_hints,
 	     attempt_round_trips, attempt_unpack_clamps_classes,
 	     details_stop_at_limit, split_hostport, podinfo_parses_downward_api,
 	     podinfo_loads_files_and_env, rfc3339_agrees_with_gmtime,
-	     llround_without_libm)
+	     llround_without_libm, redact_url_reads_postgres_as_libpq,
+	     url_helpers_take_size_zero)

@@ -763,8 +763,11 @@ HB_TEST(targets_hide_passwords)
 		  "postgresql://app@db:5432/app" },
 		{ "postgres", "postgres://db/app?sslmode=require&password=x",
 		  "postgres://db/app?sslmode=require" },
+		/* libpq knows no fragment: "#f" ends sslpassword. */
 		{ "postgres", "postgres://db/app?password=x&sslpassword=y#f",
-		  "postgres://db/app#f" },
+		  "postgres://db/app" },
+		/* Found by fuzzing: libpq's credentials end at the "@". */
+		{ "postgres", "postgres://app:pa#ss@db/app", "postgres://app@db/app" },
 		{ "postgres", "host=db port=5432 password=secret dbname=app",
 		  "host=db port=5432 dbname=app" },
 		{ "postgres", "password = 'it\\'s x' host=db", "host=db" },

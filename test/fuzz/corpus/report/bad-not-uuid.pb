@@ -1,0 +1,4 @@
+
+
+not-a-uuid
+shopxweb 0
