@@ -13,7 +13,7 @@ FUZZ_TIME      ?= 120
 FUZZ_TEST_TIME ?= 15
 
 .PHONY: all deps test-deps release asan test unit demo bench clean fuzz fuzz-build \
-	rootfs
+	rootfs image
 
 all: release
 
@@ -70,6 +70,13 @@ fuzz: fuzz-build
 rootfs: release
 	@sh scripts/deps.sh rootfs
 	@bash scripts/rootfs.sh $(BUILD)
+
+# Both images, built offline with podman from the Dockerfile, on a Debian
+# base made here with debootstrap (scripts/image.sh; names in
+# scripts/images.sh).
+image:
+	@sh scripts/deps.sh image
+	@bash scripts/image.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
