@@ -10,5 +10,8 @@
 HB_IMAGE_BASE=${HB_IMAGE_BASE:-debian:bookworm-slim}
 HB_IMAGE_AGENT=${HB_IMAGE_AGENT:-localhost/hookbox:test}
 HB_IMAGE_COLLECTOR=${HB_IMAGE_COLLECTOR:-localhost/hookbox-collector:test}
+# The Dockerfile's build stage, tagged so that make image replaces it (and
+# the layers it holds) rather than leaving one untagged copy per build.
+HB_IMAGE_BUILD=${HB_IMAGE_BUILD:-localhost/hookbox-build:test}
 CONTAINERS_CONF=${CONTAINERS_CONF:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/containers.conf}
 export CONTAINERS_CONF
