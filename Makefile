@@ -34,9 +34,9 @@ asan: test-deps
 
 # The whole suite twice: under ASan+UBSan (every test), and the Release
 # build, whose seccomp filters are the ones shipped, with its root file
-# systems (the Release tree runs rootfs.sh); then each fuzz harness for
-# FUZZ_TEST_TIME seconds.
-test: test-deps release rootfs asan fuzz-build
+# systems and the images (the Release tree runs rootfs.sh and image.sh);
+# then each fuzz harness for FUZZ_TEST_TIME seconds.
+test: test-deps release rootfs image asan fuzz-build
 	cd $(ASAN_BUILD) && ctest --output-on-failure --timeout 900 -j 2
 	cd $(BUILD) && ctest --output-on-failure --timeout 900 -j 2
 	@bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_TEST_TIME)

@@ -5,4 +5,5 @@
 # build their own.
 if(NOT HB_SANITIZE)
   hb_integration(rootfs integration/rootfs.sh)
+  hb_integration(image integration/image.sh)
 endif()

@@ -71,10 +71,12 @@ hb_image_require()
 		hb_die "podman is not installed (scripts/deps.sh image): the container tests cannot run"
 	[ "$(id -u)" = 0 ] ||
 		hb_die "the container tests run rootful podman: run them as root"
-	local img
+	local img rc
 	for img in "$HB_IMAGE_AGENT" "$HB_IMAGE_COLLECTOR"; do
-		podman image exists "$img" ||
-			hb_die "no image \"$img\": run make image first"
+		out=$(podman image exists "$img" 2>&1)
+		rc=$?
+		[ "$rc" = 1 ] && hb_die "no image \"$img\": run make image first"
+		[ "$rc" = 0 ] || hb_die "podman does not work here: $out"
 	done
 	out=$(podman run --rm --network=none "${HB_RESTRICTED[@]}" \
 		"$HB_IMAGE_AGENT" --version 2>&1) ||
