@@ -254,6 +254,15 @@ static void fail_connection(PGconn *conn, ConnStatusType reached,
 				"authentication, which hookbox does not do");
 		return;
 	}
+	if (strstr(text, "GSSAPI encryption required")) {
+		/* The URL says gssencmode=require: libpq found no Kerberos
+		 * credentials (and is linked without GSSAPI, pq_pruned.c). */
+		hb_attempt_fail(a, HB_CLASS_AUTH_FAILED,
+				"the URL asks for GSSAPI encryption "
+				"(gssencmode=require), which hookbox does not "
+				"do: use sslmode for an encrypted connection");
+		return;
+	}
 	if (strstr(text, "could not translate host name"))
 		cls = HB_CLASS_DNS_FAILURE;
 	else if (strstr(text, strerror(ECONNREFUSED))) {
