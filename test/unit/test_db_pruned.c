@@ -2,7 +2,7 @@
 /* What the postgres and mysql modules stand in for (pq_pruned.c,
  * my_pruned.c): GSSAPI and LDAP answer as libraries with nothing to offer,
  * where libpq can reach them; every other stand-in aborts naming itself.
- * test/integration/db_pruned.sh drives libpq and Connector/C themselves. */
+ * integration/db.sh (its last section) drives libpq and Connector/C themselves. */
 #include "hbtest.h"
 
 #include "left_out_assert.h"
