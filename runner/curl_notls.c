@@ -6,9 +6,8 @@
  * redirect to follow: hb_http_uses_tls) and whose collector, if any, is
  * plain too loads this build instead of hookbox-http.so (drivers.c,
  * agent/run.c). It is the same code and the same libcurl.a, without
- * OpenSSL, nghttp2 and zlib: HTTP/2 is offered over TLS only, and curl
- * decodes no content encoding unless CURLOPT_ACCEPT_ENCODING asks, which no
- * check does. What the three cost:
+ * OpenSSL and nghttp2: HTTP/2 is offered over TLS only. What they cost,
+ * with zlib, which both builds now leave out (curl_pruned.c):
  *  - binding: libcrypto's 4,000 symbol relocations and libssl's 700 are
  *    bound at once (both are linked -z now), 1 ms of every run's start,
  *    before any check can begin;
@@ -42,16 +41,11 @@ int OPENSSL_init_ssl(uint64_t opts, const void *settings)
 }
 
 /* The version strings of curl_version() and curl_version_info():
- * "OpenSSL/none", "libz/none", "nghttp2/none". */
+ * "OpenSSL/none", "nghttp2/none". */
 const char *OpenSSL_version(int type);
 const char *OpenSSL_version(int type)
 {
 	(void)type;
-	return "none";
-}
-const char *zlibVersion(void);
-const char *zlibVersion(void)
-{
 	return "none";
 }
 /* nghttp2_info, as nghttp2.h lays it out. */

@@ -13,4 +13,9 @@
 #define HB_CURL_PROTOCOLS "http,https"
 #endif
 
+/* Neither build has zlib (curl_pruned.c): libcurl's error text when a
+ * server sends a compressed Transfer-Encoding, which it may not unasked. */
+#define HB_CURL_NO_ZLIB                                                        \
+	"compressed transfer encodings are left out of this build of hookbox"
+
 #endif

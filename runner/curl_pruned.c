@@ -7,8 +7,8 @@
  * RTMP, IDN, PSL, brotli, zstd): a run spent 3.3 ms of its start-up binding
  * them, and every check's fork copied and its exit tore down their 170
  * mappings (bench/run.sh; test/fork_cost.c measures the per-fork part).
- * Linked in whole, the module maps libcurl as part of itself, plus OpenSSL,
- * nghttp2 (HTTP/2 over TLS, as curl offers it) and zlib.
+ * Linked in whole, the module maps libcurl as part of itself, plus OpenSSL
+ * and nghttp2 (HTTP/2 over TLS, as curl offers it).
  *
  * The definitions below stand in for the libraries behind the features the
  * module turns off or never asks for:
@@ -18,8 +18,14 @@
  *    reached;
  *  - GSS-API (Negotiate, Kerberos): no check asks for CURLAUTH_NEGOTIATE;
  *  - the public suffix list: only cookies use it, and no check keeps any;
- *  - brotli and zstd: curl decodes only what CURLOPT_ACCEPT_ENCODING asks,
- *    which no check sets;
+ *  - brotli, zstd and zlib: curl decodes a Content-Encoding only when
+ *    CURLOPT_ACCEPT_ENCODING asks, which no check does. A Transfer-Encoding
+ *    of gzip or deflate it decodes unasked, though a server may send one
+ *    only to a client that offers it (TE, RFC 9112), which hookbox does
+ *    not: zlib's start answers that it cannot, and the check fails with
+ *    curl's "Error while processing content unencoding" and the reason
+ *    below. zlib's other stand-ins are written at build time from the
+ *    archive (gen/curl_nozlib_stubs.c), as curl_notls.c's are;
  *  - international host names: idn2_check_version() says "none", which is
  *    libcurl's own test for IDN support, so a non-ASCII host name is looked
  *    up as it is (and fails as a name that does not exist).
@@ -32,25 +38,15 @@
  * belongs below, once its path is known to be one the module turns off.
  */
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
+#include "curl_notls.h"
+#include "left_out.h"
+
+#include <stddef.h>
 
 #pragma GCC visibility push(hidden)
 
-/* Also called by the stand-ins of curl_notls.c. */
-_Noreturn void hb_curl_left_out(const char *fn);
-_Noreturn void hb_curl_left_out(const char *fn)
-{
-	char msg[160];
-	int n = snprintf(msg, sizeof(msg),
-			 "hookbox: libcurl called %s, left out of this build\n",
-			 fn);
-	if (n > 0)
-		(void)!write(STDERR_FILENO, msg, (size_t)n < sizeof(msg) ?
-				  (size_t)n : sizeof(msg) - 1);
-	abort();
-}
+/* Inside: its functions stood in for below are the module's own. */
+#include <zlib.h>
 
 /* Called by curl_global_init, curl_global_cleanup and curl_version_info. */
 int libssh2_init(int flags);
@@ -88,6 +84,27 @@ unsigned int ZSTD_versionNumber(void)
 {
 	return 0;
 }
+const char *zlibVersion(void)
+{
+	return "none";
+}
+
+/* A compressed Transfer-Encoding (see above): curl reports z->msg. */
+static int no_zlib(z_stream *z)
+{
+	z->msg = (char *)HB_CURL_NO_ZLIB;
+	return Z_VERSION_ERROR;
+}
+int inflateInit_(z_stream *z, const char *version, int size)
+{
+	(void)version, (void)size;
+	return no_zlib(z);
+}
+int inflateInit2_(z_stream *z, int bits, const char *version, int size)
+{
+	(void)bits, (void)version, (void)size;
+	return no_zlib(z);
+}
 const char *psl_get_version(void);
 const char *psl_get_version(void)
 {
@@ -104,15 +121,8 @@ int ldap_get_option(void *ld, int option, void *out)
 /* gss_OID, read only on the Negotiate path. */
 void *GSS_C_NT_HOSTBASED_SERVICE;
 
-/* The rest. Their real prototypes do not matter: none of them is called
- * (see above), and a call would end in hb_curl_left_out() before any
- * argument or result is used. */
-#define PRUNED(fn)                                                             \
-	void fn(void);                                                         \
-	void fn(void)                                                          \
-	{                                                                      \
-		hb_curl_left_out(#fn);                                         \
-	}
+/* The rest: none of them is called (see above). */
+#define PRUNED(fn) HB_LEFT_OUT("libcurl", fn)
 
 PRUNED(BrotliDecoderCreateInstance)
 PRUNED(BrotliDecoderDecompressStream)

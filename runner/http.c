@@ -913,6 +913,14 @@ static void classify_transfer(const struct hb_check *c, struct http_state *s,
 		fail_hop(s, a, HB_CLASS_RESOURCE_LIMIT,
 			 "the response headers from %s exceed %u KiB", at,
 			 HEADERS_CAP >> 10);
+	} else if (rc == CURLE_OUT_OF_MEMORY && strstr(why, HB_CURL_NO_ZLIB)) {
+		/* libcurl 7.88's answer to a decoder that could not start
+		 * (curl_pruned.c): the server compressed what was never
+		 * offered (TE), a garbled exchange. */
+		fail_hop(s, a, HB_CLASS_NETWORK_ERROR,
+			 "receiving from %s: a compressed Transfer-Encoding, "
+			 "which hookbox never offers (TE) and cannot decode",
+			 at);
 	} else if (rc == CURLE_OUT_OF_MEMORY && !s->headers_done) {
 		/* What libcurl 7.88 answers to one header line longer than
 		 * CURL_MAX_HTTP_HEADER: before the headers are complete it

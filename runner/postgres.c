@@ -6,6 +6,7 @@
 #include "dbutil.h"
 #include "duration.h"
 #include "ossl.h"
+#include "pq_pruned.h"
 #include "runner.h"
 
 #include "osutil.h"
@@ -243,6 +244,23 @@ static void fail_connection(PGconn *conn, ConnStatusType reached,
 		hb_attempt_fail(a, HB_CLASS_AUTH_FAILED,
 				"the server asks for a password and none was "
 				"given (password_file, or in the URL)");
+		return;
+	}
+	if (strstr(text, HB_PQ_NO_GSSAPI)) {
+		/* pg_hba.conf says "gss": libpq.a is linked without GSSAPI
+		 * (pq_pruned.c), and a pod has no Kerberos anyway. */
+		hb_attempt_fail(a, HB_CLASS_AUTH_FAILED,
+				"the server asks for GSSAPI (Kerberos) "
+				"authentication, which hookbox does not do");
+		return;
+	}
+	if (strstr(text, "GSSAPI encryption required")) {
+		/* The URL says gssencmode=require: libpq found no Kerberos
+		 * credentials (and is linked without GSSAPI, pq_pruned.c). */
+		hb_attempt_fail(a, HB_CLASS_AUTH_FAILED,
+				"the URL asks for GSSAPI encryption "
+				"(gssencmode=require), which hookbox does not "
+				"do: use sslmode for an encrypted connection");
 		return;
 	}
 	if (strstr(text, "could not translate host name"))

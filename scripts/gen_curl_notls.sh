@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: MIT
 # gen_curl_notls.sh OUT LIBCURL_A LIB.so...
 #
-# Writes OUT, the stand-ins of the http module's build without TLS
-# (runner/curl_notls.c says why): one function, weak and hidden, for each
-# function of LIB.so... (OpenSSL, nghttp2, zlib) that LIBCURL_A calls,
-# aborting with its name if it is ever reached. Taken from the archive at
-# build time, so that a Debian update of libcurl that calls one more such
-# function gets its stand-in too. A variable of those libraries that
-# libcurl uses cannot be stood in for: that fails, naming it.
+# Writes OUT, stand-ins for libraries the http module leaves out: one
+# function, weak and hidden, for each function of LIB.so... that LIBCURL_A
+# calls, aborting with its name if it is ever reached. For the build without
+# TLS (runner/curl_notls.c says why), OpenSSL, nghttp2 and zlib; for the
+# other, zlib (runner/curl_pruned.c). Taken from the archive at build time,
+# so that a Debian update of libcurl that calls one more such function gets
+# its stand-in too. A variable of those libraries that libcurl uses cannot
+# be stood in for: that fails, naming it.
 set -eu
 out=$1
 archive=$2
@@ -30,15 +31,12 @@ matched=$(awk 'NR == FNR { want[$1] = 1; next } ($1 in want) { print }' \
 	"$tmp.undef" "$tmp.defs")
 data=$(printf '%s\n' "$matched" | awk 'NF == 2 && $2 !~ /^[TtWi]$/ { print $1 }')
 if [ -n "$data" ]; then
-	echo "gen_curl_notls.sh: $archive uses variables of the TLS libraries:" $data >&2
+	echo "gen_curl_notls.sh: $archive uses variables of the libraries left out:" $data >&2
 	exit 1
 fi
 {
 	echo "/* Written by scripts/gen_curl_notls.sh from $archive: do not edit. */"
-	echo '_Noreturn void hb_curl_left_out(const char *fn);'
-	echo '#define LEFT_OUT(fn) \'
-	echo '	__attribute__((weak, visibility("hidden"))) void fn(void); \'
-	echo '	void fn(void) { hb_curl_left_out(#fn); }'
-	printf '%s\n' "$matched" | awk 'NF == 2 { print "LEFT_OUT(" $1 ")" }' | sort -u
+	echo '#include "left_out.h"'
+	printf '%s\n' "$matched" | awk 'NF == 2 { print "HB_LEFT_OUT(\"libcurl\", " $1 ")" }' | sort -u
 } >"$tmp"
 mv "$tmp" "$out"

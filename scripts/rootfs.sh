@@ -20,14 +20,18 @@ die()
 	exit 1
 }
 
-[ $# -eq 1 ] || die "usage: scripts/rootfs.sh BUILD"
-build=$(cd "$1" && pwd) || die "no build directory \"$1\""
-[ -x "$build/hookbox" ] || die "no \"$build/hookbox\": run make release first"
-for tool in ldd strip readelf; do
-	command -v "$tool" >/dev/null || die "\"$tool\" not found (scripts/deps.sh rootfs)"
-done
-ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
-[ -x "$ldconfig" ] || die "\"ldconfig\" not found"
+# The tools, and the build directory in $build.
+setup()
+{
+	[ $# -eq 1 ] || die "usage: scripts/rootfs.sh BUILD"
+	build=$(cd "$1" && pwd) || die "no build directory \"$1\""
+	[ -x "$build/hookbox" ] || die "no \"$build/hookbox\": run make release first"
+	for tool in ldd strip readelf; do
+		command -v "$tool" >/dev/null || die "\"$tool\" not found (scripts/deps.sh rootfs)"
+	done
+	ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
+	[ -x "$ldconfig" ] || die "\"ldconfig\" not found"
+}
 
 # Where a library the host loads from $1 lives in the image: the same
 # path, its directory resolved, so that /lib -> usr/lib stays one copy.
@@ -245,6 +249,10 @@ build_root()
 	mv "$tmp" "$build/$name"
 }
 
+# Sourced (bench/rootfs_size.sh measures other programs alike): the
+# functions only.
+[ "${BASH_SOURCE[0]}" = "$0" ] || return 0
+setup "$@"
 umask 022
 build_root rootfs make_agent
 report "rootfs (hookbox)" "$build/rootfs"

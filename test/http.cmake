@@ -5,10 +5,12 @@ hb_integration(http integration/http.sh)
 # libcurl as the http module links it (runner/curl_pruned.c).
 if(HB_CURL_ARCHIVE)
   hb_unit(test_curl_pruned SOURCES unit/test_curl_pruned.c ${CMAKE_SOURCE_DIR}/runner/curl_pruned.c
-    LIBS ${HB_CURL_ARCHIVE} PkgConfig::LIBSSL PkgConfig::CURL_DEPS)
+    ${CMAKE_SOURCE_DIR}/runner/left_out.c
+    LIBS hb_curl_nozlib ${HB_CURL_ARCHIVE} PkgConfig::LIBSSL PkgConfig::CURL_DEPS)
   target_include_directories(test_curl_pruned SYSTEM PRIVATE ${CURL_INCLUDE_DIRS})
   # As hookbox-http-plain.so links it, with no TLS library (runner/curl_notls.c).
   hb_unit(test_curl_notls SOURCES unit/test_curl_pruned.c ${CMAKE_SOURCE_DIR}/runner/curl_pruned.c
+    ${CMAKE_SOURCE_DIR}/runner/left_out.c
     LIBS hb_curl_notls ${HB_CURL_ARCHIVE})
   target_compile_definitions(test_curl_notls PRIVATE HB_HTTP_PLAIN)
   target_include_directories(test_curl_notls SYSTEM PRIVATE ${CURL_INCLUDE_DIRS})
