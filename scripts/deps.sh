@@ -18,9 +18,11 @@ bench_pkgs="$test_pkgs hyperfine wget busybox netcat-openbsd time"
 # openssl.cnf, and strip (in the Dockerfile's build stage too).
 rootfs_pkgs="$build_pkgs ca-certificates openssl binutils"
 # make image: the base image made with debootstrap from the Debian archive
-# (its keyring), built and run with podman and buildah on runc.
+# (its keyring), built and run with podman and buildah on runc; nginx's
+# stream module plays a Service in front of two collector replicas
+# (test/integration/replicas.sh).
 image_pkgs="podman buildah runc conmon uidmap debootstrap debian-archive-keyring
-containernetworking-plugins"
+containernetworking-plugins libnginx-mod-stream"
 
 case "${1:-test}" in
 build) want=$build_pkgs ;;
