@@ -25,3 +25,5 @@ if(HB_GO)
     COMMENT "Building hookbox-render (Go text/template and sprig)")
   add_custom_target(render ALL DEPENDS ${HB_RENDER})
 endif()
+
+hb_integration(charts integration/charts.sh)
