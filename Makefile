@@ -12,7 +12,8 @@ FUZZ_BUILD     ?= build-fuzz
 FUZZ_TIME      ?= 120
 FUZZ_TEST_TIME ?= 15
 
-.PHONY: all deps test-deps release asan test unit demo bench clean fuzz fuzz-build
+.PHONY: all deps test-deps release asan test unit demo bench clean fuzz fuzz-build \
+	rootfs image
 
 all: release
 
@@ -32,9 +33,10 @@ asan: test-deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 # The whole suite twice: under ASan+UBSan (every test), and the Release
-# build, whose seccomp filters are the ones shipped; then each fuzz harness
-# for FUZZ_TEST_TIME seconds.
-test: test-deps release asan fuzz-build
+# build, whose seccomp filters are the ones shipped, with its root file
+# systems and the images (the Release tree runs rootfs.sh and image.sh);
+# then each fuzz harness for FUZZ_TEST_TIME seconds.
+test: test-deps release rootfs image asan fuzz-build
 	cd $(ASAN_BUILD) && ctest --output-on-failure --timeout 900 -j 2
 	cd $(BUILD) && ctest --output-on-failure --timeout 900 -j 2
 	@bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_TEST_TIME)
@@ -61,6 +63,20 @@ fuzz-build: test-deps
 
 fuzz: fuzz-build
 	@bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_TIME)
+
+# The images' root file systems (scripts/rootfs.sh): the agent with its
+# modules and the libraries they load in $(BUILD)/rootfs, the collector in
+# $(BUILD)/rootfs-collector; what the Dockerfile copies FROM scratch.
+rootfs: release
+	@sh scripts/deps.sh rootfs
+	@bash scripts/rootfs.sh $(BUILD)
+
+# Both images, built offline with podman from the Dockerfile, on a Debian
+# base made here with debootstrap (scripts/image.sh; names in
+# scripts/images.sh).
+image:
+	@sh scripts/deps.sh image
+	@bash scripts/image.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Installs the Debian 12 packages hookbox builds, tests and benchmarks with.
-# Usage: scripts/deps.sh [build|demo|test|bench]   (default: test)
+# Usage: scripts/deps.sh [build|rootfs|image|demo|test|bench]   (default: test)
 # Installs only what is missing, so a second run costs one dpkg query.
 set -eu
 
@@ -18,13 +18,22 @@ charts_pkgs="golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-
 test_pkgs="$test_pkgs $charts_pkgs"
 demo_pkgs="$build_pkgs nginx-light jq time iproute2"
 bench_pkgs="$test_pkgs hyperfine wget busybox netcat-openbsd time"
+# What scripts/rootfs.sh copies besides the build: the CA bundle,
+# openssl.cnf, and strip (in the Dockerfile's build stage too).
+rootfs_pkgs="$build_pkgs ca-certificates openssl binutils"
+# make image: the base image made with debootstrap from the Debian archive
+# (its keyring), built and run with podman and buildah on runc.
+image_pkgs="podman buildah runc conmon uidmap debootstrap debian-archive-keyring
+containernetworking-plugins"
 
 case "${1:-test}" in
 build) want=$build_pkgs ;;
+rootfs) want=$rootfs_pkgs ;;
+image) want=$image_pkgs ;;
 demo) want=$demo_pkgs ;;
 test) want=$test_pkgs ;;
 bench) want=$bench_pkgs ;;
-*) echo "usage: $0 [build|demo|test|bench]" >&2; exit 2 ;;
+*) echo "usage: $0 [build|rootfs|image|demo|test|bench]" >&2; exit 2 ;;
 esac
 
 missing=""
