@@ -9,10 +9,10 @@
 # to fail on a chart broken on purpose.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_db.sh"
+. "$(dirname "$0")/lib_render.sh"
 hb_setup
 
-RENDER=$HB_BUILD/hookbox-render
-[ -x "$RENDER" ] || hb_die "$RENDER is missing: it is built with Go from Debian's sources (scripts/deps.sh test installs golang-go, golang-github-masterminds-sprig-dev, golang-k8s-sigs-yaml-dev); was Go found when cmake ran?"
+hb_render_require
 [ "$(id -u)" = 0 ] || hb_die "charts.sh runs pods in mount namespaces and needs root"
 EX=$HB_SRC/charts/hookbox-example
 CO=$HB_SRC/charts/hookbox-collector
@@ -20,29 +20,6 @@ NS=shop
 # What every rendering of the example is given (the password is required).
 EX_ARGS=(--name shop --namespace "$NS" --set database.password=s3cret)
 CO_ARGS=(--name hb --namespace ci --set token.value=tok3n)
-
-# hb_render NAME CHART ARGS...: $HB_TMP/NAME.json; HB_RC, HB_ERR.
-hb_render()
-{
-	local name=$1
-	shift
-	HB_OUT=""
-	HB_ERR=$("$RENDER" template "$@" --output json 2>&1 >"$HB_TMP/$name.json")
-	HB_RC=$?
-}
-
-# hb_check NAME: the shape checks of rendering NAME; HB_RC, HB_ERR.
-hb_check()
-{
-	HB_ERR=$("$RENDER" check "$HB_TMP/$1.json" 2>&1)
-	HB_RC=$?
-}
-
-# hb_q NAME FILTER: jq -r over rendering NAME.
-hb_q()
-{
-	jq -r "$2" "$HB_TMP/$1.json"
-}
 
 # hb_pod_prepare RENDERING OBJECT: lays out the pod of OBJECT
 # (hookbox-render pod) and a root for it: HB_POD, HB_ROOT, and its first
@@ -53,7 +30,7 @@ hb_pod_prepare()
 	HB_POD=$HB_TMP/pod-$obj
 	HB_ROOT=$HB_TMP/root-$obj
 	rm -rf "$HB_POD" "$HB_ROOT"
-	"$RENDER" pod "$HB_TMP/$rend.json" "$obj" "$HB_POD" || return 1
+	"$HB_RENDER" pod "$HB_TMP/$rend.json" "$obj" "$HB_POD" || return 1
 	mkdir -p "$HB_ROOT/etc" "$HB_ROOT/tmp"
 	chmod 1777 "$HB_ROOT/tmp"
 	ln -s usr/lib "$HB_ROOT/lib"
