@@ -324,14 +324,11 @@ func playPodOf(r *rendering, name, dir string) error {
 		}
 		pod.Containers = append(pod.Containers, pc)
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(pod); err != nil {
+	data, err := indentedJSON(pod)
+	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "pod.json"), b.Bytes(), 0o644)
+	return os.WriteFile(filepath.Join(dir, "pod.json"), data, 0o644)
 }
 
 func cmdPod(args []string) int {

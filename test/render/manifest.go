@@ -219,18 +219,26 @@ func (r *rendering) writeDir(dir string) error {
 	}
 	for i, e := range r.Objects {
 		name := fmt.Sprintf("%03d-%s-%s.json", i, str(e.Object["kind"]), objName(e.Object))
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(e); err != nil {
+		data, err := indentedJSON(e)
+		if err != nil {
 			return err
 		}
 		p := filepath.Join(dir, unsafeName.ReplaceAllString(name, "_"))
-		if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(p, data, 0o644); err != nil {
 			os.RemoveAll(dir)
 			return fmt.Errorf("--output-dir: %v", err)
 		}
 	}
 	return nil
+}
+
+// indentedJSON is v as the files this tool writes hold it: indented, and
+// with <, > and & as they are.
+func indentedJSON(v interface{}) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(v)
+	return b.Bytes(), err
 }

@@ -246,21 +246,31 @@ func toYAML(v interface{}) string {
 	return strings.TrimSuffix(string(data), "\n")
 }
 
-func fromYAML(s string) map[string]interface{} {
+// decodeMap and decodeList are Helm's from* functions over one decoder:
+// a failure is returned in the value (under "Error", or as the list's one
+// element), as Helm returns it, for the template to test.
+func decodeMap(unmarshal func([]byte, interface{}) error, s string) map[string]interface{} {
 	m := map[string]interface{}{}
-	if err := yaml.Unmarshal([]byte(s), &m); err != nil {
+	if err := unmarshal([]byte(s), &m); err != nil {
 		m["Error"] = err.Error()
 	}
 	return m
 }
 
-func fromYAMLArray(s string) []interface{} {
+func decodeList(unmarshal func([]byte, interface{}) error, s string) []interface{} {
 	a := []interface{}{}
-	if err := yaml.Unmarshal([]byte(s), &a); err != nil {
+	if err := unmarshal([]byte(s), &a); err != nil {
 		a = []interface{}{err.Error()}
 	}
 	return a
 }
+
+func yamlUnmarshal(data []byte, v interface{}) error { return yaml.Unmarshal(data, v) }
+
+func fromYAML(s string) map[string]interface{} { return decodeMap(yamlUnmarshal, s) }
+func fromYAMLArray(s string) []interface{}     { return decodeList(yamlUnmarshal, s) }
+func fromJSON(s string) map[string]interface{} { return decodeMap(json.Unmarshal, s) }
+func fromJSONArray(s string) []interface{}     { return decodeList(json.Unmarshal, s) }
 
 func toJSON(v interface{}) string {
 	data, err := json.Marshal(v)
@@ -268,20 +278,4 @@ func toJSON(v interface{}) string {
 		return ""
 	}
 	return string(data)
-}
-
-func fromJSON(s string) map[string]interface{} {
-	m := map[string]interface{}{}
-	if err := json.Unmarshal([]byte(s), &m); err != nil {
-		m["Error"] = err.Error()
-	}
-	return m
-}
-
-func fromJSONArray(s string) []interface{} {
-	a := []interface{}{}
-	if err := json.Unmarshal([]byte(s), &a); err != nil {
-		a = []interface{}{err.Error()}
-	}
-	return a
 }
