@@ -310,4 +310,106 @@ esac
 status 1
 hb_assert_eq "revision 1 stays Succeeded" 0 "$HB_RC"
 
+# == the collector's several-replica form ==========================================
+
+# Two replicas of the collector's Deployment (store.type=postgres, the URL
+# from its Secret) on one PostgreSQL, each its own port on the suite's
+# loopback where a cluster gives each its own pod IP; agents deliver
+# alternately to each; replica a is killed with SIGKILL in the middle and
+# started again, as its ReplicaSet would. Every report an agent saw
+# acknowledged (it exits 0 with --require-delivery) must be stored exactly
+# once, and both replicas must answer the same phases.
+hb_case "two collector replicas on one PostgreSQL, one killed with SIGKILL mid-delivery"
+hb_psql "$pg" postgres -c "CREATE DATABASE collector OWNER $HB_PG_USER" >/dev/null ||
+	hb_die "CREATE DATABASE collector failed"
+declare -A RPORT
+for r in a b; do
+	hb_port "rport_$r"
+	v=rport_$r
+	RPORT[$r]=${!v}
+	hb_render "co-$r" "$CO" --name hookbox-collector --namespace "$NS" \
+		--set image.repository="${HB_IMAGE_COLLECTOR%:*}" --set image.tag="${HB_IMAGE_COLLECTOR##*:}" \
+		--set token.value="$TOKEN" --set replicas=2 --set store.type=postgres \
+		--set-string store.postgres.url="postgres://$HB_PG_USER:$HB_PG_PASS@127.0.0.1:$pg/collector" \
+		--set listenAddress=127.0.0.1 --set port="${RPORT[$r]}"
+	hb_assert_eq "replica $r: render exit" 0 "$HB_RC"
+	pod_args "co-$r" hookbox-collector "$r"
+	hb_assert_eq "replica $r: 2 replicas" 2 "$(hb_q "co-$r" '.objects[] | .object | select(.kind == "Deployment") | .spec.replicas')"
+	HB_CTRS+=("$HB_CTR_PREFIX-hookbox-collector-$r")
+	out=$(podman run -d --network=host "${POD_OPTS[@]}" "$POD_IMAGE" "${POD_ARGV[@]}" 2>&1) ||
+		hb_die "podman run of replica $r failed: $out"
+done
+# healthz PORT: waits up to 30 s for the replica on PORT; prints its body.
+healthz()
+{
+	local body=""
+	for _ in $(seq 1 150); do
+		body=$(curl -sf --max-time 2 "http://127.0.0.1:$1/healthz") && break
+		sleep 0.2
+	done
+	printf '%s' "$body"
+}
+hb_assert_eq "replica a: /healthz" ok "$(healthz "${RPORT[a]}")"
+hb_assert_eq "replica b: /healthz" ok "$(healthz "${RPORT[b]}")"
+mkdir -p "$HB_TMP/agents" "$HB_TMP/no-podinfo"
+# agent I REPLICA: one test hook's agent, in the background: its check
+# takes a second, so that its Running report goes out before its final.
+agent()
+{
+	POD_NAME=replicas-test-$1 POD_NAMESPACE=$NS HOOKBOX_RELEASE=replicas HOOKBOX_REVISION=1 \
+		HOOKBOX_HOOK=test "$HB_BUILD/hookbox" exec --podinfo "$HB_TMP/no-podinfo" \
+		--collector "http://127.0.0.1:${RPORT[$2]}" --token-file "$HB_TMP/token" \
+		--require-delivery --output json -- sleep 1 \
+		>"$HB_TMP/agents/$1.json" 2>"$HB_TMP/agents/$1.err" &
+	AGENTS+=($!)
+}
+AGENTS=()
+for i in $(seq 1 8); do
+	agent "$i" "$([ $((i % 2)) = 0 ] && echo a || echo b)"
+	sleep 0.1
+done
+podman kill -s KILL "$HB_CTR_PREFIX-hookbox-collector-a" >/dev/null ||
+	hb_die "podman kill of replica a failed"
+podman wait "$HB_CTR_PREFIX-hookbox-collector-a" >/dev/null
+hb_assert_eq "replica a killed (128 + SIGKILL)" 137 \
+	"$(podman inspect --format '{{.State.ExitCode}}' "$HB_CTR_PREFIX-hookbox-collector-a")"
+for i in $(seq 9 16); do
+	agent "$i" "$([ $((i % 2)) = 0 ] && echo a || echo b)"
+	sleep 0.1
+done
+podman start "$HB_CTR_PREFIX-hookbox-collector-a" >/dev/null || hb_die "podman start of replica a failed"
+acked=()
+lost=0
+for i in $(seq 1 16); do
+	if wait "${AGENTS[$((i - 1))]}"; then
+		acked+=("$(jq -r .reportId "$HB_TMP/agents/$i.json")")
+	else
+		lost=$((lost + 1))
+		hb_log "agent $i: not acknowledged: $(tail -2 "$HB_TMP/agents/$i.err")"
+	fi
+done
+hb_log "acknowledged ${#acked[@]} of 16 reports"
+# The replica that was never killed acknowledges all of its 8.
+hb_assert_eq "replica b's agents all acknowledged" 8 \
+	"$(for i in $(seq 1 2 15); do jq -r .reportId "$HB_TMP/agents/$i.json" 2>/dev/null; done | grep -c .)"
+ids=$(printf "'%s'," "${acked[@]}")
+hb_assert_eq "each acknowledged report stored exactly once" "${#acked[@]} ${#acked[@]}" \
+	"$(hb_psql "$pg" collector -tAc "SELECT count(*), count(DISTINCT report_id) FROM hookbox_reports
+		WHERE report_id IN (${ids%,})" | tr '|' ' ')"
+hb_assert_eq "nothing stored but what was sent" 0 \
+	"$(hb_psql "$pg" collector -tAc "SELECT count(*) FROM hookbox_reports WHERE report_id NOT IN (${ids%,})
+		AND report_id NOT IN ($(for i in $(seq 1 16); do printf "'%s'," "$(jq -r .reportId "$HB_TMP/agents/$i.json" 2>/dev/null)"; done | sed 's/,$//'))")"
+hb_assert_eq "replica a answers again" ok "$(healthz "${RPORT[a]}")"
+phases()
+{
+	curl -sf --max-time 5 -H "Authorization: Bearer $TOKEN" \
+		"http://127.0.0.1:$1/v1/releases/$NS/replicas?revision=1" |
+		jq -c '[.phase, ([.hooks[] | "\(.name)=\(.phase)"] | sort)]'
+}
+pa=$(phases "${RPORT[a]}")
+pb=$(phases "${RPORT[b]}")
+hb_assert_eq "replica b: the release's phase and its hooks" "Succeeded ${#acked[@]}" \
+	"$(jq -r '"\(.[0]) \(.[1] | length)"' <<<"$pb")"
+hb_assert_eq "both replicas answer the same phases" "$pb" "$pa"
+
 hb_finish
