@@ -126,16 +126,7 @@ hb_case "https checks load openssl.cnf, the system's TLS policy"
 # The agent starts OpenSSL without its configuration when no check may use
 # TLS (runner/http.c); with an https check it must load it. This one allows
 # only a TLS 1.3 suite nginx does not offer by default.
-cat >"$HB_TMP/ccm8.cnf" <<'CNF'
-openssl_conf = hb_conf
-[hb_conf]
-ssl_conf = hb_ssl
-[hb_ssl]
-system_default = hb_tls
-[hb_tls]
-MinProtocol = TLSv1.3
-Ciphersuites = TLS_AES_128_CCM_8_SHA256
-CNF
+hb_ccm8_cnf "$HB_TMP/ccm8.cnf"
 OPENSSL_CONF=$HB_TMP/ccm8.cnf hb_agent http "https://localhost:$tls_ok/ok" \
 	--ca-file "$HB_CERTS/ca.pem"
 hb_assert_exit 1

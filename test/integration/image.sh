@@ -273,7 +273,7 @@ hb_assert_eq "/healthz after the restart" ok "$(wait_healthz)"
 hb_assert_eq "the report after the restart" "$id" "$(get "/v1/reports/$id" | jq -r .reportId 2>/dev/null)"
 
 hb_case "and in a new container on the same volume, as a new pod on its claim"
-podman rm -f -t 0 "$(hb_pod_name collector)" >/dev/null
+podman rm -f -v -t 0 "$(hb_pod_name collector)" >/dev/null
 hb_pod_start collector2 "$HB_IMAGE_COLLECTOR" "${collector_args[@]}"
 hb_assert_eq "/healthz" ok "$(wait_healthz)"
 hb_assert_eq "the report in the new container" "$id" "$(get "/v1/reports/$id" | jq -r .reportId 2>/dev/null)"

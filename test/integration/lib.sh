@@ -506,3 +506,20 @@ hb_finish()
 	[ "$HB_FAILED" -eq 0 ] && [ "$HB_PASSED" -gt 0 ]
 	exit $?
 }
+
+# hb_ccm8_cnf FILE: an openssl.cnf whose system policy nginx cannot meet
+# (TLS 1.3 with only TLS_AES_128_CCM_8_SHA256, a suite it does not offer
+# by default): an https check that loads it fails in the handshake.
+hb_ccm8_cnf()
+{
+	cat >"$1" <<'CNF'
+openssl_conf = hb_conf
+[hb_conf]
+ssl_conf = hb_ssl
+[hb_ssl]
+system_default = hb_tls
+[hb_tls]
+MinProtocol = TLSv1.3
+Ciphersuites = TLS_AES_128_CCM_8_SHA256
+CNF
+}

@@ -42,7 +42,7 @@ hb_image_cleanup()
 {
 	local c v n
 	for c in "${HB_CTRS[@]}"; do
-		podman rm -f -t 0 "$c" >/dev/null 2>&1
+		podman rm -f -v -t 0 "$c" >/dev/null 2>&1
 	done
 	HB_CTRS=()
 	for v in "${HB_VOLS[@]}"; do
@@ -127,10 +127,10 @@ hb_pod_args()
 		-v "$dir/termination-log:/dev/termination-log"
 }
 
-# hb_pod_run POD IMAGE [PODMAN ARGS...] [-- ARGS...]: runs IMAGE as pod
-# POD's container to its end. Sets HB_RC, HB_OUT (stdout), HB_ERR (stderr,
-# podman's own included) and HB_ELAPSED, as hb_agent does.
-hb_pod_run()
+# hb_pod_cmd POD IMAGE [PODMAN ARGS...] [-- ARGS...]: what follows
+# "podman run" (or "podman run -d") for pod POD's container, in the array
+# HB_POD_CMD: hb_pod_args's, the PODMAN ARGS, IMAGE, then ARGS.
+hb_pod_cmd()
 {
 	local pod=$1 image=$2 opts=() args
 	shift 2
@@ -140,9 +140,18 @@ hb_pod_run()
 	done
 	[ "${1:-}" = -- ] && shift
 	mapfile -t args < <(hb_pod_args "$pod")
+	HB_POD_CMD=("${args[@]}" "${opts[@]}" "$image" "$@")
+}
+
+# hb_pod_run POD IMAGE [PODMAN ARGS...] [-- ARGS...]: runs IMAGE as pod
+# POD's container to its end. Sets HB_RC, HB_OUT (stdout), HB_ERR (stderr,
+# podman's own included) and HB_ELAPSED, as hb_agent does.
+hb_pod_run()
+{
+	hb_pod_cmd "$@"
 	local out=$HB_TMP/pod.out err=$HB_TMP/pod.err t0 t1
 	t0=$(date +%s.%N)
-	podman run --rm "${args[@]}" "${opts[@]}" "$image" "$@" >"$out" 2>"$err"
+	podman run --rm "${HB_POD_CMD[@]}" >"$out" 2>"$err"
 	HB_RC=$?
 	t1=$(date +%s.%N)
 	HB_OUT=$(cat "$out")
@@ -164,17 +173,11 @@ hb_pod_agent()
 # be stopped and started again). Fails the suite when podman cannot.
 hb_pod_start()
 {
-	local pod=$1 image=$2 opts=() args out
-	shift 2
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		opts+=("$1")
-		shift
-	done
-	[ "${1:-}" = -- ] && shift
-	mapfile -t args < <(hb_pod_args "$pod")
-	HB_CTRS+=("$HB_CTR_PREFIX-$pod")
-	out=$(podman run -d "${args[@]}" "${opts[@]}" "$image" "$@" 2>&1) ||
-		hb_die "podman run of $pod failed: $out"
+	local out
+	hb_pod_cmd "$@"
+	HB_CTRS+=("$HB_CTR_PREFIX-$1")
+	out=$(podman run -d "${HB_POD_CMD[@]}" 2>&1) ||
+		hb_die "podman run of $1 failed: $out"
 }
 
 # The name of pod $1's container.

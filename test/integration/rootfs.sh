@@ -146,16 +146,7 @@ hb_case "TLS checks obey the tree's openssl.cnf"
 # that passed above now fails.
 cnf_top=$HB_TMP/cnf-top
 mkdir -p "$cnf_top/etc/ssl"
-cat >"$cnf_top/etc/ssl/openssl.cnf" <<'CNF'
-openssl_conf = hb_conf
-[hb_conf]
-ssl_conf = hb_ssl
-[hb_ssl]
-system_default = hb_tls
-[hb_tls]
-MinProtocol = TLSv1.3
-Ciphersuites = TLS_AES_128_CCM_8_SHA256
-CNF
+hb_ccm8_cnf "$cnf_top/etc/ssl/openssl.cnf"
 chmod -R a+rX "$cnf_top"
 tops=$cnf_top:$ca_top:$top in_root http "https://localhost:$HB_TLS/ok"
 hb_assert_exit 1
