@@ -12,6 +12,10 @@ zlib1g-dev postgresql-server-dev-15"
 test_pkgs="$build_pkgs clang libclang-rt-14-dev nginx-light openssl postgresql-15
 postgresql-client-15 mariadb-server mariadb-client redis-server libxml2-utils
 iproute2 procps curl jq time sqlite3"
+# The charts' renderer: Go and the sources Helm's template engine is
+# built from (sprig v3, sigs.k8s.io/yaml), as Debian packages them.
+charts_pkgs="golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev"
+test_pkgs="$test_pkgs $charts_pkgs"
 demo_pkgs="$build_pkgs nginx-light jq time iproute2"
 bench_pkgs="$test_pkgs hyperfine wget busybox netcat-openbsd time"
 # What scripts/rootfs.sh copies besides the build: the CA bundle,

@@ -1,0 +1,3 @@
+module hookbox-render
+
+go 1.19
