@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-# The collector's several-replica form (issue 11): two collector containers
-# of the image on one PostgreSQL, one killed with SIGKILL under load. In the
+# The collector chart's several-replica form (issue 11): two collector containers
+# of the image, run as the chart renders them, on one PostgreSQL, one killed
+# with SIGKILL under load. In the
 # Release tree only, as the other image suites: the image holds the
 # Release build.
 if(NOT HB_SANITIZE)

@@ -7,6 +7,8 @@
 #   hb_render NAME CHART ARGS...      $HB_TMP/NAME.json; HB_RC, HB_ERR
 #   hb_check NAME                     the shape checks; HB_RC, HB_ERR
 #   hb_q NAME FILTER                  jq -r FILTER over rendering NAME
+#   hb_render_pod NAME OBJECT REV     POD_OPTS, POD_IMAGE, POD_ARGV: how the
+#                                     kubelet would run OBJECT's container
 
 HB_RENDER=$HB_BUILD/hookbox-render
 
@@ -33,4 +35,41 @@ hb_check()
 hb_q()
 {
 	jq -r "$2" "$HB_TMP/$1.json"
+}
+
+# hb_render_pod REND OBJECT REV: lays out the pod of OBJECT (hookbox-render pod)
+# and sets POD_OPTS, the podman options its first container runs with as
+# the kubelet would run it, POD_IMAGE and POD_ARGV. Dies on a field it
+# cannot map, rather than run the container otherwise than written.
+hb_render_pod()
+{
+	local rend=$1 obj=$2 dir=$HB_TMP/pod-$2-$3
+	rm -rf "$dir"
+	"$HB_RENDER" pod "$HB_TMP/$rend.json" "$obj" "$dir" || hb_die "hookbox-render pod $obj failed"
+	local p=$dir/pod.json c='.containers[0]' v
+	POD_IMAGE=$(jq -r "$c.image" "$p")
+	mapfile -t POD_ARGV < <(jq -r "$c.args[]" "$p")
+	POD_OPTS=(--name "$HB_CTR_PREFIX-$obj-$3")
+	# The securityContext (the pod's, overridden by the container's).
+	v=$(jq -r "$c.securityContext | \"\(.runAsUser // \"\"):\(.runAsGroup // \"\")\"" "$p")
+	[ "$v" != : ] && POD_OPTS+=(--user "${v%:}")
+	[ "$(jq -r "$c.securityContext.runAsNonRoot" "$p")" = true ] && [ "${v%%:*}" = 0 ] &&
+		hb_die "$obj: runAsNonRoot with uid 0"
+	[ "$(jq -r "$c.securityContext.readOnlyRootFilesystem" "$p")" = true ] && POD_OPTS+=(--read-only)
+	[ "$(jq -r "$c.securityContext.capabilities.drop // [] | index(\"ALL\") != null" "$p")" = true ] &&
+		POD_OPTS+=(--cap-drop ALL)
+	[ "$(jq -r "$c.securityContext.allowPrivilegeEscalation" "$p")" = false ] &&
+		POD_OPTS+=(--security-opt no-new-privileges)
+	v=$(jq -r "$c.securityContext.seccompProfile.type // \"RuntimeDefault\"" "$p")
+	[ "$v" = RuntimeDefault ] || hb_die "$obj: seccompProfile $v is not played"
+	v=$(jq -r '.fsGroup // empty' "$p")
+	[ -n "$v" ] && POD_OPTS+=(--group-add "$v")
+	[ "$(jq -r "$c.command | length" "$p")" = 0 ] ||
+		POD_OPTS+=(--entrypoint "$(jq -c "$c.command" "$p")")
+	mapfile -t -O "${#POD_OPTS[@]}" POD_OPTS < <(jq -r "$c.env | to_entries[] | \"-e\", \"\(.key)=\(.value)\"" "$p")
+	mapfile -t -O "${#POD_OPTS[@]}" POD_OPTS < <(jq -r "$c.mounts[] | \"-v\",
+		\"\(.source):\(.target)\(if .readOnly then \":ro\" else \"\" end)\"" "$p")
+	: >"$dir/termination-log"
+	chmod 666 "$dir/termination-log"
+	POD_OPTS+=(-v "$dir/termination-log:/dev/termination-log")
 }

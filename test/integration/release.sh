@@ -113,50 +113,13 @@ EOF
 HOSTS=(--add-host "hookbox-collector:127.0.0.1" --add-host "shop-postgresql:127.0.0.1"
 	--add-host "shop-hookbox-example:127.0.0.1")
 
-# pod_args REND OBJECT REV: lays out the pod of OBJECT (hookbox-render pod)
-# and sets POD_OPTS, the podman options its first container runs with as
-# the kubelet would run it, POD_IMAGE and POD_ARGV. Dies on a field it
-# cannot map, rather than run the container otherwise than written.
-pod_args()
-{
-	local rend=$1 obj=$2 dir=$HB_TMP/pod-$2-$3
-	rm -rf "$dir"
-	"$HB_RENDER" pod "$HB_TMP/$rend.json" "$obj" "$dir" || hb_die "hookbox-render pod $obj failed"
-	local p=$dir/pod.json c='.containers[0]' v
-	POD_IMAGE=$(jq -r "$c.image" "$p")
-	mapfile -t POD_ARGV < <(jq -r "$c.args[]" "$p")
-	POD_OPTS=(--name "$HB_CTR_PREFIX-$obj-$3")
-	# The securityContext (the pod's, overridden by the container's).
-	v=$(jq -r "$c.securityContext | \"\(.runAsUser // \"\"):\(.runAsGroup // \"\")\"" "$p")
-	[ "$v" != : ] && POD_OPTS+=(--user "${v%:}")
-	[ "$(jq -r "$c.securityContext.runAsNonRoot" "$p")" = true ] && [ "${v%%:*}" = 0 ] &&
-		hb_die "$obj: runAsNonRoot with uid 0"
-	[ "$(jq -r "$c.securityContext.readOnlyRootFilesystem" "$p")" = true ] && POD_OPTS+=(--read-only)
-	[ "$(jq -r "$c.securityContext.capabilities.drop // [] | index(\"ALL\") != null" "$p")" = true ] &&
-		POD_OPTS+=(--cap-drop ALL)
-	[ "$(jq -r "$c.securityContext.allowPrivilegeEscalation" "$p")" = false ] &&
-		POD_OPTS+=(--security-opt no-new-privileges)
-	v=$(jq -r "$c.securityContext.seccompProfile.type // \"RuntimeDefault\"" "$p")
-	[ "$v" = RuntimeDefault ] || hb_die "$obj: seccompProfile $v is not played"
-	v=$(jq -r '.fsGroup // empty' "$p")
-	[ -n "$v" ] && POD_OPTS+=(--group-add "$v")
-	[ "$(jq -r "$c.command | length" "$p")" = 0 ] ||
-		POD_OPTS+=(--entrypoint "$(jq -c "$c.command" "$p")")
-	mapfile -t -O "${#POD_OPTS[@]}" POD_OPTS < <(jq -r "$c.env | to_entries[] | \"-e\", \"\(.key)=\(.value)\"" "$p")
-	mapfile -t -O "${#POD_OPTS[@]}" POD_OPTS < <(jq -r "$c.mounts[] | \"-v\",
-		\"\(.source):\(.target)\(if .readOnly then \":ro\" else \"\" end)\"" "$p")
-	: >"$dir/termination-log"
-	chmod 666 "$dir/termination-log"
-	POD_OPTS+=(-v "$dir/termination-log:/dev/termination-log")
-}
-
 # play REND OBJECT REV [PODMAN OPTIONS...]: runs OBJECT's container to its
 # end; HB_RC, HB_OUT, HB_ERR. PLAYED lists the pods that ran.
 play()
 {
 	local rend=$1 obj=$2 rev=$3
 	shift 3
-	pod_args "$rend" "$obj" "$rev"
+	hb_render_pod "$rend" "$obj" "$rev"
 	PLAYED+=("$obj")
 	HB_CTRS+=("$HB_CTR_PREFIX-$obj-$rev")
 	podman run "${POD_OPTS[@]}" "$@" "$POD_IMAGE" "${POD_ARGV[@]}" >"$HB_TMP/out" 2>"$HB_TMP/err"
@@ -204,7 +167,7 @@ hb_render co "$CO" --name hookbox-collector --namespace "$NS" \
 	--set image.repository="${HB_IMAGE_COLLECTOR%:*}" --set image.tag="${HB_IMAGE_COLLECTOR##*:}" \
 	--set token.value="$TOKEN" --set store.sqlite.persistence.enabled=false
 hb_assert_eq "render exit" 0 "$HB_RC"
-pod_args co hookbox-collector 0
+hb_render_pod co hookbox-collector 0
 hb_assert_eq "its image" "$HB_IMAGE_COLLECTOR" "$POD_IMAGE"
 hb_assert_contains "restricted" "${POD_OPTS[*]}" \
 	"--user 65532:65532 --read-only --cap-drop ALL --security-opt no-new-privileges --group-add 65532"
@@ -228,7 +191,7 @@ hb_check r1
 hb_assert_eq "check exit" 0 "$HB_RC"
 
 hb_case "the migration hook waits for a PostgreSQL that starts late, then migrates"
-pod_args r1 shop-hookbox-example-migrate 1
+hb_render_pod r1 shop-hookbox-example-migrate 1
 hb_assert_eq "its image" "$HB_IMAGE_AGENT" "$POD_IMAGE"
 hb_assert_contains "restricted" "${POD_OPTS[*]}" \
 	"--user 65532:65532 --read-only --cap-drop ALL --security-opt no-new-privileges --group-add 65532"
@@ -309,111 +272,5 @@ case $HB_OUT in
 esac
 status 1
 hb_assert_eq "revision 1 stays Succeeded" 0 "$HB_RC"
-
-# == the collector's several-replica form ==========================================
-
-# Two replicas of the collector's Deployment (store.type=postgres, the URL
-# from its Secret) on one PostgreSQL, each its own port on the suite's
-# loopback where a cluster gives each its own pod IP; agents deliver
-# alternately to each; replica a is killed with SIGKILL in the middle and
-# started again, as its ReplicaSet would. Every report an agent saw
-# acknowledged (it exits 0 with --require-delivery) must be stored exactly
-# once, and both replicas must answer the same phases.
-hb_case "two collector replicas on one PostgreSQL, one killed with SIGKILL mid-delivery"
-hb_psql "$pg" postgres -c "CREATE DATABASE collector OWNER $HB_PG_USER" >/dev/null ||
-	hb_die "CREATE DATABASE collector failed"
-declare -A RPORT
-for r in a b; do
-	hb_port "rport_$r"
-	v=rport_$r
-	RPORT[$r]=${!v}
-	hb_render "co-$r" "$CO" --name hookbox-collector --namespace "$NS" \
-		--set image.repository="${HB_IMAGE_COLLECTOR%:*}" --set image.tag="${HB_IMAGE_COLLECTOR##*:}" \
-		--set token.value="$TOKEN" --set replicas=2 --set store.type=postgres \
-		--set-string store.postgres.url="postgres://$HB_PG_USER:$HB_PG_PASS@127.0.0.1:$pg/collector" \
-		--set listenAddress=127.0.0.1 --set port="${RPORT[$r]}"
-	hb_assert_eq "replica $r: render exit" 0 "$HB_RC"
-	pod_args "co-$r" hookbox-collector "$r"
-	hb_assert_eq "replica $r: 2 replicas" 2 "$(hb_q "co-$r" '.objects[] | .object | select(.kind == "Deployment") | .spec.replicas')"
-	HB_CTRS+=("$HB_CTR_PREFIX-hookbox-collector-$r")
-	out=$(podman run -d --network=host "${POD_OPTS[@]}" "$POD_IMAGE" "${POD_ARGV[@]}" 2>&1) ||
-		hb_die "podman run of replica $r failed: $out"
-done
-# healthz PORT: waits up to 30 s for the replica on PORT; prints its body.
-healthz()
-{
-	local body=""
-	for _ in $(seq 1 150); do
-		body=$(curl -sf --max-time 2 "http://127.0.0.1:$1/healthz") && break
-		sleep 0.2
-	done
-	printf '%s' "$body"
-}
-hb_assert_eq "replica a: /healthz" ok "$(healthz "${RPORT[a]}")"
-hb_assert_eq "replica b: /healthz" ok "$(healthz "${RPORT[b]}")"
-mkdir -p "$HB_TMP/agents" "$HB_TMP/no-podinfo"
-# agent I REPLICA: one test hook's agent, in the background: its check
-# takes a second, so that its Running report goes out before its final.
-agent()
-{
-	POD_NAME=replicas-test-$1 POD_NAMESPACE=$NS HOOKBOX_RELEASE=replicas HOOKBOX_REVISION=1 \
-		HOOKBOX_HOOK=test "$HB_BUILD/hookbox" exec --podinfo "$HB_TMP/no-podinfo" \
-		--collector "http://127.0.0.1:${RPORT[$2]}" --token-file "$HB_TMP/token" \
-		--require-delivery --output json -- sleep 1 \
-		>"$HB_TMP/agents/$1.json" 2>"$HB_TMP/agents/$1.err" &
-	AGENTS+=($!)
-}
-AGENTS=()
-for i in $(seq 1 8); do
-	agent "$i" "$([ $((i % 2)) = 0 ] && echo a || echo b)"
-	sleep 0.1
-done
-podman kill -s KILL "$HB_CTR_PREFIX-hookbox-collector-a" >/dev/null ||
-	hb_die "podman kill of replica a failed"
-podman wait "$HB_CTR_PREFIX-hookbox-collector-a" >/dev/null
-hb_assert_eq "replica a killed (128 + SIGKILL)" 137 \
-	"$(podman inspect --format '{{.State.ExitCode}}' "$HB_CTR_PREFIX-hookbox-collector-a")"
-for i in $(seq 9 16); do
-	agent "$i" "$([ $((i % 2)) = 0 ] && echo a || echo b)"
-	sleep 0.1
-done
-podman start "$HB_CTR_PREFIX-hookbox-collector-a" >/dev/null || hb_die "podman start of replica a failed"
-acked=()
-acked_hooks=()
-lost=0
-for i in $(seq 1 16); do
-	if wait "${AGENTS[$((i - 1))]}"; then
-		acked+=("$(jq -r .reportId "$HB_TMP/agents/$i.json")")
-		acked_hooks+=("replicas-test-$i=Succeeded")
-	else
-		lost=$((lost + 1))
-		hb_log "agent $i: not acknowledged: $(tail -2 "$HB_TMP/agents/$i.err")"
-	fi
-done
-hb_log "acknowledged ${#acked[@]} of 16 reports"
-# The replica that was never killed acknowledges all of its 8.
-hb_assert_eq "replica b's agents all acknowledged" 8 \
-	"$(for i in $(seq 1 2 15); do jq -r .reportId "$HB_TMP/agents/$i.json" 2>/dev/null; done | grep -c .)"
-ids=$(printf "'%s'," "${acked[@]}")
-hb_assert_eq "each acknowledged report stored exactly once" "${#acked[@]} ${#acked[@]}" \
-	"$(hb_psql "$pg" collector -tAc "SELECT count(*), count(DISTINCT report_id) FROM hookbox_reports
-		WHERE report_id IN (${ids%,})" | tr '|' ' ')"
-hb_assert_eq "nothing stored but what was sent" 0 \
-	"$(hb_psql "$pg" collector -tAc "SELECT count(*) FROM hookbox_reports WHERE report_id NOT IN (${ids%,})
-		AND report_id NOT IN ($(for i in $(seq 1 16); do printf "'%s'," "$(jq -r .reportId "$HB_TMP/agents/$i.json" 2>/dev/null)"; done | sed 's/,$//'))")"
-hb_assert_eq "replica a answers again" ok "$(healthz "${RPORT[a]}")"
-phases()
-{
-	curl -sf --max-time 5 -H "Authorization: Bearer $TOKEN" \
-		"http://127.0.0.1:$1/v1/releases/$NS/replicas?revision=1" |
-		jq -c '[.phase, ([.hooks[] | "\(.name)=\(.phase)"] | sort)]'
-}
-pa=$(phases "${RPORT[a]}")
-pb=$(phases "${RPORT[b]}")
-# A hook whose final report was not acknowledged may stay Running; every
-# acknowledged one is Succeeded.
-hb_assert_eq "replica b: every acknowledged hook Succeeded" "${#acked[@]}" \
-	"$(jq -r --args '[.[1][] | select(IN($ARGS.positional[]))] | length' "${acked_hooks[@]}" <<<"$pb")"
-hb_assert_eq "both replicas answer the same phases" "$pb" "$pa"
 
 hb_finish

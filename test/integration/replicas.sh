@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The collector chart's several-replica form, played with its image: two
-# collector containers (restricted, as lib_image.sh runs pods) on one
+# collector containers, each run as charts/hookbox-collector rendered with
+# replicas=2 and store.type=postgres says (lib_render.sh), on one
 # PostgreSQL 15 started here, behind a "Service" (nginx's stream proxy on
 # 127.0.0.1, spreading connections over the replicas' endpoints as
 # kube-proxy does and skipping one that refuses). Real agents and a load of
@@ -11,9 +12,11 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib_db.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib_image.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib_render.sh"
 
 hb_image_setup
 hb_image_require
+hb_render_require
 
 LOAD=$HB_BUILD/hookbox-ingest-load
 COL=$HB_BUILD/hookbox-collector
@@ -29,10 +32,9 @@ hb_port PG_PORT
 hb_start_postgres "$PG_PORT"
 hb_psql "$PG_PORT" postgres -c "CREATE DATABASE hookbox OWNER $HB_PG_USER" >/dev/null ||
 	hb_die "CREATE DATABASE hookbox failed"
-# The URL as the chart's Secret holds it; the password in PGPASSWORD, as
-# the chart passes it from the Secret (libpq reads it), not in the URL.
-STORE=postgres://$HB_PG_USER@127.0.0.1:$PG_PORT/hookbox
-stored() { PGPASSWORD=$HB_PG_PASS psql -X -q -At "$STORE" "$@"; }
+# The store's URL, as the chart's Secret holds it.
+STORE=postgres://$HB_PG_USER:$HB_PG_PASS@127.0.0.1:$PG_PORT/hookbox
+stored() { psql -X -q -At "$STORE" "$@"; }
 
 SECRET=$HB_TMP/secret
 mkdir -p "$SECRET"
@@ -82,13 +84,28 @@ HB_PIDS+=($!)
 hb_wait_tcp 127.0.0.1 "$SVC_PORT" 10 ||
 	hb_die "the Service (nginx stream) did not start: $(tail -3 "$svc/error.log")"
 
-# replica NAME PORT: the collector's container as the chart's Deployment
-# runs it: restricted, the token from the Secret, the PostgreSQL store.
+# replica NAME PORT: replica NAME of the collector's Deployment, run as
+# the chart renders it (image, args, env, the token Secret's file, the
+# restricted securityContext), listening on its own loopback port where a
+# cluster gives each pod its own IP. Its container is $CTR_<NAME>.
 replica()
 {
-	hb_pod_start "$1" "$HB_IMAGE_COLLECTOR" --network=host \
-		-v "$HB_TMP/secret:/etc/hookbox:ro" -e "PGPASSWORD=$HB_PG_PASS" -- \
-		serve --listen "127.0.0.1:$2" --store "$STORE" --token-file /etc/hookbox/token
+	hb_render "co-$1" "$HB_SRC/charts/hookbox-collector" --name hookbox-collector \
+		--namespace shop --set image.repository="${HB_IMAGE_COLLECTOR%:*}" \
+		--set image.tag="${HB_IMAGE_COLLECTOR##*:}" --set token.value="$TOKEN" \
+		--set replicas=2 --set store.type=postgres --set-string store.postgres.url="$STORE" \
+		--set listenAddress=127.0.0.1 --set port="$2"
+	[ "$HB_RC" = 0 ] || hb_die "the collector chart did not render: $HB_ERR"
+	hb_assert_eq "replica $1: the Deployment's replicas" 2 \
+		"$(hb_q "co-$1" '.objects[].object | select(.kind == "Deployment") | .spec.replicas')"
+	hb_render_pod "co-$1" hookbox-collector "$1"
+	hb_assert_contains "replica $1: restricted" "${POD_OPTS[*]}" \
+		"--user 65532:65532 --read-only --cap-drop ALL --security-opt no-new-privileges"
+	printf -v "CTR_$1" '%s' "$HB_CTR_PREFIX-hookbox-collector-$1"
+	HB_CTRS+=("$HB_CTR_PREFIX-hookbox-collector-$1")
+	local out
+	out=$(podman run -d --network=host "${POD_OPTS[@]}" "$POD_IMAGE" "${POD_ARGV[@]}" 2>&1) ||
+		hb_die "podman run of replica $1 failed: $out"
 }
 
 # healthy PORT: /healthz answers within 20 s.
@@ -126,8 +143,8 @@ agent()
 hb_case "two replicas start together on an empty database"
 replica a "$PORT_A"
 replica b "$PORT_B"
-healthy "$PORT_A" || hb_fail "replica a not healthy: $(hb_pod_logs a | tail -3)"
-healthy "$PORT_B" || hb_fail "replica b not healthy: $(hb_pod_logs b | tail -3)"
+healthy "$PORT_A" || hb_fail "replica a not healthy: $(podman logs "$CTR_a" 2>&1 | tail -3)"
+healthy "$PORT_B" || hb_fail "replica b not healthy: $(podman logs "$CTR_b" 2>&1 | tail -3)"
 hb_assert_eq "the reports table, made once" 1 \
 	"$(stored -c "SELECT count(*) FROM pg_tables WHERE tablename = 'hookbox_reports'")"
 
@@ -173,7 +190,7 @@ for _ in $(seq 1 400); do
 	[ "$(wc -l <"$acked")" -ge 2000 ] && break
 	sleep 0.05
 done
-podman kill --signal KILL "$(hb_pod_name a)" >/dev/null ||
+podman kill --signal KILL "$CTR_a" >/dev/null ||
 	hb_fail "podman kill of replica a failed"
 at_kill=$(wc -l <"$acked")
 wait "$load_pid"
@@ -190,7 +207,7 @@ hb_assert_eq "acknowledged reports missing" 0 \
 	"$(sort -u "$acked" | comm -23 - "$HB_TMP/stored" | wc -l)"
 hb_assert_eq "report ids stored twice" 0 "$(uniq -d "$HB_TMP/stored" | wc -l)"
 hb_assert_eq "replica a is down" false \
-	"$(podman inspect --format '{{.State.Running}}' "$(hb_pod_name a)")"
+	"$(podman inspect --format '{{.State.Running}}' "$CTR_a")"
 hb_assert_contains "the Service's endpoints during the load" "$(endpoints)" "$PORT_A"
 hb_assert_contains "the Service's endpoints during the load" "$(endpoints)" "$PORT_B"
 cat "$HB_TMP"/agents-*/res >"$HB_TMP/agents.res"
@@ -208,8 +225,8 @@ hb_case "a report sent again to the other replica is stored once"
 "$LOAD" --emit "$HB_TMP/again.pb" --namespace shop --release again --hook again-test \
 	--phase failed --checks 2 >"$HB_TMP/again.id"
 again_id=$(cat "$HB_TMP/again.id")
-podman start "$(hb_pod_name a)" >/dev/null || hb_fail "podman start of replica a failed"
-healthy "$PORT_A" || hb_fail "replica a not healthy after its restart: $(hb_pod_logs a | tail -3)"
+podman start "$CTR_a" >/dev/null || hb_fail "podman start of replica a failed"
+healthy "$PORT_A" || hb_fail "replica a not healthy after its restart: $(podman logs "$CTR_a" 2>&1 | tail -3)"
 for port in "$PORT_A" "$PORT_B"; do
 	hb_assert_eq "POST to $port" 200 "$(curl -s -o /dev/null -w '%{http_code}' \
 		-H 'Content-Type: application/x-protobuf' -H "Authorization: Bearer $TOKEN" \
