@@ -176,6 +176,21 @@ static const struct hb_driver d_packet = DRIVER(run_packet);
 static const struct hb_driver d_write = DRIVER(run_write_file);
 static const struct hb_driver d_details = DRIVER(run_details);
 
+/* Waits for the attempt's deadline, then times out in its own words, as
+ * every driver does; poll is in every profile. */
+static void run_until_deadline(const struct hb_check *c, void *s,
+			       const struct hb_deadline *dl,
+			       struct hb_attempt *a)
+{
+	int64_t left;
+	while ((left = (dl->at_ns - hb_mono_ns()) / 1000000) > 0)
+		poll(NULL, 0, (int)left);
+	hb_attempt_fail(a, HB_CLASS_TIMEOUT, "own timeout after %lld ms",
+			(long long)dl->ms);
+}
+
+static const struct hb_driver d_until = DRIVER(run_until_deadline);
+
 static void finish_attempt(struct hb_child *c, struct hb_attempt *a);
 
 static void attempt(const struct hb_driver *d, enum hb_sandbox_mode mode,
@@ -562,6 +577,14 @@ HB_TEST(a_zygotes_child_is_confined_and_killed_like_any)
 	ASSERT((hb_mono_ns() - t0) / 1000000 < 200 + HB_CHILD_GRACE_MS + 1000);
 	hb_zygote_stop(z);
 	hb_policy_free(p);
+
+	/* Its driver is given the attempt's time, not the check's 2000 ms. */
+	z = zygote_of(&d_until, HB_SANDBOX_ENFORCE, checks, by_index, &p);
+	attempt_via(z, 2, 300, &a);
+	ASSERT_EQ_INT(a.failure_class, HB_CLASS_TIMEOUT);
+	ASSERT_STREQ(a.message, "own timeout after 300 ms");
+	hb_zygote_stop(z);
+	hb_policy_free(p);
 	hb_child_collect(true);
 }
 
@@ -752,24 +775,9 @@ HB_TEST(landlock_scopes_from_abi_6_only)
 	}
 }
 
-/* Waits for the attempt's deadline, then times out in its own words, as
- * every driver does; poll is in every profile. */
-static void run_until_deadline(const struct hb_check *c, void *s,
-			       const struct hb_deadline *dl,
-			       struct hb_attempt *a)
-{
-	int64_t left;
-	while ((left = (dl->at_ns - hb_mono_ns()) / 1000000) > 0)
-		poll(NULL, 0, (int)left);
-	hb_attempt_fail(a, HB_CLASS_TIMEOUT, "own timeout after %lld ms",
-			(long long)dl->ms);
-}
-
-static const struct hb_driver d_until = DRIVER(run_until_deadline);
-
 /* The attempt's time, as the scheduler clamps it to what is left of
  * --wait, is the driver's deadline: its own timeout comes before the
- * agent's kill, also through a zygote. */
+ * agent's kill (through a zygote: a_zygotes_child_is_confined...). */
 HB_TEST(the_driver_is_given_the_attempts_deadline)
 {
 	struct hb_check c;
@@ -793,18 +801,6 @@ HB_TEST(the_driver_is_given_the_attempts_deadline)
 		HB_FAIL_("took %lld ms for a 1000 ms deadline", (long long)took);
 	hb_job_release(&job);
 
-	struct hb_check checks[3];
-	const struct hb_check *by_index[3];
-	struct hb_policy *p;
-	struct hb_attempt a;
-	struct hb_zygote *z = zygote_of(&d_until, HB_SANDBOX_ENFORCE, checks,
-					by_index, &p);
-	attempt_via(z, 0, 300, &a); /* the check's own timeout is 2000 */
-	ASSERT_EQ_INT(a.failure_class, HB_CLASS_TIMEOUT);
-	ASSERT_STREQ(a.message, "own timeout after 300 ms");
-	hb_zygote_stop(z);
-	hb_policy_free(p);
-	hb_child_collect(true);
 }
 
 HB_TEST_MAIN(forbidden_call_is_named, same_call_passes_without_sandbox,
