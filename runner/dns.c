@@ -30,7 +30,10 @@ static int dns_port(const struct hb_check *c)
 	return 53;
 }
 
-static void dns_run(const struct hb_check *c, void *state, struct hb_attempt *a)
+/* getaddrinfo takes no deadline (glibc's resolver waits by resolv.conf's
+ * timeout and attempts): past the attempt's, the agent's kill ends it. */
+static void dns_run(const struct hb_check *c, void *state,
+		    const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	char answers[MAX_ANSWERS][64];
 	size_t n = 0;

@@ -86,6 +86,7 @@ struct http_state {
 	struct ip_addr origin_ip; /* where it led (CURLINFO_PRIMARY_IP) */
 	int hops;               /* redirects followed */
 	int64_t start_ns;
+	struct hb_deadline dl;  /* the attempt's (http_run) */
 	double before_ms;       /* what the redirects before this request took */
 	struct ip_addr refused; /* an address on_open refused */
 	char errbuf[CURL_ERROR_SIZE];
@@ -404,8 +405,8 @@ static int configure(const struct hb_check *c, struct http_state *s,
 	 * port. A cluster that needs a proxy to reach a target can declare
 	 * the check against the proxy's own health endpoint. */
 	SETOPT(s, CURLOPT_PROXY, "");
-	SETOPT(s, CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
-	SETOPT(s, CURLOPT_CONNECTTIMEOUT_MS, (long)c->timeout_ms);
+	/* CURLOPT_TIMEOUT_MS: before each request (perform), what is left
+	 * of the attempt's deadline. */
 	SETOPT(s, CURLOPT_WRITEFUNCTION, on_body);
 	SETOPT(s, CURLOPT_WRITEDATA, s);
 	SETOPT(s, CURLOPT_CLOSESOCKETFUNCTION, on_close);
@@ -894,7 +895,7 @@ static void classify_transfer(const struct hb_check *c, struct http_state *s,
 	long os_errno = 0;
 	curl_easy_getinfo(s->curl, CURLINFO_OS_ERRNO, &os_errno);
 	where(s, at, sizeof(at));
-	fmt_ms(limit, sizeof(limit), c->timeout_ms);
+	fmt_ms(limit, sizeof(limit), s->dl.ms);
 
 	if (s->resolve_refused) {
 		char *url = NULL;
@@ -1357,12 +1358,24 @@ out:
 	return rc;
 }
 
-/* The next request's share of the check's deadline, in ms; 0 when none
+/* The next request's share of the attempt's deadline, in ms; 0 when none
  * is left. */
-static long time_left(const struct hb_check *c, const struct http_state *s)
+static long time_left(const struct http_state *s)
 {
-	int64_t left = c->timeout_ms - (hb_mono_ns() - s->start_ns) / 1000000;
+	int64_t left = (s->dl.at_ns - hb_mono_ns()) / 1000000;
 	return left > 0 ? (long)left : 0;
+}
+
+/* Gives the next request left ms, connect included. */
+static bool set_timeout(struct http_state *s, long left, struct hb_attempt *a)
+{
+	if (curl_easy_setopt(s->curl, CURLOPT_TIMEOUT_MS, left) == CURLE_OK &&
+	    curl_easy_setopt(s->curl, CURLOPT_CONNECTTIMEOUT_MS, left) ==
+		    CURLE_OK)
+		return true;
+	hb_attempt_fail(a, HB_CLASS_INTERNAL,
+			"curl_easy_setopt(CURLOPT_TIMEOUT_MS) failed");
+	return false;
 }
 
 /* One request and the redirects the check allows: returns the last
@@ -1372,6 +1385,13 @@ static CURLcode perform(const struct hb_check *c, struct http_state *s,
 			long *status, bool *stopped, struct hb_attempt *a)
 {
 	s->start_ns = hb_mono_ns();
+	/* A deadline already past still lets curl start, and time out at
+	 * once in its own words (0 would mean no timeout at all). */
+	long first = time_left(s);
+	if (!set_timeout(s, first > 0 ? first : 1, a)) {
+		*stopped = true;
+		return CURLE_OK;
+	}
 	for (;;) {
 		s->header_bytes = 0;
 		s->headers_done = false;
@@ -1403,10 +1423,10 @@ static CURLcode perform(const struct hb_check *c, struct http_state *s,
 		}
 		s->before_ms += (double)took / 1000.0;
 		/* The same deadline for the whole chain. */
-		long left = time_left(c, s);
+		long left = time_left(s);
 		if (left == 0) {
 			char limit[32];
-			fmt_ms(limit, sizeof(limit), c->timeout_ms);
+			fmt_ms(limit, sizeof(limit), s->dl.ms);
 			fail_hop(s, a, HB_CLASS_TIMEOUT,
 				 "not started, the redirects before it took "
 				 "the check's %s",
@@ -1414,13 +1434,7 @@ static CURLcode perform(const struct hb_check *c, struct http_state *s,
 			*stopped = true;
 			return rc;
 		}
-		if (curl_easy_setopt(s->curl, CURLOPT_TIMEOUT_MS, left) !=
-			    CURLE_OK ||
-		    curl_easy_setopt(s->curl, CURLOPT_CONNECTTIMEOUT_MS, left) !=
-			    CURLE_OK) {
-			hb_attempt_fail(a, HB_CLASS_INTERNAL,
-					"curl_easy_setopt(CURLOPT_TIMEOUT_MS) "
-					"failed");
+		if (!set_timeout(s, left, a)) {
 			*stopped = true;
 			return rc;
 		}
@@ -1428,9 +1442,10 @@ static CURLcode perform(const struct hb_check *c, struct http_state *s,
 }
 
 static void http_run(const struct hb_check *c, void *state,
-		     struct hb_attempt *a)
+		     const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	struct http_state *s = state;
+	s->dl = *dl;
 	long status = 0;
 	bool stopped = false;
 	CURLcode rc = perform(c, s, &status, &stopped, a);

@@ -66,6 +66,7 @@ struct my_state {
 static struct {
 	int64_t t0_ns;
 	int64_t deadline_ns;
+	int64_t limit_ms; /* the time given, for messages */
 	bool deadline_hit;
 	bool read_waited; /* a read wait began: the TCP connect was done */
 	double connect_ms;
@@ -484,16 +485,11 @@ static int my_prepare(const struct hb_check *c, void **state,
 		return -ENOMEM;
 	}
 	MYSQL *m = s->mysql;
-	/* The library's own timeouts are whole seconds per wait; io_wait
-	 * enforces the check's deadline, so these only need to be longer. */
-	unsigned secs = (unsigned)((c->timeout_ms > 0 ? c->timeout_ms : 5000) /
-				   1000 + 2);
+	/* The library's own timeouts (whole seconds): my_run, from the
+	 * attempt's deadline. */
 	unsigned proto = MYSQL_PROTOCOL_TCP; /* "localhost" is a host too */
 	my_bool yes = 1;
 	int rc = 0;
-	rc |= mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &secs);
-	rc |= mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &secs);
-	rc |= mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &secs);
 	rc |= mysql_optionsv(m, MYSQL_OPT_PROTOCOL, &proto);
 	rc |= mysql_optionsv(m, MARIADB_OPT_IO_WAIT, io_wait);
 	rc |= mysql_optionsv(m, MARIADB_OPT_RESTRICTED_AUTH, RESTRICTED_AUTH);
@@ -558,7 +554,7 @@ static void fail_mysql(MYSQL *m, const struct hb_check *c,
 	unsigned err = mysql_errno(m);
 	const char *msg = mysql_error(m);
 	char secs[32], addr[300];
-	hb_duration_format(secs, sizeof(secs), c->timeout_ms);
+	hb_duration_format(secs, sizeof(secs), io.limit_ms);
 	fmt_addr(u, addr, sizeof(addr));
 	if (io.deadline_hit) {
 		if (!connecting)
@@ -639,15 +635,33 @@ static bool connect_failed(MYSQL *m)
 		err == CR_IPSOCK_ERROR);
 }
 
-static void my_run(const struct hb_check *c, void *state, struct hb_attempt *a)
+static void my_run(const struct hb_check *c, void *state,
+		   const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	struct my_state *s = state;
 	struct my_url *u = &s->url;
 	int64_t t0 = s->t0;
 	io.t0_ns = t0;
-	io.deadline_ns = t0 + (c->timeout_ms > 0 ? c->timeout_ms : 5000) *
-				      1000000LL;
+	io.deadline_ns = dl->at_ns;
+	io.limit_ms = dl->ms;
 	MYSQL *m = s->mysql;
+	/* The library's own timeouts are whole seconds per wait; io_wait
+	 * ends every wait by the deadline, so these are rounded up and a
+	 * second longer: the driver's own timeout comes first. */
+	int64_t left_ms = (dl->at_ns - hb_mono_ns()) / 1000000;
+	unsigned secs = (unsigned)((left_ms > 0 ? left_ms : 0) / 1000 + 2);
+	if (mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &secs) ||
+	    mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &secs) ||
+	    mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &secs)) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "mysql_optionsv: %s",
+				mysql_error(m));
+		mysql_close(m);
+		s->mysql = NULL;
+		if (s->ai)
+			freeaddrinfo(s->ai);
+		explicit_bzero(u->password, sizeof(u->password));
+		return;
+	}
 	char addr[300];
 	fmt_addr(u, addr, sizeof(addr));
 	/* The addresses my_resolve found, in order, or the URL's host. Kept

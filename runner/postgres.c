@@ -508,16 +508,17 @@ static int wait_socket(PGconn *conn, bool for_write, int64_t deadline_ns)
 /* Runs the start-up exchange to the end under the deadline, recording when
  * each phase ended. Returns true when connected; fills a otherwise. */
 static bool pg_connect(PGconn *conn, const struct hb_check *c, int64_t t0,
-		       int64_t deadline, struct hb_attempt *a)
+		       const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
 	ConnStatusType reached = PQstatus(conn);
 	bool tls_seen = false;
 	while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
-		int rc = wait_socket(conn, st == PGRES_POLLING_WRITING, deadline);
+		int rc = wait_socket(conn, st == PGRES_POLLING_WRITING,
+				     dl->at_ns);
 		if (rc <= 0) {
 			char secs[32], addr[300];
-			hb_duration_format(secs, sizeof(secs), c->timeout_ms);
+			hb_duration_format(secs, sizeof(secs), dl->ms);
 			server_address(conn, addr, sizeof(addr));
 			if (rc < 0)
 				hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR,
@@ -561,8 +562,8 @@ static bool pg_connect(PGconn *conn, const struct hb_check *c, int64_t t0,
 /* Sends the query and reads every result under the deadline; the last
  * result is the answer, an error anywhere is the outcome. */
 static void pg_query(PGconn *conn, const struct hb_check *c,
-		     const struct pg_state *s, int64_t t0, int64_t deadline,
-		     struct hb_attempt *a)
+		     const struct pg_state *s, int64_t t0,
+		     const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	if (!PQsendQuery(conn, c->query)) {
 		char msg[HB_MSG_MAX];
@@ -574,10 +575,10 @@ static void pg_query(PGconn *conn, const struct hb_check *c,
 	PGresult *last = NULL, *error = NULL;
 	for (;;) {
 		while (PQisBusy(conn)) {
-			int rc = wait_socket(conn, false, deadline);
+			int rc = wait_socket(conn, false, dl->at_ns);
 			if (rc <= 0) {
 				char secs[32];
-				hb_duration_format(secs, sizeof(secs), c->timeout_ms);
+				hb_duration_format(secs, sizeof(secs), dl->ms);
 				hb_attempt_fail(a, HB_CLASS_TIMEOUT,
 						"the query did not finish within %s",
 						secs);
@@ -646,12 +647,12 @@ out:
 	PQclear(error);
 }
 
-static void pg_run(const struct hb_check *c, void *state, struct hb_attempt *a)
+static void pg_run(const struct hb_check *c, void *state,
+		   const struct hb_deadline *attempt_dl, struct hb_attempt *a)
 {
 	struct pg_state *s = state;
 	int64_t t0 = s->t0;
-	int64_t timeout_ms = c->timeout_ms > 0 ? c->timeout_ms : 5000;
-	int64_t deadline = t0 + timeout_ms * 1000000LL;
+	struct hb_deadline dl = *attempt_dl;
 
 	/* PQconnectStartParams resolves the first host and starts the TCP
 	 * connect; the rest happens in pg_connect under the deadline. */
@@ -671,14 +672,14 @@ static void pg_run(const struct hb_check *c, void *state, struct hb_attempt *a)
 		if (strcmp(o->keyword, "connect_timeout") == 0 && o->val &&
 		    atoi(o->val) > 0 && atoi(o->val) < 86400) {
 			int64_t ct = t0 + atoi(o->val) * 1000000000LL;
-			if (ct < deadline)
-				deadline = ct;
+			if (ct < dl.at_ns)
+				dl = (struct hb_deadline){ ct, atoi(o->val) * 1000LL };
 		}
 	PQconninfoFree(opts);
 	char addr[300];
 	if (PQstatus(conn) == CONNECTION_BAD) {
 		fail_connection(conn, CONNECTION_BAD, a);
-	} else if (!pg_connect(conn, c, t0, deadline, a)) {
+	} else if (!pg_connect(conn, c, t0, &dl, a)) {
 		/* Where it got to: which of several hosts answered. */
 		if (a->timing.connect_ms > 0) {
 			server_address(conn, addr, sizeof(addr));
@@ -696,7 +697,7 @@ static void pg_run(const struct hb_check *c, void *state, struct hb_attempt *a)
 		}
 		PQsetErrorVerbosity(conn, PQERRORS_DEFAULT);
 		if (c->query && *c->query)
-			pg_query(conn, c, s, t0, deadline, a);
+			pg_query(conn, c, s, t0, &dl, a);
 		else
 			hb_attempt_pass(a);
 	}

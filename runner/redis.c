@@ -47,6 +47,7 @@ struct rd_state {
 	bool have_re;
 	regex_t re;
 	int64_t t0; /* when the check began: rd_resolve's start */
+	struct hb_deadline dl; /* the attempt's (rd_run) */
 	struct addrinfo *ai; /* rd_resolve's addresses; NULL: use url.host */
 };
 
@@ -359,12 +360,13 @@ static bool is_gai_error(const char *msg)
 	return false;
 }
 
-static void fail_connect(const redisContext *ctx, const struct hb_check *c,
-			 const struct rd_url *u, struct hb_attempt *a)
+static void fail_connect(const redisContext *ctx, const struct rd_state *s,
+			 struct hb_attempt *a)
 {
+	const struct rd_url *u = &s->url;
 	char addr[300], secs[32];
 	fmt_addr(u, addr, sizeof(addr));
-	hb_duration_format(secs, sizeof(secs), c->timeout_ms);
+	hb_duration_format(secs, sizeof(secs), s->dl.ms);
 	const char *msg = ctx ? ctx->errstr : "out of memory";
 	if (!ctx)
 		hb_attempt_fail(a, HB_CLASS_INTERNAL, "redisConnect: out of memory");
@@ -385,12 +387,11 @@ static void fail_connect(const redisContext *ctx, const struct hb_check *c,
 
 /* Sends one command under the deadline. Returns its reply, or NULL with a
  * filled (what names the step for messages: "AUTH", "PING"). */
-static redisReply *command(redisContext *ctx, const struct hb_check *c,
-			   const struct rd_url *u, int argc, const char **argv,
-			   const size_t *argvlen, int64_t deadline,
+static redisReply *command(redisContext *ctx, const struct rd_state *s,
+			   int argc, const char **argv, const size_t *argvlen,
 			   const char *what, struct hb_attempt *a)
 {
-	if (redisSetTimeout(ctx, tv_until(deadline)) != REDIS_OK) {
+	if (redisSetTimeout(ctx, tv_until(s->dl.at_ns)) != REDIS_OK) {
 		hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR, "setting the timeout: %s",
 				ctx->errstr);
 		return NULL;
@@ -399,13 +400,13 @@ static redisReply *command(redisContext *ctx, const struct hb_check *c,
 	if (r)
 		return r;
 	char addr[300], secs[32];
-	fmt_addr(u, addr, sizeof(addr));
-	hb_duration_format(secs, sizeof(secs), c->timeout_ms);
+	fmt_addr(&s->url, addr, sizeof(addr));
+	hb_duration_format(secs, sizeof(secs), s->dl.ms);
 	/* SO_RCVTIMEO expiring is EAGAIN, "Resource temporarily
 	 * unavailable". */
 	if (ctx->err == REDIS_ERR_IO &&
 	    (strcmp(ctx->errstr, strerror(EAGAIN)) == 0 ||
-	     hb_mono_ns() >= deadline))
+	     hb_mono_ns() >= s->dl.at_ns))
 		hb_attempt_fail(a, HB_CLASS_TIMEOUT,
 				"connected to %s, but no answer to %s within %s",
 				addr, what, secs);
@@ -439,15 +440,13 @@ static void fail_reply(const redisReply *r, enum hb_class cls,
 }
 
 /* "redis_version:7.0.15" from INFO server, or nothing. */
-static void server_version(redisContext *ctx, const struct hb_check *c,
-			   const struct rd_url *u, int64_t deadline,
+static void server_version(redisContext *ctx, const struct rd_state *s,
 			   struct hb_attempt *a)
 {
 	const char *argv[] = { "INFO", "server" };
 	struct hb_attempt scratch;
 	hb_attempt_init(&scratch);
-	redisReply *r = command(ctx, c, u, 2, argv, NULL, deadline, "INFO",
-				&scratch);
+	redisReply *r = command(ctx, s, 2, argv, NULL, "INFO", &scratch);
 	if (!r)
 		return;
 	const char *v = r->type == REDIS_REPLY_STRING && r->str
@@ -461,13 +460,14 @@ static void server_version(redisContext *ctx, const struct hb_check *c,
 	freeReplyObject(r);
 }
 
-static void rd_run(const struct hb_check *c, void *state, struct hb_attempt *a)
+static void rd_run(const struct hb_check *c, void *state,
+		   const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	struct rd_state *s = state;
+	s->dl = *dl;
+	int64_t deadline = dl->at_ns;
 	struct rd_url *u = &s->url;
 	int64_t t0 = s->t0;
-	int64_t deadline = t0 + (c->timeout_ms > 0 ? c->timeout_ms : 5000) *
-				       1000000LL;
 	redisReply *r = NULL;
 	redisContext *ctx = NULL;
 	char addr[300];
@@ -490,7 +490,7 @@ static void rd_run(const struct hb_check *c, void *state, struct hb_attempt *a)
 	if (s->ai)
 		freeaddrinfo(s->ai);
 	if (!ctx || ctx->err) {
-		fail_connect(ctx, c, u, a);
+		fail_connect(ctx, s, a);
 		goto out;
 	}
 	a->timing.connect_ms = hb_ms_between(t0, hb_mono_ns());
@@ -502,8 +502,7 @@ static void rd_run(const struct hb_check *c, void *state, struct hb_attempt *a)
 		const char *argv[] = { "AUTH", u->user, u->password };
 		const char **av = u->user[0] ? argv : (const char *[]){
 			"AUTH", u->password };
-		r = command(ctx, c, u, u->user[0] ? 3 : 2, av, NULL, deadline,
-			    "AUTH", a);
+		r = command(ctx, s, u->user[0] ? 3 : 2, av, NULL, "AUTH", a);
 		explicit_bzero(u->password, sizeof(u->password));
 		if (!r)
 			goto out;
@@ -522,7 +521,7 @@ static void rd_run(const struct hb_check *c, void *state, struct hb_attempt *a)
 		char db[24];
 		snprintf(db, sizeof(db), "%ld", u->db);
 		const char *argv[] = { "SELECT", db };
-		r = command(ctx, c, u, 2, argv, NULL, deadline, "SELECT", a);
+		r = command(ctx, s, 2, argv, NULL, "SELECT", a);
 		if (!r)
 			goto out;
 		if (r->type == REDIS_REPLY_ERROR) {
@@ -533,7 +532,7 @@ static void rd_run(const struct hb_check *c, void *state, struct hb_attempt *a)
 		r = NULL;
 	}
 	const char *ping[] = { "PING" };
-	r = command(ctx, c, u, 1, ping, NULL, deadline, "PING", a);
+	r = command(ctx, s, 1, ping, NULL, "PING", a);
 	if (!r)
 		goto out;
 	if (r->type == REDIS_REPLY_ERROR) {
@@ -542,12 +541,11 @@ static void rd_run(const struct hb_check *c, void *state, struct hb_attempt *a)
 	}
 	freeReplyObject(r);
 	r = NULL;
-	server_version(ctx, c, u, deadline, a);
+	server_version(ctx, s, a);
 	if (s->argc > 0) {
 		char what[64];
 		snprintf(what, sizeof(what), "%.32s", s->argv[0]);
-		r = command(ctx, c, u, s->argc, s->argv, s->argvlen, deadline,
-			    what, a);
+		r = command(ctx, s, s->argc, s->argv, s->argvlen, what, a);
 		a->timing.query_ms = hb_ms_between(t0, hb_mono_ns());
 		if (!r)
 			goto out;

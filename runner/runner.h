@@ -11,8 +11,9 @@
  *   3. calls driver->resolve(check, state, attempt), which looks up the
  *      names the check connects to, and then stacks the hand-off filter
  *      (HB_POLICY_HANDOFF), which takes the resolver's sockets away;
- *   4. calls driver->run(check, state, attempt), which hands the addresses
- *      to its client library and fills the attempt;
+ *   4. calls driver->run(check, state, deadline, attempt), which hands
+ *      the addresses to its client library and fills the attempt, every
+ *      wait ending by the attempt's one deadline;
  *   5. sends the attempt to the parent as a protobuf and _exits.
  * driver->init runs once in the agent itself, before any fork, for what
  * every child can share (libcurl's global state, say).
@@ -102,6 +103,13 @@ enum hb_resolved {
 	HB_RESOLVE_KEEP = 1,
 };
 
+/* When an attempt must end: the check's timeout, cut short by what is left
+ * of its --wait (the scheduler's clamp), counted from the child's start. */
+struct hb_deadline {
+	int64_t at_ns; /* CLOCK_MONOTONIC */
+	int64_t ms;    /* the time given, as messages name it ("within 2s") */
+};
+
 struct hb_driver {
 	const char *name;
 	int default_port;
@@ -125,8 +133,12 @@ struct hb_driver {
 	int (*resolve)(const struct hb_check *c, void *state,
 		       struct hb_attempt *a);
 	/* In the child, under the filter (and the hand-off filter once
-	 * resolve said HB_RESOLVED). Must fill a. */
-	void (*run)(const struct hb_check *c, void *state, struct hb_attempt *a);
+	 * resolve said HB_RESOLVED). Every wait of the driver (connect,
+	 * TLS, query) ends by dl->at_ns, so that its own timeout message
+	 * comes before the agent's kill, HB_CHILD_GRACE_MS later; the
+	 * check's timeout_ms is not the attempt's. Must fill a. */
+	void (*run)(const struct hb_check *c, void *state,
+		    const struct hb_deadline *dl, struct hb_attempt *a);
 	/* The TCP port the check connects to, for Landlock; 0: any port. */
 	int (*port)(const struct hb_check *c);
 	/* Another port it may connect to (https's 443, for an http check

@@ -334,8 +334,15 @@ static void hand_off(const struct hb_policy *policy)
 }
 
 void hb_child_check(const struct hb_driver *d, const struct hb_policy *policy,
-		    const struct hb_check *c, bool has_ruleset)
+		    const struct hb_check *c, int64_t timeout_ms,
+		    bool has_ruleset)
 {
+	/* The agent counts the attempt's time from the fork (or from the
+	 * kind's load, load_kind), within moments of this: its kill comes
+	 * HB_CHILD_GRACE_MS after this deadline, time enough for the
+	 * driver to report its own timeout. */
+	struct hb_deadline dl = { hb_mono_ns() + timeout_ms * 1000000LL,
+				  timeout_ms };
 	struct hb_attempt a;
 	hb_attempt_init(&a);
 	hb_rfc3339_now(a.started_at, sizeof(a.started_at));
@@ -370,7 +377,7 @@ void hb_child_check(const struct hb_driver *d, const struct hb_policy *policy,
 		if (rc == HB_RESOLVED)
 			hand_off(policy);
 	}
-	d->run(c, state, &a);
+	d->run(c, state, &dl, &a);
 	child_report(&a);
 }
 
@@ -417,7 +424,7 @@ child_main(const struct hb_sandbox_cfg *cfg, const struct hb_driver *d,
 	child_limits(timeout_ms);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_die("prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
-	hb_child_check(d, policy, c, ruleset >= 0);
+	hb_child_check(d, policy, c, timeout_ms, ruleset >= 0);
 }
 
 /* -- in the parent --------------------------------------------------- */

@@ -26,10 +26,12 @@ void hb_child_signals(void);
 /* The attempt itself, once the child is set up: the driver's preparation,
  * then Landlock (the ruleset at RULESET_FD) and the filter, then the
  * driver's resolve step and the hand-off filter (its policy's
- * hb_policy_handoff), then the check. */
+ * hb_policy_handoff), then the check, which must end within timeout_ms
+ * (the attempt's, as the agent clamped it) from now. */
 __attribute__((noreturn)) void hb_child_check(const struct hb_driver *d,
 					      const struct hb_policy *policy,
 					      const struct hb_check *c,
+					      int64_t timeout_ms,
 					      bool has_ruleset);
 /* In the agent: the Landlock ruleset for a check, kept for the run (one
  * descriptor per distinct set of paths and ports), or -errno. */

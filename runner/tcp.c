@@ -111,11 +111,12 @@ static int tcp_resolve(const struct hb_check *c, void *state,
 	return s->ai ? HB_RESOLVED : -ENOENT;
 }
 
-static void tcp_run(const struct hb_check *c, void *state, struct hb_attempt *a)
+static void tcp_run(const struct hb_check *c, void *state,
+		    const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	struct tcp_state *s = state;
 	int64_t t0 = s->t0;
-	int64_t deadline = t0 + c->timeout_ms * 1000000LL;
+	int64_t deadline = dl->at_ns;
 	int fd = hb_connect_any(s->ai, deadline, c->address, a);
 	freeaddrinfo(s->ai);
 	free(s);

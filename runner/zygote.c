@@ -95,7 +95,7 @@ zygote_child(const struct hb_zygote *z, const struct hb_check *c,
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != agent)
 		_exit(HB_CHILD_SETUP_FAILED);
 	hb_child_cpu_limit(timeout_ms);
-	hb_child_check(z->d, z->child_policy, c, has_ruleset);
+	hb_child_check(z->d, z->child_policy, c, timeout_ms, has_ruleset);
 }
 
 __attribute__((noreturn)) static void zygote_main(const struct hb_zygote *z,

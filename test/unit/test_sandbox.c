@@ -25,25 +25,29 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-static void run_ptrace(const struct hb_check *c, void *s, struct hb_attempt *a)
+static void run_ptrace(const struct hb_check *c, void *s,
+		       const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	/* An invalid request: harmless where it is allowed. */
 	syscall(SYS_ptrace, 0x7fffffff, 0, 0, 0);
 	hb_attempt_pass(a);
 }
 
-static void run_segv(const struct hb_check *c, void *s, struct hb_attempt *a)
+static void run_segv(const struct hb_check *c, void *s,
+		     const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	raise(SIGSEGV);
 }
 
-static void run_hang(const struct hb_check *c, void *s, struct hb_attempt *a)
+static void run_hang(const struct hb_check *c, void *s,
+		     const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	for (;;)
 		poll(NULL, 0, -1); /* as a driver waiting on a silent server */
 }
 
-static void run_clone3(const struct hb_check *c, void *s, struct hb_attempt *a)
+static void run_clone3(const struct hb_check *c, void *s,
+		       const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	long rc = syscall(SYS_clone3, NULL, 0);
 	if (rc < 0 && errno == ENOSYS)
@@ -53,14 +57,15 @@ static void run_clone3(const struct hb_check *c, void *s, struct hb_attempt *a)
 				rc, errno);
 }
 
-static void run_packet(const struct hb_check *c, void *s, struct hb_attempt *a)
+static void run_packet(const struct hb_check *c, void *s,
+		       const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	socket(AF_PACKET, SOCK_RAW, 0);
 	hb_attempt_pass(a);
 }
 
 static void run_write_file(const struct hb_check *c, void *s,
-			   struct hb_attempt *a)
+			   const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	/* Landlock, where present, forbids creating files anywhere. */
 	int fd = open("/tmp/hb-sandbox-should-not-exist", O_WRONLY | O_CREAT, 0600);
@@ -71,7 +76,8 @@ static void run_write_file(const struct hb_check *c, void *s,
 		hb_attempt_pass(a);
 }
 
-static void run_details(const struct hb_check *c, void *s, struct hb_attempt *a)
+static void run_details(const struct hb_check *c, void *s,
+			const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	hb_attempt_detail(a, "pid_differs", "%d", getpid() != getppid());
 	hb_attempt_pass(a);
@@ -101,7 +107,8 @@ static int connect_local(int port)
 	return rc;
 }
 
-static void run_reach(const struct hb_check *c, void *s, struct hb_attempt *a)
+static void run_reach(const struct hb_check *c, void *s,
+		      const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	hb_attempt_detail(a, "own", "%s", errno_or_ok(connect_local(ports[0])));
 	hb_attempt_detail(a, "other", "%s", errno_or_ok(connect_local(ports[1])));
@@ -130,7 +137,7 @@ static bool reach_uses_tls(const struct hb_check *c)
 }
 
 static void run_reach_tls(const struct hb_check *c, void *s,
-			  struct hb_attempt *a)
+			  const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	int fd = open("/etc/ssl/openssl.cnf", O_RDONLY);
 	hb_attempt_detail(a, "openssl_cnf", "%s", errno_or_ok(fd < 0 ? -1 : 0));
@@ -168,6 +175,21 @@ static const struct hb_driver d_clone3 = DRIVER(run_clone3);
 static const struct hb_driver d_packet = DRIVER(run_packet);
 static const struct hb_driver d_write = DRIVER(run_write_file);
 static const struct hb_driver d_details = DRIVER(run_details);
+
+/* Waits for the attempt's deadline, then times out in its own words, as
+ * every driver does; poll is in every profile. */
+static void run_until_deadline(const struct hb_check *c, void *s,
+			       const struct hb_deadline *dl,
+			       struct hb_attempt *a)
+{
+	int64_t left;
+	while ((left = (dl->at_ns - hb_mono_ns()) / 1000000) > 0)
+		poll(NULL, 0, (int)left);
+	hb_attempt_fail(a, HB_CLASS_TIMEOUT, "own timeout after %lld ms",
+			(long long)dl->ms);
+}
+
+static const struct hb_driver d_until = DRIVER(run_until_deadline);
 
 static void finish_attempt(struct hb_child *c, struct hb_attempt *a);
 
@@ -473,7 +495,8 @@ HB_TEST(landlock_allows_the_checks_own_port_and_paths_only)
 
 /* -- the zygote (zygote.c) -------------------------------------------- */
 
-static void run_parent(const struct hb_check *c, void *s, struct hb_attempt *a)
+static void run_parent(const struct hb_check *c, void *s,
+		       const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	hb_attempt_detail(a, "ppid", "%d", (int)getppid());
 	hb_attempt_pass(a);
@@ -554,6 +577,14 @@ HB_TEST(a_zygotes_child_is_confined_and_killed_like_any)
 	ASSERT((hb_mono_ns() - t0) / 1000000 < 200 + HB_CHILD_GRACE_MS + 1000);
 	hb_zygote_stop(z);
 	hb_policy_free(p);
+
+	/* Its driver is given the attempt's time, not the check's 2000 ms. */
+	z = zygote_of(&d_until, HB_SANDBOX_ENFORCE, checks, by_index, &p);
+	attempt_via(z, 2, 300, &a);
+	ASSERT_EQ_INT(a.failure_class, HB_CLASS_TIMEOUT);
+	ASSERT_STREQ(a.message, "own timeout after 300 ms");
+	hb_zygote_stop(z);
+	hb_policy_free(p);
 	hb_child_collect(true);
 }
 
@@ -605,7 +636,7 @@ static int resolve_with_udp(const struct hb_check *c, void *s,
 }
 
 static void run_after_handoff(const struct hb_check *c, void *s,
-			      struct hb_attempt *a)
+			      const struct hb_deadline *dl, struct hb_attempt *a)
 {
 	int sv[2];
 	hb_attempt_detail(a, "tcp", "%s",
@@ -744,6 +775,34 @@ HB_TEST(landlock_scopes_from_abi_6_only)
 	}
 }
 
+/* The attempt's time, as the scheduler clamps it to what is left of
+ * --wait, is the driver's deadline: its own timeout comes before the
+ * agent's kill (through a zygote: a_zygotes_child_is_confined...). */
+HB_TEST(the_driver_is_given_the_attempts_deadline)
+{
+	struct hb_check c;
+	struct hb_job job;
+	memset(&c, 0, sizeof(c));
+	memset(&job, 0, sizeof(job));
+	c.timeout_ms = 10000;
+	c.retry.attempts = 1;
+	c.retry.interval_ms = 50;
+	c.retry.backoff = 1.0;
+	c.retry.wait_ms = 1000;
+	job.check = &c;
+	job.driver = &d_until;
+	struct hb_pool_opts o = { .parallel = 1, .sandbox = { HB_SANDBOX_OFF, 0 } };
+	int64_t t0 = hb_mono_ms();
+	ASSERT_EQ_INT(hb_pool_run(&o, &job, 1), 0);
+	int64_t took = hb_mono_ms() - t0;
+	ASSERT_EQ_INT(job.failure_class, HB_CLASS_TIMEOUT);
+	ASSERT_STREQ(job.message, "own timeout after 1000 ms");
+	if (took > 1000 + HB_CHILD_GRACE_MS)
+		HB_FAIL_("took %lld ms for a 1000 ms deadline", (long long)took);
+	hb_job_release(&job);
+
+}
+
 HB_TEST_MAIN(forbidden_call_is_named, same_call_passes_without_sandbox,
 	     log_mode_lets_the_call_through_and_names_it,
 	     log_mode_result_read_after_exit, raw_sockets_are_forbidden,
@@ -759,4 +818,5 @@ HB_TEST_MAIN(forbidden_call_is_named, same_call_passes_without_sandbox,
 	     after_the_hand_off_what_resolving_needed_is_forbidden,
 	     a_check_that_keeps_its_resolver_may_use_udp,
 	     log_mode_names_the_resolvers_calls_past_the_hand_off_only,
-	     a_zygotes_child_hands_off_too, landlock_scopes_from_abi_6_only)
+	     a_zygotes_child_hands_off_too, landlock_scopes_from_abi_6_only,
+	     the_driver_is_given_the_attempts_deadline)
