@@ -464,7 +464,7 @@ static int run_checks(const struct hb_cli *cli, struct hb_spec *s)
 out:
 	/* Check children still exiting (hb_child_reap) are reaped if they are
 	 * gone, not waited for: a client library's teardown would hold up the
-	 * exit by 0.1 ms, a tenth of a MySQL check (bench/run.sh). One left is
+	 * exit by a noticeable part of a MySQL check (bench/run.sh). One left is
 	 * already past its result and in _exit; init or the nearest subreaper
 	 * reaps it, and as a pod's PID 1 the agent's exit ends it at once. */
 	hb_child_collect(false);

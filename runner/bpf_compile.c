@@ -443,8 +443,8 @@ int hb_bpf_compile_driver(const struct hb_driver *d, int mode,
 		return rc;
 	/* A binary tree of syscall numbers instead of a linear list. Loading
 	 * a filter makes the kernel run it for every syscall number to build
-	 * its allow cache: with a linear list that costs about 0.2 ms per
-	 * child, most of the sandbox's price (perf: do_seccomp). */
+	 * its allow cache: with a linear list that was most of the
+	 * sandbox's price per child (perf: do_seccomp). */
 	if (rc == 0)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (rc == 0)

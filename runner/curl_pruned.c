@@ -4,9 +4,9 @@
  *
  * The module links Debian's libcurl.a rather than libcurl.so.4. The shared
  * library brings 35 more (LDAP, RTMP, SSH, Kerberos, GnuTLS behind LDAP and
- * RTMP, IDN, PSL, brotli, zstd): a run spent 3.3 ms of its start-up binding
- * them, and every check's fork copied and its exit tore down their 170
- * mappings (bench/run.sh; test/fork_cost.c measures the per-fork part).
+ * RTMP, IDN, PSL, brotli, zstd): a run spent its start-up binding them,
+ * and every check's fork copied and its exit tore down their mappings
+ * (bench/run.sh; test/fork_cost.c measures the per-fork part).
  * Linked in whole, the module maps libcurl as part of itself, plus OpenSSL
  * and nghttp2 (HTTP/2 over TLS, as curl offers it).
  *

@@ -10,9 +10,10 @@ pkg_check_modules(LIBCRYPTO REQUIRED IMPORTED_TARGET libcrypto)
 # libpq linked in whole where Debian ships the archives, with the libraries
 # of what no check uses left out (runner/pq_pruned.c says what and why):
 # libpq.so.5 and the 19 libraries it maps (LDAP, Kerberos, SASL, GnuTLS)
-# were 9.2 MB of the image. libpq.a needs PostgreSQL's libpgcommon and libpgport, built
-# for a shared library (the _shlib archives, as libpq.so carries them),
-# which postgresql-server-dev ships; only those of libpq's own version.
+# were a large part of the image (the README has the figures). libpq.a
+# needs PostgreSQL's libpgcommon and libpgport, built for a shared library
+# (the _shlib archives, as libpq.so carries them), which
+# postgresql-server-dev ships; only those of libpq's own version.
 string(REGEX MATCH "^[0-9]+" HB_PG_MAJOR "${LIBPQ_VERSION}")
 find_library(HB_PQ_ARCHIVE NAMES libpq.a HINTS ${LIBPQ_LIBRARY_DIRS})
 find_library(HB_PGCOMMON_ARCHIVE NAMES libpgcommon_shlib.a

@@ -27,9 +27,8 @@ static const struct {
 	const char *module; /* hookbox-<module>.so, exporting hb_driver_<kind> */
 	/* The same driver built without TLS, for a run none of whose checks
 	 * of the kind needs it (hb_kind_set_tls). The http module's OpenSSL
-	 * cost a run 1 ms of binding (libcrypto's 4,000 symbols, bound at
-	 * once) and each check's fork and exit its 21 mappings: fifty plain
-	 * http:// checks, 15.3 -> 13.2 ms (hyperfine -N, medians of 100). */
+	 * costs a run the binding of libcrypto's symbols, bound at once, and
+	 * each check's fork and exit its mappings (curl_notls.c). */
 	const char *plain;
 } kinds[] = {
 	{ "dns", &hb_driver_dns, NULL, NULL },
@@ -91,9 +90,9 @@ static void *each_module_path(const char *module,
 static void *open_path(const char *path, void *arg)
 {
 	/* Lazy: a client library and its dependencies bring thousands
-	 * of symbols a check never calls; binding them all up front
-	 * cost a one-check run about 0.7 ms (the module itself is
-	 * linked with -z now and is bound at once anyway). */
+	 * of symbols a check never calls, and binding them all up front
+	 * is paid by every one-check run (the module itself is linked
+	 * with -z now and is bound at once anyway). */
 	void *h = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
 	if (!h)
 		*(const char **)arg = dlerror();

@@ -395,8 +395,8 @@ static int io_wait(my_socket fd, my_bool is_read, int timeout_ms)
 
 /* Connector/C's library init, once in the agent (or in the child that
  * loads the kind). It starts OpenSSL, which reads openssl.cnf, loads its
- * error strings and fills the legacy algorithm tables: 0.75 ms, more than
- * the whole MySQL conversation on a local server (bench/run.sh). A check
+ * error strings and fills the legacy algorithm tables: more than the
+ * whole MySQL conversation on a local server takes (bench/run.sh). A check
  * that does not ask for TLS never uses OpenSSL for it (Connector/C 3.3 turns
  * TLS on only when a TLS option is set, see my_prepare), so when no check of
  * the run does, OpenSSL is started bare first (ossl.h) and the library's own
@@ -417,7 +417,7 @@ static int my_init(bool tls, char *err, size_t errlen)
 	/* The init looks the "mysql" service up for a default port, which no
 	 * check uses (each connect passes its port). Debian's nsswitch.conf
 	 * says "services: db files", and looking for the libnss_db that is
-	 * not installed walks the library path: 150 failed stat()s, 0.2 ms.
+	 * not installed walks the library path, one failed stat() a directory.
 	 * The agent itself looks no service up, so it reads services from the
 	 * file alone. */
 	(void)__nss_configure_lookup("services", "files");

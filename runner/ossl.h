@@ -4,8 +4,8 @@
  * With TLS in the run, the full start: openssl.cnf carries the system's TLS
  * policy (Debian's MinProtocol and security level), which every TLS
  * connection must obey. Without, a bare start: no openssl.cnf, no error
- * strings, no legacy algorithm-name tables. That is 0.6 to 0.7 ms less
- * for a one-check run (bench/run.sh); hashing, HMAC and RSA through the EVP
+ * strings, no legacy algorithm-name tables, which a one-check run notices
+ * (bench/run.sh); hashing, HMAC and RSA through the EVP
  * interfaces, all the client libraries use outside TLS (SCRAM, the MySQL
  * authentication plugins), do not need them: test_ossl proves the very
  * calls they make. Whichever comes first stays: a library's own later

@@ -74,8 +74,8 @@ const struct sock_fprog *hb_policy_prog(const struct hb_policy *p);
 
 /* The filters compiled when hookbox is built (hookbox-bpfgen writes
  * gen/policies.c; only the agent links it). Compiling a filter with
- * libseccomp cost a run 0.25 ms, a tenth of a TCP check's whole run
- * (bench/run.sh): the agent takes the compiled program instead, as long as
+ * libseccomp was a sizeable part of a TCP check's whole run (bench/run.sh):
+ * the agent takes the compiled program instead, as long as
  * the driver it has loaded asks for exactly what the program was compiled
  * from. A module from another build falls back to compiling. */
 struct sock_filter;

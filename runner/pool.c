@@ -150,9 +150,8 @@ static void cancel_all(struct hb_job *jobs, size_t n, int64_t now)
 
 /* The zygotes of this run (zygote.c): one per kind with at least
  * ZYGOTE_MIN_CHECKS checks, whose module the agent has loaded. Starting one
- * is a fork of its own: with 4 checks of a kind a run took 0.14 ms longer
- * with it, with 8 the same, with 16 0.2 ms and with 50 1.5 ms less
- * (hyperfine, medians of 150 to 200 runs). Log mode has each child hand
+ * is a fork of its own, which fewer checks do not pay back (hyperfine; the
+ * README's "Speed and size" has the figures). Log mode has each child hand
  * its own seccomp listener to the agent, so its children are forked here.
  * Without a zygote (it could not start) the agent forks them itself. */
 #define ZYGOTE_MIN_CHECKS 8

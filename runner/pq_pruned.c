@@ -5,10 +5,10 @@
  * The module links Debian's libpq.a (with PostgreSQL's libpgcommon and
  * libpgport, as libpq.so carries them) rather than libpq.so.5, which
  * brings LDAP, Kerberos and SASL and, through LDAP, GnuTLS: it and 19
- * libraries no other module loads, 9.2 MB of the agent's root file system
- * (bench/rootfs_size.sh), and their binding and mappings at every postgres
- * check's start. Linked in whole, the module maps libpq as part of itself,
- * plus OpenSSL.
+ * libraries no other module loads, a large part of the agent's root file
+ * system (bench/rootfs_size.sh), and their binding and mappings at every
+ * postgres check's start. Linked in whole, the module maps libpq as part
+ * of itself, plus OpenSSL.
  *
  * The definitions below stand in for the two libraries behind features no
  * check uses, each answering as a library with nothing to offer would,

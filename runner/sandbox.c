@@ -83,8 +83,8 @@ __attribute__((noreturn)) static void child_report(const struct hb_attempt *a)
 	child_send('R', buf, n);
 	/* The agent takes a whole result and end of file as the end of the
 	 * attempt (hb_child_finished), without waiting for the exit: tearing
-	 * down a client library's address space takes 0.1 to 0.3 ms, which
-	 * then overlaps with the agent's own work. */
+	 * down a client library's address space takes a while, which then
+	 * overlaps with the agent's own work. */
 	close(RESULT_FD);
 	/* The agent, woken by the end of file, is often queued on this very
 	 * CPU (the scheduler keeps a pipe's two ends together) and would wait

@@ -9,13 +9,13 @@
  * filter that takes those additions back (HB_POLICY_NARROW), and runs the
  * check under exactly the kind's enforcing filter.
  *
- * Why: loading the kind's filter cost every child 50 us (the kernel
- * converts, JITs and caches it), the narrowing one costs 14; the zygote
- * enforces the checks' Landlock domain once when they share one; and the
- * agent, which goes on working while its children run, paid after each of
- * its own forks a copy-on-write fault for every page it then wrote, where
- * the zygote writes almost nothing between two forks. Fifty HTTP checks:
- * 18.2 -> 16.6 ms (hyperfine, medians of 200 runs).
+ * Why: loading the kind's filter costs every child more than the narrowing
+ * one (the kernel converts, JITs and caches it); the zygote enforces the
+ * checks' Landlock domain once when they share one; and the agent, which
+ * goes on working while its children run, paid after each of its own forks
+ * a copy-on-write fault for every page it then wrote, where the zygote
+ * writes almost nothing between two forks. The README's "Speed and size"
+ * has the figures.
  *
  * Its children are the agent's (CLONE_PARENT): the agent kills, reaps and
  * classifies them as those it forks itself. */
