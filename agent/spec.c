@@ -2,6 +2,7 @@
 /* The spec parser: JSON text in, struct hb_spec out, and no I/O on the way. */
 #include "spec.h"
 
+#include "addr.h"
 #include "buf.h"
 #include "duration.h"
 #include "strutil.h"
@@ -856,41 +857,17 @@ static const char *url_problem(unsigned kind, const char *url)
 	return NULL;
 }
 
-static bool port_ok(const char *s)
+/* What is wrong with a tcp check's "host:port", or NULL; buf holds the
+ * message. */
+static const char *address_problem(const char *a, char *buf, size_t buflen)
 {
-	long v = 0;
-	if (!*s || strlen(s) > 5)
-		return false;
-	for (const char *c = s; *c; c++) {
-		if (*c < '0' || *c > '9')
-			return false;
-		v = v * 10 + (*c - '0');
-	}
-	return v >= 1 && v <= 65535;
-}
-
-static const char *address_problem(const char *a)
-{
-	static const char want[] = "expected \"host:port\" or \"[v6]:port\"";
-	const char *port;
+	char host[HB_HOST_MAX];
+	int port;
 	if (has_space_or_control(a, false))
 		return "the address has a space or a control character";
-	if (a[0] == '[') {
-		const char *close = strchr(a, ']');
-		if (!close || close == a + 1 || close[1] != ':')
-			return want;
-		port = close + 2;
-	} else {
-		const char *colon = strrchr(a, ':');
-		if (!colon || colon == a)
-			return want;
-		if (memchr(a, ':', (size_t)(colon - a)))
-			return "an IPv6 address goes in brackets, as in "
-			       "\"[::1]:8080\"";
-		port = colon + 1;
-	}
-	if (!port_ok(port))
-		return "expected a port from 1 to 65535 after the \":\"";
+	if (hb_split_hostport(a, host, sizeof(host), &port, 0, 0, buf,
+			      buflen) < 0)
+		return buf;
 	return NULL;
 }
 
@@ -905,88 +882,6 @@ static const char *host_problem(const char *h)
 	return NULL;
 }
 
-/* True for the conninfo keywords that carry a password (password,
- * sslpassword); a URL's query is hb_redact_url's. */
-static bool secret_param(const char *k, size_t n)
-{
-	return n >= 8 && strncasecmp(k + n - 8, "password", 8) == 0;
-}
-
-/* A URL or libpq conninfo as a report may show it: without the password,
- * wherever it was written. */
-static char *redact(const char *url)
-{
-	size_t n = strlen(url) + 1;
-	/* Pairs are joined by one space, also where the input had none
-	 * ("a='x'b=y"): twice the input is always enough. */
-	char *tmp = malloc(n), *out = malloc(2 * n);
-	if (!tmp || !out)
-		goto oom;
-	size_t j = 0;
-	if (strstr(url, "://")) {
-		/* The credentials and the "?password=" of libpq too. */
-		hb_redact_url(tmp, n, url);
-		/* "redis://:secret@host" leaves "redis://@host". */
-		char *s = strstr(tmp, "://");
-		if (s && s[3] == '@')
-			memmove(s + 3, s + 4, strlen(s + 4) + 1);
-		free(out);
-		return tmp;
-	}
-	/* "host=db password='a b' dbname=app": keyword = value pairs, values
-	 * quoted with '' and escaped with \ as libpq parses them. */
-	free(tmp);
-	const char *s = url;
-	for (;;) {
-		while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-			s++;
-		if (!*s)
-			break;
-		const char *tok = s;
-		size_t klen = strcspn(s, "= \t\n\v\f\r");
-		s += klen;
-		while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-			s++;
-		bool pair = *s == '=';
-		if (pair) {
-			s++;
-			while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-				s++;
-			if (*s == '\'') {
-				s++;
-				while (*s && *s != '\'') {
-					if (*s == '\\' && s[1])
-						s++;
-					s++;
-				}
-				if (*s)
-					s++;
-			} else {
-				while (*s && *s != ' ' &&
-				       !(*s >= '\t' && *s <= '\r')) {
-					if (*s == '\\' && s[1])
-						s++;
-					s++;
-				}
-			}
-		}
-		/* A word without "=" is no parameter (libpq rejects it) but
-		 * may be the tail of a badly quoted password: leave it out. */
-		if (pair && !secret_param(tok, klen)) {
-			if (j)
-				out[j++] = ' ';
-			memcpy(out + j, tok, (size_t)(s - tok));
-			j += (size_t)(s - tok);
-		}
-	}
-	out[j] = '\0';
-	return out;
-oom:
-	free(tmp);
-	free(out);
-	return NULL;
-}
-
 /* Sets the target from the field it comes from; "" while that field waits
  * for its file. Returns 0 or -ENOMEM. */
 static int set_target(struct hb_check *c, unsigned kind)
@@ -994,7 +889,7 @@ static int set_target(struct hb_check *c, unsigned kind)
 	const char *from = kind == HB_K_TCP ? c->address
 			   : kind == HB_K_DNS ? c->host
 					   : c->url;
-	char *t = !from ? strdup("") : (kind & (HB_K_HTTP | HB_K_DB)) ? redact(from)
+	char *t = !from ? strdup("") : (kind & (HB_K_HTTP | HB_K_DB)) ? hb_redact_target(from)
 								 : strdup(from);
 	if (!t)
 		return -ENOMEM;
@@ -1005,14 +900,15 @@ static int set_target(struct hb_check *c, unsigned kind)
 
 /* The problem with the value of a field a target derives from, or NULL. */
 static const char *target_field_problem(const struct hb_check *c,
-					unsigned kind, char *const *field)
+					unsigned kind, char *const *field,
+					char *buf, size_t buflen)
 {
 	if (!*field)
 		return NULL;
 	if (field == &c->url)
 		return url_problem(kind, c->url);
 	if (field == &c->address)
-		return address_problem(c->address);
+		return address_problem(c->address, buf, buflen);
 	if (field == &c->host)
 		return host_problem(c->host);
 	return NULL;
@@ -1520,7 +1416,9 @@ static int parse_check(struct parser *p, const cJSON *o)
 	if (!*need && !is_file_field(p->spec, p->index, need))
 		return fail(p, "missing \"%s\" (a %s check needs one)", need_key,
 			    c->kind);
-	const char *why = target_field_problem(c, p->kind, need);
+	char whybuf[160];
+	const char *why = target_field_problem(c, p->kind, need, whybuf,
+					       sizeof(whybuf));
 	if (why) {
 		path_key(&p->path, need_key);
 		return fail(p, "%s", why);
@@ -1769,7 +1667,9 @@ int hb_spec_file_loaded(struct hb_spec *s, const struct hb_file_ref *f,
 		return 0;
 	struct hb_check *c = &s->checks[f->check];
 	unsigned kind = kind_bit(c->kind);
-	const char *why = target_field_problem(c, kind, f->field);
+	char whybuf[160];
+	const char *why = target_field_problem(c, kind, f->field, whybuf,
+					       sizeof(whybuf));
 	if (why) {
 		char q[128];
 		snprintf(err->msg, sizeof(err->msg), "%s: %s: in \"%s\": %s",
