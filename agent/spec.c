@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "duration.h"
 #include "strutil.h"
+#include "suggest.h"
 
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
@@ -171,58 +172,11 @@ static void path_pop(struct path *pa, size_t old)
 	pa->s[old] = '\0';
 }
 
-/* The edit distance with transpositions counted as one, so that "stauts"
- * is one step from "status". */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 39 || lb > 39)
-		return SIZE_MAX;
-	size_t d[40][40];
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-			size_t v = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + cost < v)
-				v = d[i - 1][j - 1] + cost;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
-		}
-	}
-	return d[la][lb];
-}
-
-/* The candidate closest to what the user wrote, or NULL when none is close
- * enough to be a likely typo. */
-static const char *closest(const char *key, const char *const *cands, size_t n)
-{
-	const char *best = NULL;
-	size_t best_d = SIZE_MAX, len = strlen(key);
-	for (size_t i = 0; i < n; i++) {
-		size_t d = edit_distance(key, cands[i]);
-		if (d < best_d) {
-			best_d = d;
-			best = cands[i];
-		}
-	}
-	if (best && best_d <= 2 && best_d * 2 <= len)
-		return best;
-	return NULL;
-}
-
 /* Reports the key at the end of the path as unknown, with a suggestion. */
 static int unknown_key(struct parser *p, const char *key,
 		       const char *const *cands, size_t n)
 {
-	const char *best = closest(key, cands, n);
+	const char *best = hb_closest(key, cands, n);
 	if (best)
 		return fail(p, "unknown key (did you mean \"%s\"?)", best);
 	return fail(p, "unknown key");
@@ -1347,8 +1301,8 @@ static int parse_kind(struct parser *p, const cJSON *o, struct hb_check *c)
 	int rc = take_string(p, kind, &c->kind);
 	if (rc == 0 && !(p->kind = kind_bit(c->kind))) {
 		char q[40];
-		const char *best = closest(c->kind, hb_spec_kinds,
-					   HB_ARRAY_SIZE(hb_spec_kinds) - 1);
+		const char *best = hb_closest(c->kind, hb_spec_kinds,
+					      HB_ARRAY_SIZE(hb_spec_kinds) - 1);
 		if (best)
 			rc = fail(p, "unknown kind \"%s\" (did you mean \"%s\"?)",
 				  shown(q, sizeof(q), c->kind), best);
