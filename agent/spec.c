@@ -5,6 +5,7 @@
 #include "addr.h"
 #include "buf.h"
 #include "duration.h"
+#include "regex_guard.h"
 #include "strutil.h"
 #include "suggest.h"
 
@@ -25,9 +26,6 @@
 /* glibc compiles a regex into an automaton whose size grows with the
  * pattern; a cap keeps a typo from costing seconds at parse time. */
 #define MAX_REGEX 4096
-/* See regex_problem: about 100 ms of regcomp at worst. */
-#define REGEX_COST_MAX 2000
-#define REGEX_COST_MAX_TEXT "2000"
 /* headers, expect.json and expect.addresses: duplicates are looked for
  * pairwise, so the lists stay short. */
 #define MAX_LIST 100
@@ -384,137 +382,6 @@ static int take_duration(struct parser *p, const cJSON *v, bool positive,
 	return 0;
 }
 
-/* Saturating arithmetic for regex_problem. */
-static size_t cost_add(size_t a, size_t b)
-{
-	return a > REGEX_COST_MAX - b ? REGEX_COST_MAX : a + b;
-}
-
-static size_t cost_mul(size_t a, size_t b)
-{
-	return b && a > REGEX_COST_MAX / b ? REGEX_COST_MAX : a * b;
-}
-
-/* What would make glibc's regcomp slow or huge, or NULL. It copies the
- * operand of "x+" once and of "x{m,n}" n times, so nested or chained
- * repetitions multiply ("a{99}{99}{99}" asks for gigabytes), and its work
- * grows with the square of the optional copies ("(a?){19000}" takes
- * seconds). The node count here is an estimate from above. */
-static const char *regex_problem(const char *re)
-{
-	size_t sum[64] = { 0 }, last = 0;
-	size_t depth = 0;
-	bool quantified = false; /* the last thing was a repetition */
-	for (const char *c = re; *c; c++) {
-		size_t factor = 1;
-		bool quant = false;
-		switch (*c) {
-		case '\\':
-			if (c[1])
-				c++;
-			last = 1;
-			break;
-		case '[':
-			/* A bracket expression is one node, however long. */
-			c++;
-			if (*c == '^')
-				c++;
-			if (*c == ']')
-				c++;
-			while (*c && *c != ']') {
-				if (*c == '[' && (c[1] == ':' || c[1] == '.' ||
-						  c[1] == '=')) {
-					const char *e = strchr(c + 2, c[1]);
-					if (e && e[1] == ']')
-						c = e + 1;
-				}
-				c++;
-			}
-			/* Unterminated: regcomp says so, but only after
-			 * building what came before. */
-			if (!*c)
-				goto done;
-			last = 1;
-			break;
-		case '(':
-			if (++depth >= HB_ARRAY_SIZE(sum))
-				return "regular expression nested too deep";
-			sum[depth] = 0;
-			last = 0;
-			quantified = false;
-			continue;
-		case ')':
-			if (depth == 0) {
-				last = 1;
-				break;
-			}
-			last = cost_add(sum[depth--], 1);
-			break;
-		case '*':
-		case '?':
-			quant = true;
-			break;
-		case '+':
-			quant = true;
-			factor = 2;
-			break;
-		case '{': {
-			char *end;
-			unsigned long m = strtoul(c + 1, &end, 10), n = m;
-			if (end == c + 1) {
-				last = 1;
-				break;
-			}
-			if (*end == ',') {
-				const char *e2 = end + 1;
-				n = strtoul(e2, &end, 10);
-				if (end == e2)
-					n = m + 1; /* "{m,}" */
-			}
-			if (*end != '}') {
-				last = 1;
-				break;
-			}
-			quant = true;
-			factor = n > 1 ? n : 1;
-			c = end;
-			break;
-		}
-		default:
-			last = 1;
-			break;
-		}
-		if (quant) {
-			/* POSIX leaves "a*+" undefined; glibc nests the loops,
-			 * which is where its time goes. */
-			if (quantified)
-				return "two repetitions in a row (\"a*+\", "
-				       "\"a{2}{3}\") are undefined: group them, "
-				       "as in \"(a*)+\"";
-			quantified = true;
-			/* The operand, already counted once, becomes factor
-			 * copies of itself. */
-			if (factor > 1) {
-				sum[depth] = cost_add(sum[depth],
-						      cost_mul(last, factor - 1));
-				last = cost_mul(last, factor);
-			}
-			continue;
-		}
-		quantified = false;
-		sum[depth] = cost_add(sum[depth], last);
-	}
-done:
-	while (depth > 0) {
-		sum[depth - 1] = cost_add(sum[depth - 1], sum[depth]);
-		depth--;
-	}
-	if (sum[0] >= REGEX_COST_MAX)
-		return "regular expression too complex: its repetitions make "
-		       "more than " REGEX_COST_MAX_TEXT " copies";
-	return NULL;
-}
-
 /* A POSIX extended regex, compiled once here so that a typo is a spec
  * error rather than a check failing at run time. regcomp is no I/O. */
 static int take_regex(struct parser *p, const cJSON *v, char **out)
@@ -524,7 +391,7 @@ static int take_regex(struct parser *p, const cJSON *v, char **out)
 	if (strlen(*out) > MAX_REGEX)
 		return fail(p, "regular expression longer than %d bytes",
 			    MAX_REGEX);
-	const char *why = regex_problem(*out);
+	const char *why = hb_regex_problem(*out);
 	if (why)
 		return fail(p, "%s", why);
 	regex_t re;
