@@ -3,8 +3,8 @@
 #include "spec.h"
 
 #include "addr.h"
-#include "buf.h"
 #include "duration.h"
+#include "expand.h"
 #include "regex_guard.h"
 #include "strutil.h"
 #include "suggest.h"
@@ -20,17 +20,12 @@
 #include <string.h>
 #include <strings.h>
 
-/* A string after ${VAR} expansion: far more than any URL or query needs,
- * small enough that a runaway default cannot eat the pod's memory. */
-#define MAX_STRING (1u << 20)
 /* glibc compiles a regex into an automaton whose size grows with the
  * pattern; a cap keeps a typo from costing seconds at parse time. */
 #define MAX_REGEX 4096
 /* headers, expect.json and expect.addresses: duplicates are looked for
  * pairwise, so the lists stay short. */
 #define MAX_LIST 100
-/* ${A:-${B:-${C}}} nesting. */
-#define MAX_EXPAND_DEPTH 8
 /* The largest integer a JSON number (a double) holds exactly. */
 #define MAX_JSON_INT (1LL << 53)
 
@@ -182,125 +177,19 @@ static int unknown_key(struct parser *p, const char *key,
 
 /* Values ----------------------------------------------------------------- */
 
-static int put(struct parser *p, struct hb_buf *b, const char *s, size_t n)
-{
-	int rc = hb_buf_append(b, s, n);
-	if (rc == -E2BIG)
-		return fail(p, "longer than %u KiB after expanding variables",
-			    MAX_STRING >> 10);
-	if (rc < 0)
-		return fail_oom(p);
-	return 0;
-}
-
-static bool var_char(char c, bool first)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-	       (!first && c >= '0' && c <= '9');
-}
-
-/* Expands ${VAR}, ${VAR:-default} and $$ in s[0..n) into b. A lone "$" stays
- * as it is, so that regex anchors like "^ok$" need no escaping. */
-static int expand_into(struct parser *p, struct hb_buf *b, const char *s,
-		       size_t n, int depth)
-{
-	size_t i = 0;
-	while (i < n) {
-		size_t lit = 0;
-		while (i + lit < n && s[i + lit] != '$')
-			lit++;
-		if (lit && put(p, b, s + i, lit) < 0)
-			return -1;
-		i += lit;
-		if (i >= n)
-			break;
-		if (i + 1 >= n || (s[i + 1] != '$' && s[i + 1] != '{')) {
-			if (put(p, b, "$", 1) < 0)
-				return -1;
-			i++;
-			continue;
-		}
-		if (s[i + 1] == '$') {
-			if (put(p, b, "$", 1) < 0)
-				return -1;
-			i += 2;
-			continue;
-		}
-		/* "${": find the matching "}", past any nested "${...}". */
-		size_t start = i + 2, j = start, level = 1;
-		while (j < n) {
-			if (s[j] == '$' && j + 1 < n && s[j + 1] == '$') {
-				j += 2;
-				continue;
-			}
-			if (s[j] == '$' && j + 1 < n && s[j + 1] == '{') {
-				level++;
-				j += 2;
-				continue;
-			}
-			if (s[j] == '}' && --level == 0)
-				break;
-			j++;
-		}
-		if (j >= n)
-			return fail(p, "unterminated \"${\" (write \"$$\" for a "
-				       "literal \"$\")");
-		size_t name_len = 0;
-		while (start + name_len < j &&
-		       var_char(s[start + name_len], name_len == 0))
-			name_len++;
-		const char *rest = s + start + name_len;
-		bool has_default = false;
-		if (name_len == 0)
-			return fail(p, "expected a variable name after \"${\"");
-		if (rest < s + j) {
-			if (s + j - rest < 2 || rest[0] != ':' || rest[1] != '-')
-				return fail(p, "expected \"${NAME}\" or "
-					       "\"${NAME:-default}\"");
-			has_default = true;
-		}
-		char name[128];
-		if (name_len >= sizeof(name))
-			return fail(p, "variable name longer than %zu bytes",
-				    sizeof(name) - 1);
-		memcpy(name, s + start, name_len);
-		name[name_len] = '\0';
-		const char *v = p->getenv_fn(name);
-		/* Like the shell's ":-", an empty value takes the default. */
-		if (v && (*v || !has_default)) {
-			if (put(p, b, v, strlen(v)) < 0)
-				return -1;
-		} else if (has_default) {
-			if (depth >= MAX_EXPAND_DEPTH)
-				return fail(p, "defaults nested more than %d "
-					       "deep", MAX_EXPAND_DEPTH);
-			size_t dlen = (size_t)(s + j - rest - 2);
-			if (expand_into(p, b, rest + 2, dlen, depth + 1) < 0)
-				return -1;
-		} else {
-			return fail(p, "environment variable \"%s\" is not set",
-				    name);
-		}
-		i = j + 1;
-	}
-	return 0;
-}
-
 static int expand(struct parser *p, const char *s, char **out)
 {
 	if (!p->getenv_fn) {
 		*out = strdup(s);
 		return *out ? 0 : fail_oom(p);
 	}
-	struct hb_buf b;
-	hb_buf_init(&b, MAX_STRING);
-	if (expand_into(p, &b, s, strlen(s), 0) < 0) {
-		hb_buf_release(&b);
-		return -1;
-	}
-	*out = hb_buf_take(&b, NULL);
-	hb_buf_release(&b);
-	return *out ? 0 : fail_oom(p);
+	char why[256];
+	int rc = hb_expand(s, p->getenv_fn, out, why, sizeof(why));
+	if (rc == -ENOMEM)
+		return fail_oom(p);
+	if (rc < 0)
+		return fail(p, "%s", why);
+	return 0;
 }
 
 /* Stores a string value (expanded) into *out, replacing what was there. */
