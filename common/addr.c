@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* One reading of addresses for the agent, the drivers and the collector:
- * host:port, a URL's authority, percent-decoding and what a report shows. */
+ * host:port, a URL's authority, and what a report shows. */
 #include "addr.h"
 
 #include "strutil.h"
@@ -150,7 +150,7 @@ const char *hb_url_authority(const char *p, int default_port,
 	return end;
 }
 
-/* -- percent-decoding and redaction ---------------------------------------- */
+/* -- what a report shows -------------------------------------------------- */
 
 /* Appends n bytes of s to dst (size > 0 bytes, *j used), as many as fit. */
 static void put(char *dst, size_t size, size_t *j, const char *s, size_t n)

@@ -52,9 +52,10 @@ struct hb_authority {
  * [user[:password]@]host[:port]. The authority ends at the first "/", "?"
  * or "#"; the credentials end at its last "@", so an "@" in a password
  * works unencoded but "/", "?", "#" and "%" must be percent-encoded, as
- * RFC 3986 says. User, password and host are percent-decoded. Returns
- * what follows the authority (pointing into p), or NULL with err filled;
- * err never quotes a password. */
+ * RFC 3986 says. User, password and host are percent-decoded
+ * (hb_pct_decode, strutil.h). Returns what follows the authority
+ * (pointing into p), or NULL with err filled; err never quotes a
+ * password. */
 const char *hb_url_authority(const char *p, int default_port,
 			     struct hb_authority *a, char *err, size_t errlen);
 
