@@ -2,9 +2,12 @@
 /* The spec parser: JSON text in, struct hb_spec out, and no I/O on the way. */
 #include "spec.h"
 
-#include "buf.h"
+#include "addr.h"
 #include "duration.h"
+#include "expand.h"
+#include "regex_guard.h"
 #include "strutil.h"
+#include "suggest.h"
 
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
@@ -17,20 +20,12 @@
 #include <string.h>
 #include <strings.h>
 
-/* A string after ${VAR} expansion: far more than any URL or query needs,
- * small enough that a runaway default cannot eat the pod's memory. */
-#define MAX_STRING (1u << 20)
 /* glibc compiles a regex into an automaton whose size grows with the
  * pattern; a cap keeps a typo from costing seconds at parse time. */
 #define MAX_REGEX 4096
-/* See regex_problem: about 100 ms of regcomp at worst. */
-#define REGEX_COST_MAX 2000
-#define REGEX_COST_MAX_TEXT "2000"
 /* headers, expect.json and expect.addresses: duplicates are looked for
  * pairwise, so the lists stay short. */
 #define MAX_LIST 100
-/* ${A:-${B:-${C}}} nesting. */
-#define MAX_EXPAND_DEPTH 8
 /* The largest integer a JSON number (a double) holds exactly. */
 #define MAX_JSON_INT (1LL << 53)
 
@@ -170,58 +165,11 @@ static void path_pop(struct path *pa, size_t old)
 	pa->s[old] = '\0';
 }
 
-/* The edit distance with transpositions counted as one, so that "stauts"
- * is one step from "status". */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 39 || lb > 39)
-		return SIZE_MAX;
-	size_t d[40][40];
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-			size_t v = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + cost < v)
-				v = d[i - 1][j - 1] + cost;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
-		}
-	}
-	return d[la][lb];
-}
-
-/* The candidate closest to what the user wrote, or NULL when none is close
- * enough to be a likely typo. */
-static const char *closest(const char *key, const char *const *cands, size_t n)
-{
-	const char *best = NULL;
-	size_t best_d = SIZE_MAX, len = strlen(key);
-	for (size_t i = 0; i < n; i++) {
-		size_t d = edit_distance(key, cands[i]);
-		if (d < best_d) {
-			best_d = d;
-			best = cands[i];
-		}
-	}
-	if (best && best_d <= 2 && best_d * 2 <= len)
-		return best;
-	return NULL;
-}
-
 /* Reports the key at the end of the path as unknown, with a suggestion. */
 static int unknown_key(struct parser *p, const char *key,
 		       const char *const *cands, size_t n)
 {
-	const char *best = closest(key, cands, n);
+	const char *best = hb_closest(key, cands, n);
 	if (best)
 		return fail(p, "unknown key (did you mean \"%s\"?)", best);
 	return fail(p, "unknown key");
@@ -229,125 +177,19 @@ static int unknown_key(struct parser *p, const char *key,
 
 /* Values ----------------------------------------------------------------- */
 
-static int put(struct parser *p, struct hb_buf *b, const char *s, size_t n)
-{
-	int rc = hb_buf_append(b, s, n);
-	if (rc == -E2BIG)
-		return fail(p, "longer than %u KiB after expanding variables",
-			    MAX_STRING >> 10);
-	if (rc < 0)
-		return fail_oom(p);
-	return 0;
-}
-
-static bool var_char(char c, bool first)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-	       (!first && c >= '0' && c <= '9');
-}
-
-/* Expands ${VAR}, ${VAR:-default} and $$ in s[0..n) into b. A lone "$" stays
- * as it is, so that regex anchors like "^ok$" need no escaping. */
-static int expand_into(struct parser *p, struct hb_buf *b, const char *s,
-		       size_t n, int depth)
-{
-	size_t i = 0;
-	while (i < n) {
-		size_t lit = 0;
-		while (i + lit < n && s[i + lit] != '$')
-			lit++;
-		if (lit && put(p, b, s + i, lit) < 0)
-			return -1;
-		i += lit;
-		if (i >= n)
-			break;
-		if (i + 1 >= n || (s[i + 1] != '$' && s[i + 1] != '{')) {
-			if (put(p, b, "$", 1) < 0)
-				return -1;
-			i++;
-			continue;
-		}
-		if (s[i + 1] == '$') {
-			if (put(p, b, "$", 1) < 0)
-				return -1;
-			i += 2;
-			continue;
-		}
-		/* "${": find the matching "}", past any nested "${...}". */
-		size_t start = i + 2, j = start, level = 1;
-		while (j < n) {
-			if (s[j] == '$' && j + 1 < n && s[j + 1] == '$') {
-				j += 2;
-				continue;
-			}
-			if (s[j] == '$' && j + 1 < n && s[j + 1] == '{') {
-				level++;
-				j += 2;
-				continue;
-			}
-			if (s[j] == '}' && --level == 0)
-				break;
-			j++;
-		}
-		if (j >= n)
-			return fail(p, "unterminated \"${\" (write \"$$\" for a "
-				       "literal \"$\")");
-		size_t name_len = 0;
-		while (start + name_len < j &&
-		       var_char(s[start + name_len], name_len == 0))
-			name_len++;
-		const char *rest = s + start + name_len;
-		bool has_default = false;
-		if (name_len == 0)
-			return fail(p, "expected a variable name after \"${\"");
-		if (rest < s + j) {
-			if (s + j - rest < 2 || rest[0] != ':' || rest[1] != '-')
-				return fail(p, "expected \"${NAME}\" or "
-					       "\"${NAME:-default}\"");
-			has_default = true;
-		}
-		char name[128];
-		if (name_len >= sizeof(name))
-			return fail(p, "variable name longer than %zu bytes",
-				    sizeof(name) - 1);
-		memcpy(name, s + start, name_len);
-		name[name_len] = '\0';
-		const char *v = p->getenv_fn(name);
-		/* Like the shell's ":-", an empty value takes the default. */
-		if (v && (*v || !has_default)) {
-			if (put(p, b, v, strlen(v)) < 0)
-				return -1;
-		} else if (has_default) {
-			if (depth >= MAX_EXPAND_DEPTH)
-				return fail(p, "defaults nested more than %d "
-					       "deep", MAX_EXPAND_DEPTH);
-			size_t dlen = (size_t)(s + j - rest - 2);
-			if (expand_into(p, b, rest + 2, dlen, depth + 1) < 0)
-				return -1;
-		} else {
-			return fail(p, "environment variable \"%s\" is not set",
-				    name);
-		}
-		i = j + 1;
-	}
-	return 0;
-}
-
 static int expand(struct parser *p, const char *s, char **out)
 {
 	if (!p->getenv_fn) {
 		*out = strdup(s);
 		return *out ? 0 : fail_oom(p);
 	}
-	struct hb_buf b;
-	hb_buf_init(&b, MAX_STRING);
-	if (expand_into(p, &b, s, strlen(s), 0) < 0) {
-		hb_buf_release(&b);
-		return -1;
-	}
-	*out = hb_buf_take(&b, NULL);
-	hb_buf_release(&b);
-	return *out ? 0 : fail_oom(p);
+	char why[256];
+	int rc = hb_expand(s, p->getenv_fn, out, why, sizeof(why));
+	if (rc == -ENOMEM)
+		return fail_oom(p);
+	if (rc < 0)
+		return fail(p, "%s", why);
+	return 0;
 }
 
 /* Stores a string value (expanded) into *out, replacing what was there. */
@@ -429,137 +271,6 @@ static int take_duration(struct parser *p, const cJSON *v, bool positive,
 	return 0;
 }
 
-/* Saturating arithmetic for regex_problem. */
-static size_t cost_add(size_t a, size_t b)
-{
-	return a > REGEX_COST_MAX - b ? REGEX_COST_MAX : a + b;
-}
-
-static size_t cost_mul(size_t a, size_t b)
-{
-	return b && a > REGEX_COST_MAX / b ? REGEX_COST_MAX : a * b;
-}
-
-/* What would make glibc's regcomp slow or huge, or NULL. It copies the
- * operand of "x+" once and of "x{m,n}" n times, so nested or chained
- * repetitions multiply ("a{99}{99}{99}" asks for gigabytes), and its work
- * grows with the square of the optional copies ("(a?){19000}" takes
- * seconds). The node count here is an estimate from above. */
-static const char *regex_problem(const char *re)
-{
-	size_t sum[64] = { 0 }, last = 0;
-	size_t depth = 0;
-	bool quantified = false; /* the last thing was a repetition */
-	for (const char *c = re; *c; c++) {
-		size_t factor = 1;
-		bool quant = false;
-		switch (*c) {
-		case '\\':
-			if (c[1])
-				c++;
-			last = 1;
-			break;
-		case '[':
-			/* A bracket expression is one node, however long. */
-			c++;
-			if (*c == '^')
-				c++;
-			if (*c == ']')
-				c++;
-			while (*c && *c != ']') {
-				if (*c == '[' && (c[1] == ':' || c[1] == '.' ||
-						  c[1] == '=')) {
-					const char *e = strchr(c + 2, c[1]);
-					if (e && e[1] == ']')
-						c = e + 1;
-				}
-				c++;
-			}
-			/* Unterminated: regcomp says so, but only after
-			 * building what came before. */
-			if (!*c)
-				goto done;
-			last = 1;
-			break;
-		case '(':
-			if (++depth >= HB_ARRAY_SIZE(sum))
-				return "regular expression nested too deep";
-			sum[depth] = 0;
-			last = 0;
-			quantified = false;
-			continue;
-		case ')':
-			if (depth == 0) {
-				last = 1;
-				break;
-			}
-			last = cost_add(sum[depth--], 1);
-			break;
-		case '*':
-		case '?':
-			quant = true;
-			break;
-		case '+':
-			quant = true;
-			factor = 2;
-			break;
-		case '{': {
-			char *end;
-			unsigned long m = strtoul(c + 1, &end, 10), n = m;
-			if (end == c + 1) {
-				last = 1;
-				break;
-			}
-			if (*end == ',') {
-				const char *e2 = end + 1;
-				n = strtoul(e2, &end, 10);
-				if (end == e2)
-					n = m + 1; /* "{m,}" */
-			}
-			if (*end != '}') {
-				last = 1;
-				break;
-			}
-			quant = true;
-			factor = n > 1 ? n : 1;
-			c = end;
-			break;
-		}
-		default:
-			last = 1;
-			break;
-		}
-		if (quant) {
-			/* POSIX leaves "a*+" undefined; glibc nests the loops,
-			 * which is where its time goes. */
-			if (quantified)
-				return "two repetitions in a row (\"a*+\", "
-				       "\"a{2}{3}\") are undefined: group them, "
-				       "as in \"(a*)+\"";
-			quantified = true;
-			/* The operand, already counted once, becomes factor
-			 * copies of itself. */
-			if (factor > 1) {
-				sum[depth] = cost_add(sum[depth],
-						      cost_mul(last, factor - 1));
-				last = cost_mul(last, factor);
-			}
-			continue;
-		}
-		quantified = false;
-		sum[depth] = cost_add(sum[depth], last);
-	}
-done:
-	while (depth > 0) {
-		sum[depth - 1] = cost_add(sum[depth - 1], sum[depth]);
-		depth--;
-	}
-	if (sum[0] >= REGEX_COST_MAX)
-		return "regular expression too complex: its repetitions make "
-		       "more than " REGEX_COST_MAX_TEXT " copies";
-	return NULL;
-}
-
 /* A POSIX extended regex, compiled once here so that a typo is a spec
  * error rather than a check failing at run time. regcomp is no I/O. */
 static int take_regex(struct parser *p, const cJSON *v, char **out)
@@ -569,7 +280,7 @@ static int take_regex(struct parser *p, const cJSON *v, char **out)
 	if (strlen(*out) > MAX_REGEX)
 		return fail(p, "regular expression longer than %d bytes",
 			    MAX_REGEX);
-	const char *why = regex_problem(*out);
+	const char *why = hb_regex_problem(*out);
 	if (why)
 		return fail(p, "%s", why);
 	regex_t re;
@@ -856,41 +567,17 @@ static const char *url_problem(unsigned kind, const char *url)
 	return NULL;
 }
 
-static bool port_ok(const char *s)
+/* What is wrong with a tcp check's "host:port", or NULL; buf holds the
+ * message. */
+static const char *address_problem(const char *a, char *buf, size_t buflen)
 {
-	long v = 0;
-	if (!*s || strlen(s) > 5)
-		return false;
-	for (const char *c = s; *c; c++) {
-		if (*c < '0' || *c > '9')
-			return false;
-		v = v * 10 + (*c - '0');
-	}
-	return v >= 1 && v <= 65535;
-}
-
-static const char *address_problem(const char *a)
-{
-	static const char want[] = "expected \"host:port\" or \"[v6]:port\"";
-	const char *port;
+	char host[HB_HOST_MAX];
+	int port;
 	if (has_space_or_control(a, false))
 		return "the address has a space or a control character";
-	if (a[0] == '[') {
-		const char *close = strchr(a, ']');
-		if (!close || close == a + 1 || close[1] != ':')
-			return want;
-		port = close + 2;
-	} else {
-		const char *colon = strrchr(a, ':');
-		if (!colon || colon == a)
-			return want;
-		if (memchr(a, ':', (size_t)(colon - a)))
-			return "an IPv6 address goes in brackets, as in "
-			       "\"[::1]:8080\"";
-		port = colon + 1;
-	}
-	if (!port_ok(port))
-		return "expected a port from 1 to 65535 after the \":\"";
+	if (hb_split_hostport(a, host, sizeof(host), &port, 0, 0, buf,
+			      buflen) < 0)
+		return buf;
 	return NULL;
 }
 
@@ -905,88 +592,6 @@ static const char *host_problem(const char *h)
 	return NULL;
 }
 
-/* True for the conninfo keywords that carry a password (password,
- * sslpassword); a URL's query is hb_redact_url's. */
-static bool secret_param(const char *k, size_t n)
-{
-	return n >= 8 && strncasecmp(k + n - 8, "password", 8) == 0;
-}
-
-/* A URL or libpq conninfo as a report may show it: without the password,
- * wherever it was written. */
-static char *redact(const char *url)
-{
-	size_t n = strlen(url) + 1;
-	/* Pairs are joined by one space, also where the input had none
-	 * ("a='x'b=y"): twice the input is always enough. */
-	char *tmp = malloc(n), *out = malloc(2 * n);
-	if (!tmp || !out)
-		goto oom;
-	size_t j = 0;
-	if (strstr(url, "://")) {
-		/* The credentials and the "?password=" of libpq too. */
-		hb_redact_url(tmp, n, url);
-		/* "redis://:secret@host" leaves "redis://@host". */
-		char *s = strstr(tmp, "://");
-		if (s && s[3] == '@')
-			memmove(s + 3, s + 4, strlen(s + 4) + 1);
-		free(out);
-		return tmp;
-	}
-	/* "host=db password='a b' dbname=app": keyword = value pairs, values
-	 * quoted with '' and escaped with \ as libpq parses them. */
-	free(tmp);
-	const char *s = url;
-	for (;;) {
-		while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-			s++;
-		if (!*s)
-			break;
-		const char *tok = s;
-		size_t klen = strcspn(s, "= \t\n\v\f\r");
-		s += klen;
-		while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-			s++;
-		bool pair = *s == '=';
-		if (pair) {
-			s++;
-			while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-				s++;
-			if (*s == '\'') {
-				s++;
-				while (*s && *s != '\'') {
-					if (*s == '\\' && s[1])
-						s++;
-					s++;
-				}
-				if (*s)
-					s++;
-			} else {
-				while (*s && *s != ' ' &&
-				       !(*s >= '\t' && *s <= '\r')) {
-					if (*s == '\\' && s[1])
-						s++;
-					s++;
-				}
-			}
-		}
-		/* A word without "=" is no parameter (libpq rejects it) but
-		 * may be the tail of a badly quoted password: leave it out. */
-		if (pair && !secret_param(tok, klen)) {
-			if (j)
-				out[j++] = ' ';
-			memcpy(out + j, tok, (size_t)(s - tok));
-			j += (size_t)(s - tok);
-		}
-	}
-	out[j] = '\0';
-	return out;
-oom:
-	free(tmp);
-	free(out);
-	return NULL;
-}
-
 /* Sets the target from the field it comes from; "" while that field waits
  * for its file. Returns 0 or -ENOMEM. */
 static int set_target(struct hb_check *c, unsigned kind)
@@ -994,7 +599,7 @@ static int set_target(struct hb_check *c, unsigned kind)
 	const char *from = kind == HB_K_TCP ? c->address
 			   : kind == HB_K_DNS ? c->host
 					   : c->url;
-	char *t = !from ? strdup("") : (kind & (HB_K_HTTP | HB_K_DB)) ? redact(from)
+	char *t = !from ? strdup("") : (kind & (HB_K_HTTP | HB_K_DB)) ? hb_redact_target(from)
 								 : strdup(from);
 	if (!t)
 		return -ENOMEM;
@@ -1005,14 +610,15 @@ static int set_target(struct hb_check *c, unsigned kind)
 
 /* The problem with the value of a field a target derives from, or NULL. */
 static const char *target_field_problem(const struct hb_check *c,
-					unsigned kind, char *const *field)
+					unsigned kind, char *const *field,
+					char *buf, size_t buflen)
 {
 	if (!*field)
 		return NULL;
 	if (field == &c->url)
 		return url_problem(kind, c->url);
 	if (field == &c->address)
-		return address_problem(c->address);
+		return address_problem(c->address, buf, buflen);
 	if (field == &c->host)
 		return host_problem(c->host);
 	return NULL;
@@ -1451,8 +1057,8 @@ static int parse_kind(struct parser *p, const cJSON *o, struct hb_check *c)
 	int rc = take_string(p, kind, &c->kind);
 	if (rc == 0 && !(p->kind = kind_bit(c->kind))) {
 		char q[40];
-		const char *best = closest(c->kind, hb_spec_kinds,
-					   HB_ARRAY_SIZE(hb_spec_kinds) - 1);
+		const char *best = hb_closest(c->kind, hb_spec_kinds,
+					      HB_ARRAY_SIZE(hb_spec_kinds) - 1);
 		if (best)
 			rc = fail(p, "unknown kind \"%s\" (did you mean \"%s\"?)",
 				  shown(q, sizeof(q), c->kind), best);
@@ -1520,7 +1126,9 @@ static int parse_check(struct parser *p, const cJSON *o)
 	if (!*need && !is_file_field(p->spec, p->index, need))
 		return fail(p, "missing \"%s\" (a %s check needs one)", need_key,
 			    c->kind);
-	const char *why = target_field_problem(c, p->kind, need);
+	char whybuf[160];
+	const char *why = target_field_problem(c, p->kind, need, whybuf,
+					       sizeof(whybuf));
 	if (why) {
 		path_key(&p->path, need_key);
 		return fail(p, "%s", why);
@@ -1769,7 +1377,9 @@ int hb_spec_file_loaded(struct hb_spec *s, const struct hb_file_ref *f,
 		return 0;
 	struct hb_check *c = &s->checks[f->check];
 	unsigned kind = kind_bit(c->kind);
-	const char *why = target_field_problem(c, kind, f->field);
+	char whybuf[160];
+	const char *why = target_field_problem(c, kind, f->field, whybuf,
+					       sizeof(whybuf));
 	if (why) {
 		char q[128];
 		snprintf(err->msg, sizeof(err->msg), "%s: %s: in \"%s\": %s",

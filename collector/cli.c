@@ -2,6 +2,7 @@
 /* Parsing hookbox-collector's subcommands and flags. */
 #include "cli.h"
 
+#include "addr.h"
 #include "duration.h"
 #include "optutil.h"
 #include "report_util.h"
@@ -118,34 +119,6 @@ static int parse_uint(const char *s, unsigned long long max, unsigned long long 
 	return 0;
 }
 
-int hb_split_hostport(const char *s, char *host, size_t hostlen, unsigned *port)
-{
-	const char *colon;
-	size_t n;
-	if (*s == '[') {
-		const char *close = strchr(s, ']');
-		if (!close || close[1] != ':')
-			return -1;
-		n = (size_t)(close - s - 1);
-		s++;
-		colon = close + 1;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon || memchr(s, ':', (size_t)(colon - s)))
-			return -1;
-		n = (size_t)(colon - s);
-	}
-	if (n == 0 || n >= hostlen)
-		return -1;
-	memcpy(host, s, n);
-	host[n] = '\0';
-	unsigned long long p;
-	if (parse_uint(colon + 1, 65535, &p) < 0 || strpbrk(colon + 1, "KkMm"))
-		return -1;
-	*port = (unsigned)p;
-	return 0;
-}
-
 static int set_opt(struct hb_collector_cli *c, const struct opt *o, const char *v,
 		   char *err, size_t errlen)
 {
@@ -158,11 +131,13 @@ static int set_opt(struct hb_collector_cli *c, const struct opt *o, const char *
 		c->cmd = HB_COLLECTOR_HELP;
 		break;
 	case O_LISTEN: {
-		char host[256];
-		unsigned port;
-		if (hb_split_hostport(v, host, sizeof(host), &port) < 0)
+		char host[HB_HOST_MAX], why[128];
+		int port;
+		if (hb_split_hostport(v, host, sizeof(host), &port, 0,
+				      HB_HOSTPORT_ZERO, why, sizeof(why)) < 0)
 			return hb_fail(err, errlen,
-				    "--listen \"%s\": want HOST:PORT, e.g. 127.0.0.1:8080", v);
+				    "--listen \"%s\": %s; want HOST:PORT, e.g. 127.0.0.1:8080",
+				    v, why);
 		c->listen = v;
 		break;
 	}

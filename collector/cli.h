@@ -60,9 +60,6 @@ struct hb_collector_cli {
 /* Returns 0, or -1 with err holding a one-line usage error. */
 int hb_collector_cli_parse(int argc, char **argv, struct hb_collector_cli *cli,
 			   char *err, size_t errlen);
-/* "127.0.0.1:8080", "[::1]:8080", "localhost:80" into host and port.
- * Returns 0 or -1. */
-int hb_split_hostport(const char *s, char *host, size_t hostlen, unsigned *port);
 
 extern const char hb_collector_usage[];
 

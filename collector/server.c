@@ -2,6 +2,7 @@
 /* The collector's HTTP server: validation, authentication, routes. */
 #include "server.h"
 
+#include "addr.h"
 #include "buf.h"
 #include "metrics.h"
 #include "osutil.h"
@@ -716,11 +717,12 @@ static bool is_loopback(const struct sockaddr_storage *ss)
 static int parse_listen(const char *s, struct sockaddr_storage *ss, char *err,
 			size_t errlen)
 {
-	char host[256];
-	unsigned port;
+	char host[HB_HOST_MAX], why[128];
+	int port;
 	memset(ss, 0, sizeof(*ss));
-	if (hb_split_hostport(s, host, sizeof(host), &port) < 0) {
-		snprintf(err, errlen, "--listen \"%s\": want HOST:PORT", s);
+	if (hb_split_hostport(s, host, sizeof(host), &port, 0, HB_HOSTPORT_ZERO,
+			      why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "--listen \"%s\": %s; want HOST:PORT", s, why);
 		return -1;
 	}
 	if (strcmp(host, "localhost") == 0)

@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 char *hb_strdup(const char *s)
 {
@@ -57,78 +56,6 @@ void hb_oneline(char *dst, size_t size, const char *src)
 bool hb_str_prefix(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* Appends n bytes of s to dst (size > 0 bytes, *j used), as many as fit. */
-static void put(char *dst, size_t size, size_t *j, const char *s, size_t n)
-{
-	size_t room = size - 1 - *j;
-	if (n > room)
-		n = room;
-	memcpy(dst + *j, s, n);
-	*j += n;
-	dst[*j] = '\0';
-}
-
-/* Whether a query parameter's name says it holds a password ("password",
- * libpq's "sslpassword"), read percent-decoded as libpq reads it; a name
- * that does not decode is assumed to. */
-static bool secret_param(const char *k, size_t n)
-{
-	char *name = malloc(n + 1);
-	bool secret = !name || hb_pct_decode(k, n, name, n + 1) < 0;
-	size_t len = secret ? 0 : strlen(name);
-	secret = secret || (len >= 8 && strcasecmp(name + len - 8, "password") == 0);
-	free(name);
-	return secret;
-}
-
-void hb_redact_url(char *dst, size_t size, const char *url)
-{
-	if (!size)
-		return;
-	const char *scheme = strstr(url, "://");
-	const char *start = scheme ? scheme + 3 : url;
-	/* libpq ends the credentials at the first "@" before the first "/"
-	 * ("?" and "#" included), knows no fragment, and starts a parameter
-	 * at any "?" or "&" after them (as far as its password goes). */
-	bool libpq = strncasecmp(url, "postgres://", 11) == 0 ||
-		     strncasecmp(url, "postgresql://", 13) == 0;
-	const char *end = start + strcspn(start, libpq ? "/" : "/?#");
-	const char *at = libpq ? memchr(start, '@', (size_t)(end - start)) : NULL;
-	for (const char *p = start; !libpq && p < end; p++)
-		if (*p == '@')
-			at = p;
-	const char *colon = at ? memchr(start, ':', (size_t)(at - start)) : NULL;
-	const char *rest = url, *q = strchr(at ? at : start, '?');
-	size_t j = 0;
-	dst[0] = '\0';
-	/* Keep the user name, drop the password: "postgres://app@db/app". */
-	if (colon) {
-		put(dst, size, &j, url, (size_t)(colon - url));
-		rest = at;
-	}
-	if (!q) {
-		put(dst, size, &j, rest, strlen(rest));
-		return;
-	}
-	put(dst, size, &j, rest, (size_t)(q - rest));
-	const char *qend = libpq ? q + strlen(q) : q + strcspn(q, "#");
-	bool first = true;
-	for (const char *r = q; r < qend;) {
-		const char *v = r + 1;
-		size_t len = strcspn(v, libpq ? "?&" : "&");
-		if (len > (size_t)(qend - v))
-			len = (size_t)(qend - v);
-		const char *eq = memchr(v, '=', len);
-		if (!secret_param(v, eq ? (size_t)(eq - v) : len)) {
-			put(dst, size, &j, first ? "?" : r, 1);
-			put(dst, size, &j, v, len);
-			first = false;
-		}
-		r = v + len;
-	}
-	put(dst, size, &j, qend, strlen(qend));
 }
 
 static int hexval(int c)

@@ -20,14 +20,6 @@ size_t hb_strlcpy(char *dst, const char *src, size_t size);
  * character boundary. */
 void hb_oneline(char *dst, size_t size, const char *src);
 bool hb_str_prefix(const char *s, const char *prefix);
-/* A URL for display, without its password wherever the client reading it
- * would find one: "user:password@" becomes "user@", and query parameters
- * named *password (percent-encoded too) are left out. Reads postgres://
- * URLs as libpq does (the credentials end at the first "@" before the
- * first "/"; no fragment), others by RFC 3986. Writes at most size bytes,
- * terminated, never more than the URL's length. */
-void hb_redact_url(char *dst, size_t size, const char *url);
-
 /* UTF-8 as RFC 3629 has it: no overlong forms, no surrogates, nothing past
  * U+10FFFF. The length of the well-formed sequence at s (n > 0 bytes
  * there), or 0 when there is none: then *bad (may be NULL) is the length

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer harness for what a check's address may be: the spec's URL,
  * host:port and host checks and the target it derives (agent/spec.c), and
- * the URL helpers under them (common/strutil.c). Input: a selector byte,
- * a size byte, then the text.
+ * the URL helpers under them (common/addr.c): a mysql or redis URL goes
+ * through the drivers' authority parser too. Input: a selector byte, a size
+ * byte, then the text.
  *
  * A target is what every report shows, so its one promise is checked with
  * the parsers that would read the password: libpq's own (PQconninfoParse,
  * as runner/postgres.c parses the URL) and the authority rule the other
  * kinds use ("scheme://user:password@host", up to the last "@"). */
 #include "fuzz.h"
+#include "addr.h"
 #include "spec.h"
 #include "strutil.h"
 
@@ -101,6 +103,32 @@ static void spec_check(const char *kind, const char *field, const char *text)
 	hb_spec_free(s);
 }
 
+/* hb_url_authority, as the mysql and redis drivers call it past the
+ * scheme: refused with a message, or a host, a port in range, terminated
+ * parts, and the rest of the URL after its authority. */
+static void url_authority(const char *url, int default_port)
+{
+	const char *s = strstr(url, "://");
+	char user[64], password[64], host[HB_HOST_MAX], err[256] = "";
+	struct hb_authority a = {
+		.user = user, .user_size = sizeof(user),
+		.password = password, .password_size = sizeof(password),
+		.host = host, .host_size = sizeof(host),
+	};
+	s = s ? s + 3 : url;
+	const char *rest = hb_url_authority(s, default_port, &a, err, sizeof(err));
+	if (!rest) {
+		HB_FUZZ_CHECK(err[0] && memchr(err, '\0', sizeof(err)));
+		return;
+	}
+	HB_FUZZ_CHECK(rest >= s && rest <= s + strlen(s) && !memchr(s, '/', (size_t)(rest - s)));
+	HB_FUZZ_CHECK(!*rest || strchr("/?#", *rest));
+	HB_FUZZ_CHECK(memchr(user, '\0', sizeof(user)) && memchr(password, '\0', sizeof(password)));
+	HB_FUZZ_CHECK(memchr(host, '\0', sizeof(host)) && host[0]);
+	HB_FUZZ_CHECK(a.port >= 1 && a.port <= 65535);
+	HB_FUZZ_CHECK(a.has_password || !password[0]);
+}
+
 /* hb_redact_url: the URL without its password, never longer, cut to fit
  * and always terminated. */
 static void redact_url(const char *url, size_t size)
@@ -176,8 +204,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch (data[0] % 8) {
 	case 0: spec_check("http", "url", text); break;
 	case 1: spec_check("postgres", "url", text); break;
-	case 2: spec_check("mysql", "url", text); break;
-	case 3: spec_check("redis", "url", text); break;
+	case 2:
+		spec_check("mysql", "url", text);
+		url_authority(text, 3306);
+		break;
+	case 3:
+		spec_check("redis", "url", text);
+		url_authority(text, 6379);
+		break;
 	case 4: spec_check("tcp", "address", text); break;
 	case 5: spec_check("dns", "host", text); break;
 	case 6: redact_url(text, data[1]); break;

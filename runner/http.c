@@ -4,6 +4,7 @@
  * body, JSON, latency and certificate checked. */
 #include "runner.h"
 
+#include "addr.h"
 #include "buf.h"
 #include "curl_notls.h"
 #include "osutil.h"

@@ -5,6 +5,7 @@
 #include "duration.h"
 #include "runner.h"
 
+#include "addr.h"
 #include "osutil.h"
 #include "resolve.h"
 #include "spec.h"
@@ -75,48 +76,17 @@ static int parse_url(const char *url, struct rd_url *u, char *err,
 		snprintf(err, errlen, "expected a redis:// URL");
 		return -EINVAL;
 	}
-	const char *p = url + 8;
-	const char *auth_end = p + strcspn(p, "/?#");
-	const char *at = NULL;
-	for (const char *s = p; s < auth_end; s++)
-		if (*s == '@')
-			at = s;
-	const char *hp = p;
-	if (at) {
-		const char *colon = memchr(p, ':', (size_t)(at - p));
-		size_t ulen = colon ? (size_t)(colon - p) : (size_t)(at - p);
-		if (hb_pct_decode(p, ulen, u->user, sizeof(u->user)) < 0) {
-			snprintf(err, errlen, "bad user name in the URL");
-			return -EINVAL;
-		}
-		if (colon) {
-			if (hb_pct_decode(colon + 1, (size_t)(at - colon - 1),
-				       u->password, sizeof(u->password)) < 0) {
-				/* Never quoted: it is a password. */
-				snprintf(err, errlen,
-					 "bad password in the URL (encode %%, "
-					 "/ ? and # as %%25, %%2F, %%3F, %%23)");
-				return -EINVAL;
-			}
-			u->has_password = true;
-		}
-		hp = at + 1;
-	}
-	char hostport[300], host[256];
-	size_t hlen = (size_t)(auth_end - hp);
-	if (hlen == 0 || hlen >= sizeof(hostport)) {
-		snprintf(err, errlen, "expected a host name in the URL");
+	struct hb_authority auth = {
+		.user = u->user, .user_size = sizeof(u->user),
+		.password = u->password, .password_size = sizeof(u->password),
+		.host = u->host, .host_size = sizeof(u->host),
+	};
+	const char *auth_end = hb_url_authority(url + 8, DEFAULT_PORT, &auth,
+						err, errlen);
+	if (!auth_end)
 		return -EINVAL;
-	}
-	memcpy(hostport, hp, hlen);
-	hostport[hlen] = '\0';
-	if (hb_split_hostport(hostport, host, sizeof(host), &u->port,
-			      DEFAULT_PORT) < 0 ||
-	    hb_pct_decode(host, strlen(host), u->host, sizeof(u->host)) < 0) {
-		snprintf(err, errlen, "bad host or port \"%.100s\" in the URL",
-			 hostport);
-		return -EINVAL;
-	}
+	u->port = auth.port;
+	u->has_password = auth.has_password;
 	const char *rest = auth_end;
 	if (*rest == '/') {
 		rest++;

@@ -187,10 +187,7 @@ const char *hb_kind_name(size_t i);
 void *hb_module_symbol(const char *module, const char *symbol, char *errbuf,
 		       size_t errlen);
 
-/* Helpers for drivers (runner/netutil.c). */
-/* Splits "host:port" or "[v6]:port"; host gets the name without brackets. */
-int hb_split_hostport(const char *in, char *host, size_t hostlen, int *port,
-		      int default_port);
+/* Helpers for drivers (host:port and URLs: common/addr.h). */
 /* Milliseconds between two CLOCK_MONOTONIC readings in ns. */
 static inline double hb_ms_between(int64_t from_ns, int64_t to_ns)
 {

@@ -2,6 +2,7 @@
 /* The tcp check kind: connect, optionally send a payload and match the reply. */
 #include "runner.h"
 
+#include "addr.h"
 #include "osutil.h"
 #include "resolve.h"
 #include "spec.h"
@@ -19,9 +20,10 @@
 
 static int tcp_port(const struct hb_check *c)
 {
-	char host[256];
+	char host[HB_HOST_MAX];
 	int port = 0;
-	if (hb_split_hostport(c->address, host, sizeof(host), &port, 0) < 0)
+	if (hb_split_hostport(c->address, host, sizeof(host), &port, 0, 0, NULL,
+			      0) < 0)
 		return 0;
 	return port;
 }
@@ -98,12 +100,13 @@ static int tcp_resolve(const struct hb_check *c, void *state,
 		       struct hb_attempt *a)
 {
 	struct tcp_state *s = state;
-	char host[256];
+	char host[HB_HOST_MAX], why[128];
 	int port;
 	s->t0 = hb_mono_ns();
-	if (hb_split_hostport(c->address, host, sizeof(host), &port, 0) < 0) {
-		hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad address \"%s\"",
-				c->address);
+	if (hb_split_hostport(c->address, host, sizeof(host), &port, 0, 0, why,
+			      sizeof(why)) < 0) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad address \"%s\": %s",
+				c->address, why);
 		return -EINVAL;
 	}
 	s->ai = hb_resolve(host, port, c->family, a);

@@ -89,18 +89,23 @@ HB_TEST(cli_status_and_reduce)
 	ASSERT_EQ_INT(c.output, HB_RENDER_JSON);
 }
 
-HB_TEST(hostport)
+/* --listen goes through common/addr.c's splitter with port 0 allowed (a
+ * free port, which the suites use) and says what is wrong. */
+HB_TEST(cli_listen)
 {
-	char host[64];
-	unsigned port;
-	ASSERT_EQ_INT(hb_split_hostport("127.0.0.1:8080", host, sizeof(host), &port), 0);
-	ASSERT_STREQ(host, "127.0.0.1");
-	ASSERT_EQ_INT(port, 8080);
-	ASSERT_EQ_INT(hb_split_hostport("[::1]:0", host, sizeof(host), &port), 0);
-	ASSERT_STREQ(host, "::1");
-	ASSERT_EQ_INT(hb_split_hostport("::1:80", host, sizeof(host), &port), -1);
-	ASSERT_EQ_INT(hb_split_hostport("h:70000", host, sizeof(host), &port), -1);
-	ASSERT_EQ_INT(hb_split_hostport(":80", host, sizeof(host), &port), -1);
+	struct hb_collector_cli c;
+	char err[256];
+	ASSERT_EQ_INT(parse(&c, err, 4, "x", "serve", "--listen", "[::1]:0"), 0);
+	ASSERT_EQ_INT(parse(&c, err, 4, "x", "serve", "--listen", "127.0.0.1:8080"), 0);
+	ASSERT_EQ_INT(parse(&c, err, 4, "x", "serve", "--listen", "::1:80"), -1);
+	ASSERT_CONTAINS(err, "goes in brackets");
+	ASSERT_EQ_INT(parse(&c, err, 4, "x", "serve", "--listen", "h:70000"), -1);
+	ASSERT_CONTAINS(err, "from 0 to 65535");
+	ASSERT_EQ_INT(parse(&c, err, 4, "x", "serve", "--listen", ":80"), -1);
+	ASSERT_CONTAINS(err, "no host");
+	/* strtoull took a sign and white space: " 80" was port 80. */
+	ASSERT_EQ_INT(parse(&c, err, 4, "x", "serve", "--listen", "h: 80"), -1);
+	ASSERT_EQ_INT(parse(&c, err, 4, "x", "serve", "--listen", "h:+80"), -1);
 }
 
 static Hookbox__V1__Report *valid_report(void)
@@ -324,7 +329,7 @@ HB_TEST(exit_codes_and_times)
 	ASSERT_STREQ(t, "");
 }
 
-HB_TEST_MAIN(cli_serve_defaults, cli_errors, cli_status_and_reduce, hostport,
+HB_TEST_MAIN(cli_serve_defaults, cli_errors, cli_status_and_reduce, cli_listen,
 	     validate_accepts_a_good_report, validate_rejects_missing_or_bad_id,
 	     validate_rejects_absurd_sizes, validate_rejects_garbage_and_truncation,
 	     format_sniffing, tokens_and_media_types, render_text_like_helm_test,
