@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* The http check kind: one libcurl request (and the redirects the check
- * allows, followed here), a bounded read of the answer, and its status,
- * body, JSON, latency and certificate checked. */
+ * allows, followed here hop by hop, each checked in http_redirect.c), a
+ * bounded read of the answer, and its status, body, JSON, latency and
+ * certificate checked (http_expect.c). */
+#include "http_int.h"
 #include "runner.h"
 
 #include "addr.h"
 #include "buf.h"
 #include "curl_notls.h"
 #include "osutil.h"
-#include "resolve.h"
 #ifndef HB_HTTP_PLAIN
 #include "ossl.h"
 #endif
@@ -16,17 +17,13 @@
 #include "spec.h"
 #include "strutil.h"
 
-#include <arpa/inet.h>
-#include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -36,75 +33,12 @@
 #define HB_VERSION "0.1.0"
 #endif
 
-/* The most of a body kept for the regex and the JSON assertion. The rest is
- * read and counted but dropped, so a 1 GB answer costs no more memory than
- * a 1 MiB one. */
-#define BODY_CAP (1u << 20)
-/* The most header bytes an answer may have, 1xx answers included. libcurl
- * 7.88 refuses one line over CURL_MAX_HTTP_HEADER (100 KiB) as "out of
- * memory" and, in Debian's build, all of them past 300 KiB as a receive
- * error: neither says what happened. Below the one and with room for a
- * last line under the other, this cap is always the one that trips. */
-#define HEADERS_CAP (200u << 10)
-/* Redirects followed, at most: the common chains (http to https, a
- * trailing slash, a login page) take one or two. */
-#define MAX_REDIRECTS 5
-/* How much of a body or value a message quotes. */
-#define QUOTE_MAX 80
-
-/* An IP address, as where a redirect may go compares them. */
-struct ip_addr {
-	int family; /* AF_INET or AF_INET6; 0: none */
-	unsigned char b[16];
-};
-
-struct http_state {
-	CURL *curl;
-	struct curl_slist *headers;
-	struct curl_slist *bare; /* what another host gets: no check header */
-	bool keep_body; /* only when an expectation reads it */
-	bool truncated;
-	bool body_oom;
-	bool have_re;
-	bool tcp_connected; /* some connection got past the TCP handshake */
-	bool headers_done;  /* the blank line after the answer's headers came */
-	bool headers_over;  /* they passed HEADERS_CAP */
-	bool posting;       /* a POST, until a redirect asks for a GET */
-	bool head;          /* the request is a HEAD */
-	size_t header_bytes;
-	regex_t re;
-	struct hb_buf body;
-	curl_off_t body_total;
-	/* The request being made: the check's URL, then each redirect's. */
-	char *url;
-	char host[256]; /* as written in the URL, "[::1]" for IPv6 */
-	long port;
-	bool https;
-	/* The check's own URL, which decides where a redirect may go. */
-	char origin_host[256];
-	long origin_port;
-	bool origin_https;
-	struct ip_addr origin_ip; /* where it led (CURLINFO_PRIMARY_IP) */
-	int hops;               /* redirects followed */
-	int64_t start_ns;
-	struct hb_deadline dl;  /* the attempt's (http_run) */
-	double before_ms;       /* what the redirects before this request took */
-	struct ip_addr refused; /* an address on_open refused */
-	char errbuf[CURL_ERROR_SIZE];
-	/* The addresses http_resolve found, handed to curl (CURLOPT_RESOLVE),
-	 * and how long that took; whether curl then wanted to resolve a name
-	 * itself, which the sandbox no longer allows. */
-	struct curl_slist *pinned;
-	double resolve_ms;
-	bool resolve_refused;
-};
-
 /* -- URL ----------------------------------------------------------------- */
 
 /* Host, port (scheme default when absent) and scheme of a URL. Returns 0 or
  * -EINVAL. Pure parsing: usable in the agent and in a filtered child. */
-static int parse_url(const char *url, char *host, size_t hostlen, long *port,
-		     bool *https)
+int http_parse_url(const char *url, char *host, size_t hostlen, long *port,
+		   bool *https)
 {
 	CURLU *u = curl_url();
 	char *h = NULL, *p = NULL, *s = NULL;
@@ -139,7 +73,7 @@ static int http_port(const struct hb_check *c)
 {
 	long port = 0;
 	if (c->follow_redirects == HB_FOLLOW_ANY ||
-	    parse_url(c->url, NULL, 0, &port, NULL) < 0)
+	    http_parse_url(c->url, NULL, 0, &port, NULL) < 0)
 		return 0;
 	return (int)port;
 }
@@ -154,7 +88,7 @@ static int http_extra_port(const struct hb_check *c)
  * the first connect, so the addresses cannot all be handed over
  * beforehand. The same host's redirects (the default) reach the addresses
  * http_resolve pinned for the URL's port, 80 and 443. */
-static bool http_keeps_resolver(const struct hb_check *c)
+bool http_keeps_resolver(const struct hb_check *c)
 {
 	return c->follow_redirects == HB_FOLLOW_ANY;
 }
@@ -263,95 +197,6 @@ static size_t on_header(char *p, size_t size, size_t n, void *userdata)
 	return len;
 }
 
-/* -- where a redirect may go ----------------------------------------------- */
-
-/* 169.254.0.0/16, where clouds answer for their metadata (credentials
- * included), and fe80::/10; also as an IPv4-mapped or NAT64 address. */
-static bool link_local(const struct ip_addr *ip)
-{
-	static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
-	static const unsigned char nat64[12] = { 0x00, 0x64, 0xff, 0x9b };
-	const unsigned char *b = ip->b;
-	if (ip->family == AF_INET6) {
-		if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
-			return true;
-		if (memcmp(b, mapped, 12) != 0 && memcmp(b, nat64, 12) != 0)
-			return false;
-		b += 12;
-	} else if (ip->family != AF_INET) {
-		return false;
-	}
-	return b[0] == 169 && b[1] == 254;
-}
-
-static bool ip_from_sockaddr(const struct sockaddr *sa, struct ip_addr *ip)
-{
-	const void *p = sa;
-	memset(ip, 0, sizeof(*ip));
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = p;
-		memcpy(ip->b, &in->sin_addr, sizeof(in->sin_addr));
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = p;
-		memcpy(ip->b, &in6->sin6_addr, sizeof(in6->sin6_addr));
-	} else {
-		return false;
-	}
-	ip->family = sa->sa_family;
-	return true;
-}
-
-/* A URL's host ("[fe80::1]", "169.254.169.254") or CURLINFO_PRIMARY_IP as
- * an address; false for a name (on_open sees what that resolves to). */
-static bool ip_from_text(const char *text, struct ip_addr *ip)
-{
-	char plain[INET6_ADDRSTRLEN];
-	size_t n = strlen(text);
-	memset(ip, 0, sizeof(*ip));
-	if (n >= 2 && text[0] == '[' && text[n - 1] == ']') {
-		if (n - 2 >= sizeof(plain))
-			return false;
-		memcpy(plain, text + 1, n - 2);
-		plain[n - 2] = '\0';
-		text = plain;
-	}
-	if (inet_pton(AF_INET, text, ip->b) == 1)
-		ip->family = AF_INET;
-	else if (inet_pton(AF_INET6, text, ip->b) == 1)
-		ip->family = AF_INET6;
-	return ip->family != 0;
-}
-
-/* Whether a request after a redirect may not go to ip: a link-local
- * address, unless the very one the check's own URL led to (a node-local
- * DNS cache on 169.254.20.10 is a real target, and may redirect to
- * itself). */
-static bool ip_refused(const struct http_state *s, const struct ip_addr *ip)
-{
-	return link_local(ip) && !(ip->family == s->origin_ip.family &&
-				   memcmp(ip->b, s->origin_ip.b,
-					  sizeof(ip->b)) == 0);
-}
-
-/* Each socket the transfer opens, before its connect: the one place that
- * sees the address a name really resolved to, so that a redirect to a name
- * that resolves to a link-local address is refused before a packet leaves
- * (a name can be made to resolve anywhere). It runs under the check's
- * filter: only calls the kind's list allows. The place for anything else
- * that must happen once the address is known and before the connect. */
-static curl_socket_t on_open(void *userdata, curlsocktype purpose,
-			     struct curl_sockaddr *addr)
-{
-	struct http_state *s = userdata;
-	struct ip_addr ip;
-	if (purpose == CURLSOCKTYPE_IPCXN && s->hops > 0 &&
-	    ip_from_sockaddr(&addr->addr, &ip) && ip_refused(s, &ip)) {
-		s->refused = ip;
-		return CURL_SOCKET_BAD;
-	}
-	return socket(addr->family, addr->socktype, addr->protocol);
-}
-
 #define SETOPT(s, opt, val)                                                    \
 	do {                                                                   \
 		CURLcode rc_ = curl_easy_setopt((s)->curl, opt, val);          \
@@ -412,7 +257,7 @@ static int configure(const struct hb_check *c, struct http_state *s,
 	SETOPT(s, CURLOPT_WRITEDATA, s);
 	SETOPT(s, CURLOPT_CLOSESOCKETFUNCTION, on_close);
 	SETOPT(s, CURLOPT_CLOSESOCKETDATA, s);
-	SETOPT(s, CURLOPT_OPENSOCKETFUNCTION, on_open);
+	SETOPT(s, CURLOPT_OPENSOCKETFUNCTION, http_on_open);
 	SETOPT(s, CURLOPT_OPENSOCKETDATA, s);
 	SETOPT(s, CURLOPT_HEADERFUNCTION, on_header);
 	SETOPT(s, CURLOPT_HEADERDATA, s);
@@ -473,8 +318,8 @@ static int http_prepare(const struct hb_check *c, void **state,
 	}
 	*state = s;
 	hb_buf_init(&s->body, BODY_CAP);
-	if (parse_url(c->url, s->host, sizeof(s->host), &s->port, &s->https) <
-	    0) {
+	if (http_parse_url(c->url, s->host, sizeof(s->host), &s->port,
+			   &s->https) < 0) {
 		hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad URL \"%s\"",
 				c->target);
 		return -EINVAL;
@@ -509,128 +354,10 @@ static int http_prepare(const struct hb_check *c, void **state,
 	return configure(c, s, a);
 }
 
-/* -- resolving ------------------------------------------------------------- */
-
-/* Whether a URL's host (as parse_url gives it) is an address, which curl
- * turns into one without a resolver. */
-static bool is_address(const char *host)
-{
-	unsigned char bin[4];
-	return host[0] == '[' || inet_pton(AF_INET, host, bin) == 1;
-}
-
-/* Once the addresses are handed over, curl must not look a name up: the
- * sandbox took the resolver's sockets away. A name it has no address for
- * (a redirect's) fails the transfer here, instead of a system call the
- * filter stops. curl announces an address too (7.88, Curl_resolv), which
- * it then converts itself: that one may go on. */
-static int on_resolver_start(void *resolver_state, void *reserved,
-			     void *userdata)
-{
-	struct http_state *s = userdata;
-	char *url = NULL, host[256];
-	(void)resolver_state;
-	(void)reserved;
-	if (curl_easy_getinfo(s->curl, CURLINFO_EFFECTIVE_URL, &url) ==
-		    CURLE_OK &&
-	    url && parse_url(url, host, sizeof(host), NULL, NULL) == 0 &&
-	    is_address(host))
-		return 0;
-	s->resolve_refused = true;
-	return 1;
-}
-
-/* "host:port:addr,addr,...", curl's CURLOPT_RESOLVE entry, for each port
- * the check may reach that host on: the URL's, and 80 and 443, where a
- * redirect to the same host may lead. */
-static int pin_addresses(struct http_state *s, const struct addrinfo *ai,
-			 struct hb_attempt *a)
-{
-	struct hb_buf addrs, line;
-	hb_buf_init(&addrs, 1 << 20);
-	hb_buf_init(&line, 1 << 20);
-	int rc = 0;
-	for (const struct addrinfo *p = ai; rc == 0 && p; p = p->ai_next) {
-		char ip[INET6_ADDRSTRLEN];
-		bool v6 = p->ai_family == AF_INET6;
-		hb_format_addr(p->ai_addr, ip, sizeof(ip), 0);
-		rc = hb_buf_printf(&addrs, "%s%s%s%s", addrs.len ? "," : "",
-				   v6 ? "[" : "", ip, v6 ? "]" : "");
-	}
-	const long ports[] = { s->port, 80, 443 };
-	for (size_t i = 0; rc == 0 && i < HB_ARRAY_SIZE(ports); i++) {
-		if (i > 0 && ports[i] == s->port)
-			continue;
-		hb_buf_reset(&line);
-		rc = hb_buf_printf(&line, "%s:%ld:%s", s->host, ports[i],
-				   hb_buf_str(&addrs));
-		struct curl_slist *l =
-			rc == 0 ? curl_slist_append(s->pinned, hb_buf_str(&line))
-				: NULL;
-		if (l)
-			s->pinned = l;
-		else
-			rc = -ENOMEM;
-	}
-	hb_buf_release(&addrs);
-	hb_buf_release(&line);
-	if (rc < 0)
-		hb_attempt_fail(a, HB_CLASS_INTERNAL,
-				"handing curl the addresses of \"%s\": %s",
-				s->host, strerror(-rc));
-	return rc;
-}
-
-/* Under the kind's filter: resolves the URL's host, in this child as curl
- * would, and hands curl the addresses, so that curl itself resolves
- * nothing and the sandbox can take the resolver's sockets away before the
- * first connect. A literal address needs nothing. */
-static int http_resolve(const struct hb_check *c, void *state,
-			struct hb_attempt *a)
-{
-	struct http_state *s = state;
-	if (http_keeps_resolver(c))
-		return HB_RESOLVE_KEEP;
-	CURLcode cc = curl_easy_setopt(s->curl, CURLOPT_RESOLVER_START_FUNCTION,
-				       on_resolver_start);
-	if (cc == CURLE_OK)
-		cc = curl_easy_setopt(s->curl, CURLOPT_RESOLVER_START_DATA, s);
-	bool name = !is_address(s->host);
-	/* A name outside ASCII curl refuses itself (curl_pruned.c: no IDN),
-	 * before any lookup. */
-	for (const char *p = s->host; name && *p; p++)
-		name = (unsigned char)*p < 0x80;
-	if (cc != CURLE_OK || !name)
-		goto out;
-	int64_t t0 = hb_mono_ns();
-	struct addrinfo *ai = hb_resolve(s->host, (int)s->port, c->family, a);
-	s->resolve_ms = hb_ms_between(t0, hb_mono_ns());
-	a->timing.dns_ms = s->resolve_ms;
-	if (!ai) {
-		/* Worded as curl's own failure was (classify_transfer). */
-		if (a->failure_class == HB_CLASS_DNS_FAILURE)
-			hb_attempt_fail(a, HB_CLASS_DNS_FAILURE,
-					"could not resolve \"%s\"", s->host);
-		return -ENOENT;
-	}
-	int rc = pin_addresses(s, ai, a);
-	freeaddrinfo(ai);
-	if (rc < 0)
-		return rc;
-	cc = curl_easy_setopt(s->curl, CURLOPT_RESOLVE, s->pinned);
-out:
-	if (cc != CURLE_OK) {
-		hb_attempt_fail(a, HB_CLASS_INTERNAL, "curl_easy_setopt: %s",
-				curl_easy_strerror(cc));
-		return -EINVAL;
-	}
-	return HB_RESOLVED;
-}
-
 /* -- describing what happened ---------------------------------------------- */
 
 /* "2s", "1.5s", "250ms" */
-static void fmt_ms(char *dst, size_t size, int64_t ms)
+void http_fmt_ms(char *dst, size_t size, int64_t ms)
 {
 	if (ms >= 1000 && ms % 1000 == 0)
 		snprintf(dst, size, "%llds", (long long)(ms / 1000));
@@ -638,66 +365,6 @@ static void fmt_ms(char *dst, size_t size, int64_t ms)
 		snprintf(dst, size, "%.1fs", (double)ms / 1000.0);
 	else
 		snprintf(dst, size, "%lldms", (long long)ms);
-}
-
-/* The accepted statuses as a user would write them: "2xx", "200,204",
- * "2xx,304". Built from hb_expect_status_ok so it cannot disagree with it. */
-static void describe_statuses(const struct hb_expect *e, char *dst, size_t size)
-{
-	size_t len = 0;
-	dst[0] = '\0';
-	for (int cls = 1; cls <= 5; cls++) {
-		int all = 1;
-		for (int code = cls * 100; code < cls * 100 + 100; code++)
-			if (!hb_expect_status_ok(e, code))
-				all = 0;
-		int wrote = 0;
-		if (all) {
-			wrote = snprintf(dst + len, size - len, "%s%dxx",
-					 len ? "," : "", cls);
-		} else {
-			for (int code = cls * 100; code < cls * 100 + 100;
-			     code++) {
-				if (!hb_expect_status_ok(e, code))
-					continue;
-				int w = snprintf(dst + len, size - len, "%s%d",
-						 len ? "," : "", code);
-				if (w < 0 || (size_t)w >= size - len)
-					return;
-				len += (size_t)w;
-			}
-		}
-		if (wrote < 0 || (size_t)wrote >= size - len)
-			return;
-		len += (size_t)wrote;
-	}
-}
-
-/* Up to QUOTE_MAX bytes of text on one line, with "..." when cut. */
-static void quote(char *dst, size_t size, const char *src, size_t len)
-{
-	char tmp[QUOTE_MAX + 4];
-	size_t n = len < QUOTE_MAX ? len : QUOTE_MAX;
-	memcpy(tmp, src, n);
-	/* A NUL inside the body would end the quote early: show a space. */
-	for (size_t i = 0; i < n; i++)
-		if (tmp[i] == '\0')
-			tmp[i] = ' ';
-	if (n < len)
-		memcpy(tmp + n, "...", 4);
-	else
-		tmp[n] = '\0';
-	hb_oneline(dst, size, tmp);
-}
-
-static void truncation_note(const struct http_state *s, char *dst, size_t size)
-{
-	if (s->truncated)
-		snprintf(dst, size,
-			 " (only the first %u bytes of %lld were kept)",
-			 BODY_CAP, (long long)s->body_total);
-	else
-		dst[0] = '\0';
 }
 
 /* "Mar  1 12:00:00 2030 GMT", OpenSSL's ASN1_TIME_print, into days left
@@ -869,25 +536,6 @@ static void fail_hop(const struct http_state *s, struct hb_attempt *a,
 	hb_attempt_fail(a, cls, "redirect to \"%s\": %s", shown, msg);
 }
 
-/* A redirect the check does not follow: the server's answer is then one
- * it did not expect, and what it pointed at is named. */
-static void refuse(struct hb_attempt *a, const char *url, const char *why)
-{
-	char shown[256];
-	hb_redact_url(shown, sizeof(shown), url);
-	hb_attempt_fail(a, HB_CLASS_HTTP_STATUS,
-			"redirect to \"%s\" not followed: %s", shown, why);
-}
-
-static void refuse_address(struct http_state *s, struct hb_attempt *a)
-{
-	char ip[INET6_ADDRSTRLEN] = "?", why[HB_MSG_MAX];
-	inet_ntop(s->refused.family, s->refused.b, ip, sizeof(ip));
-	snprintf(why, sizeof(why), "\"%s\" is %s, a link-local address",
-		 s->host, ip);
-	refuse(a, s->url, why);
-}
-
 static void classify_transfer(const struct hb_check *c, struct http_state *s,
 			      CURLcode rc, struct hb_attempt *a)
 {
@@ -896,7 +544,7 @@ static void classify_transfer(const struct hb_check *c, struct http_state *s,
 	long os_errno = 0;
 	curl_easy_getinfo(s->curl, CURLINFO_OS_ERRNO, &os_errno);
 	where(s, at, sizeof(at));
-	fmt_ms(limit, sizeof(limit), s->dl.ms);
+	http_fmt_ms(limit, sizeof(limit), s->dl.ms);
 
 	if (s->resolve_refused) {
 		char *url = NULL;
@@ -910,7 +558,7 @@ static void classify_transfer(const struct hb_check *c, struct http_state *s,
 				"check does only once, before it connects",
 				shown);
 	} else if (rc == CURLE_COULDNT_CONNECT && s->refused.family) {
-		refuse_address(s, a);
+		http_refuse_address(s, a);
 	} else if (s->headers_over) {
 		fail_hop(s, a, HB_CLASS_RESOURCE_LIMIT,
 			 "the response headers from %s exceed %u KiB", at,
@@ -1010,355 +658,6 @@ static void classify_transfer(const struct hb_check *c, struct http_state *s,
 	}
 }
 
-/* -- expectations ---------------------------------------------------------- */
-
-/* Follows "a.b.0" through objects (keys) and arrays (indexes). Returns the
- * value, or NULL with the first missing step in stop. */
-static const cJSON *json_walk(const cJSON *root, const char *path, char *stop,
-			      size_t stoplen)
-{
-	const cJSON *cur = root;
-	const char *p = path;
-	while (cur && *p) {
-		const char *dot = strchr(p, '.');
-		size_t n = dot ? (size_t)(dot - p) : strlen(p);
-		char key[256];
-		if (n >= sizeof(key)) {
-			hb_strlcpy(stop, "(a step longer than 255 bytes)",
-				   stoplen);
-			return NULL;
-		}
-		memcpy(key, p, n);
-		key[n] = '\0';
-		const cJSON *next = NULL;
-		if (cJSON_IsArray(cur)) {
-			char *end;
-			long idx = strtol(key, &end, 10);
-			if (n && !*end && idx >= 0 &&
-			    idx < cJSON_GetArraySize(cur))
-				next = cJSON_GetArrayItem(cur, (int)idx);
-		} else if (cJSON_IsObject(cur)) {
-			next = cJSON_GetObjectItemCaseSensitive(cur, key);
-		}
-		if (!next) {
-			hb_strlcpy(stop, key, stoplen);
-			return NULL;
-		}
-		cur = next;
-		p = dot ? dot + 1 : p + n;
-	}
-	return cur;
-}
-
-/* Compares each expect.json pair; fails a on the first mismatch. Numbers
- * compare by value (1 equals 1.0), objects regardless of key order. */
-static bool check_json(const struct hb_check *c, struct http_state *s,
-		       struct hb_attempt *a)
-{
-	char note[128];
-	truncation_note(s, note, sizeof(note));
-	cJSON *doc = cJSON_ParseWithLength(hb_buf_str(&s->body), s->body.len);
-	if (!doc) {
-		const char *err = cJSON_GetErrorPtr();
-		long off = err ? (long)(err - hb_buf_str(&s->body)) : -1;
-		if (off < 0 || (size_t)off > s->body.len)
-			off = 0;
-		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-				"body is not JSON (invalid near byte %ld)%s",
-				off, note);
-		return false;
-	}
-	bool ok = true;
-	for (size_t i = 0; ok && i < c->expect.n_json; i++) {
-		const struct hb_json_expect *je = &c->expect.json[i];
-		char stop[256];
-		const cJSON *got = json_walk(doc, je->path, stop, sizeof(stop));
-		cJSON *want = cJSON_Parse(je->value);
-		if (!want) {
-			hb_attempt_fail(
-				a, HB_CLASS_INTERNAL,
-				"json \"%s\": the expected value %s is not "
-				"JSON",
-				je->path, je->value);
-			ok = false;
-		} else if (!got) {
-			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-					"json \"%s\" is missing (no \"%s\")%s",
-					je->path, stop, note);
-			ok = false;
-		} else if (!cJSON_Compare(got, want, true)) {
-			char *text = cJSON_PrintUnformatted(got);
-			char shown[QUOTE_MAX * 2];
-			quote(shown, sizeof(shown), text ? text : "?",
-			      text ? strlen(text) : 1);
-			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-					"json \"%s\" is %s, expected %s",
-					je->path, shown, je->value);
-			cJSON_free(text);
-			ok = false;
-		}
-		cJSON_Delete(want);
-	}
-	cJSON_Delete(doc);
-	return ok;
-}
-
-static void check_expectations(const struct hb_check *c, struct http_state *s,
-			       long status, struct hb_attempt *a)
-{
-	const struct hb_expect *e = &c->expect;
-	char note[128];
-	truncation_note(s, note, sizeof(note));
-
-	if (!hb_expect_status_ok(e, status)) {
-		char want[256];
-		describe_statuses(e, want, sizeof(want));
-		hb_attempt_fail(a, HB_CLASS_HTTP_STATUS,
-				"status %ld, expected %s", status, want);
-		return;
-	}
-	if (s->have_re) {
-		regmatch_t m[1] = { { 0, (regoff_t)s->body.len } };
-		/* REG_STARTEND: a NUL in the body does not end it. */
-		if (regexec(&s->re, hb_buf_str(&s->body), 1, m, REG_STARTEND) !=
-		    0) {
-			char shown[QUOTE_MAX * 2];
-			quote(shown, sizeof(shown), hb_buf_str(&s->body),
-			      s->body.len);
-			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-					"body does not match /%s/: \"%s\"%s",
-					e->body, shown, note);
-			return;
-		}
-	}
-	if (e->n_json && !check_json(c, s, a))
-		return;
-	if (s->https && c->min_cert_days > 0) {
-		const char *days = hb_attempt_get_detail(a, "cert_days_left");
-		if (!days) {
-			hb_attempt_fail(
-				a, HB_CLASS_INTERNAL,
-				"no certificate expiry to check (needs %d "
-				"days)",
-				c->min_cert_days);
-			return;
-		}
-		long left = strtol(days, NULL, 10);
-		if (left < 0) {
-			/* Reached only with --insecure: verification would
-			 * have refused the handshake. */
-			hb_attempt_fail(
-				a, HB_CLASS_ASSERTION_FAILED,
-				"certificate expired %ld day%s ago (needs %d "
-				"left)",
-				-left, left == -1 ? "" : "s", c->min_cert_days);
-			return;
-		}
-		if (left < c->min_cert_days) {
-			hb_attempt_fail(
-				a, HB_CLASS_ASSERTION_FAILED,
-				"certificate expires in %ld day%s (needs %d)",
-				left, left == 1 ? "" : "s", c->min_cert_days);
-			return;
-		}
-	}
-	if (e->max_latency_ms > 0 &&
-	    a->timing.total_ms > (double)e->max_latency_ms) {
-		char max[32];
-		fmt_ms(max, sizeof(max), e->max_latency_ms);
-		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-				"took %.0fms, more than the %s allowed",
-				a->timing.total_ms, max);
-		return;
-	}
-	hb_attempt_pass(a);
-}
-
-/* -- redirects ------------------------------------------------------------ */
-
-static bool is_redirect(long status)
-{
-	return status == 301 || status == 302 || status == 303 ||
-	       status == 307 || status == 308;
-}
-
-/* Why the check does not follow a redirect to host and port (over https
- * or not), or NULL when it does; why is room for the reason. */
-static const char *redirect_refused(const struct hb_check *c,
-				    const struct http_state *s,
-				    const char *host, long port, bool https,
-				    char *why, size_t size)
-{
-	struct ip_addr ip;
-	if (ip_from_text(host, &ip) && ip_refused(s, &ip))
-		return "a link-local address";
-	if (c->follow_redirects == HB_FOLLOW_ANY)
-		return NULL;
-	if (strcasecmp(host, s->origin_host) != 0) {
-		snprintf(why, size,
-			 "another host than the check's \"%s\" "
-			 "(follow_redirects \"any\" allows it)",
-			 s->origin_host);
-		return why;
-	}
-	if (s->origin_https && !https)
-		return "from https to plain http";
-	/* The check's port, or https's own (http://app to https://app). */
-	if (port != s->origin_port && !(https && port == 443)) {
-		snprintf(why, size,
-			 "port %ld, neither the check's %ld nor https's 443 "
-			 "(follow_redirects \"any\" allows it)",
-			 port, s->origin_port);
-		return why;
-	}
-	return NULL;
-}
-
-/* The user and password of the check's URL, for a redirect to its own host
- * that names none: the first request sent them there already. */
-static int carry_credentials(const char *from, CURLU *to)
-{
-	char *user = NULL, *password = NULL;
-	int rc = -1;
-	CURLU *f = curl_url();
-	if (curl_url_get(to, CURLUPART_USER, &user, 0) == CURLUE_OK) {
-		rc = 0; /* its own */
-		goto out;
-	}
-	if (!f || curl_url_set(f, CURLUPART_URL, from, 0) != CURLUE_OK)
-		goto out;
-	if (curl_url_get(f, CURLUPART_USER, &user, 0) == CURLUE_OK &&
-	    curl_url_set(to, CURLUPART_USER, user, 0) != CURLUE_OK)
-		goto out;
-	if (curl_url_get(f, CURLUPART_PASSWORD, &password, 0) == CURLUE_OK &&
-	    curl_url_set(to, CURLUPART_PASSWORD, password, 0) != CURLUE_OK)
-		goto out;
-	rc = 0;
-out:
-	curl_free(user);
-	curl_free(password);
-	curl_url_cleanup(f);
-	return rc;
-}
-
-/* The request after a redirect to url (CURLINFO_REDIRECT_URL, resolved
- * against the last one's): checked against the check's rules (only http
- * and https, no link-local address, the same host unless "any"), then
- * prepared on the handle, with the check's headers and credentials only
- * when the host is the check's own and https does not turn into http.
- * Returns 0, or -1 with a failed. */
-static int redirect(const struct hb_check *c, struct http_state *s,
-		    long status, const char *url, struct hb_attempt *a)
-{
-	char *next = NULL, *scheme = NULL, *host = NULL, *port = NULL;
-	char why[HB_MSG_MAX];
-	const char *refused = NULL;
-	int rc = -1;
-	CURLU *u = curl_url();
-	if (!u) {
-		hb_attempt_fail(a, HB_CLASS_INTERNAL, "curl_url: out of memory");
-		return -1;
-	}
-	/* Any scheme parses, so that a "file:" one is named and refused
-	 * rather than misread; odd bytes are escaped (it comes from the
-	 * server, and goes into the report). */
-	if (curl_url_set(u, CURLUPART_URL, url,
-			 CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE) !=
-		    CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_URL, &next, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
-		refuse(a, url, "not a URL");
-		goto out;
-	}
-	bool https = strcmp(scheme, "https") == 0;
-	if (!https && strcmp(scheme, "http") != 0) {
-		refuse(a, next, "only http and https redirects are followed");
-		goto out;
-	}
-	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
-		    CURLUE_OK) {
-		refuse(a, next, "not a URL");
-		goto out;
-	}
-	if (s->hops == MAX_REDIRECTS) {
-		snprintf(why, sizeof(why), "more than %d redirects",
-			 MAX_REDIRECTS);
-		refuse(a, next, why);
-		goto out;
-	}
-	long portnum = strtol(port, NULL, 10);
-	refused = redirect_refused(c, s, host, portnum, https, why,
-				   sizeof(why));
-	if (refused) {
-		refuse(a, next, refused);
-		goto out;
-	}
-
-	/* A user and password in a URL are credentials too: the check's go
-	 * where its headers go, and another host gets none. */
-	bool trusted = strcasecmp(host, s->origin_host) == 0 &&
-		       (https || !s->origin_https);
-	CURLUcode uc = CURLUE_OK;
-	if (trusted && carry_credentials(c->url, u) < 0)
-		uc = CURLUE_OUT_OF_MEMORY;
-	if (!trusted)
-		uc = curl_url_set(u, CURLUPART_USER, NULL, 0);
-	if (!trusted && uc == CURLUE_OK)
-		uc = curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
-	curl_free(next);
-	next = NULL;
-	if (uc == CURLUE_OK)
-		uc = curl_url_get(u, CURLUPART_URL, &next, 0);
-	if (uc != CURLUE_OK) {
-		hb_attempt_fail(a, HB_CLASS_INTERNAL, "curl_url: %s",
-				curl_url_strerror(uc));
-		goto out;
-	}
-	char *copy = strdup(next);
-	if (!copy) {
-		hb_attempt_fail(a, HB_CLASS_INTERNAL, "strdup: out of memory");
-		goto out;
-	}
-	free(s->url);
-	s->url = copy;
-	hb_strlcpy(s->host, host, sizeof(s->host));
-	s->port = portnum;
-	s->https = https;
-	s->hops++;
-
-	/* What browsers do (RFC 9110 15.4): 303 asks for a GET, and 301 and
-	 * 302 turn a POST into one; 307 and 308 repeat the request. */
-	bool get = (status == 303 && !s->head) ||
-		   ((status == 301 || status == 302) && s->posting);
-	CURLcode e = curl_easy_setopt(s->curl, CURLOPT_URL, s->url);
-	if (e == CURLE_OK)
-		e = curl_easy_setopt(s->curl, CURLOPT_HTTPHEADER,
-				     trusted ? s->headers : s->bare);
-	if (e == CURLE_OK && get) {
-		s->posting = false;
-		e = curl_easy_setopt(s->curl, CURLOPT_HTTPGET, 1L);
-		if (e == CURLE_OK)
-			e = curl_easy_setopt(s->curl, CURLOPT_CUSTOMREQUEST,
-					     (char *)NULL);
-	}
-	if (e == CURLE_OK && https)
-		e = curl_easy_setopt(s->curl, CURLOPT_CERTINFO, 1L);
-	if (e != CURLE_OK) {
-		hb_attempt_fail(a, HB_CLASS_INTERNAL,
-				"curl_easy_setopt: %s", curl_easy_strerror(e));
-		goto out;
-	}
-	rc = 0;
-out:
-	curl_free(next);
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
-	return rc;
-}
-
 /* The next request's share of the attempt's deadline, in ms; 0 when none
  * is left. */
 static long time_left(const struct http_state *s)
@@ -1408,17 +707,17 @@ static CURLcode perform(const struct hb_check *c, struct http_state *s,
 		    curl_easy_getinfo(s->curl, CURLINFO_PRIMARY_IP, &ip) ==
 			    CURLE_OK &&
 		    ip)
-			ip_from_text(ip, &s->origin_ip);
+			http_ip_from_text(ip, &s->origin_ip);
 		char *next = NULL;
 		if (rc != CURLE_OK || !c->follow_redirects ||
-		    !is_redirect(*status) ||
+		    !http_is_redirect(*status) ||
 		    curl_easy_getinfo(s->curl, CURLINFO_REDIRECT_URL, &next) !=
 			    CURLE_OK ||
 		    !next)
 			return rc;
 		curl_off_t took = 0;
 		curl_easy_getinfo(s->curl, CURLINFO_TOTAL_TIME_T, &took);
-		if (redirect(c, s, *status, next, a) < 0) {
+		if (http_redirect(c, s, *status, next, a) < 0) {
 			*stopped = true;
 			return rc;
 		}
@@ -1427,7 +726,7 @@ static CURLcode perform(const struct hb_check *c, struct http_state *s,
 		long left = time_left(s);
 		if (left == 0) {
 			char limit[32];
-			fmt_ms(limit, sizeof(limit), s->dl.ms);
+			http_fmt_ms(limit, sizeof(limit), s->dl.ms);
 			fail_hop(s, a, HB_CLASS_TIMEOUT,
 				 "not started, the redirects before it took "
 				 "the check's %s",
@@ -1466,7 +765,7 @@ static void http_run(const struct hb_check *c, void *state,
 	if (!stopped && rc != CURLE_OK)
 		classify_transfer(c, s, rc, a);
 	else if (!stopped)
-		check_expectations(c, s, status, a);
+		http_check_expectations(c, s, status, a);
 
 	curl_easy_cleanup(s->curl);
 	curl_slist_free_all(s->headers);
@@ -1488,7 +787,8 @@ static const int http_syscalls[] = {
 	-1,
 };
 
-/* The module's one export: everything else here is static. */
+/* The module's one export: everything else here is static, or hidden
+ * (http_int.h). */
 __attribute__((visibility("default"))) const struct hb_driver hb_driver_http = {
 	.name = "http",
 	.default_port = 80,
@@ -1504,3 +804,4 @@ __attribute__((visibility("default"))) const struct hb_driver hb_driver_http = {
 	.read_paths = http_read_paths,
 	.syscalls = http_syscalls,
 };
+

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/* What the http kind's files (http.c, http_redirect.c, http_expect.c)
+ * share: the request's state and the functions one calls in another,
+ * hidden so that the module still exports its driver table alone. */
+#ifndef HB_HTTP_INT_H
+#define HB_HTTP_INT_H
+
+#include "runner.h"
+
+#include "buf.h"
+#include "spec.h"
+
+#include <curl/curl.h>
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The most of a body kept for the regex and the JSON assertion. The rest is
+ * read and counted but dropped, so a 1 GB answer costs no more memory than
+ * a 1 MiB one. */
+#define BODY_CAP (1u << 20)
+/* The most header bytes an answer may have, 1xx answers included. libcurl
+ * 7.88 refuses one line over CURL_MAX_HTTP_HEADER (100 KiB) as "out of
+ * memory" and, in Debian's build, all of them past 300 KiB as a receive
+ * error: neither says what happened. Below the one and with room for a
+ * last line under the other, this cap is always the one that trips. */
+#define HEADERS_CAP (200u << 10)
+/* Redirects followed, at most: the common chains (http to https, a
+ * trailing slash, a login page) take one or two. */
+#define MAX_REDIRECTS 5
+/* How much of a body or value a message quotes. */
+#define QUOTE_MAX 80
+
+/* An IP address, as where a redirect may go compares them. */
+struct ip_addr {
+	int family; /* AF_INET or AF_INET6; 0: none */
+	unsigned char b[16];
+};
+
+struct http_state {
+	CURL *curl;
+	struct curl_slist *headers;
+	struct curl_slist *bare; /* what another host gets: no check header */
+	bool keep_body; /* only when an expectation reads it */
+	bool truncated;
+	bool body_oom;
+	bool have_re;
+	bool tcp_connected; /* some connection got past the TCP handshake */
+	bool headers_done;  /* the blank line after the answer's headers came */
+	bool headers_over;  /* they passed HEADERS_CAP */
+	bool posting;       /* a POST, until a redirect asks for a GET */
+	bool head;          /* the request is a HEAD */
+	size_t header_bytes;
+	regex_t re;
+	struct hb_buf body;
+	curl_off_t body_total;
+	/* The request being made: the check's URL, then each redirect's. */
+	char *url;
+	char host[256]; /* as written in the URL, "[::1]" for IPv6 */
+	long port;
+	bool https;
+	/* The check's own URL, which decides where a redirect may go. */
+	char origin_host[256];
+	long origin_port;
+	bool origin_https;
+	struct ip_addr origin_ip; /* where it led (CURLINFO_PRIMARY_IP) */
+	int hops;               /* redirects followed */
+	int64_t start_ns;
+	struct hb_deadline dl;  /* the attempt's (http_run) */
+	double before_ms;       /* what the redirects before this request took */
+	struct ip_addr refused; /* an address http_on_open refused */
+	char errbuf[CURL_ERROR_SIZE];
+	/* The addresses http_resolve found, handed to curl (CURLOPT_RESOLVE),
+	 * and how long that took; whether curl then wanted to resolve a name
+	 * itself, which the sandbox no longer allows. */
+	struct curl_slist *pinned;
+	double resolve_ms;
+	bool resolve_refused;
+};
+
+#pragma GCC visibility push(hidden)
+
+/* http.c */
+int http_parse_url(const char *url, char *host, size_t hostlen, long *port,
+		   bool *https);
+bool http_keeps_resolver(const struct hb_check *c);
+void http_fmt_ms(char *dst, size_t size, int64_t ms);
+
+/* http_redirect.c */
+bool http_ip_from_text(const char *text, struct ip_addr *ip);
+curl_socket_t http_on_open(void *userdata, curlsocktype purpose,
+			   struct curl_sockaddr *addr);
+int http_resolve(const struct hb_check *c, void *state, struct hb_attempt *a);
+void http_refuse_address(struct http_state *s, struct hb_attempt *a);
+bool http_is_redirect(long status);
+int http_redirect(const struct hb_check *c, struct http_state *s, long status,
+		  const char *url, struct hb_attempt *a);
+
+/* http_expect.c */
+void http_check_expectations(const struct hb_check *c, struct http_state *s,
+			     long status, struct hb_attempt *a);
+
+#pragma GCC visibility pop
+
+#endif
