@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Inside the sandbox: what the check child's set-up (sandbox.c) and the
- * zygote that forks children for it (zygote.c) share. Not for other code. */
+/* Inside the sandbox: what the check child's set-up (child.c), the agent's
+ * spawning and reaping of it (sandbox.c, reap.c) and the zygote that forks
+ * children for it (zygote.c) share. Not for other code. */
 #ifndef HB_SANDBOX_INT_H
 #define HB_SANDBOX_INT_H
 
@@ -33,6 +34,16 @@ __attribute__((noreturn)) void hb_child_check(const struct hb_driver *d,
 					      const struct hb_check *c,
 					      int64_t timeout_ms,
 					      bool has_ruleset);
+/* In a child the agent forked itself: its own process group, the result
+ * pipe at RESULT_FD and the ruleset (or -1) at RULESET_FD, nothing else
+ * the agent holds open, the kind's module if d is NULL (loaded here), the
+ * limits and no_new_privs, then hb_child_check. */
+__attribute__((noreturn)) void hb_child_main(const struct hb_sandbox_cfg *cfg,
+					     const struct hb_driver *d,
+					     const struct hb_policy *policy,
+					     const struct hb_check *c,
+					     int64_t timeout_ms, int pipe_w,
+					     int ruleset, pid_t parent);
 /* In the agent: the Landlock ruleset for a check, kept for the run (one
  * descriptor per distinct set of paths and ports), or -errno. */
 int hb_sandbox_ruleset(const struct hb_sandbox_cfg *cfg,

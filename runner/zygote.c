@@ -85,7 +85,7 @@ static long fork_for_parent(void *tid_addr)
 #endif
 }
 
-/* A child of the zygote: what child_main does, less what the zygote did. */
+/* A child of the zygote: what hb_child_main does, less what the zygote did. */
 __attribute__((noreturn)) static void
 zygote_child(const struct hb_zygote *z, const struct hb_check *c,
 	     int64_t timeout_ms, bool has_ruleset, pid_t agent)
@@ -109,7 +109,7 @@ __attribute__((noreturn)) static void zygote_main(const struct hb_zygote *z,
 	/* Its socket to ZYGOTE_FD, the shared ruleset (if any) to
 	 * RULESET_FD, by way of numbers above both, as either may sit where
 	 * the other goes. Nothing else the agent holds open may reach a check
-	 * (see child_main); stdio stays. */
+	 * (see hb_child_main); stdio stays. */
 	int high = ZYGOTE_FD + 1;
 	ctl = fcntl(ctl, F_DUPFD, high);
 	int shared = z->shared_ruleset >= 0 ?
