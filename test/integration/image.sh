@@ -209,15 +209,7 @@ get()
 		-H "Authorization: Bearer image-suite-token" "http://127.0.0.1:8080$1"
 }
 # Waits up to 30 s for /healthz; prints its body.
-wait_healthz()
-{
-	local body=""
-	for _ in $(seq 1 150); do
-		body=$(ip netns exec "$ns" curl -sf --max-time 2 http://127.0.0.1:8080/healthz) && break
-		sleep 0.2
-	done
-	printf '%s' "$body"
-}
+wait_healthz() { hb_healthz -n "$ns" http://127.0.0.1:8080/healthz; }
 
 hb_case "the collector's image refuses its default command without a token"
 hb_pod_run notoken "$HB_IMAGE_COLLECTOR" --network=none
@@ -298,11 +290,7 @@ hb_pod_start collector-pg "$HB_IMAGE_COLLECTOR" --network=host -v "$etc:/etc/hoo
 	serve --listen "127.0.0.1:$cport" --token-file /etc/hookbox/token \
 	--store "postgres://$HB_PG_USER:$HB_PG_PASS@localhost:$HB_PG/collector?sslmode=verify-full&sslrootcert=/etc/hookbox/ca.pem" \
 	--tls-cert /etc/hookbox/server.pem --tls-key /etc/hookbox/server.key
-health=""
-for _ in $(seq 1 150); do
-	health=$(curl -sf --max-time 2 --cacert "$HB_CERTS/ca.pem" "https://localhost:$cport/healthz") && break
-	sleep 0.2
-done
+health=$(hb_healthz "https://localhost:$cport/healthz" --cacert "$HB_CERTS/ca.pem")
 [ -n "$health" ] || hb_log "collector's output: $(hb_pod_logs collector-pg)"
 hb_assert_eq "/healthz over TLS" ok "$health"
 hb_pod_new pg-report

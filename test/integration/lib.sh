@@ -161,6 +161,22 @@ hb_wait_tcp()
 	return 1
 }
 
+# hb_nginx_main DIR CONNECTIONS: the main context of a test nginx whose
+# files are in DIR (workers drop to nobody when root), for the http or
+# stream block written after it.
+hb_nginx_main()
+{
+	local dir=$1
+	[ "$(id -u)" = 0 ] && echo "user nobody nogroup;"
+	cat <<EOF
+daemon off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections $2; }
+EOF
+}
+
 # Writes the nginx configuration for a server in directory $1 listening on
 # $2 (e.g. "127.0.0.1:8080" or "[::1]:8080 ssl"), with extra server
 # directives in $3.
@@ -170,15 +186,9 @@ hb_nginx_conf()
 	mkdir -p "$dir/tmp"
 	# The sparse 1 GB body: costs no disk, shared by every server.
 	[ -e "$HB_TMP/big" ] || truncate -s 1G "$HB_TMP/big"
-	local user=""
-	[ "$(id -u)" = 0 ] && user="user nobody nogroup;"
-	cat >"$dir/nginx.conf" <<EOF
-$user
-daemon off;
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 64; }
+	{
+		hb_nginx_main "$dir" 64
+		cat <<EOF
 http {
 	access_log $dir/access.log;
 	client_body_temp_path $dir/tmp/body;
@@ -216,6 +226,7 @@ http {
 	}
 }
 EOF
+	} >"$dir/nginx.conf"
 	# Workers that dropped to nobody create temp files here.
 	[ "$(id -u)" = 0 ] && chown -R nobody:nogroup "$dir/tmp"
 	return 0

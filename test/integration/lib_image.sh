@@ -218,6 +218,23 @@ hb_netns()
 	printf -v "$1" '%s' "$name"
 }
 
+# hb_healthz [-n NETNS] URL [CURL OPTIONS...]: waits up to 30 s for a
+# collector's URL (its /healthz) to answer 2xx, from network namespace
+# NETNS if given; prints the body, or nothing when it never answered.
+hb_healthz()
+{
+	local in=() body=""
+	if [ "$1" = -n ]; then
+		in=(ip netns exec "$2")
+		shift 2
+	fi
+	for _ in $(seq 1 150); do
+		body=$("${in[@]}" curl -sf --max-time 2 "$@") && break
+		sleep 0.2
+	done
+	printf '%s' "$body"
+}
+
 # hb_image_tree IMAGE: what the image holds, a line per entry: its type,
 # mode and path as find -printf '%y %m %P' prints them, sorted (the image
 # mounted read-only for the listing: root only).

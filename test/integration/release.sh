@@ -174,11 +174,7 @@ hb_assert_contains "restricted" "${POD_OPTS[*]}" \
 HB_CTRS+=("$HB_CTR_PREFIX-hookbox-collector-0")
 out=$(podman run -d --network=host "${POD_OPTS[@]}" "$POD_IMAGE" "${POD_ARGV[@]}" 2>&1) ||
 	hb_die "podman run of the collector failed: $out"
-health=""
-for _ in $(seq 1 150); do
-	health=$(curl -sf --max-time 2 http://127.0.0.1:8080/healthz) && break
-	sleep 0.2
-done
+health=$(hb_healthz http://127.0.0.1:8080/healthz)
 [ -n "$health" ] || hb_log "collector: $(podman logs "$HB_CTR_PREFIX-hookbox-collector-0" 2>&1)"
 hb_assert_eq "/healthz" ok "$health"
 

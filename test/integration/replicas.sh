@@ -54,14 +54,10 @@ SVC=http://127.0.0.1:$SVC_PORT
 # is logged with the endpoint it reached.
 svc=$HB_TMP/svc
 mkdir -p "$svc"
-cat >"$svc/nginx.conf" <<EOF
-load_module $STREAM_MOD;
-$([ "$(id -u)" = 0 ] && echo "user nobody nogroup;")
-daemon off;
-worker_processes 1;
-pid $svc/nginx.pid;
-error_log $svc/error.log warn;
-events { worker_connections 512; }
+{
+	echo "load_module $STREAM_MOD;"
+	hb_nginx_main "$svc" 512
+	cat <<EOF
 stream {
 	log_format endpoint '\$upstream_addr \$status';
 	upstream collectors {
@@ -77,10 +73,10 @@ stream {
 	}
 }
 EOF
+} >"$svc/nginx.conf"
 : >"$svc/access.log"
 chmod 666 "$svc/access.log"
-nginx -p "$svc" -c "$svc/nginx.conf" -e "$svc/error.log" >>"$svc/stdout.log" 2>&1 &
-HB_PIDS+=($!)
+hb_nginx_launch "$svc" 0
 hb_wait_tcp 127.0.0.1 "$SVC_PORT" 10 ||
 	hb_die "the Service (nginx stream) did not start: $(tail -3 "$svc/error.log")"
 
@@ -108,16 +104,8 @@ replica()
 		hb_die "podman run of replica $1 failed: $out"
 }
 
-# healthy PORT: /healthz answers within 20 s.
-healthy()
-{
-	local i
-	for ((i = 0; i < 200; i++)); do
-		curl -sf -o /dev/null "http://127.0.0.1:$1/healthz" && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# healthy PORT: the replica on PORT answers /healthz (hb_healthz).
+healthy() { [ "$(hb_healthz "http://127.0.0.1:$1/healthz")" = ok ]; }
 
 # endpoints: the replicas' ports the Service's connections reached, from
 # its log (a connection skipped past a refusing endpoint names both).
