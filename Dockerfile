@@ -22,7 +22,9 @@ COPY CMakeLists.txt Makefile /src/
 COPY agent /src/agent/
 COPY collector /src/collector/
 COPY common /src/common/
+COPY core /src/core/
 COPY proto /src/proto/
+COPY kinds /src/kinds/
 COPY runner /src/runner/
 COPY scripts /src/scripts/
 WORKDIR /src

@@ -138,16 +138,6 @@ static const struct opt {
 	{ "wait-for", T_SPECIAL, 0, NULL, O_WAIT_FOR },
 };
 
-static const struct {
-	const char *cmd;
-	unsigned kind;
-	const char *target_key; /* the positional argument's spec key */
-} check_cmds[] = {
-	{ "dns", HB_K_DNS, "name" },      { "http", HB_K_HTTP, "url" },
-	{ "mysql", HB_K_MY, "url" },      { "postgres", HB_K_PG, "url" },
-	{ "redis", HB_K_RE, "url" },      { "tcp", HB_K_TCP, "address" },
-};
-
 static const struct opt *find_opt(const char *name, size_t len)
 {
 	return hb_opt_find(opts, HB_ARRAY_SIZE(opts), sizeof(opts[0]), name, len);
@@ -381,44 +371,26 @@ static int run_flag(const struct opt *o, const char *flag, const char *arg,
 	}
 }
 
-/* The kind a --wait-for URL checks, from its scheme. */
-static const char *wait_for_kind(const char *url, const char **target_key)
-{
-	static const struct {
-		const char *scheme, *kind;
-	} schemes[] = {
-		{ "http://", "http" },       { "https://", "http" },
-		{ "postgres://", "postgres" }, { "postgresql://", "postgres" },
-		{ "mysql://", "mysql" },     { "mariadb://", "mysql" },
-		{ "redis://", "redis" },     { "rediss://", "redis" },
-		{ "tcp://", "tcp" },
-	};
-	for (size_t i = 0; i < HB_ARRAY_SIZE(schemes); i++)
-		if (hb_str_prefix(url, schemes[i].scheme)) {
-			*target_key = strcmp(schemes[i].kind, "tcp") ? "url"
-								       : "address";
-			return schemes[i].kind;
-		}
-	return NULL;
-}
-
+/* A --wait-for URL: a check of the kind its scheme names (kinds.h). */
 static int add_wait_for(cJSON *checks, const char *url, int index, char *err,
 			size_t errlen)
 {
-	const char *key;
-	const char *kind = wait_for_kind(url, &key);
-	if (!kind)
+	const struct hb_kind *k = hb_kind_by_scheme(url);
+	if (!k) {
+		char schemes[256];
+		hb_kind_schemes(schemes, sizeof(schemes), NULL);
 		return hb_fail(err, errlen,
-			    "--wait-for: \"%s\": expected a URL starting with "
-			    "http://, https://, postgres://, mysql://, redis:// "
-			    "or tcp://", url);
+			       "--wait-for: \"%s\": expected a URL starting with %s",
+			       url, schemes);
+	}
 	cJSON *c = cJSON_CreateObject();
 	char name[32];
 	snprintf(name, sizeof(name), "wait-for-%d", index);
 	cJSON_AddStringToObject(c, "name", name);
-	cJSON_AddStringToObject(c, "kind", kind);
-	cJSON_AddStringToObject(c, key,
-				strcmp(kind, "tcp") ? url : url + strlen("tcp://"));
+	cJSON_AddStringToObject(c, "kind", k->name);
+	cJSON_AddStringToObject(c, k->target,
+				(k->flags & HB_KIND_STRIP_SCHEME) ?
+				url + strlen(hb_kind_scheme(k, url)) : url);
 	cJSON_AddItemToArray(checks, c);
 	return 0;
 }
@@ -461,11 +433,11 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 	} else if (strcmp(cmd, "exec") == 0) {
 		cli->cmd = HB_CMD_EXEC;
 	} else {
-		for (size_t i = 0; i < HB_ARRAY_SIZE(check_cmds); i++)
-			if (strcmp(cmd, check_cmds[i].cmd) == 0) {
-				kind = check_cmds[i].kind;
-				target_key = check_cmds[i].target_key;
-			}
+		const struct hb_kind *k = hb_kind_find(cmd);
+		if (k) {
+			kind = 1u << k->id;
+			target_key = k->target;
+		}
 		if (!kind)
 			return hb_fail(err, errlen,
 				    "unknown command \"%s\" (try hookbox --help)",

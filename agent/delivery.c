@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* The process that sends a run's reports, the only one that reads the
- * collector's token (deliver.h). */
-#include "deliver.h"
+ * collector's token (delivery.h). */
+#include "delivery.h"
 
+#include "deliver.h"
+#include "driver.h"
+#include "drivers.h"
 #include "osutil.h"
-#include "runner.h"
 #include "strutil.h"
 
 #include <errno.h>
@@ -22,7 +24,7 @@
 #include <unistd.h>
 
 /* Past the budgets: a sender's last attempt may take a second more
- * (runner/deliver.c), and the process must also end. */
+ * (kinds/deliver.c), and the process must also end. */
 #define SENDER_GRACE_MS 5000
 /* Far more than a report of HB_SPEC_MAX_CHECKS checks. */
 #define REPORT_MAX (64u << 20)
@@ -81,7 +83,8 @@ sender_main(int sock, const char *url, const char *token_file,
 	 * exec's command runs as the same user meanwhile. */
 	prctl(PR_SET_DUMPABLE, 0);
 	hb_deliver_fn fn = (hb_deliver_fn)hb_module_symbol(
-		"http", HB_DELIVER_SYMBOL, msg, sizeof(msg));
+		hb_kinds[HB_DELIVER_KIND].module, HB_DELIVER_SYMBOL, msg,
+		sizeof(msg));
 	bool ready = fn && (!token_file ||
 			    (token = hb_read_token(token_file, msg, sizeof(msg))));
 	struct hb_deliver_opts o = { .url = url, .token = token };

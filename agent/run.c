@@ -7,6 +7,8 @@
 #include "cli.h"
 #include "classify.h"
 #include "deliver.h"
+#include "delivery.h"
+#include "drivers.h"
 #include "exec.h"
 #include "landlock.h"
 #include "osutil.h"
@@ -93,24 +95,27 @@ static struct hb_spec *load_spec(const struct hb_cli *cli)
 	return s;
 }
 
-/* The report goes out through the http module's libcurl (deliver.c). */
+/* The report goes out through the module of HB_DELIVER_KIND (deliver.c). */
 static bool collector_uses_tls(const struct hb_cli *cli)
 {
 	return cli->collector && strncasecmp(cli->collector, "http://", 7) != 0;
 }
 
-/* Whether the kind needs TLS in this run (hb_driver.init's tls, and for
- * http which build loads: hb_kind_set_tls): any of its checks may use it
- * (may_use: the driver's uses_tls; NULL, any may), or, for http, the
- * report goes to an https collector. */
+/* Whether the kind needs TLS in this run (hb_driver.init's tls, and for a
+ * kind with a plain build which build loads: hb_kind_set_tls): any of its
+ * checks may use it (may_use: the row's uses_tls, or else the driver's;
+ * NULL, any may), or the report goes through its module to an https
+ * collector. */
 static bool kind_needs_tls(const struct hb_cli *cli, const struct hb_spec *s,
-			   const char *kind,
+			   const struct hb_kind *k,
 			   bool (*may_use)(const struct hb_check *c))
 {
-	if (strcmp(kind, "http") == 0 && collector_uses_tls(cli))
+	if (k->id == HB_DELIVER_KIND && collector_uses_tls(cli))
 		return true;
+	if (k->uses_tls)
+		may_use = k->uses_tls;
 	for (size_t i = 0; i < s->n_checks; i++)
-		if (strcmp(s->checks[i].kind, kind) == 0 &&
+		if (strcmp(s->checks[i].kind, k->name) == 0 &&
 		    (!may_use || may_use(&s->checks[i])))
 			return true;
 	return false;
@@ -121,10 +126,12 @@ static int prepare_kinds(const struct hb_cli *cli, const struct hb_spec *s,
 			 size_t *n_slots, struct hb_job *jobs)
 {
 	char err[512];
-	/* Before the agent or a child loads the http module: a run of plain
-	 * http:// checks reporting to a plain collector loads the build
-	 * without TLS. */
-	hb_kind_set_tls("http", kind_needs_tls(cli, s, "http", hb_http_uses_tls));
+	/* Before the agent or a child loads a module: a run of plain http://
+	 * checks reporting to a plain collector loads the build without TLS. */
+	for (size_t i = 0; i < HB_KIND_COUNT; i++)
+		if (hb_kinds[i].plain)
+			hb_kind_set_tls(&hb_kinds[i],
+					kind_needs_tls(cli, s, &hb_kinds[i], NULL));
 	for (size_t i = 0; i < s->n_checks; i++) {
 		const struct hb_check *c = &s->checks[i];
 		struct kind_slot *k = NULL;
@@ -157,7 +164,7 @@ static int prepare_kinds(const struct hb_cli *cli, const struct hb_spec *s,
 					c->name, err);
 				return -1;
 			}
-			bool tls = kind_needs_tls(cli, s, c->kind,
+			bool tls = kind_needs_tls(cli, s, hb_kind_find(c->kind),
 						  k->driver->uses_tls);
 			if (k->driver->init &&
 			    k->driver->init(tls, err, sizeof(err)) < 0) {

@@ -29,10 +29,6 @@
 /* The largest integer a JSON number (a double) holds exactly. */
 #define MAX_JSON_INT (1LL << 53)
 
-const char *const hb_spec_kinds[] = {
-	"http", "tcp", "dns", "postgres", "mysql", "redis", NULL,
-};
-
 
 /* The JSON path of the value being parsed, "checks[2].expect.status". */
 struct path {
@@ -57,28 +53,8 @@ struct parser {
 
 static unsigned kind_bit(const char *kind)
 {
-	for (size_t i = 0; hb_spec_kinds[i]; i++)
-		if (strcmp(kind, hb_spec_kinds[i]) == 0)
-			return 1u << i;
-	return 0;
-}
-
-/* "http", "postgres, mysql and redis": the kinds in a mask, for messages. */
-static void kind_list(char *dst, size_t size, unsigned mask)
-{
-	size_t n = 0, total = 0;
-	for (size_t i = 0; hb_spec_kinds[i]; i++)
-		total += (mask >> i) & 1;
-	dst[0] = '\0';
-	for (size_t i = 0; hb_spec_kinds[i]; i++) {
-		if (!((mask >> i) & 1))
-			continue;
-		size_t used = strlen(dst);
-		snprintf(dst + used, size - used, "%s%s",
-			 n == 0 ? "" : n + 1 == total ? " and " : ", ",
-			 hb_spec_kinds[i]);
-		n++;
-	}
+	const struct hb_kind *k = hb_kind_find(kind);
+	return k ? 1u << k->id : 0;
 }
 
 /* Messages ------------------------------------------------------------- */
@@ -444,7 +420,7 @@ static const struct field *lookup(struct parser *p, const struct field *t,
 	}
 	if (f && !(f->kinds & p->kind)) {
 		char kinds[64];
-		kind_list(kinds, sizeof(kinds), f->kinds);
+		hb_kind_list(kinds, sizeof(kinds), f->kinds);
 		fail(p, "not valid for kind \"%s\" (only for %s)",
 		     p->check->kind, kinds);
 		return NULL;
@@ -528,38 +504,29 @@ static bool scheme_is(const char *url, const char *scheme)
 
 /* What is wrong with a check's URL, or NULL. The URL itself is never quoted
  * back: it may carry a password. */
-static const char *url_problem(unsigned kind, const char *url)
+static const char *url_problem(unsigned kind, const char *url, char *buf,
+			       size_t buflen)
 {
-	switch (kind) {
-	case HB_K_HTTP:
-		if (!scheme_is(url, "http://") && !scheme_is(url, "https://"))
-			return "expected a URL starting with http:// or https://";
-		break;
-	case HB_K_PG:
-		if (scheme_is(url, "postgres://") ||
-		    scheme_is(url, "postgresql://"))
-			break;
+	const struct hb_kind *k = NULL;
+	for (size_t i = 0; i < HB_KIND_COUNT; i++)
+		if (kind == 1u << i)
+			k = &hb_kinds[i];
+	const char *scheme = k ? hb_kind_scheme(k, url) : NULL;
+	if (k && k->schemes[0] && !(scheme && scheme_is(url, scheme))) {
 		/* libpq's "host=db dbname=app" form. */
-		if (!strstr(url, "://") && strchr(url, '=')) {
+		if ((k->flags & HB_KIND_CONNINFO) && !strstr(url, "://") &&
+		    strchr(url, '=')) {
 			if (has_space_or_control(url, true))
 				return "the connection string has a control "
 				       "character";
 			return NULL;
 		}
-		return "expected a URL starting with postgres:// or "
-		       "postgresql://, or \"key=value\" connection parameters";
-	case HB_K_MY:
-		if (!scheme_is(url, "mysql://") && !scheme_is(url, "mariadb://"))
-			return "expected a URL starting with mysql:// or "
-			       "mariadb://";
-		break;
-	case HB_K_RE:
-		if (!scheme_is(url, "redis://") && !scheme_is(url, "rediss://"))
-			return "expected a URL starting with redis:// or "
-			       "rediss://";
-		break;
-	default:
-		break;
+		char schemes[128];
+		hb_kind_schemes(schemes, sizeof(schemes), k);
+		snprintf(buf, buflen, "expected a URL starting with %s%s",
+			 schemes, (k->flags & HB_KIND_CONNINFO) ?
+			 ", or \"key=value\" connection parameters" : "");
+		return buf;
 	}
 	if (has_space_or_control(url, false))
 		return "the URL has a space or a control character (encode "
@@ -616,7 +583,7 @@ static const char *target_field_problem(const struct hb_check *c,
 	if (!*field)
 		return NULL;
 	if (field == &c->url)
-		return url_problem(kind, c->url);
+		return url_problem(kind, c->url, buf, buflen);
 	if (field == &c->address)
 		return address_problem(c->address, buf, buflen);
 	if (field == &c->host)
@@ -1050,22 +1017,24 @@ static int parse_kind(struct parser *p, const cJSON *o, struct hb_check *c)
 		}
 		kind = it;
 	}
+	char all[128];
+	hb_kind_list(all, sizeof(all), HB_K_ALL);
 	if (!kind)
-		return fail(p, "missing \"kind\" (one of http, tcp, dns, "
-			       "postgres, mysql, redis)");
+		return fail(p, "missing \"kind\" (one of %s)", all);
 	size_t old = path_key(&p->path, "kind");
 	int rc = take_string(p, kind, &c->kind);
 	if (rc == 0 && !(p->kind = kind_bit(c->kind))) {
 		char q[40];
-		const char *best = hb_closest(c->kind, hb_spec_kinds,
-					      HB_ARRAY_SIZE(hb_spec_kinds) - 1);
+		const char *names[HB_KIND_COUNT];
+		for (size_t i = 0; i < HB_KIND_COUNT; i++)
+			names[i] = hb_kinds[i].name;
+		const char *best = hb_closest(c->kind, names, HB_KIND_COUNT);
 		if (best)
 			rc = fail(p, "unknown kind \"%s\" (did you mean \"%s\"?)",
 				  shown(q, sizeof(q), c->kind), best);
 		else
-			rc = fail(p, "unknown kind \"%s\" (one of http, tcp, dns, "
-				     "postgres, mysql, redis)",
-				  shown(q, sizeof(q), c->kind));
+			rc = fail(p, "unknown kind \"%s\" (one of %s)",
+				  shown(q, sizeof(q), c->kind), all);
 	}
 	path_pop(&p->path, old);
 	return rc;

@@ -7,7 +7,7 @@
  *
  * A target is what every report shows, so its one promise is checked with
  * the parsers that would read the password: libpq's own (PQconninfoParse,
- * as runner/postgres.c parses the URL) and the authority rule the other
+ * as kinds/postgres.c parses the URL) and the authority rule the other
  * kinds use ("scheme://user:password@host", up to the last "@"). */
 #include "fuzz.h"
 #include "addr.h"

@@ -9,7 +9,7 @@
 #include "bpf_compile.h"
 
 #include "policy.h"
-#include "runner.h"
+#include "driver.h"
 #include "strutil.h"
 
 #include <errno.h>

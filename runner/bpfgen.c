@@ -9,7 +9,8 @@
  * after they are built, from the same sources as the agent. */
 #include "bpf_compile.h"
 #include "policy.h"
-#include "runner.h"
+#include "driver.h"
+#include "drivers.h"
 #include "strutil.h"
 
 #include <errno.h>
@@ -74,8 +75,8 @@ int main(int argc, char **argv)
 	struct entry entries[64];
 	size_t n = 0;
 	char err[512];
-	for (size_t k = 0; hb_kind_name(k); k++) {
-		const struct hb_driver *d = hb_driver_find(hb_kind_name(k), err,
+	for (size_t k = 0; k < HB_KIND_COUNT; k++) {
+		const struct hb_driver *d = hb_driver_find(hb_kinds[k].name, err,
 							   sizeof(err));
 		if (!d) {
 			fprintf(stderr, "hookbox-bpfgen: %s\n", err);

@@ -7,9 +7,10 @@
 
 #include "landlock.h"
 #include "osutil.h"
-#include "runner.h"
+#include "driver.h"
+#include "drivers.h"
 #include "secrets.h"
-#include "spec.h"
+#include "check.h"
 #include "strutil.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The one list of check kinds, and the loading of the kinds that live in
- * modules (so that a run loads only the client libraries it uses). */
-#include "runner.h"
+/* Finding a kind's driver, and loading the kinds that live in modules (so
+ * that a run loads only the client libraries it uses). */
+#include "drivers.h"
 
 #include "strutil.h"
 
@@ -21,33 +21,21 @@ extern const struct hb_driver hb_driver_dns;
 #define HB_MODULE_INSTALL_DIR "/usr/local/lib/hookbox"
 #endif
 
-static const struct {
-	const char *kind;
-	const struct hb_driver *builtin;
-	const char *module; /* hookbox-<module>.so, exporting hb_driver_<kind> */
-	/* The same driver built without TLS, for a run none of whose checks
-	 * of the kind needs it (hb_kind_set_tls). The http module's OpenSSL
-	 * costs a run the binding of libcrypto's symbols, bound at once, and
-	 * each check's fork and exit its mappings (curl_notls.c). */
-	const char *plain;
-} kinds[] = {
-	{ "dns", &hb_driver_dns, NULL, NULL },
-	{ "http", NULL, "http", "http-plain" },
-	{ "mysql", NULL, "mysql", NULL },
-	{ "postgres", NULL, "postgres", NULL },
-	{ "redis", NULL, "redis", NULL },
-	{ "tcp", &hb_driver_tcp, NULL, NULL },
+/* The drivers of the kinds built in (those whose row names no module). */
+static const struct hb_driver *const builtin[HB_KIND_COUNT] = {
+	[HB_KIND_TCP] = &hb_driver_tcp,
+	[HB_KIND_DNS] = &hb_driver_dns,
 };
 
 /* Per kind: whether the agent said its checks in this run need no TLS.
  * Untold, the full module loads: never a build that lacks what a check
  * may need. */
-static bool without_tls[HB_ARRAY_SIZE(kinds)];
+static bool without_tls[HB_KIND_COUNT];
 
 static struct {
 	const char *module;
 	void *handle;
-} loaded[HB_ARRAY_SIZE(kinds)];
+} loaded[HB_KIND_COUNT + 1]; /* the kinds' modules, and hookbox-seccomp */
 
 /* The directories modules are looked for in: $HOOKBOX_MODULE_DIR, the
  * agent's own directory (a build tree), ../lib/hookbox beside it (an
@@ -99,11 +87,17 @@ static void *open_path(const char *path, void *arg)
 	return h;
 }
 
-void hb_kind_set_tls(const char *kind, bool tls)
+void hb_kind_set_tls(const struct hb_kind *k, bool tls)
 {
-	for (size_t i = 0; i < HB_ARRAY_SIZE(kinds); i++)
-		if (strcmp(kinds[i].kind, kind) == 0)
-			without_tls[i] = !tls;
+	without_tls[k->id] = !tls;
+}
+
+bool hb_check_may_use_tls(const struct hb_driver *d, const struct hb_check *c)
+{
+	const struct hb_kind *k = hb_kind_find(d->name);
+	if (k && k->uses_tls)
+		return k->uses_tls(c);
+	return !d->uses_tls || d->uses_tls(c);
 }
 
 static void *open_module(const char *module, char *err, size_t errlen)
@@ -111,10 +105,10 @@ static void *open_module(const char *module, char *err, size_t errlen)
 	const char *last = "not found";
 	void *h = NULL;
 	/* A build without libcurl.a has no plain variant: the full one. */
-	for (size_t i = 0; i < HB_ARRAY_SIZE(kinds) && !h; i++)
-		if (kinds[i].plain && without_tls[i] && kinds[i].module &&
-		    strcmp(kinds[i].module, module) == 0)
-			h = each_module_path(kinds[i].plain, open_path, &last);
+	for (size_t i = 0; i < HB_KIND_COUNT && !h; i++)
+		if (hb_kinds[i].plain && without_tls[i] && hb_kinds[i].module &&
+		    strcmp(hb_kinds[i].module, module) == 0)
+			h = each_module_path(hb_kinds[i].plain, open_path, &last);
 	if (!h)
 		h = each_module_path(module, open_path, &last);
 	if (!h)
@@ -139,21 +133,19 @@ static bool module_loaded(const char *module)
 
 int hb_kind_module_pending(const char *kind, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < HB_ARRAY_SIZE(kinds); i++) {
-		if (strcmp(kinds[i].kind, kind) != 0)
-			continue;
-		if (kinds[i].builtin || module_loaded(kinds[i].module))
-			return 0;
-		/* found() returns its argument: any non-NULL will do. */
-		if (each_module_path(kinds[i].module, found,
-				     (void *)kinds[i].module))
-			return 1;
-		snprintf(err, errlen, "loading module \"hookbox-%s.so\": not found",
-			 kinds[i].module);
-		return -ENOENT;
+	const struct hb_kind *k = hb_kind_find(kind);
+	if (!k) {
+		snprintf(err, errlen, "unknown check kind \"%s\"", kind);
+		return -EINVAL;
 	}
-	snprintf(err, errlen, "unknown check kind \"%s\"", kind);
-	return -EINVAL;
+	if (!k->module || module_loaded(k->module))
+		return 0;
+	/* found() returns its argument: any non-NULL will do. */
+	if (each_module_path(k->module, found, (void *)k->module))
+		return 1;
+	snprintf(err, errlen, "loading module \"hookbox-%s.so\": not found",
+		 k->module);
+	return -ENOENT;
 }
 
 void *hb_module_symbol(const char *module, const char *symbol, char *err,
@@ -186,23 +178,17 @@ void *hb_module_symbol(const char *module, const char *symbol, char *err,
 	return sym;
 }
 
-const char *hb_kind_name(size_t i)
-{
-	return i < HB_ARRAY_SIZE(kinds) ? kinds[i].kind : NULL;
-}
-
 const struct hb_driver *hb_driver_find(const char *kind, char *err,
 				       size_t errlen)
 {
-	for (size_t i = 0; i < HB_ARRAY_SIZE(kinds); i++) {
-		if (strcmp(kinds[i].kind, kind) != 0)
-			continue;
-		if (kinds[i].builtin)
-			return kinds[i].builtin;
-		char sym[64];
-		snprintf(sym, sizeof(sym), "hb_driver_%s", kind);
-		return hb_module_symbol(kinds[i].module, sym, err, errlen);
+	const struct hb_kind *k = hb_kind_find(kind);
+	if (!k) {
+		snprintf(err, errlen, "unknown check kind \"%s\"", kind);
+		return NULL;
 	}
-	snprintf(err, errlen, "unknown check kind \"%s\"", kind);
-	return NULL;
+	if (!k->module)
+		return builtin[k->id];
+	char sym[64];
+	snprintf(sym, sizeof(sym), "hb_driver_%s", k->name);
+	return hb_module_symbol(k->module, sym, err, errlen);
 }

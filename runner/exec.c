@@ -5,7 +5,7 @@
 
 #include "landlock.h"
 #include "osutil.h"
-#include "runner.h"
+#include "driver.h"
 #include "sandbox.h"
 #include "strutil.h"
 

@@ -4,7 +4,8 @@
 #include "policy.h"
 
 #include "bpf_compile.h"
-#include "runner.h"
+#include "driver.h"
+#include "drivers.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -3,7 +3,7 @@
 #include "pool.h"
 
 #include "osutil.h"
-#include "spec.h"
+#include "check.h"
 #include "strutil.h"
 
 #include <errno.h>

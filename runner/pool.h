@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "runner.h"
+#include "driver.h"
 #include "sandbox.h"
 
 /* Attempts kept per check: the first and the most recent ones. A check

@@ -5,8 +5,8 @@
 #include "sandbox_int.h"
 
 #include "osutil.h"
-#include "runner.h"
-#include "spec.h"
+#include "driver.h"
+#include "check.h"
 #include "strutil.h"
 
 #include <errno.h>

@@ -3,8 +3,8 @@
 #include "secrets.h"
 
 #include "osutil.h"
-#include "runner.h"
-#include "spec.h"
+#include "driver.h"
+#include "check.h"
 #include "strutil.h"
 
 int hb_check_read_secrets(const struct hb_check *c, struct hb_check *own,

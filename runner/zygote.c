@@ -24,8 +24,8 @@
 
 #include "landlock.h"
 #include "osutil.h"
-#include "runner.h"
-#include "spec.h"
+#include "driver.h"
+#include "check.h"
 
 #include <errno.h>
 #include <fcntl.h>

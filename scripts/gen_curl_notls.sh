@@ -5,8 +5,8 @@
 # Writes OUT, stand-ins for libraries the http module leaves out: one
 # function, weak and hidden, for each function of LIB.so... that LIBCURL_A
 # calls, aborting with its name if it is ever reached. For the build without
-# TLS (runner/curl_notls.c says why), OpenSSL, nghttp2 and zlib; for the
-# other, zlib (runner/curl_pruned.c). Taken from the archive at build time,
+# TLS (kinds/curl_notls.c says why), OpenSSL, nghttp2 and zlib; for the
+# other, zlib (kinds/curl_pruned.c). Taken from the archive at build time,
 # so that a Debian update of libcurl that calls one more such function gets
 # its stand-in too. A variable of those libraries that libcurl uses cannot
 # be stood in for: that fails, naming it.

@@ -184,7 +184,7 @@ make_agent()
 
 	# MariaDB Connector/C loads the authentication plugin a server asks
 	# for with dlopen, from the directory it was built with: the ones
-	# runner/mysql.c allows (RESTRICTED_AUTH; mysql_native_password is
+	# kinds/mysql.c allows (RESTRICTED_AUTH; mysql_native_password is
 	# built in, dialog and mysql_clear_password are refused). strace of a
 	# check of an ed25519 user shows client_ed25519.so opened there.
 	if [ -e "$build/hookbox-mysql.so" ]; then

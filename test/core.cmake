@@ -26,7 +26,7 @@ hb_unit(test_report SOURCES unit/test_report.c LIBS hb_agent)
 hb_unit(test_policy SOURCES unit/test_policy.c $<TARGET_OBJECTS:hb_policies> LIBS hb_runner)
 set_tests_properties(unit/test_policy PROPERTIES ENVIRONMENT "HOOKBOX_MODULE_DIR=${CMAKE_BINARY_DIR}")
 
-# OpenSSL started bare (runner/ossl.h): what the client libraries do outside TLS.
+# OpenSSL started bare (kinds/ossl.h): what the client libraries do outside TLS.
 hb_unit(test_ossl SOURCES unit/test_ossl.c LIBS PkgConfig::LIBSSL crypto)
-target_include_directories(test_ossl PRIVATE ${CMAKE_SOURCE_DIR}/runner)
+target_include_directories(test_ossl PRIVATE ${CMAKE_SOURCE_DIR}/kinds)
 target_compile_options(test_ossl PRIVATE -Wno-deprecated-declarations)

@@ -62,10 +62,10 @@ esac
 hb_assert_lt "auth_ms > 0" 0 "$(hb_json '.checks[0].attempts[0].timing.authMs')"
 
 hb_case "postgres: libpq's SCRAM rounds go through the module's HMAC_Init_ex"
-# runner/pg_hmac.c: the dynamic linker must bind libpq's HMAC_Init_ex to the
+# kinds/pg_hmac.c: the dynamic linker must bind libpq's HMAC_Init_ex to the
 # module's, which passes a pre-fetched digest on; that the login it computes
 # is still right, the server says. libpq is libpq.so, or libpq.a linked
-# into the module (runner/db.cmake), whose own call then goes through its
+# into the module (kinds/db.cmake), whose own call then goes through its
 # PLT to its own definition. stderr goes to a pipe: the check child may not
 # grow a file (RLIMIT_FSIZE), and LD_DEBUG writes from it too.
 # shellcheck disable=SC2086
@@ -250,7 +250,7 @@ hb_agent mysql "$my_url?ssl-mode=VERIFY_IDENTITY&ssl-ca=$HB_CERTS/self.pem"
 hb_assert_outcome FAILED TLS_ERROR
 
 hb_case "mysql: a TLS check loads openssl.cnf, a plain one does without"
-# runner/mysql.c starts OpenSSL without its configuration only when no
+# kinds/mysql.c starts OpenSSL without its configuration only when no
 # check of the run asks for TLS. This configuration allows one TLS 1.3
 # suite that MariaDB does not offer: a TLS check must fail by it.
 printf '%s\n' 'openssl_conf = hb_conf' '[hb_conf]' 'ssl_conf = hb_ssl' \
@@ -451,7 +451,7 @@ if [ "$(id -u)" = 0 ] && setpriv --reuid=nobody --regid=nogroup --clear-groups -
 fi
 
 # == libpq.a and libmariadb.a, linked without what no check uses ==============
-# runner/pq_pruned.c, runner/my_pruned.c: the modules need, and load, no
+# kinds/pq_pruned.c, kinds/my_pruned.c: the modules need, and load, no
 # LDAP, Kerberos, SASL, GnuTLS or zlib, and a server or URL asking for
 # GSSAPI gets a classified failure, not a crash or a hang. Last: the
 # GSSAPI case changes pg_hba.conf.

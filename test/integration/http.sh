@@ -124,7 +124,7 @@ hb_assert_contains "access log" "$(tail -1 "$HB_TMP/nginx-$tls_h2/access.log")" 
 
 hb_case "https checks load openssl.cnf, the system's TLS policy"
 # The agent starts OpenSSL without its configuration when no check may use
-# TLS (runner/http.c); with an https check it must load it. This one allows
+# TLS (kinds/http.c); with an https check it must load it. This one allows
 # only a TLS 1.3 suite nginx does not offer by default.
 hb_ccm8_cnf "$HB_TMP/ccm8.cnf"
 OPENSSL_CONF=$HB_TMP/ccm8.cnf hb_agent http "https://localhost:$tls_ok/ok" \
@@ -238,7 +238,7 @@ hb_assert_outcome ERROR INTERNAL
 hb_assert_json_contains '.checks[0].message' "bad/illegal format"
 
 # A run of plain http:// checks loads the http module built without TLS
-# (runner/curl_notls.c), which refuses https://; a check that may reach TLS
+# (kinds/curl_notls.c), which refuses https://; a check that may reach TLS
 # makes its run load the full one.
 hb_port to_tls
 hb_nginx_conf "$HB_TMP/nginx-$to_tls" "127.0.0.1:$to_tls" \
@@ -500,7 +500,7 @@ hb_assert_outcome FAILED RESOURCE_LIMIT
 hb_assert_json '.checks[0].message' "the response headers from 127.0.0.1:$bighdr exceed 200 KiB"
 
 
-# == compressed transfer encodings (zlib is left out: runner/curl_pruned.c) ==
+# == compressed transfer encodings (zlib is left out: kinds/curl_pruned.c) ==
 # A server may compress a Transfer-Encoding only for a client that offers
 # it (TE, RFC 9112), which hookbox never does; one that does so anyway
 # fails the check, saying what came. A Content-Encoding is not decoded (no

@@ -155,7 +155,7 @@ hb_assert_detail final_url "http://localhost:$web/ok"
 # sockets, as a dns check does: an http check that follows redirects to
 # any host (curl looks that name up then), and a mysql check that verifies
 # the certificate's name (Connector/C verifies the host it was given,
-# runner/mysql.c). Landlock's scoping still applies there.
+# kinds/mysql.c). Landlock's scoping still applies there.
 hb_case "a check that follows redirects to any host keeps its resolver's sockets"
 shim_agent "$web" udp http "http://localhost:$web/redirect" --follow-redirects any
 hb_assert_outcome PASSED

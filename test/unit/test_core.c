@@ -9,7 +9,7 @@
 #include "duration.h"
 #include "osutil.h"
 #include "podinfo.h"
-#include "runner.h"
+#include "driver.h"
 #include "strutil.h"
 
 #include <errno.h>

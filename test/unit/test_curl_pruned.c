@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* libcurl as the http module links it: Debian's libcurl.a with the
  * libraries of the features hookbox leaves out replaced by
- * runner/curl_pruned.c. What hookbox uses must work; the rest must be
+ * kinds/curl_pruned.c. What hookbox uses must work; the rest must be
  * out of reach, and say so if it is ever reached.
  *
  * Built twice: test_curl_pruned as hookbox-http.so links libcurl, and
  * test_curl_notls (HB_HTTP_PLAIN) as hookbox-http-plain.so does, without
- * OpenSSL and nghttp2 (runner/curl_notls.c). Neither has zlib. */
+ * OpenSSL and nghttp2 (kinds/curl_notls.c). Neither has zlib. */
 #include "hbtest.h"
 
 #include "curl_notls.h"

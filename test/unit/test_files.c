@@ -7,7 +7,7 @@
 #include "buf.h"
 #include "osutil.h"
 #include "podinfo.h"
-#include "runner.h"
+#include "driver.h"
 #include "secrets.h"
 #include "spec.h"
 #include "strutil.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* OpenSSL started bare (runner/ossl.h), as a check without TLS has it: the
+/* OpenSSL started bare (kinds/ossl.h), as a check without TLS has it: the
  * calls the client libraries make outside TLS must still work. These are
  * the very ones MariaDB Connector/C's authentication plugins import
  * (caching_sha2_password, sha256_password: RSA-OAEP of the password with

@@ -8,9 +8,9 @@
 #include "osutil.h"
 #include "policy.h"
 #include "pool.h"
-#include "runner.h"
+#include "driver.h"
 #include "sandbox.h"
-#include "spec.h"
+#include "check.h"
 #include "strutil.h"
 
 #include <errno.h>

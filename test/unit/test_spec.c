@@ -833,16 +833,32 @@ HB_TEST(regexes_people_write)
 	}
 }
 
+/* Each row sits at its id, and a kind is found by its name and by each of
+ * its schemes, whatever their case. */
 HB_TEST(kinds_list)
 {
 	static const char *const want[] = { "http",     "tcp",   "dns",
 					    "postgres", "mysql", "redis" };
-	size_t n = 0;
-	while (hb_spec_kinds[n])
-		n++;
-	ASSERT_EQ_INT(n, HB_ARRAY_SIZE(want));
-	for (size_t i = 0; i < n; i++)
-		ASSERT_STREQ(hb_spec_kinds[i], want[i]);
+	ASSERT_EQ_INT(HB_KIND_COUNT, HB_ARRAY_SIZE(want));
+	for (size_t i = 0; i < HB_KIND_COUNT; i++) {
+		ASSERT_EQ_INT(hb_kinds[i].id, i);
+		ASSERT_STREQ(hb_kinds[i].name, want[i]);
+		ASSERT(hb_kind_find(want[i]) == &hb_kinds[i]);
+		ASSERT(hb_kinds[i].target != NULL);
+		for (const char *const *sc = hb_kinds[i].schemes; *sc; sc++) {
+			char url[64];
+			snprintf(url, sizeof(url), "%sHost:1", *sc);
+			url[0] = (char)(url[0] - 'a' + 'A');
+			ASSERT(hb_kind_by_scheme(url) == &hb_kinds[i]);
+		}
+	}
+	ASSERT(hb_kind_find("grpc") == NULL);
+	ASSERT(hb_kind_by_scheme("ftp://x") == NULL);
+	char list[128];
+	hb_kind_list(list, sizeof(list), HB_K_DB);
+	ASSERT_STREQ(list, "postgres, mysql and redis");
+	hb_kind_schemes(list, sizeof(list), &hb_kinds[HB_KIND_HTTP]);
+	ASSERT_STREQ(list, "http:// or https://");
 }
 
 /* A temporary file holding data; the caller unlinks it. */

@@ -5,10 +5,10 @@
 #ifndef HB_HTTP_INT_H
 #define HB_HTTP_INT_H
 
-#include "runner.h"
+#include "driver.h"
 
 #include "buf.h"
-#include "spec.h"
+#include "check.h"
 
 #include <curl/curl.h>
 #include <regex.h>

@@ -3,12 +3,13 @@
  * SELECT, PING, and optionally one command whose reply is asserted. */
 #include "dbutil.h"
 #include "duration.h"
-#include "runner.h"
+#include "driver.h"
+#include "kinds.h"
 
 #include "addr.h"
 #include "osutil.h"
 #include "resolve.h"
-#include "spec.h"
+#include "check.h"
 #include "strutil.h"
 
 #include <arpa/inet.h>
@@ -23,7 +24,7 @@
 #include <strings.h>
 #include <sys/time.h>
 
-#define DEFAULT_PORT 6379
+#define DEFAULT_PORT (hb_kinds[HB_KIND_REDIS].default_port)
 /* How much of a value a message quotes. */
 #define MAX_ARGS 64
 #define CMD_MAX 4096
@@ -542,7 +543,6 @@ static const int rd_syscalls[] = { -1 };
 
 const struct hb_driver hb_driver_redis = {
 	.name = "redis",
-	.default_port = DEFAULT_PORT,
 	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_HANDOFF,
 	.prepare = rd_prepare,
 	.resolve = rd_resolve,

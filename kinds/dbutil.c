@@ -2,8 +2,8 @@
 /* Judging database answers against a check's expectations. */
 #include "dbutil.h"
 
-#include "runner.h"
-#include "spec.h"
+#include "driver.h"
+#include "check.h"
 #include "strutil.h"
 
 #include <stdio.h>

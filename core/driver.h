@@ -2,8 +2,9 @@
 /* Check drivers and what an attempt reports: the contract between the sandbox
  * and each check kind.
  *
- * Each check kind is one file in runner/ exporting one const struct
- * hb_driver named hb_driver_<kind>. The sandbox, in a forked child:
+ * Each check kind is a row in core/kinds.c and one file in kinds/ exporting
+ * one const struct hb_driver named hb_driver_<kind>, holding the kind's
+ * operations only. The sandbox, in a forked child:
  *   1. calls driver->prepare(check, &state) before any filter is loaded, so
  *      it may open files, load plugins and warm up libraries;
  *   2. applies rlimits, Landlock (driver->read_paths, the check's port) and
@@ -18,8 +19,8 @@
  * driver->init runs once in the agent itself, before any fork, for what
  * every child can share (libcurl's global state, say).
  */
-#ifndef HB_RUNNER_H
-#define HB_RUNNER_H
+#ifndef HB_DRIVER_H
+#define HB_DRIVER_H
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -112,7 +113,6 @@ struct hb_deadline {
 
 struct hb_driver {
 	const char *name;
-	int default_port;
 	unsigned flags; /* enum hb_driver_flags */
 	/* Once, in the agent, before the first fork. tls says whether any
 	 * check of the kind in this run may use TLS (see uses_tls), or the
@@ -120,7 +120,9 @@ struct hb_driver {
 	 * skip loading its TLS configuration. May be NULL. Returns 0 or a
 	 * negative errno; message says what failed. */
 	int (*init)(bool tls, char *errbuf, size_t errlen);
-	/* Whether check c may use TLS. NULL: any check may. */
+	/* Whether check c may use TLS, for a kind whose row cannot tell
+	 * without the module (struct hb_kind's uses_tls). NULL: the row's,
+	 * or any check may. */
 	bool (*uses_tls)(const struct hb_check *c);
 	/* In the child, before the filter. May be NULL. */
 	int (*prepare)(const struct hb_check *c, void **state,
@@ -151,41 +153,6 @@ struct hb_driver {
 	/* System calls allowed on top of the base profile, ending with -1. */
 	const int *syscalls;
 };
-
-/* Whether an http check may use TLS: an https:// URL, or a redirect that
- * may lead to one. Proxies are never used (CURLOPT_PROXY is ""), so a
- * plain URL stays plain. The http driver's uses_tls, and what the agent
- * asks before it loads the http module (hb_kind_set_tls); netutil.c. */
-bool hb_http_uses_tls(const struct hb_check *c);
-
-/* Whether check c of driver d may use TLS (driver->uses_tls; without it,
- * any check may). */
-static inline bool hb_check_may_use_tls(const struct hb_driver *d,
-					const struct hb_check *c)
-{
-	return !d->uses_tls || d->uses_tls(c);
-}
-/* Finds the driver for a kind, loading its module when the kind lives in
- * one. Returns NULL with errbuf filled when the kind is unknown or its module
- * cannot be loaded. */
-const struct hb_driver *hb_driver_find(const char *kind, char *errbuf,
-				       size_t errlen);
-
-/* Whether kind lives in a module not loaded yet (1), or is built in or
- * loaded (0); -errno with errbuf filled when the kind is unknown or its
- * module cannot be found. Does not load anything. */
-int hb_kind_module_pending(const char *kind, char *errbuf, size_t errlen);
-/* Whether the kind's checks in this run need TLS: called by the agent
- * before it or a child loads the kind's module. A kind with a build
- * without TLS (hookbox-http-plain.so, which maps neither OpenSSL nor
- * nghttp2 nor zlib) loads that one when told false; untold, or told true,
- * it loads its full module. Unknown kinds are ignored. */
-void hb_kind_set_tls(const char *kind, bool tls);
-/* The i-th check kind's name (0-based), NULL past the last. */
-const char *hb_kind_name(size_t i);
-/* Looks up symbol in module hookbox-<module>.so, loading it once. */
-void *hb_module_symbol(const char *module, const char *symbol, char *errbuf,
-		       size_t errlen);
 
 /* Helpers for drivers (host:port and URLs: common/addr.h). */
 /* Milliseconds between two CLOCK_MONOTONIC readings in ns. */

@@ -4,7 +4,7 @@
  * bounded read of the answer, and its status, body, JSON, latency and
  * certificate checked (http_expect.c). */
 #include "http_int.h"
-#include "runner.h"
+#include "driver.h"
 
 #include "addr.h"
 #include "buf.h"
@@ -14,7 +14,7 @@
 #include "ossl.h"
 #endif
 #include "osutil.h"
-#include "spec.h"
+#include "check.h"
 #include "strutil.h"
 
 #include <curl/curl.h>
@@ -791,11 +791,9 @@ static const int http_syscalls[] = {
  * (http_int.h). */
 __attribute__((visibility("default"))) const struct hb_driver hb_driver_http = {
 	.name = "http",
-	.default_port = 80,
 	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_THREADS | HB_DRIVER_TLS |
 		 HB_DRIVER_HANDOFF,
 	.init = http_init,
-	.uses_tls = hb_http_uses_tls,
 	.prepare = http_prepare,
 	.resolve = http_resolve,
 	.run = http_run,

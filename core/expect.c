@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Evaluating expectations that both the spec parser's users and the check
- * modules need; kept apart from spec.c so a module links it alone. */
-#include "spec.h"
+/* Evaluating expectations, for the agent and the check modules alike;
+ * kept apart from the spec parser so that a module links it alone. */
+#include "check.h"
 
 bool hb_expect_status_ok(const struct hb_expect *e, long status)
 {

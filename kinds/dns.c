@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The dns check kind: resolve a name the way the pod's programs will. */
-#include "runner.h"
+#include "driver.h"
 
 #include "osutil.h"
 #include "resolve.h"
-#include "spec.h"
+#include "check.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -87,7 +87,6 @@ static void dns_run(const struct hb_check *c, void *state,
 
 const struct hb_driver hb_driver_dns = {
 	.name = "dns",
-	.default_port = 53,
 	.flags = HB_DRIVER_RESOLVES,
 	.run = dns_run,
 	.port = dns_port,

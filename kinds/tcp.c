@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The tcp check kind: connect, optionally send a payload and match the reply. */
-#include "runner.h"
+#include "driver.h"
 
 #include "addr.h"
 #include "osutil.h"
 #include "resolve.h"
-#include "spec.h"
+#include "check.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -140,7 +140,6 @@ static void tcp_run(const struct hb_check *c, void *state,
 
 const struct hb_driver hb_driver_tcp = {
 	.name = "tcp",
-	.default_port = 0,
 	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_HANDOFF,
 	.prepare = tcp_prepare,
 	.resolve = tcp_resolve,

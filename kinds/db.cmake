@@ -8,7 +8,7 @@ pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 pkg_check_modules(LIBCRYPTO REQUIRED IMPORTED_TARGET libcrypto)
 
 # libpq linked in whole where Debian ships the archives, with the libraries
-# of what no check uses left out (runner/pq_pruned.c says what and why):
+# of what no check uses left out (kinds/pq_pruned.c says what and why):
 # libpq.so.5 and the 19 libraries it maps (LDAP, Kerberos, SASL, GnuTLS)
 # were a large part of the image (the README has the figures). libpq.a
 # needs PostgreSQL's libpgcommon and libpgport, built for a shared library
@@ -38,30 +38,30 @@ endif()
 # For the tests: which of the two the module is.
 set(HB_PQ_STATIC ${HB_PQ_STATIC} CACHE INTERNAL "libpq.a linked into hookbox-postgres.so")
 if(HB_PQ_STATIC)
-  hb_module(postgres runner/postgres.c runner/pg_hmac.c runner/pq_pruned.c
-    runner/left_out.c)
+  hb_module(postgres kinds/postgres.c kinds/pg_hmac.c kinds/pq_pruned.c
+    kinds/left_out.c)
   target_include_directories(hookbox-postgres SYSTEM PRIVATE ${LIBPQ_INCLUDE_DIRS})
   target_link_libraries(hookbox-postgres PRIVATE ${HB_PQ_ARCHIVE} ${HB_PGCOMMON_ARCHIVE}
     ${HB_PGPORT_ARCHIVE} PkgConfig::LIBSSL PkgConfig::LIBCRYPTO)
   target_link_options(hookbox-postgres PRIVATE -Wl,--no-undefined)
 else()
-  hb_module(postgres runner/postgres.c runner/pg_hmac.c)
+  hb_module(postgres kinds/postgres.c kinds/pg_hmac.c)
   target_link_libraries(hookbox-postgres PRIVATE PkgConfig::LIBPQ PkgConfig::LIBSSL)
 endif()
 
 # Connector/C linked in whole where Debian ships the archive: no zlib
-# (runner/my_pruned.c), one library fewer to load.
+# (kinds/my_pruned.c), one library fewer to load.
 find_library(HB_MARIADB_ARCHIVE NAMES libmariadb.a HINTS ${MARIADB_LIBRARY_DIRS})
 if(HB_MARIADB_ARCHIVE)
-  hb_module(mysql runner/mysql.c runner/my_pruned.c runner/left_out.c)
+  hb_module(mysql kinds/mysql.c kinds/my_pruned.c kinds/left_out.c)
   target_include_directories(hookbox-mysql SYSTEM PRIVATE ${MARIADB_INCLUDE_DIRS})
   target_link_libraries(hookbox-mysql PRIVATE ${HB_MARIADB_ARCHIVE} PkgConfig::LIBSSL
     PkgConfig::LIBCRYPTO ${CMAKE_DL_LIBS})
   target_link_options(hookbox-mysql PRIVATE -Wl,--no-undefined)
 else()
-  hb_module(mysql runner/mysql.c)
+  hb_module(mysql kinds/mysql.c)
   target_link_libraries(hookbox-mysql PRIVATE PkgConfig::MARIADB PkgConfig::LIBSSL)
 endif()
 
-hb_module(redis runner/redis.c)
+hb_module(redis kinds/redis.c)
 target_link_libraries(hookbox-redis PRIVATE PkgConfig::HIREDIS)

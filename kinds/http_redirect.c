@@ -3,13 +3,13 @@
  * link-local address, the check's own host unless "any"), the addresses
  * resolved once and handed to curl, and each hop checked and prepared. */
 #include "http_int.h"
-#include "runner.h"
+#include "driver.h"
 
 #include "addr.h"
 #include "buf.h"
 #include "osutil.h"
 #include "resolve.h"
-#include "spec.h"
+#include "check.h"
 #include "strutil.h"
 
 #include <arpa/inet.h>

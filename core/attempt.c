@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Filling an attempt, and carrying it from the check child to the agent as a
  * hookbox.v1.Attempt protobuf. */
-#include "runner.h"
+#include "driver.h"
 
 #include "strutil.h"
 #include "hookbox/v1/report.pb-c.h"

@@ -6,12 +6,13 @@
 #include "dbutil.h"
 #include "duration.h"
 #include "ossl.h"
-#include "runner.h"
+#include "driver.h"
+#include "kinds.h"
 
 #include "addr.h"
 #include "osutil.h"
 #include "resolve.h"
-#include "spec.h"
+#include "check.h"
 #include "strutil.h"
 
 #include <arpa/inet.h>
@@ -30,7 +31,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define DEFAULT_PORT 3306
+#define DEFAULT_PORT (hb_kinds[HB_KIND_MYSQL].default_port)
 /* The authentication plugins a server may ask for: never
  * mysql_clear_password (the password in clear on the wire) nor dialog (it
  * prompts on a terminal). All but mysql_native_password are loaded when a
@@ -686,7 +687,6 @@ static const int my_syscalls[] = { -1 };
 
 const struct hb_driver hb_driver_mysql = {
 	.name = "mysql",
-	.default_port = DEFAULT_PORT,
 	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_TLS | HB_DRIVER_HANDOFF,
 	.init = my_init,
 	.uses_tls = my_uses_tls,

@@ -3,7 +3,7 @@
 #include "resolve.h"
 
 #include "osutil.h"
-#include "runner.h"
+#include "driver.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

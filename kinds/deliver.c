@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Sending a report to a hookbox-collector (agent/deliver.h): libcurl, a
+/* Sending a report to a hookbox-collector (kinds/deliver.h): libcurl, a
  * bounded time budget, exponential backoff with full jitter. Lives in the
  * HTTP module so that only runs with a collector load libcurl. */
 #include "deliver.h"

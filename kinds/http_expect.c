@@ -3,10 +3,10 @@
  * the JSON pairs, the certificate's days left and the latency, with the
  * messages that quote what came instead. */
 #include "http_int.h"
-#include "runner.h"
+#include "driver.h"
 
 #include "buf.h"
-#include "spec.h"
+#include "check.h"
 #include "strutil.h"
 
 #include <cjson/cJSON.h>

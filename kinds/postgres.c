@@ -7,11 +7,12 @@
 #include "duration.h"
 #include "ossl.h"
 #include "pq_pruned.h"
-#include "runner.h"
+#include "driver.h"
+#include "kinds.h"
 
 #include "osutil.h"
 #include "resolve.h"
-#include "spec.h"
+#include "check.h"
 #include "strutil.h"
 
 #include <errno.h>
@@ -26,7 +27,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define DEFAULT_PORT 5432
+#define DEFAULT_PORT (hb_kinds[HB_KIND_POSTGRES].default_port)
 /* How much of a value a message quotes. */
 /* Room for the connection parameters prepare() sets (see build_params)
  * and the three pg_resolve adds. */
@@ -712,7 +713,6 @@ static const int pg_syscalls[] = { -1 };
 
 const struct hb_driver hb_driver_postgres = {
 	.name = "postgres",
-	.default_port = DEFAULT_PORT,
 	/* TLS: sslmode=prefer (libpq's default) initialises OpenSSL, which
 	 * reads its configuration, and verify-full reads the CA bundle. */
 	.flags = HB_DRIVER_RESOLVES | HB_DRIVER_TLS | HB_DRIVER_HANDOFF,
