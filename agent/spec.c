@@ -1,55 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* The spec parser: JSON text in, struct hb_spec out, and no I/O on the way. */
 #include "spec.h"
+#include "spec_int.h"
 
-#include "addr.h"
-#include "duration.h"
-#include "expand.h"
-#include "regex_guard.h"
 #include "strutil.h"
 #include "suggest.h"
 
-#include <arpa/inet.h>
-#include <cjson/cJSON.h>
-#include <errno.h>
-#include <math.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-/* glibc compiles a regex into an automaton whose size grows with the
- * pattern; a cap keeps a typo from costing seconds at parse time. */
-#define MAX_REGEX 4096
-/* headers, expect.json and expect.addresses: duplicates are looked for
- * pairwise, so the lists stay short. */
-#define MAX_LIST 100
-/* The largest integer a JSON number (a double) holds exactly. */
-#define MAX_JSON_INT (1LL << 53)
-
-
-/* The JSON path of the value being parsed, "checks[2].expect.status". */
-struct path {
-	char s[256];
-	size_t len;
-};
-
-struct parser {
-	const char *source;
-	hb_getenv_fn getenv_fn;
-	struct hb_spec_error *err;
-	struct hb_spec *spec;
-	struct path path;
-	/* What every check starts from ("defaults"). */
-	int64_t timeout_ms;
-	struct hb_retry retry;
-	/* The check being parsed. */
-	struct hb_check *check;
-	size_t index;
-	unsigned kind;
-};
 
 static unsigned kind_bit(const char *kind)
 {
@@ -59,9 +19,7 @@ static unsigned kind_bit(const char *kind)
 
 /* Messages ------------------------------------------------------------- */
 
-static int fail(struct parser *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int fail(struct parser *p, const char *fmt, ...)
+int spec_fail(struct parser *p, const char *fmt, ...)
 {
 	char msg[400];
 	va_list ap;
@@ -77,14 +35,14 @@ static int fail(struct parser *p, const char *fmt, ...)
 	return -1;
 }
 
-static int fail_oom(struct parser *p)
+int spec_fail_oom(struct parser *p)
 {
-	return fail(p, "out of memory");
+	return spec_fail(p, "out of memory");
 }
 
 /* A user's value, on one line and short, to quote in a message. Never used
  * for URLs, passwords or file contents: those may hold secrets. */
-static const char *shown(char *dst, size_t size, const char *s)
+const char *spec_shown(char *dst, size_t size, const char *s)
 {
 	hb_oneline(dst, size, s);
 	return dst;
@@ -111,7 +69,7 @@ static void path_advance(struct path *pa, int n)
 
 /* Appends ".key", or ["key"] when the key is no identifier (a header name,
  * a dotted JSON path); returns the length to pop back to. */
-static size_t path_key(struct path *pa, const char *key)
+size_t spec_path_key(struct path *pa, const char *key)
 {
 	size_t old = pa->len;
 	char k[72];
@@ -127,7 +85,7 @@ static size_t path_key(struct path *pa, const char *key)
 	return old;
 }
 
-static size_t path_index(struct path *pa, size_t i)
+size_t spec_path_index(struct path *pa, size_t i)
 {
 	size_t old = pa->len;
 	path_advance(pa, snprintf(pa->s + pa->len, sizeof(pa->s) - pa->len,
@@ -135,164 +93,20 @@ static size_t path_index(struct path *pa, size_t i)
 	return old;
 }
 
-static void path_pop(struct path *pa, size_t old)
+void spec_path_pop(struct path *pa, size_t old)
 {
 	pa->len = old;
 	pa->s[old] = '\0';
 }
 
 /* Reports the key at the end of the path as unknown, with a suggestion. */
-static int unknown_key(struct parser *p, const char *key,
+int spec_unknown_key(struct parser *p, const char *key,
 		       const char *const *cands, size_t n)
 {
 	const char *best = hb_closest(key, cands, n);
 	if (best)
-		return fail(p, "unknown key (did you mean \"%s\"?)", best);
-	return fail(p, "unknown key");
-}
-
-/* Values ----------------------------------------------------------------- */
-
-static int expand(struct parser *p, const char *s, char **out)
-{
-	if (!p->getenv_fn) {
-		*out = strdup(s);
-		return *out ? 0 : fail_oom(p);
-	}
-	char why[256];
-	int rc = hb_expand(s, p->getenv_fn, out, why, sizeof(why));
-	if (rc == -ENOMEM)
-		return fail_oom(p);
-	if (rc < 0)
-		return fail(p, "%s", why);
-	return 0;
-}
-
-/* Stores a string value (expanded) into *out, replacing what was there. */
-static int take_string(struct parser *p, const cJSON *v, char **out)
-{
-	if (!cJSON_IsString(v))
-		return fail(p, "expected a string");
-	char *s;
-	if (expand(p, v->valuestring, &s) < 0)
-		return -1;
-	free(*out);
-	*out = s;
-	return 0;
-}
-
-static int take_bool(struct parser *p, const cJSON *v, bool *out)
-{
-	if (!cJSON_IsBool(v))
-		return fail(p, "expected true or false");
-	*out = cJSON_IsTrue(v);
-	return 0;
-}
-
-static bool json_int(const cJSON *v, long long *out)
-{
-	if (!cJSON_IsNumber(v))
-		return false;
-	double d = v->valuedouble;
-	if (!isfinite(d) || d < (double)-MAX_JSON_INT ||
-	    d > (double)MAX_JSON_INT || d != (double)(long long)d)
-		return false;
-	*out = (long long)d;
-	return true;
-}
-
-static int take_int(struct parser *p, const cJSON *v, long long min,
-		    long long max, long long *out)
-{
-	long long n = 0;
-	if (json_int(v, &n) && n >= min && n <= max) {
-		*out = n;
-		return 0;
-	}
-	if (max >= MAX_JSON_INT)
-		return fail(p, "expected an integer of at least %lld", min);
-	return fail(p, "expected an integer from %lld to %lld", min, max);
-}
-
-/* A duration: "500ms", "5s", "1m", or a bare number of seconds, as a string
- * or a JSON number. */
-static int take_duration(struct parser *p, const cJSON *v, bool positive,
-			 int64_t *ms)
-{
-	static const char want[] = "\"500ms\", \"5s\" or \"1m\"";
-	int64_t r;
-	if (cJSON_IsNumber(v)) {
-		double d = v->valuedouble * 1000.0;
-		if (!isfinite(d) || d < 0 || d > 30.0 * 24 * 3600 * 1000)
-			return fail(p, "expected a duration like %s, at most "
-				       "30 days", want);
-		r = hb_llround(d);
-	} else if (cJSON_IsString(v)) {
-		char *s, q[40];
-		if (expand(p, v->valuestring, &s) < 0)
-			return -1;
-		int rc = hb_duration_parse(s, &r);
-		if (rc < 0)
-			fail(p, "\"%s\" is not a duration (try %s)",
-			     shown(q, sizeof(q), s), want);
-		free(s);
-		if (rc < 0)
-			return -1;
-	} else {
-		return fail(p, "expected a duration like %s", want);
-	}
-	if (positive && r == 0)
-		return fail(p, "expected a duration greater than zero");
-	*ms = r;
-	return 0;
-}
-
-/* A POSIX extended regex, compiled once here so that a typo is a spec
- * error rather than a check failing at run time. regcomp is no I/O. */
-static int take_regex(struct parser *p, const cJSON *v, char **out)
-{
-	if (take_string(p, v, out) < 0)
-		return -1;
-	if (strlen(*out) > MAX_REGEX)
-		return fail(p, "regular expression longer than %d bytes",
-			    MAX_REGEX);
-	const char *why = hb_regex_problem(*out);
-	if (why)
-		return fail(p, "%s", why);
-	regex_t re;
-	int rc = regcomp(&re, *out, REG_EXTENDED | REG_NOSUB);
-	if (rc != 0) {
-		char m[160];
-		/* POSIX leaves re undefined after a failure: no regfree. */
-		regerror(rc, &re, m, sizeof(m));
-		return fail(p, "invalid regular expression: %s", m);
-	}
-	regfree(&re);
-	return 0;
-}
-
-/* Whether two keys of one object are the same: JSON allows it, but which
- * one wins is up to the parser, so a spec must not rely on it. */
-static int no_duplicate_keys(struct parser *p, const cJSON *o)
-{
-	for (const cJSON *a = o->child; a; a = a->next)
-		for (const cJSON *b = a->next; b; b = b->next)
-			if (strcmp(a->string, b->string) == 0) {
-				size_t old = path_key(&p->path, b->string);
-				fail(p, "duplicate key");
-				path_pop(&p->path, old);
-				return -1;
-			}
-	return 0;
-}
-
-/* The size of a list that is checked pairwise for duplicates. */
-static int short_list(struct parser *p, const cJSON *v, const char *what)
-{
-	int n = cJSON_GetArraySize(v);
-	if (n > MAX_LIST)
-		return fail(p, "at most %d %s, got %d", MAX_LIST, what, n);
-	return 0;
+		return spec_fail(p, "unknown key (did you mean \"%s\"?)", best);
+	return spec_fail(p, "unknown key");
 }
 
 /* Tables of keys -------------------------------------------------------- */
@@ -410,7 +224,7 @@ static const struct field *lookup(struct parser *p, const struct field *t,
 	if (!f && has_suffix(key, "_file")) {
 		f = find_field(t, n, key, strlen(key) - strlen("_file"));
 		if (f && (f->kinds & p->kind) && !f->from_file) {
-			fail(p, "\"%s\" cannot come from a file%s", f->key,
+			spec_fail(p, "\"%s\" cannot come from a file%s", f->key,
 			     f->id == F_NAME && p->kind == HB_K_DNS
 				     ? " (the name to resolve can: \"host_file\")"
 				     : "");
@@ -421,7 +235,7 @@ static const struct field *lookup(struct parser *p, const struct field *t,
 	if (f && !(f->kinds & p->kind)) {
 		char kinds[64];
 		hb_kind_list(kinds, sizeof(kinds), f->kinds);
-		fail(p, "not valid for kind \"%s\" (only for %s)",
+		spec_fail(p, "not valid for kind \"%s\" (only for %s)",
 		     p->check->kind, kinds);
 		return NULL;
 	}
@@ -431,7 +245,7 @@ static const struct field *lookup(struct parser *p, const struct field *t,
 		for (size_t i = 0; i < n && nc < HB_ARRAY_SIZE(cands); i++)
 			if (t[i].kinds & p->kind)
 				cands[nc++] = t[i].key;
-		unknown_key(p, key, cands, nc);
+		spec_unknown_key(p, key, cands, nc);
 	}
 	return f;
 }
@@ -441,25 +255,25 @@ static int add_file(struct parser *p, const cJSON *v, char **field)
 {
 	struct hb_spec *s = p->spec;
 	char *path = NULL;
-	if (take_string(p, v, &path) < 0)
+	if (spec_take_string(p, v, &path) < 0)
 		return -1;
 	if (!*path) {
 		free(path);
-		return fail(p, "expected a file path");
+		return spec_fail(p, "expected a file path");
 	}
 	if ((s->n_files & (s->n_files - 1)) == 0) {
 		size_t want = s->n_files ? s->n_files * 2 : 4;
 		void *f = realloc(s->files, want * sizeof(*s->files));
 		if (!f) {
 			free(path);
-			return fail_oom(p);
+			return spec_fail_oom(p);
 		}
 		s->files = f;
 	}
 	char *where = strdup(p->path.s);
 	if (!where) {
 		free(path);
-		return fail_oom(p);
+		return spec_fail_oom(p);
 	}
 	/* The credentials: read by the check's own child, not here. */
 	bool secret = field == &p->check->password;
@@ -468,7 +282,7 @@ static int add_file(struct parser *p, const cJSON *v, char **field)
 		if (!(p->check->password_file = strdup(path))) {
 			free(path);
 			free(where);
-			return fail_oom(p);
+			return spec_fail_oom(p);
 		}
 	}
 	s->files[s->n_files++] = (struct hb_file_ref){
@@ -483,383 +297,6 @@ static int add_file(struct parser *p, const cJSON *v, char **field)
 	return 0;
 }
 
-/* Pure validation of the values a target comes from ----------------------- */
-
-static bool has_space_or_control(const char *s, bool space_ok)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c == 0x7f || (c == ' ' && !space_ok))
-			return true;
-	}
-	return false;
-}
-
-static bool scheme_is(const char *url, const char *scheme)
-{
-	size_t n = strlen(scheme);
-	return strncasecmp(url, scheme, n) == 0 && url[n] &&
-	       !strchr("/?#", url[n]);
-}
-
-/* What is wrong with a check's URL, or NULL. The URL itself is never quoted
- * back: it may carry a password. */
-static const char *url_problem(unsigned kind, const char *url, char *buf,
-			       size_t buflen)
-{
-	const struct hb_kind *k = NULL;
-	for (size_t i = 0; i < HB_KIND_COUNT; i++)
-		if (kind == 1u << i)
-			k = &hb_kinds[i];
-	const char *scheme = k ? hb_kind_scheme(k, url) : NULL;
-	if (k && k->schemes[0] && !(scheme && scheme_is(url, scheme))) {
-		/* libpq's "host=db dbname=app" form. */
-		if ((k->flags & HB_KIND_CONNINFO) && !strstr(url, "://") &&
-		    strchr(url, '=')) {
-			if (has_space_or_control(url, true))
-				return "the connection string has a control "
-				       "character";
-			return NULL;
-		}
-		char schemes[128];
-		hb_kind_schemes(schemes, sizeof(schemes), k);
-		snprintf(buf, buflen, "expected a URL starting with %s%s",
-			 schemes, (k->flags & HB_KIND_CONNINFO) ?
-			 ", or \"key=value\" connection parameters" : "");
-		return buf;
-	}
-	if (has_space_or_control(url, false))
-		return "the URL has a space or a control character (encode "
-		       "it as %20 and so on)";
-	return NULL;
-}
-
-/* What is wrong with a tcp check's "host:port", or NULL; buf holds the
- * message. */
-static const char *address_problem(const char *a, char *buf, size_t buflen)
-{
-	char host[HB_HOST_MAX];
-	int port;
-	if (has_space_or_control(a, false))
-		return "the address has a space or a control character";
-	if (hb_split_hostport(a, host, sizeof(host), &port, 0, 0, buf,
-			      buflen) < 0)
-		return buf;
-	return NULL;
-}
-
-static const char *host_problem(const char *h)
-{
-	if (!*h)
-		return "expected a host name";
-	if (strlen(h) > 253)
-		return "a host name has at most 253 characters";
-	if (has_space_or_control(h, false))
-		return "the host name has a space or a control character";
-	return NULL;
-}
-
-/* Sets the target from the field it comes from; "" while that field waits
- * for its file. Returns 0 or -ENOMEM. */
-static int set_target(struct hb_check *c, unsigned kind)
-{
-	const char *from = kind == HB_K_TCP ? c->address
-			   : kind == HB_K_DNS ? c->host
-					   : c->url;
-	char *t = !from ? strdup("") : (kind & (HB_K_HTTP | HB_K_DB)) ? hb_redact_target(from)
-								 : strdup(from);
-	if (!t)
-		return -ENOMEM;
-	free(c->target);
-	c->target = t;
-	return 0;
-}
-
-/* The problem with the value of a field a target derives from, or NULL. */
-static const char *target_field_problem(const struct hb_check *c,
-					unsigned kind, char *const *field,
-					char *buf, size_t buflen)
-{
-	if (!*field)
-		return NULL;
-	if (field == &c->url)
-		return url_problem(kind, c->url, buf, buflen);
-	if (field == &c->address)
-		return address_problem(c->address, buf, buflen);
-	if (field == &c->host)
-		return host_problem(c->host);
-	return NULL;
-}
-
-/* Special values --------------------------------------------------------- */
-
-static void status_set(struct hb_expect *e, long code)
-{
-	unsigned bit = (unsigned)(code - 100);
-	e->status_bits[bit / 64] |= 1ull << (bit % 64);
-}
-
-static int status_item(struct parser *p, const cJSON *v, struct hb_expect *e)
-{
-	static const char want[] = "expected an integer or a class like \"2xx\"";
-	long long code;
-	if (cJSON_IsNumber(v)) {
-		if (!json_int(v, &code))
-			return fail(p, "%s", want);
-	} else if (cJSON_IsString(v)) {
-		char *s;
-		if (expand(p, v->valuestring, &s) < 0)
-			return -1;
-		bool digits = strlen(s) == 3 && strspn(s, "0123456789") == 3;
-		bool class = strlen(s) == 3 && s[0] >= '1' && s[0] <= '5' &&
-			     (s[1] == 'x' || s[1] == 'X') &&
-			     (s[2] == 'x' || s[2] == 'X');
-		code = digits ? strtol(s, NULL, 10) : (s[0] - '0') * 100;
-		free(s);
-		if (class) {
-			for (long c = code; c < code + 100; c++)
-				status_set(e, c);
-			e->status_set = true;
-			return 0;
-		}
-		if (!digits)
-			return fail(p, "%s", want);
-	} else {
-		return fail(p, "%s", want);
-	}
-	if (code < 100 || code > 599)
-		return fail(p, "%lld is not an HTTP status (100 to 599)", code);
-	status_set(e, (long)code);
-	e->status_set = true;
-	return 0;
-}
-
-static int parse_status(struct parser *p, const cJSON *v, struct hb_expect *e)
-{
-	memset(e->status_bits, 0, sizeof(e->status_bits));
-	if (!cJSON_IsArray(v))
-		return status_item(p, v, e);
-	if (!v->child)
-		return fail(p, "expected at least one status");
-	size_t i = 0;
-	for (const cJSON *it = v->child; it; it = it->next, i++) {
-		size_t old = path_index(&p->path, i);
-		int rc = status_item(p, it, e);
-		path_pop(&p->path, old);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int parse_headers(struct parser *p, const cJSON *v, struct hb_check *c)
-{
-	if (!cJSON_IsObject(v))
-		return fail(p, "expected an object of header names and values");
-	if (short_list(p, v, "headers") < 0 || no_duplicate_keys(p, v) < 0)
-		return -1;
-	size_t n = (size_t)cJSON_GetArraySize(v);
-	if (!n)
-		return 0;
-	c->headers = calloc(n, sizeof(*c->headers));
-	if (!c->headers)
-		return fail_oom(p);
-	for (const cJSON *h = v->child; h; h = h->next) {
-		size_t old = path_key(&p->path, h->string);
-		struct hb_header *out = &c->headers[c->n_headers];
-		const char *k = h->string;
-		int rc = 0;
-		if (!*k || strspn(k, "!#$%&'*+-.^_`|~0123456789"
-				     "abcdefghijklmnopqrstuvwxyz"
-				     "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(k))
-			rc = fail(p, "not a valid header name");
-		else if (!(out->name = strdup(k)))
-			rc = fail_oom(p);
-		else
-			c->n_headers++;
-		if (rc == 0)
-			rc = take_string(p, h, &out->value);
-		/* A line break would end the header and start another one:
-		 * request smuggling by way of an environment variable. */
-		if (rc == 0 && strpbrk(out->value, "\r\n"))
-			rc = fail(p, "a header value cannot contain a "
-				     "line break");
-		path_pop(&p->path, old);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static bool dotted_path_ok(const char *s)
-{
-	if (!*s || *s == '.')
-		return false;
-	for (; *s; s++)
-		if (*s == '.' && (s[1] == '.' || s[1] == '\0'))
-			return false;
-	return true;
-}
-
-static int parse_json_expect(struct parser *p, const cJSON *v,
-			     struct hb_expect *e)
-{
-	if (!cJSON_IsObject(v))
-		return fail(p, "expected an object of paths and values, as in "
-			       "{\"status\": \"ok\"}");
-	if (short_list(p, v, "paths") < 0 || no_duplicate_keys(p, v) < 0)
-		return -1;
-	size_t n = (size_t)cJSON_GetArraySize(v);
-	if (!n)
-		return 0;
-	e->json = calloc(n, sizeof(*e->json));
-	if (!e->json)
-		return fail_oom(p);
-	for (const cJSON *j = v->child; j; j = j->next) {
-		size_t old = path_key(&p->path, j->string);
-		struct hb_json_expect *out = &e->json[e->n_json];
-		int rc = 0;
-		if (!dotted_path_ok(j->string))
-			rc = fail(p, "expected a dotted path like "
-				     "\"data.status\"");
-		else if (!(out->path = strdup(j->string)))
-			rc = fail_oom(p);
-		else
-			e->n_json++;
-		if (rc == 0 && cJSON_IsString(j)) {
-			/* Strings expand like any other; the result is then
-			 * JSON text again. */
-			char *str = NULL;
-			cJSON *tmp = NULL;
-			rc = take_string(p, j, &str);
-			if (rc == 0 && (!(tmp = cJSON_CreateString(str)) ||
-					!(out->value = cJSON_PrintUnformatted(tmp))))
-				rc = fail_oom(p);
-			cJSON_Delete(tmp);
-			free(str);
-		} else if (rc == 0 && !(out->value = cJSON_PrintUnformatted(j))) {
-			rc = fail_oom(p);
-		}
-		path_pop(&p->path, old);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int parse_addresses(struct parser *p, const cJSON *v,
-			   struct hb_expect *e)
-{
-	if (!cJSON_IsArray(v))
-		return fail(p, "expected an array of IP addresses");
-	if (short_list(p, v, "addresses") < 0)
-		return -1;
-	size_t n = (size_t)cJSON_GetArraySize(v), i = 0;
-	if (!n)
-		return 0;
-	e->addresses = calloc(n, sizeof(*e->addresses));
-	if (!e->addresses)
-		return fail_oom(p);
-	for (const cJSON *a = v->child; a; a = a->next, i++) {
-		size_t old = path_index(&p->path, i);
-		char **out = &e->addresses[e->n_addresses];
-		unsigned char bin[16];
-		char q[64];
-		int rc = take_string(p, a, out);
-		if (rc == 0)
-			e->n_addresses++;
-		if (rc == 0 && inet_pton(AF_INET, *out, bin) != 1 &&
-		    inet_pton(AF_INET6, *out, bin) != 1)
-			rc = fail(p, "\"%s\" is not an IP address",
-				  shown(q, sizeof(q), *out));
-		path_pop(&p->path, old);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int parse_family(struct parser *p, const cJSON *v, int *family)
-{
-	long long n = 0;
-	if (json_int(v, &n) && (n == 4 || n == 6)) {
-		*family = (int)n;
-		return 0;
-	}
-	if (cJSON_IsString(v) && strcmp(v->valuestring, "any") == 0) {
-		*family = 0;
-		return 0;
-	}
-	return fail(p, "expected 4, 6 or \"any\"");
-}
-
-static int parse_follow(struct parser *p, const cJSON *v,
-			enum hb_follow *follow)
-{
-	if (cJSON_IsBool(v)) {
-		*follow = cJSON_IsTrue(v) ? HB_FOLLOW_SAME : HB_FOLLOW_NONE;
-		return 0;
-	}
-	if (cJSON_IsString(v) && strcmp(v->valuestring, "any") == 0) {
-		*follow = HB_FOLLOW_ANY;
-		return 0;
-	}
-	return fail(p, "expected true (the same host), false or \"any\"");
-}
-
-static int parse_method(struct parser *p, const cJSON *v, struct hb_check *c)
-{
-	if (take_string(p, v, &c->method) < 0)
-		return -1;
-	const char *m = c->method;
-	bool ok = *m >= 'A' && *m <= 'Z' && strlen(m) <= 32;
-	for (; ok && *m; m++)
-		ok = (*m >= 'A' && *m <= 'Z') || (*m >= '0' && *m <= '9') ||
-		     *m == '-' || *m == '_';
-	if (!ok)
-		return fail(p, "expected an upper-case method like \"GET\"");
-	return 0;
-}
-
-/* Fields of "retry", each replacing the one it starts from. */
-static int parse_retry(struct parser *p, const cJSON *v, struct hb_retry *r)
-{
-	static const char *const keys[] = { "attempts", "backoff", "interval" };
-	if (!cJSON_IsObject(v))
-		return fail(p, "expected an object like {\"attempts\": 3, "
-			       "\"interval\": \"1s\"}");
-	if (no_duplicate_keys(p, v) < 0)
-		return -1;
-	for (const cJSON *it = v->child; it; it = it->next) {
-		size_t old = path_key(&p->path, it->string);
-		long long n = 0;
-		int rc = 0;
-		if (strcmp(it->string, "attempts") == 0) {
-			rc = take_int(p, it, 1, 10000, &n);
-			if (rc == 0)
-				r->attempts = (int)n;
-		} else if (strcmp(it->string, "interval") == 0) {
-			rc = take_duration(p, it, false, &r->interval_ms);
-		} else if (strcmp(it->string, "backoff") == 0) {
-			if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) ||
-			    it->valuedouble < 1.0 || it->valuedouble > 100.0)
-				rc = fail(p, "expected a number from 1.0 to 100");
-			else
-				r->backoff = it->valuedouble;
-		} else if (strcmp(it->string, "wait") == 0) {
-			rc = fail(p, "unknown key (\"wait\" goes next to "
-				     "\"retry\", not inside it)");
-		} else {
-			rc = unknown_key(p, it->string, keys,
-					 HB_ARRAY_SIZE(keys));
-		}
-		path_pop(&p->path, old);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
-}
-
 /* Checks ----------------------------------------------------------------- */
 
 static int parse_expect(struct parser *p, const cJSON *v, struct hb_check *c);
@@ -870,59 +307,59 @@ static int parse_special(struct parser *p, const struct field *f,
 	long long n = 0;
 	switch (f->id) {
 	case F_ADDRESSES:
-		return parse_addresses(p, v, &c->expect);
+		return spec_parse_addresses(p, v, &c->expect);
 	case F_EXPECT:
 		return parse_expect(p, v, c);
 	case F_FAMILY:
-		return parse_family(p, v, &c->family);
+		return spec_parse_family(p, v, &c->family);
 	case F_FOLLOW:
-		return parse_follow(p, v, &c->follow_redirects);
+		return spec_parse_follow(p, v, &c->follow_redirects);
 	case F_HEADERS:
-		return parse_headers(p, v, c);
+		return spec_parse_headers(p, v, c);
 	case F_JSON:
-		return parse_json_expect(p, v, &c->expect);
+		return spec_parse_json_expect(p, v, &c->expect);
 	case F_MAX_LATENCY:
-		return take_duration(p, v, false, &c->expect.max_latency_ms);
+		return spec_take_duration(p, v, false, &c->expect.max_latency_ms);
 	case F_METHOD:
-		return parse_method(p, v, c);
+		return spec_parse_method(p, v, c);
 	case F_MIN_ADDRESSES:
-		if (take_int(p, v, 1, 1000, &n) < 0)
+		if (spec_take_int(p, v, 1, 1000, &n) < 0)
 			return -1;
 		c->expect.min_addresses = (int)n;
 		return 0;
 	case F_MIN_CERT_DAYS:
-		if (take_int(p, v, 0, 36500, &n) < 0)
+		if (spec_take_int(p, v, 0, 36500, &n) < 0)
 			return -1;
 		c->min_cert_days = (int)n;
 		return 0;
 	case F_NAME:
-		if (take_string(p, v, &c->name) < 0)
+		if (spec_take_string(p, v, &c->name) < 0)
 			return -1;
 		if (!*c->name)
-			return fail(p, "expected a non-empty name");
-		if (has_space_or_control(c->name, true))
-			return fail(p, "a name cannot contain control "
+			return spec_fail(p, "expected a non-empty name");
+		if (spec_has_space_or_control(c->name, true))
+			return spec_fail(p, "a name cannot contain control "
 				       "characters");
 		/* JSON text is UTF-8, but cJSON passes any byte through. A
 		 * name is how the collector tells a hook's checks apart: one
 		 * repaired on its way into the report (U+FFFD) could stand for
 		 * another. */
 		if (!hb_utf8_valid(c->name, strlen(c->name)))
-			return fail(p, "a name must be valid UTF-8");
+			return spec_fail(p, "a name must be valid UTF-8");
 		return 0;
 	case F_RETRY:
-		return parse_retry(p, v, &c->retry);
+		return spec_parse_retry(p, v, &c->retry);
 	case F_ROWS:
-		if (take_int(p, v, 0, MAX_JSON_INT, &n) < 0)
+		if (spec_take_int(p, v, 0, MAX_JSON_INT, &n) < 0)
 			return -1;
 		c->expect.rows = n;
 		return 0;
 	case F_STATUS:
-		return parse_status(p, v, &c->expect);
+		return spec_parse_status(p, v, &c->expect);
 	case F_TIMEOUT:
-		return take_duration(p, v, true, &c->timeout_ms);
+		return spec_take_duration(p, v, true, &c->timeout_ms);
 	case F_WAIT:
-		return take_duration(p, v, false, &c->retry.wait_ms);
+		return spec_take_duration(p, v, false, &c->retry.wait_ms);
 	case F_KIND: /* read before the others */
 	case F_HOST:
 	case F_PLAIN:
@@ -940,11 +377,11 @@ static int parse_field(struct parser *p, const struct field *f, bool file,
 		return add_file(p, v, str);
 	switch (f->type) {
 	case T_STRING:
-		return take_string(p, v, str);
+		return spec_take_string(p, v, str);
 	case T_BOOL:
-		return take_bool(p, v, (bool *)(void *)(base + f->offset));
+		return spec_take_bool(p, v, (bool *)(void *)(base + f->offset));
 	case T_REGEX:
-		return take_regex(p, v, str);
+		return spec_take_regex(p, v, str);
 	case T_SPECIAL:
 		return parse_special(p, f, v, c);
 	}
@@ -962,7 +399,7 @@ static int parse_table(struct parser *p, const cJSON *o,
 	int names = 0;
 	for (const cJSON *it = o->child; it; it = it->next) {
 		const char *key = it->string;
-		size_t old = path_key(&p->path, key);
+		size_t old = spec_path_key(&p->path, key);
 		bool file = false;
 		const struct field *f;
 		if (t == check_fields && strcmp(key, "name") == 0 &&
@@ -976,11 +413,11 @@ static int parse_table(struct parser *p, const cJSON *o,
 			goto next;
 		if (rc == 0 && (seen & bit)) {
 			if (file || (seen_file & bit))
-				rc = fail(p, "\"%s\" and \"%s_file\" are both "
+				rc = spec_fail(p, "\"%s\" and \"%s_file\" are both "
 					     "given: use one of them",
 					  f->key, f->key);
 			else
-				rc = fail(p, "duplicate key");
+				rc = spec_fail(p, "duplicate key");
 		}
 		seen |= bit;
 		if (file)
@@ -988,7 +425,7 @@ static int parse_table(struct parser *p, const cJSON *o,
 		if (rc == 0)
 			rc = parse_field(p, f, file, it, p->check, base);
 next:
-		path_pop(&p->path, old);
+		spec_path_pop(&p->path, old);
 		if (rc < 0)
 			return -1;
 	}
@@ -998,7 +435,7 @@ next:
 static int parse_expect(struct parser *p, const cJSON *v, struct hb_check *c)
 {
 	if (!cJSON_IsObject(v))
-		return fail(p, "expected an object");
+		return spec_fail(p, "expected an object");
 	return parse_table(p, v, expect_fields, HB_ARRAY_SIZE(expect_fields),
 			   (char *)&c->expect, 0);
 }
@@ -1010,9 +447,9 @@ static int parse_kind(struct parser *p, const cJSON *o, struct hb_check *c)
 		if (strcmp(it->string, "kind") != 0)
 			continue;
 		if (kind) {
-			size_t old = path_key(&p->path, "kind");
-			fail(p, "duplicate key");
-			path_pop(&p->path, old);
+			size_t old = spec_path_key(&p->path, "kind");
+			spec_fail(p, "duplicate key");
+			spec_path_pop(&p->path, old);
 			return -1;
 		}
 		kind = it;
@@ -1020,9 +457,9 @@ static int parse_kind(struct parser *p, const cJSON *o, struct hb_check *c)
 	char all[128];
 	hb_kind_list(all, sizeof(all), HB_K_ALL);
 	if (!kind)
-		return fail(p, "missing \"kind\" (one of %s)", all);
-	size_t old = path_key(&p->path, "kind");
-	int rc = take_string(p, kind, &c->kind);
+		return spec_fail(p, "missing \"kind\" (one of %s)", all);
+	size_t old = spec_path_key(&p->path, "kind");
+	int rc = spec_take_string(p, kind, &c->kind);
 	if (rc == 0 && !(p->kind = kind_bit(c->kind))) {
 		char q[40];
 		const char *names[HB_KIND_COUNT];
@@ -1030,13 +467,13 @@ static int parse_kind(struct parser *p, const cJSON *o, struct hb_check *c)
 			names[i] = hb_kinds[i].name;
 		const char *best = hb_closest(c->kind, names, HB_KIND_COUNT);
 		if (best)
-			rc = fail(p, "unknown kind \"%s\" (did you mean \"%s\"?)",
-				  shown(q, sizeof(q), c->kind), best);
+			rc = spec_fail(p, "unknown kind \"%s\" (did you mean \"%s\"?)",
+				  spec_shown(q, sizeof(q), c->kind), best);
 		else
-			rc = fail(p, "unknown kind \"%s\" (one of %s)",
-				  shown(q, sizeof(q), c->kind), all);
+			rc = spec_fail(p, "unknown kind \"%s\" (one of %s)",
+				  spec_shown(q, sizeof(q), c->kind), all);
 	}
-	path_pop(&p->path, old);
+	spec_path_pop(&p->path, old);
 	return rc;
 }
 
@@ -1064,7 +501,7 @@ static int parse_check(struct parser *p, const cJSON *o)
 	c->retry = p->retry;
 	c->expect.rows = -1;
 	if (!cJSON_IsObject(o))
-		return fail(p, "expected an object");
+		return spec_fail(p, "expected an object");
 	/* The kind decides which keys are valid, so it comes first. */
 	if (parse_kind(p, o, c) < 0)
 		return -1;
@@ -1093,28 +530,28 @@ static int parse_check(struct parser *p, const cJSON *o)
 			       : has_key(o, "host") ? "host"
 						    : "name";
 	if (!*need && !is_file_field(p->spec, p->index, need))
-		return fail(p, "missing \"%s\" (a %s check needs one)", need_key,
+		return spec_fail(p, "missing \"%s\" (a %s check needs one)", need_key,
 			    c->kind);
 	char whybuf[160];
-	const char *why = target_field_problem(c, p->kind, need, whybuf,
+	const char *why = spec_target_field_problem(c, p->kind, need, whybuf,
 					       sizeof(whybuf));
 	if (why) {
-		path_key(&p->path, need_key);
-		return fail(p, "%s", why);
+		spec_path_key(&p->path, need_key);
+		return spec_fail(p, "%s", why);
 	}
-	if (set_target(c, p->kind) < 0)
-		return fail_oom(p);
+	if (spec_set_target(c, p->kind) < 0)
+		return spec_fail_oom(p);
 	/* A body is POSTed unless the check names another method, as curl's
 	 * --data does (the driver sends the method given, GET included). */
 	bool has_body = c->body || is_file_field(p->spec, p->index, &c->body);
 	if (p->kind == HB_K_HTTP && !c->method &&
 	    !(c->method = strdup(has_body ? "POST" : "GET")))
-		return fail_oom(p);
+		return spec_fail_oom(p);
 	if (!c->name) {
 		char name[32];
 		snprintf(name, sizeof(name), "%s-%zu", c->kind, p->index);
 		if (!(c->name = strdup(name)))
-			return fail_oom(p);
+			return spec_fail_oom(p);
 	}
 	return 0;
 }
@@ -1123,22 +560,22 @@ static int parse_defaults(struct parser *p, const cJSON *v)
 {
 	static const char *const keys[] = { "retry", "timeout", "wait" };
 	if (!cJSON_IsObject(v))
-		return fail(p, "expected an object");
-	if (no_duplicate_keys(p, v) < 0)
+		return spec_fail(p, "expected an object");
+	if (spec_no_duplicate_keys(p, v) < 0)
 		return -1;
 	for (const cJSON *it = v->child; it; it = it->next) {
-		size_t old = path_key(&p->path, it->string);
+		size_t old = spec_path_key(&p->path, it->string);
 		int rc;
 		if (strcmp(it->string, "timeout") == 0)
-			rc = take_duration(p, it, true, &p->timeout_ms);
+			rc = spec_take_duration(p, it, true, &p->timeout_ms);
 		else if (strcmp(it->string, "wait") == 0)
-			rc = take_duration(p, it, false, &p->retry.wait_ms);
+			rc = spec_take_duration(p, it, false, &p->retry.wait_ms);
 		else if (strcmp(it->string, "retry") == 0)
-			rc = parse_retry(p, it, &p->retry);
+			rc = spec_parse_retry(p, it, &p->retry);
 		else
-			rc = unknown_key(p, it->string, keys,
+			rc = spec_unknown_key(p, it->string, keys,
 					 HB_ARRAY_SIZE(keys));
-		path_pop(&p->path, old);
+		spec_path_pop(&p->path, old);
 		if (rc < 0)
 			return -1;
 	}
@@ -1160,7 +597,7 @@ static int unique_names(struct parser *p)
 	struct hb_spec *s = p->spec;
 	struct hb_check **v = malloc(s->n_checks * sizeof(*v));
 	if (!v)
-		return fail_oom(p);
+		return spec_fail_oom(p);
 	for (size_t i = 0; i < s->n_checks; i++)
 		v[i] = &s->checks[i];
 	qsort(v, s->n_checks, sizeof(*v), by_name);
@@ -1182,11 +619,11 @@ static int unique_names(struct parser *p)
 	if (dup == SIZE_MAX)
 		return 0;
 	char q[72];
-	path_key(&p->path, "checks");
-	path_index(&p->path, dup);
-	path_key(&p->path, "name");
-	return fail(p, "\"%s\" is already the name of checks[%zu]",
-		    shown(q, sizeof(q), s->checks[dup].name), orig);
+	spec_path_key(&p->path, "checks");
+	spec_path_index(&p->path, dup);
+	spec_path_key(&p->path, "name");
+	return spec_fail(p, "\"%s\" is already the name of checks[%zu]",
+		    spec_shown(q, sizeof(q), s->checks[dup].name), orig);
 }
 
 /* Line and column (in characters, from 1) of a byte offset. */
@@ -1209,7 +646,7 @@ static cJSON *parse_json(struct parser *p, const char *buf, size_t len)
 	size_t line, col;
 	char *text = malloc(len + 1);
 	if (!text) {
-		fail_oom(p);
+		spec_fail_oom(p);
 		return NULL;
 	}
 	if (len)
@@ -1225,7 +662,7 @@ static cJSON *parse_json(struct parser *p, const char *buf, size_t len)
 		return NULL;
 	}
 	if (strspn(text, " \t\r\n") == len) {
-		fail(p, "the spec is empty (expected {\"checks\": [...]})");
+		spec_fail(p, "the spec is empty (expected {\"checks\": [...]})");
 		free(text);
 		return NULL;
 	}
@@ -1262,7 +699,7 @@ struct hb_spec *hb_spec_parse(const char *buf, size_t len, const char *source,
 	};
 	err->msg[0] = '\0';
 	if (len > HB_SPEC_MAX_BYTES) {
-		fail(&p, "larger than %u MiB", HB_SPEC_MAX_BYTES >> 20);
+		spec_fail(&p, "larger than %u MiB", HB_SPEC_MAX_BYTES >> 20);
 		return NULL;
 	}
 	cJSON *root = parse_json(&p, buf ? buf : "", buf ? len : 0);
@@ -1270,15 +707,15 @@ struct hb_spec *hb_spec_parse(const char *buf, size_t len, const char *source,
 		return NULL;
 	struct hb_spec *s = p.spec = calloc(1, sizeof(*s));
 	if (!s || !(s->source = strdup(p.source))) {
-		fail_oom(&p);
+		spec_fail_oom(&p);
 		goto fail;
 	}
 	if (!cJSON_IsObject(root)) {
-		fail(&p, "expected an object like {\"checks\": [...]} at the top "
+		spec_fail(&p, "expected an object like {\"checks\": [...]} at the top "
 			 "level");
 		goto fail;
 	}
-	if (no_duplicate_keys(&p, root) < 0)
+	if (spec_no_duplicate_keys(&p, root) < 0)
 		goto fail;
 	const cJSON *defaults = NULL, *checks = NULL;
 	for (const cJSON *it = root->child; it; it = it->next) {
@@ -1288,47 +725,47 @@ struct hb_spec *hb_spec_parse(const char *buf, size_t len, const char *source,
 		} else if (strcmp(it->string, "checks") == 0) {
 			checks = it;
 		} else {
-			path_key(&p.path, it->string);
-			unknown_key(&p, it->string, keys, HB_ARRAY_SIZE(keys));
+			spec_path_key(&p.path, it->string);
+			spec_unknown_key(&p, it->string, keys, HB_ARRAY_SIZE(keys));
 			goto fail;
 		}
 	}
 	if (defaults) {
-		path_key(&p.path, "defaults");
+		spec_path_key(&p.path, "defaults");
 		if (parse_defaults(&p, defaults) < 0)
 			goto fail;
-		path_pop(&p.path, 0);
+		spec_path_pop(&p.path, 0);
 	}
 	if (!checks) {
-		fail(&p, "missing \"checks\" (an array of the checks to run)");
+		spec_fail(&p, "missing \"checks\" (an array of the checks to run)");
 		goto fail;
 	}
-	path_key(&p.path, "checks");
+	spec_path_key(&p.path, "checks");
 	int n = cJSON_GetArraySize(checks);
 	if (!cJSON_IsArray(checks) || n == 0) {
-		fail(&p, "expected a non-empty array of checks");
+		spec_fail(&p, "expected a non-empty array of checks");
 		goto fail;
 	}
 	if (n > HB_SPEC_MAX_CHECKS) {
-		fail(&p, "at most %d checks, got %d", HB_SPEC_MAX_CHECKS, n);
+		spec_fail(&p, "at most %d checks, got %d", HB_SPEC_MAX_CHECKS, n);
 		goto fail;
 	}
 	if (!(s->checks = calloc((size_t)n, sizeof(*s->checks)))) {
-		fail_oom(&p);
+		spec_fail_oom(&p);
 		goto fail;
 	}
 	s->n_checks = (size_t)n;
 	size_t i = 0;
 	for (const cJSON *it = checks->child; it; it = it->next, i++) {
-		size_t old = path_index(&p.path, i);
+		size_t old = spec_path_index(&p.path, i);
 		p.check = &s->checks[i];
 		p.index = i;
 		p.kind = 0;
 		if (parse_check(&p, it) < 0)
 			goto fail;
-		path_pop(&p.path, old);
+		spec_path_pop(&p.path, old);
 	}
-	path_pop(&p.path, 0);
+	spec_path_pop(&p.path, 0);
 	if (unique_names(&p) < 0)
 		goto fail;
 	cJSON_Delete(root);
@@ -1347,15 +784,15 @@ int hb_spec_file_loaded(struct hb_spec *s, const struct hb_file_ref *f,
 	struct hb_check *c = &s->checks[f->check];
 	unsigned kind = kind_bit(c->kind);
 	char whybuf[160];
-	const char *why = target_field_problem(c, kind, f->field, whybuf,
+	const char *why = spec_target_field_problem(c, kind, f->field, whybuf,
 					       sizeof(whybuf));
 	if (why) {
 		char q[128];
 		snprintf(err->msg, sizeof(err->msg), "%s: %s: in \"%s\": %s",
-			 s->source, f->where, shown(q, sizeof(q), f->path), why);
+			 s->source, f->where, spec_shown(q, sizeof(q), f->path), why);
 		return -1;
 	}
-	if (set_target(c, kind) < 0) {
+	if (spec_set_target(c, kind) < 0) {
 		snprintf(err->msg, sizeof(err->msg), "%s: %s: out of memory",
 			 s->source, f->where);
 		return -1;

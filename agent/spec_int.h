@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/* What the spec parser's files share (spec.c: the field tables and the
+ * walk; spec_values.c: scalar and special values; spec_target.c: the
+ * fields a target comes from). Not for use outside the spec parser. */
+#ifndef HB_SPEC_INT_H
+#define HB_SPEC_INT_H
+
+#include "spec.h"
+
+#include <cjson/cJSON.h>
+
+/* glibc compiles a regex into an automaton whose size grows with the
+ * pattern; a cap keeps a typo from costing seconds at parse time. */
+#define MAX_REGEX 4096
+/* headers, expect.json and expect.addresses: duplicates are looked for
+ * pairwise, so the lists stay short. */
+#define MAX_LIST 100
+/* The largest integer a JSON number (a double) holds exactly. */
+#define MAX_JSON_INT (1LL << 53)
+
+/* The JSON path of the value being parsed, "checks[2].expect.status". */
+struct path {
+	char s[256];
+	size_t len;
+};
+
+struct parser {
+	const char *source;
+	hb_getenv_fn getenv_fn;
+	struct hb_spec_error *err;
+	struct hb_spec *spec;
+	struct path path;
+	/* What every check starts from ("defaults"). */
+	int64_t timeout_ms;
+	struct hb_retry retry;
+	/* The check being parsed. */
+	struct hb_check *check;
+	size_t index;
+	unsigned kind;
+};
+
+/* Messages and paths (spec.c). spec_fail fills the error with the source
+ * and the JSON path and returns -1. */
+int spec_fail(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int spec_fail_oom(struct parser *p);
+/* A user's value, on one line and short, to quote in a message. Never used
+ * for URLs, passwords or file contents: those may hold secrets. */
+const char *spec_shown(char *dst, size_t size, const char *s);
+/* Appends ".key" or "[i]" to the path; returns the length to pop back to. */
+size_t spec_path_key(struct path *pa, const char *key);
+size_t spec_path_index(struct path *pa, size_t i);
+void spec_path_pop(struct path *pa, size_t old);
+/* Fails on key, suggesting the closest of n candidates. */
+int spec_unknown_key(struct parser *p, const char *key,
+		     const char *const *cands, size_t n);
+
+/* Values (spec_values.c): each stores v into *out or fails at the path. */
+int spec_expand(struct parser *p, const char *s, char **out);
+int spec_take_string(struct parser *p, const cJSON *v, char **out);
+int spec_take_bool(struct parser *p, const cJSON *v, bool *out);
+int spec_take_int(struct parser *p, const cJSON *v, long long min,
+		  long long max, long long *out);
+int spec_take_duration(struct parser *p, const cJSON *v, bool positive,
+		       int64_t *ms);
+int spec_take_regex(struct parser *p, const cJSON *v, char **out);
+int spec_no_duplicate_keys(struct parser *p, const cJSON *o);
+int spec_parse_status(struct parser *p, const cJSON *v, struct hb_expect *e);
+int spec_parse_headers(struct parser *p, const cJSON *v, struct hb_check *c);
+int spec_parse_json_expect(struct parser *p, const cJSON *v,
+			   struct hb_expect *e);
+int spec_parse_addresses(struct parser *p, const cJSON *v,
+			 struct hb_expect *e);
+int spec_parse_family(struct parser *p, const cJSON *v, int *family);
+int spec_parse_follow(struct parser *p, const cJSON *v,
+		      enum hb_follow *follow);
+int spec_parse_method(struct parser *p, const cJSON *v, struct hb_check *c);
+int spec_parse_retry(struct parser *p, const cJSON *v, struct hb_retry *r);
+
+/* Targets (spec_target.c), pure. */
+bool spec_has_space_or_control(const char *s, bool space_ok);
+/* Sets c's target from the field it comes from; "" while that field
+ * waits for its file. Returns 0 or -ENOMEM. */
+int spec_set_target(struct hb_check *c, unsigned kind);
+/* The problem with the value of a field a target derives from, or NULL;
+ * buf may hold the message. */
+const char *spec_target_field_problem(const struct hb_check *c, unsigned kind,
+				      char *const *field, char *buf,
+				      size_t buflen);
+
+#endif
