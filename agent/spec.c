@@ -225,7 +225,7 @@ static const struct field *lookup(struct parser *p, const struct field *t,
 		f = find_field(t, n, key, strlen(key) - strlen("_file"));
 		if (f && (f->kinds & p->kind) && !f->from_file) {
 			spec_fail(p, "\"%s\" cannot come from a file%s", f->key,
-			     f->id == F_NAME && p->kind == HB_K_DNS
+				  f->id == F_NAME && p->kind == HB_K_DNS
 				     ? " (the name to resolve can: \"host_file\")"
 				     : "");
 			return NULL;
@@ -236,7 +236,7 @@ static const struct field *lookup(struct parser *p, const struct field *t,
 		char kinds[64];
 		hb_kind_list(kinds, sizeof(kinds), f->kinds);
 		spec_fail(p, "not valid for kind \"%s\" (only for %s)",
-		     p->check->kind, kinds);
+			  p->check->kind, kinds);
 		return NULL;
 	}
 	if (!f) {
@@ -468,10 +468,10 @@ static int parse_kind(struct parser *p, const cJSON *o, struct hb_check *c)
 		const char *best = hb_closest(c->kind, names, HB_KIND_COUNT);
 		if (best)
 			rc = spec_fail(p, "unknown kind \"%s\" (did you mean \"%s\"?)",
-				  spec_shown(q, sizeof(q), c->kind), best);
+				       spec_shown(q, sizeof(q), c->kind), best);
 		else
 			rc = spec_fail(p, "unknown kind \"%s\" (one of %s)",
-				  spec_shown(q, sizeof(q), c->kind), all);
+				       spec_shown(q, sizeof(q), c->kind), all);
 	}
 	spec_path_pop(&p->path, old);
 	return rc;
@@ -531,10 +531,10 @@ static int parse_check(struct parser *p, const cJSON *o)
 						    : "name";
 	if (!*need && !is_file_field(p->spec, p->index, need))
 		return spec_fail(p, "missing \"%s\" (a %s check needs one)", need_key,
-			    c->kind);
+				 c->kind);
 	char whybuf[160];
 	const char *why = spec_target_field_problem(c, p->kind, need, whybuf,
-					       sizeof(whybuf));
+						    sizeof(whybuf));
 	if (why) {
 		spec_path_key(&p->path, need_key);
 		return spec_fail(p, "%s", why);
@@ -574,7 +574,7 @@ static int parse_defaults(struct parser *p, const cJSON *v)
 			rc = spec_parse_retry(p, it, &p->retry);
 		else
 			rc = spec_unknown_key(p, it->string, keys,
-					 HB_ARRAY_SIZE(keys));
+					      HB_ARRAY_SIZE(keys));
 		spec_path_pop(&p->path, old);
 		if (rc < 0)
 			return -1;
@@ -623,7 +623,7 @@ static int unique_names(struct parser *p)
 	spec_path_index(&p->path, dup);
 	spec_path_key(&p->path, "name");
 	return spec_fail(p, "\"%s\" is already the name of checks[%zu]",
-		    spec_shown(q, sizeof(q), s->checks[dup].name), orig);
+			 spec_shown(q, sizeof(q), s->checks[dup].name), orig);
 }
 
 /* Line and column (in characters, from 1) of a byte offset. */
@@ -785,7 +785,7 @@ int hb_spec_file_loaded(struct hb_spec *s, const struct hb_file_ref *f,
 	unsigned kind = kind_bit(c->kind);
 	char whybuf[160];
 	const char *why = spec_target_field_problem(c, kind, f->field, whybuf,
-					       sizeof(whybuf));
+						    sizeof(whybuf));
 	if (why) {
 		char q[128];
 		snprintf(err->msg, sizeof(err->msg), "%s: %s: in \"%s\": %s",

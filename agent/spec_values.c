@@ -98,7 +98,7 @@ int spec_take_duration(struct parser *p, const cJSON *v, bool positive,
 		int rc = hb_duration_parse(s, &r);
 		if (rc < 0)
 			spec_fail(p, "\"%s\" is not a duration (try %s)",
-			     spec_shown(q, sizeof(q), s), want);
+				  spec_shown(q, sizeof(q), s), want);
 		free(s);
 		if (rc < 0)
 			return -1;
@@ -119,7 +119,7 @@ int spec_take_regex(struct parser *p, const cJSON *v, char **out)
 		return -1;
 	if (strlen(*out) > MAX_REGEX)
 		return spec_fail(p, "regular expression longer than %d bytes",
-			    MAX_REGEX);
+				 MAX_REGEX);
 	const char *why = hb_regex_problem(*out);
 	if (why)
 		return spec_fail(p, "%s", why);
@@ -340,7 +340,7 @@ int spec_parse_addresses(struct parser *p, const cJSON *v,
 		if (rc == 0 && inet_pton(AF_INET, *out, bin) != 1 &&
 		    inet_pton(AF_INET6, *out, bin) != 1)
 			rc = spec_fail(p, "\"%s\" is not an IP address",
-				  spec_shown(q, sizeof(q), *out));
+				       spec_shown(q, sizeof(q), *out));
 		spec_path_pop(&p->path, old);
 		if (rc < 0)
 			return -1;
@@ -420,7 +420,7 @@ int spec_parse_retry(struct parser *p, const cJSON *v, struct hb_retry *r)
 				     "\"retry\", not inside it)");
 		} else {
 			rc = spec_unknown_key(p, it->string, keys,
-					 HB_ARRAY_SIZE(keys));
+					      HB_ARRAY_SIZE(keys));
 		}
 		spec_path_pop(&p->path, old);
 		if (rc < 0)
