@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: MIT
+# Hook logs after the pod is gone: what an exec report keeps of a command
+# (unit), the collector's logs view (unit), and agents reporting to a real
+# collector whose logs are read after they exited (integration).
+hb_unit(test_exec_tail SOURCES unit/test_exec_tail.c LIBS hb_agent)
