@@ -290,7 +290,8 @@ int hb_logs_render(struct hb_buf *b, const cJSON *red)
 		if (rc == 0)
 			rc = hb_text_printf(b, "  pod: %s\n  phase: %s\n  started: %s\n"
 					    "  completed: %s\n", str(h, "podName"),
-					    str(h, "phase"), started, *done ? done : "-");
+					    str(h, "phase"), *started ? started : "-",
+					    *done ? done : "-");
 		cJSON_ArrayForEach(c, field(h, "checks")) {
 			if (rc == 0)
 				rc = check(b, c);
