@@ -61,22 +61,23 @@ static bool final_phase(const char *p)
 
 /* A curl handle and the request headers (the bearer token, JSON wanted) for
  * cli's collector, and in url the address of path under the release
- * (e.g. "" or "/logs"). Returns the handle, or NULL with err filled and
+ * (e.g. "" or "/logs"). Returns the handle, or NULL having said why, with
  * *status the exit status to give. */
 static CURL *client_open(const struct hb_collector_cli *cli, const char *path,
-			 struct curl_slist **hdrs, char *url, size_t urlsize, char *err,
-			 size_t errlen, int *status)
+			 struct curl_slist **hdrs, char *url, size_t urlsize, int *status)
 {
+	char err[512];
 	CURL *curl = curl_easy_init();
 	*hdrs = NULL;
 	if (!curl) {
-		snprintf(err, errlen, "curl_easy_init failed");
+		fprintf(stderr, "hookbox-collector: curl_easy_init failed\n");
 		*status = 3;
 		return NULL;
 	}
 	if (cli->token_file) {
-		char *tok = hb_read_token(cli->token_file, err, errlen);
+		char *tok = hb_read_token(cli->token_file, err, sizeof(err));
 		if (!tok) {
+			fprintf(stderr, "hookbox-collector: %s\n", err);
 			curl_easy_cleanup(curl);
 			*status = 2;
 			return NULL;
@@ -119,13 +120,10 @@ int hb_cmd_status(const struct hb_collector_cli *cli)
 	struct hb_buf b;
 	cJSON *red = NULL;
 	int status = 3;
-	hb_buf_init(&b, ANSWER_CAP);
-	CURL *curl = client_open(cli, "", &hdrs, url, sizeof(url), err, sizeof(err),
-				 &status);
-	if (!curl) {
-		fprintf(stderr, "hookbox-collector: %s\n", err);
+	CURL *curl = client_open(cli, "", &hdrs, url, sizeof(url), &status);
+	if (!curl)
 		return status;
-	}
+	hb_buf_init(&b, ANSWER_CAP);
 	size_t n = strlen(url);
 	if (cli->revision > 0)
 		snprintf(url + n, sizeof(url) - n, "?revision=%lld", (long long)cli->revision);
@@ -209,12 +207,9 @@ int hb_cmd_logs(const struct hb_collector_cli *cli)
 	struct curl_slist *hdrs = NULL;
 	struct hb_buf b;
 	int status = 3;
-	CURL *curl = client_open(cli, "/logs", &hdrs, url, sizeof(url), err, sizeof(err),
-				 &status);
-	if (!curl) {
-		fprintf(stderr, "hookbox-collector: %s\n", err);
+	CURL *curl = client_open(cli, "/logs", &hdrs, url, sizeof(url), &status);
+	if (!curl)
 		return status;
-	}
 	/* JSON, rendered here: the text is made for this terminal. */
 	size_t n = strlen(url);
 	n += (size_t)snprintf(url + n, sizeof(url) - n, "?format=json");

@@ -26,20 +26,6 @@ COL_URL=http://127.0.0.1:$COL_PORT
 REPORTS=$HB_TMP/reports
 mkdir -p "$REPORTS"
 
-start_collector()
-{
-	$HB_PREFIX "$COL" serve --listen "127.0.0.1:$COL_PORT" --store "$STORE" \
-		--token-file "$TOKEN_FILE" >>"$HB_TMP/collector.log" 2>&1 &
-	COL_PID=$!
-	HB_PIDS+=("$COL_PID")
-	for _ in $(seq 1 100); do
-		curl -s -o /dev/null "$COL_URL/healthz" && return 0
-		kill -0 "$COL_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	hb_die "collector did not start: $(tail -5 "$HB_TMP/collector.log")"
-}
-
 # pod NAME JOB EVENTS WEIGHT REVISION: a downward-API folder for a hook's
 # pod (annotations as Helm writes them, the Job's label), in $POD_DIR, and
 # its name and revision for run_pod.
@@ -103,7 +89,7 @@ line_of()
 	echo "${n:-0}"
 }
 
-start_collector
+hb_start_collector "$STORE" || hb_die "the collector did not start"
 hb_port WEB_PORT
 hb_port CLOSED_PORT
 
@@ -151,7 +137,7 @@ hb_assert_exit 0
 rm -rf "$HB_TMP"/pod-*
 kill -TERM "$COL_PID"
 wait "$COL_PID" 2>/dev/null
-start_collector
+hb_start_collector "$STORE" || hb_die "the collector did not start"
 
 hb_case "logs of revision 1 in Helm's order"
 logs --revision 1
