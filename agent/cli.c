@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "duration.h"
+#include "exec.h"
 #include "optutil.h"
 #include "spec.h"
 #include "strutil.h"
@@ -22,7 +23,8 @@ const char hb_cli_usage[] =
 	"       hookbox postgres URL      one PostgreSQL check\n"
 	"       hookbox mysql URL         one MySQL/MariaDB check\n"
 	"       hookbox redis URL         one Redis check\n"
-	"       hookbox exec [--wait-for URL]... [--timeout D] -- CMD ARGS...\n"
+	"       hookbox exec [--wait-for URL]... [--timeout D] [--output-tail SIZE]\n"
+	"                    -- CMD ARGS...\n"
 	"\n"
 	"run flags:\n"
 	"  --output human|json      what to print (default human)\n"
@@ -35,6 +37,9 @@ const char hb_cli_usage[] =
 	"  --token-file PATH        bearer token for the collector\n"
 	"  --require-delivery       fail when the collector cannot be reached\n"
 	"  --quiet                  print failed checks only\n"
+	"  --output-tail SIZE       exec: the last SIZE bytes of stdout and of\n"
+	"                           stderr kept in the report (default 4K, at\n"
+	"                           most 256K, 0 keeps none)\n"
 	"check flags (one-liners):\n"
 	"  --name N  --timeout D  --retries N  --interval D  --backoff F\n"
 	"  --wait D  --optional\n"
@@ -72,6 +77,7 @@ enum opt_id {
 	O_HEADER,
 	O_HELP,
 	O_OUTPUT,
+	O_OUTPUT_TAIL,
 	O_PARALLEL,
 	O_PODINFO,
 	O_QUIET,
@@ -121,6 +127,7 @@ static const struct opt {
 	{ "name", T_STR, HB_K_ALL, "name", O_NONE },
 	{ "optional", T_BOOL, HB_K_ALL, "optional", O_NONE },
 	{ "output", T_RUN, 0, NULL, O_OUTPUT },
+	{ "output-tail", T_RUN, 0, NULL, O_OUTPUT_TAIL },
 	{ "parallel", T_RUN, 0, NULL, O_PARALLEL },
 	{ "password-file", T_STR, HB_K_DB, "password_file", O_NONE },
 	{ "podinfo", T_RUN, 0, NULL, O_PODINFO },
@@ -308,11 +315,47 @@ static int check_flag(const struct opt *o, const char *flag, const char *arg,
 	}
 }
 
+/* A byte count as --output-tail takes it: digits, then nothing, K or KiB
+ * (1024), or M or MiB. Returns 0, or -1 when s is anything else or more
+ * than max. */
+static int parse_size(const char *s, size_t max, size_t *out)
+{
+	static const struct {
+		const char *unit;
+		unsigned shift;
+	} units[] = { { "", 0 },   { "K", 10 },   { "k", 10 }, { "KiB", 10 },
+		      { "M", 20 }, { "MiB", 20 } };
+	char *end;
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || v > max)
+		return -1;
+	for (size_t i = 0; i < HB_ARRAY_SIZE(units); i++)
+		if (strcmp(end, units[i].unit) == 0) {
+			if (v > (max >> units[i].shift))
+				return -1;
+			*out = (size_t)(v << units[i].shift);
+			return 0;
+		}
+	return -1;
+}
+
 static int run_flag(const struct opt *o, const char *flag, const char *arg,
 		    struct hb_cli *cli, char *err, size_t errlen)
 {
 	long long ll;
 	switch (o->id) {
+	case O_OUTPUT_TAIL:
+		if (cli->cmd != HB_CMD_EXEC)
+			return hb_fail(err, errlen, "%s is an option of \"hookbox "
+				    "exec\" (a command's output)", flag);
+		if (parse_size(arg, HB_EXEC_TAIL_MAX, &cli->exec_tail_bytes) < 0)
+			return hb_fail(err, errlen,
+				    "%s: expected a size from 0 to 256K (e.g. "
+				    "4096, 16K, 64KiB), got \"%s\"", flag, arg);
+		return 0;
 	case O_OUTPUT:
 		if (strcmp(arg, "human") == 0)
 			cli->output = HB_OUTPUT_HUMAN;
@@ -400,6 +443,7 @@ static void cli_defaults(struct hb_cli *cli)
 	memset(cli, 0, sizeof(*cli));
 	cli->cmd = HB_CMD_HELP;
 	cli->parallel = 8;
+	cli->exec_tail_bytes = HB_EXEC_TAIL;
 	cli->termination_log = "/dev/termination-log";
 	cli->podinfo_dir = "/etc/podinfo";
 	const char *env = getenv("HOOKBOX_COLLECTOR");

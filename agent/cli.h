@@ -43,6 +43,7 @@ struct hb_cli {
 	/* exec */
 	char **exec_argv;      /* points into argv, NULL-terminated */
 	long long exec_timeout_ms; /* 0: none */
+	size_t exec_tail_bytes;    /* --output-tail, of stdout and of stderr */
 };
 
 /* Parses argv. Returns 0, or -1 with err holding a one-line usage error. */

@@ -195,10 +195,12 @@ int hb_report_add_check(Hookbox__V1__Report *r, Hookbox__V1__CheckResult *c)
 	return 0;
 }
 
-char *hb_report_tail(const struct hb_tail *t)
+char *hb_report_tail(const struct hb_tail *t, uint64_t *dropped)
 {
-	char raw[HB_EXEC_TAIL + 1];
 	size_t skip = 0;
+	char *raw = malloc(t->len + 1);
+	if (!raw)
+		return NULL;
 	hb_tail_copy(t, raw);
 	/* The ring keeps the last bytes written: where it cut a character,
 	 * its continuation bytes are left at the start, no part of anything a
@@ -207,7 +209,10 @@ char *hb_report_tail(const struct hb_tail *t)
 		while (skip < 3 && skip < t->len &&
 		       ((unsigned char)raw[skip] & 0xc0) == 0x80)
 			skip++;
-	return hb_utf8_repair(raw + skip, t->len - skip);
+	*dropped = t->total - (t->len - skip);
+	char *s = hb_utf8_repair(raw + skip, t->len - skip);
+	free(raw);
+	return s;
 }
 
 void hb_report_free(Hookbox__V1__Report *r)

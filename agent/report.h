@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hookbox/v1/report.pb-c.h"
 #include "podinfo.h"
@@ -42,8 +43,9 @@ void hb_report_free(Hookbox__V1__Report *r);
 struct hb_tail;
 /* The tail of a command's output as a report string: valid UTF-8
  * (hb_utf8_repair, so a NUL in the output does not end it either), without
- * the remains of a character the ring cut at its start. The caller frees
- * it; NULL when out of memory. */
-char *hb_report_tail(const struct hb_tail *t);
+ * the remains of a character the ring cut at its start. *dropped gets the
+ * number of bytes of the output that are not in it (those before the tail,
+ * and such remains). The caller frees it; NULL when out of memory. */
+char *hb_report_tail(const struct hb_tail *t, uint64_t *dropped);
 
 #endif

@@ -316,8 +316,10 @@ static int add_command_result(Hookbox__V1__Report *r, const struct hb_cli *cli,
 		c->message = strdup("not run: the --wait-for targets were not ready");
 		status = HB_EXIT_FAILED;
 	} else {
-		cmd->stdout_tail = hb_report_tail(&ex->out);
-		cmd->stderr_tail = hb_report_tail(&ex->err);
+		cmd->stdout_tail = hb_report_tail(&ex->out,
+						  &cmd->stdout_dropped_bytes);
+		cmd->stderr_tail = hb_report_tail(&ex->err,
+						  &cmd->stderr_dropped_bytes);
 		cmd->exit_code = ex->exit_code;
 		cmd->signal = ex->signal;
 		cmd->duration_ms = ex->duration_ms;
@@ -354,7 +356,9 @@ static int run_checks(const struct hb_cli *cli, struct hb_spec *s)
 	struct hb_sender *sender = NULL;
 	Hookbox__V1__Report *r = NULL;
 	struct hb_run_meta meta;
+	struct hb_exec ex;
 	memset(&meta, 0, sizeof(meta));
+	memset(&ex, 0, sizeof(ex));
 	if (!jobs) {
 		fprintf(stderr, "hookbox: out of memory\n");
 		return HB_EXIT_FAILED;
@@ -427,14 +431,13 @@ static int run_checks(const struct hb_cli *cli, struct hb_spec *s)
 	bool ready = hb_report_phase(jobs, s->n_checks) ==
 		     HOOKBOX__V1__PHASE__PHASE_SUCCEEDED && !cancelled;
 
-	struct hb_exec ex;
-	memset(&ex, 0, sizeof(ex));
 	if (cli->cmd == HB_CMD_EXEC && ready) {
 		ex.argv = cli->exec_argv;
 		ex.timeout_ms = cli->exec_timeout_ms;
 		ex.mode = cli->sandbox;
 		ex.out_fd = 1;
 		ex.err_fd = 2;
+		ex.tail_bytes = cli->exec_tail_bytes;
 		if (hb_exec_run(&ex) < 0) {
 			fprintf(stderr, "hookbox: exec: %s\n", ex.message);
 			ex.exec_failed = true;
@@ -475,6 +478,7 @@ out:
 	 * already past its result and in _exit; init or the nearest subreaper
 	 * reaps it, and as a pod's PID 1 the agent's exit ends it at once. */
 	hb_child_collect(false);
+	hb_exec_release(&ex);
 	hb_sender_free(sender);
 	hb_report_free(r);
 	for (size_t i = 0; i < s->n_checks; i++)

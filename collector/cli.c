@@ -4,6 +4,7 @@
 
 #include "addr.h"
 #include "duration.h"
+#include "logs.h"
 #include "optutil.h"
 #include "report_util.h"
 #include "strutil.h"
@@ -23,8 +24,11 @@ const char hb_collector_usage[] =
 	"       hookbox-collector status --server URL --namespace NS --release R\n"
 	"           [--revision N] [--output text|json|junit] [--wait D]\n"
 	"           [--token-file F] [--ca-file F]\n"
+	"       hookbox-collector logs --server URL --namespace NS --release R\n"
+	"           [--revision N] [--hook EVENT|NAME] [--output text|json]\n"
+	"           [--token-file F] [--ca-file F]\n"
 	"       hookbox-collector reduce [--namespace NS] [--release R] [--revision N]\n"
-	"           [--output text|json|junit] FILE...\n"
+	"           [--output text|json|junit] [--logs [--hook EVENT|NAME]] FILE...\n"
 	"\n"
 	"serve: --listen defaults to " HB_DEFAULT_LISTEN ", --store to\n"
 	"  " HB_DEFAULT_STORE " (or postgres://...); a bearer token is required\n"
@@ -33,13 +37,19 @@ const char hb_collector_usage[] =
 	"  it, --request-timeout (headers and body) to 10, --timeout (idle) to 30.\n"
 	"status: reads the reduction of a release from a collector; --wait blocks\n"
 	"  until the test suite is final or D passes.\n"
-	"reduce: the same reduction over report files (protobuf or JSON).\n"
+	"logs: each hook's latest report in Helm's order, with its checks and a\n"
+	"  wrapped command's exit status and output; --hook picks an event (test,\n"
+	"  pre-install, ...) or one hook by name; the latest revision unless told.\n"
+	"reduce: the same reduction over report files (protobuf or JSON);\n"
+	"  --logs shows them as logs does.\n"
 	"exit status: 0 Succeeded, 1 Failed, 3 Running or Unknown, 2 usage error\n";
 
 enum opt_id {
 	O_CA_FILE,
 	O_HELP,
+	O_HOOK,
 	O_LISTEN,
+	O_LOGS,
 	O_MAX_BODY,
 	O_MAX_CONNECTIONS,
 	O_MAX_CONNECTIONS_PER_IP,
@@ -61,7 +71,8 @@ enum {
 	C_SERVE = 1 << 0,
 	C_STATUS = 1 << 1,
 	C_REDUCE = 1 << 2,
-	C_ALL = C_SERVE | C_STATUS | C_REDUCE,
+	C_LOGS = 1 << 3,
+	C_ALL = C_SERVE | C_STATUS | C_REDUCE | C_LOGS,
 };
 
 /* Sorted by name, as curl's tool keeps its aliases[]. */
@@ -71,23 +82,25 @@ static const struct opt {
 	unsigned cmds;
 	bool has_arg;
 } opts[] = {
-	{ "ca-file", O_CA_FILE, C_STATUS, true },
+	{ "ca-file", O_CA_FILE, C_STATUS | C_LOGS, true },
 	{ "help", O_HELP, C_ALL, false },
+	{ "hook", O_HOOK, C_LOGS | C_REDUCE, true },
 	{ "listen", O_LISTEN, C_SERVE, true },
+	{ "logs", O_LOGS, C_REDUCE, false },
 	{ "max-body", O_MAX_BODY, C_SERVE, true },
 	{ "max-connections", O_MAX_CONNECTIONS, C_SERVE, true },
 	{ "max-connections-per-ip", O_MAX_CONNECTIONS_PER_IP, C_SERVE, true },
-	{ "namespace", O_NAMESPACE, C_STATUS | C_REDUCE, true },
-	{ "output", O_OUTPUT, C_STATUS | C_REDUCE, true },
-	{ "release", O_RELEASE, C_STATUS | C_REDUCE, true },
+	{ "namespace", O_NAMESPACE, C_STATUS | C_REDUCE | C_LOGS, true },
+	{ "output", O_OUTPUT, C_STATUS | C_REDUCE | C_LOGS, true },
+	{ "release", O_RELEASE, C_STATUS | C_REDUCE | C_LOGS, true },
 	{ "request-timeout", O_REQUEST_TIMEOUT, C_SERVE, true },
-	{ "revision", O_REVISION, C_STATUS | C_REDUCE, true },
-	{ "server", O_SERVER, C_STATUS, true },
+	{ "revision", O_REVISION, C_STATUS | C_REDUCE | C_LOGS, true },
+	{ "server", O_SERVER, C_STATUS | C_LOGS, true },
 	{ "store", O_STORE, C_SERVE, true },
 	{ "timeout", O_TIMEOUT, C_SERVE, true },
 	{ "tls-cert", O_TLS_CERT, C_SERVE, true },
 	{ "tls-key", O_TLS_KEY, C_SERVE, true },
-	{ "token-file", O_TOKEN_FILE, C_SERVE | C_STATUS, true },
+	{ "token-file", O_TOKEN_FILE, C_SERVE | C_STATUS | C_LOGS, true },
 	{ "wait", O_WAIT, C_STATUS, true },
 };
 
@@ -129,6 +142,17 @@ static int set_opt(struct hb_collector_cli *c, const struct opt *o, const char *
 		break;
 	case O_HELP:
 		c->cmd = HB_COLLECTOR_HELP;
+		break;
+	case O_HOOK:
+		if (!hb_logs_hook_valid(v))
+			return hb_fail(err, errlen,
+				    "--hook \"%s\": want an event (test, pre-install, "
+				    "post-upgrade, ...) or a hook's name (lower-case "
+				    "letters, digits, '-' and '.')", v);
+		c->hook = v;
+		break;
+	case O_LOGS:
+		c->logs = true;
 		break;
 	case O_LISTEN: {
 		char host[HB_HOST_MAX], why[128];
@@ -228,7 +252,7 @@ int hb_collector_cli_parse(int argc, char **argv, struct hb_collector_cli *c,
 	c->request_timeout_s = 10;
 	c->output = HB_RENDER_TEXT;
 	if (argc < 2)
-		return hb_fail(err, errlen, "missing command (serve, status or reduce)");
+		return hb_fail(err, errlen, "missing command (serve, status, logs or reduce)");
 	const char *cmd = argv[1];
 	unsigned mask;
 	if (strcmp(cmd, "serve") == 0) {
@@ -240,6 +264,9 @@ int hb_collector_cli_parse(int argc, char **argv, struct hb_collector_cli *c,
 	} else if (strcmp(cmd, "reduce") == 0) {
 		c->cmd = HB_COLLECTOR_REDUCE;
 		mask = C_REDUCE;
+	} else if (strcmp(cmd, "logs") == 0) {
+		c->cmd = HB_COLLECTOR_LOGS;
+		mask = C_LOGS;
 	} else if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
 		   strcmp(cmd, "-h") == 0) {
 		c->cmd = HB_COLLECTOR_HELP;
@@ -248,8 +275,8 @@ int hb_collector_cli_parse(int argc, char **argv, struct hb_collector_cli *c,
 		c->cmd = HB_COLLECTOR_VERSION;
 		return 0;
 	} else {
-		return hb_fail(err, errlen, "unknown command \"%s\" (want serve, status or reduce)",
-			    cmd);
+		return hb_fail(err, errlen,
+			    "unknown command \"%s\" (want serve, status, logs or reduce)", cmd);
 	}
 	bool only_files = false;
 	for (int i = 2; i < argc; i++) {
@@ -297,12 +324,19 @@ int hb_collector_cli_parse(int argc, char **argv, struct hb_collector_cli *c,
 	 * the rest to everyone else. */
 	if (c->max_connections_per_ip == 0)
 		c->max_connections_per_ip = c->max_connections >= 8 ? c->max_connections / 8 : 1;
-	if (c->cmd == HB_COLLECTOR_STATUS) {
+	if (c->cmd == HB_COLLECTOR_STATUS || c->cmd == HB_COLLECTOR_LOGS) {
 		if (!c->server)
-			return hb_fail(err, errlen, "status: --server URL is required");
+			return hb_fail(err, errlen, "%s: --server URL is required", cmd);
 		if (!c->ns || !c->release)
-			return hb_fail(err, errlen, "status: --namespace and --release are required");
+			return hb_fail(err, errlen, "%s: --namespace and --release are required",
+				       cmd);
 	}
+	bool logs = c->cmd == HB_COLLECTOR_LOGS || c->logs;
+	if (c->hook && !logs)
+		return hb_fail(err, errlen, "reduce: --hook goes with --logs");
+	if (logs && c->output == HB_RENDER_JUNIT)
+		return hb_fail(err, errlen, "%s: --output junit: logs are text or json",
+			       cmd);
 	if (c->cmd == HB_COLLECTOR_REDUCE && c->n_files == 0)
 		return hb_fail(err, errlen, "reduce: no report files given");
 	return 0;

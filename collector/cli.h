@@ -11,6 +11,7 @@
 #ifndef HB_COLLECTOR_CLI_H
 #define HB_COLLECTOR_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,7 @@ enum hb_collector_cmd {
 	HB_COLLECTOR_SERVE,
 	HB_COLLECTOR_STATUS,
 	HB_COLLECTOR_REDUCE,
+	HB_COLLECTOR_LOGS,
 };
 
 #define HB_DEFAULT_LISTEN "127.0.0.1:8080"
@@ -55,6 +57,9 @@ struct hb_collector_cli {
 	/* reduce */
 	char **files;         /* points into argv */
 	size_t n_files;
+	bool logs;            /* reduce --logs: the logs view of the files */
+	/* logs, and reduce --logs: an event or a hook's name, NULL: all */
+	const char *hook;
 };
 
 /* Returns 0, or -1 with err holding a one-line usage error. */

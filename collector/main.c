@@ -25,6 +25,8 @@ int main(int argc, char **argv)
 		return hb_cmd_status(&cli);
 	case HB_COLLECTOR_REDUCE:
 		return hb_cmd_reduce(&cli);
+	case HB_COLLECTOR_LOGS:
+		return hb_cmd_logs(&cli);
 	case HB_COLLECTOR_VERSION:
 		printf("hookbox-collector %s\n", HB_VERSION);
 		return 0;

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* hookbox-collector reduce: the reduction over report files, for pipelines
- * that collect pod logs or --report-file outputs instead of a collector. */
+ * that collect pod logs or --report-file outputs instead of a collector;
+ * with --logs, the hooks' logs (logs.h) from them. */
 #include "commands.h"
 
 #include "buf.h"
+#include "logs.h"
 #include "osutil.h"
 #include "reduce.h"
 #include "render.h"
@@ -73,6 +75,21 @@ int hb_cmd_reduce(const struct hb_collector_cli *cli)
 	cJSON *j = hb_reduction_json(&red);
 	int phase = red.phase;
 	hb_reduction_release(&red);
+	if (j && cli->logs) {
+		char err[512];
+		int rc = hb_logs_select(j, cli->revision, cli->hook, err, sizeof(err));
+		if (rc == 0) {
+			status = hb_logs_print(j, cli->output);
+		} else if (rc == -ENOENT) {
+			/* It names the files' hooks: shown as text is. */
+			hb_text_escape(&out, err);
+			fprintf(stderr, "hookbox-collector: %s\n", hb_buf_str(&out));
+		} else {
+			fprintf(stderr, "hookbox-collector: out of memory\n");
+		}
+		cJSON_Delete(j);
+		goto out;
+	}
 	if (!j || hb_render(&out, j, cli->output) < 0) {
 		cJSON_Delete(j);
 		fprintf(stderr, "hookbox-collector: rendering: out of memory\n");

@@ -47,6 +47,31 @@ bool hb_report_is_test(const Hookbox__V1__Report *r)
 	return false;
 }
 
+int hb_hook_stage(const Hookbox__V1__Report *r)
+{
+	/* helm.sh/helm/v3 pkg/release/hook.go names the events; the stages
+	 * are the order pkg/action runs them in within one revision. */
+	static const struct {
+		const char *event;
+		int stage;
+	} stages[] = {
+		{ "pre-install", 0 },  { "pre-upgrade", 0 }, { "pre-rollback", 0 },
+		{ "post-install", 1 }, { "post-upgrade", 1 }, { "post-rollback", 1 },
+		{ "test", 2 },         { "test-success", 2 }, { "pre-delete", 3 },
+		{ "post-delete", 4 },
+	};
+	int best = 2;
+	bool known = false;
+	for (size_t i = 0; r->pod && i < r->pod->n_hook_events; i++)
+		for (size_t k = 0; k < sizeof(stages) / sizeof(stages[0]); k++)
+			if (strcmp(r->pod->hook_events[i], stages[k].event) == 0 &&
+			    (!known || stages[k].stage < best)) {
+				best = stages[k].stage;
+				known = true;
+			}
+	return best;
+}
+
 static bool matches(const Hookbox__V1__Report *r, const struct hb_reduce_filter *f)
 {
 	if (!r->pod)
@@ -104,10 +129,13 @@ int hb_suite_phase(const int *phases, size_t n)
 	return HOOKBOX__V1__PHASE__PHASE_SUCCEEDED;
 }
 
-/* pkg/action/hooks.go: hookByWeight sorts by weight, then by name. */
+/* By stage (hb_hook_stage), then as pkg/action/hooks.go's hookByWeight
+ * sorts the hooks of one event: by weight, then by name. */
 static int cmp_hooks(const void *a, const void *b)
 {
 	const struct hb_hook *x = a, *y = b;
+	if (x->stage != y->stage)
+		return x->stage < y->stage ? -1 : 1;
 	if (x->weight != y->weight)
 		return x->weight < y->weight ? -1 : 1;
 	return strcmp(x->name, y->name);
@@ -182,6 +210,7 @@ int hb_reduce(const Hookbox__V1__Report *const *reports, size_t n,
 			.report = r,
 			.name = a[k].hook,
 			.weight = r->pod->hook_weight,
+			.stage = hb_hook_stage(r),
 			.phase = r->phase,
 			.test = hb_report_is_test(r),
 		};

@@ -37,6 +37,7 @@ struct hb_hook {
 	const Hookbox__V1__Report *report; /* its latest report; not owned */
 	const char *name;                  /* hook name, else pod name */
 	int32_t weight;
+	int stage;                         /* hb_hook_stage */
 	int phase;                         /* HOOKBOX__V1__PHASE__* */
 	bool test;                         /* a "test" hook: counts for the suite */
 };
@@ -73,6 +74,13 @@ struct hb_reduction {
 int hb_reduce(const Hookbox__V1__Report *const *reports, size_t n,
 	      const struct hb_reduce_filter *f, struct hb_reduction *out);
 void hb_reduction_release(struct hb_reduction *r);
+
+/* Where a hook of report r runs in a release's life, the first key of the
+ * hooks' order: Helm runs the pre- hooks of an install, upgrade or rollback,
+ * then the post- hooks, then (helm test) the test hooks; the delete hooks
+ * come at the end. A hook of several events takes its earliest; one of no
+ * known event counts as a test (see hb_report_is_test). */
+int hb_hook_stage(const Hookbox__V1__Report *r);
 
 /* Whether r counts for its revision's test suite: a "test" (or Helm 2's
  * "test-success") hook, or one that names no event at all. */

@@ -89,7 +89,11 @@ static bool text_control(uint32_t cp)
 
 int hb_text_escape(struct hb_buf *b, const char *s)
 {
-	size_t n = strlen(s);
+	return hb_text_escape_n(b, s, strlen(s));
+}
+
+int hb_text_escape_n(struct hb_buf *b, const char *s, size_t n)
+{
 	int rc = 0;
 	for (size_t i = 0, k; rc == 0 && i < n; i += k) {
 		uint32_t cp;
@@ -117,9 +121,7 @@ int hb_text_escape(struct hb_buf *b, const char *s)
 /* hb_buf_printf for the text rendering, whose strings all come from
  * reports: %s is the only conversion, each argument shown through
  * hb_text_escape, so that a report cannot drive the reader's terminal. */
-static int text_printf(struct hb_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int text_printf(struct hb_buf *b, const char *fmt, ...)
+int hb_text_printf(struct hb_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int rc = 0;
@@ -139,12 +141,12 @@ static int text_printf(struct hb_buf *b, const char *fmt, ...)
 static int render_text(struct hb_buf *b, const cJSON *red)
 {
 	const cJSON *hooks = cJSON_GetObjectItemCaseSensitive(red, "hooks"), *h, *c;
-	int rc = text_printf(b, "NAME: %s\nNAMESPACE: %s\n", jstr(red, "release"),
+	int rc = hb_text_printf(b, "NAME: %s\nNAMESPACE: %s\n", jstr(red, "release"),
 			     jstr(red, "namespace"));
 	if (rc == 0)
 		rc = hb_buf_printf(b, "REVISION: %.0f\n", jnum(red, "revision"));
 	if (rc == 0)
-		rc = text_printf(b, "PHASE: %s\n", jstr(red, "phase"));
+		rc = hb_text_printf(b, "PHASE: %s\n", jstr(red, "phase"));
 	/* A revision with more hooks than one reduction holds (HB_MAX_HOOKS). */
 	if (rc == 0 && jnum(red, "omittedHooks") > 0)
 		rc = hb_buf_printf(b,
@@ -161,7 +163,7 @@ static int render_text(struct hb_buf *b, const cJSON *red)
 		hb_format_ansic(started, sizeof(started), jstr(h, "startedAt"));
 		hb_format_ansic(done, sizeof(done), jstr(h, "finishedAt"));
 		/* The layout of `helm status` / `helm test`. */
-		rc = text_printf(b,
+		rc = hb_text_printf(b,
 				 "TEST SUITE:     %s\nLast Started:   %s\n"
 				 "Last Completed: %s\nPhase:          %s\n",
 				 jstr(h, "name"), started, done, jstr(h, "phase"));
@@ -180,16 +182,16 @@ static int render_text(struct hb_buf *b, const cJSON *red)
 			}
 			const char *cls = jstr(c, "failureClass");
 			if (rc == 0)
-				rc = text_printf(b, "%s  %s  %s%s: %s\n", jstr(h, "name"),
+				rc = hb_text_printf(b, "%s  %s  %s%s: %s\n", jstr(h, "name"),
 						 jstr(c, "name"),
 						 jbool(c, "optional") ? "(optional) " : "",
 						 *cls ? cls : jstr(c, "outcome"),
 						 jstr(c, "message"));
 			if (rc == 0 && *jstr(c, "target"))
-				rc = text_printf(b, "    target: %s %s\n", jstr(c, "kind"),
+				rc = hb_text_printf(b, "    target: %s %s\n", jstr(c, "kind"),
 						 jstr(c, "target"));
 			if (rc == 0 && *jstr(c, "hint"))
-				rc = text_printf(b, "    hint: %s\n", jstr(c, "hint"));
+				rc = hb_text_printf(b, "    hint: %s\n", jstr(c, "hint"));
 		}
 	}
 	return rc;

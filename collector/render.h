@@ -14,6 +14,7 @@
 #define HB_RENDER_H
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
 
 #include "buf.h"
 
@@ -28,6 +29,13 @@ int hb_render(struct hb_buf *out, const cJSON *red, enum hb_render_fmt fmt);
  * visible escapes ("\n", "\x1b", "\u009b", "\xff"). Returns 0 or the
  * buffer's negative errno. */
 int hb_text_escape(struct hb_buf *b, const char *s);
+/* The same for n bytes of s (a line of a longer text). */
+int hb_text_escape_n(struct hb_buf *b, const char *s, size_t n);
+/* hb_buf_printf for text whose strings all come from reports: %s is the
+ * only conversion, each argument shown through hb_text_escape, so that a
+ * report cannot drive the reader's terminal. */
+int hb_text_printf(struct hb_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* The exit status for a suite phase name: 0 Succeeded, 1 Failed, 3 Running
  * or Unknown (or anything else). */
 int hb_phase_exit_code(const char *phase);

@@ -2,6 +2,7 @@
 /* Which route a request takes, with its parameters checked at the boundary. */
 #include "route.h"
 
+#include "logs.h"
 #include "report_util.h"
 #include "strutil.h"
 #include "validate.h"
@@ -9,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* One DNS-1123 label of n bytes: [a-z0-9]([-a-z0-9]*[a-z0-9])? */
 static bool dns_label(const char *s, size_t n)
@@ -94,14 +96,24 @@ static void route_report(const char *id, struct hb_route *out)
 
 static void route_release(const char *rest, const char *revision, struct hb_route *out)
 {
-	char q[80];
+	char q[80], relbuf[HB_RELEASE_MAX + 2];
 	const char *slash = strchr(rest, '/');
-	if (!slash || strchr(slash + 1, '/')) {
-		refuse(out, 404, "want /v1/releases/{namespace}/{release}");
+	const char *more = slash ? strchr(slash + 1, '/') : NULL;
+	/* A release name has no '/': a third part can only be "logs". */
+	if (!slash || (more && strcmp(more, "/logs") != 0)) {
+		refuse(out, 404, "want /v1/releases/{namespace}/{release}[/logs]");
 		return;
 	}
 	size_t nl = (size_t)(slash - rest);
 	const char *rel = slash + 1;
+	if (more) {
+		size_t rl = (size_t)(more - rel);
+		if (rl >= sizeof(relbuf))
+			rl = sizeof(relbuf) - 1; /* too long either way */
+		memcpy(relbuf, rel, rl);
+		relbuf[rl] = '\0';
+		rel = relbuf;
+	}
 	if (nl > HB_NAMESPACE_MAX || !dns_label(rest, nl)) {
 		char ns[HB_NAMESPACE_MAX + 2];
 		size_t k = nl < sizeof(ns) - 1 ? nl : sizeof(ns) - 1;
@@ -131,7 +143,32 @@ static void route_release(const char *rest, const char *revision, struct hb_rout
 	out->ns[nl] = '\0';
 	hb_strlcpy(out->release, rel, sizeof(out->release));
 	out->revision = v;
-	out->id = HB_ROUTE_RELEASE;
+	out->id = more ? HB_ROUTE_LOGS : HB_ROUTE_RELEASE;
+}
+
+void hb_route_logs_query(const char *hook, const char *format, const char *accept,
+			 struct hb_route *out)
+{
+	char q[80];
+	if (out->id != HB_ROUTE_LOGS)
+		return;
+	if (hook && !hb_logs_hook_valid(hook)) {
+		quote(q, sizeof(q), hook, 40);
+		refuse(out, 400,
+		       "hook \"%s\": want an event (test, pre-install, post-upgrade, ...) "
+		       "or a hook's name", q);
+		return;
+	}
+	if (format && strcmp(format, "json") != 0 && strcmp(format, "text") != 0) {
+		quote(q, sizeof(q), format, 40);
+		refuse(out, 400, "format \"%s\": want text or json", q);
+		return;
+	}
+	hb_strlcpy(out->hook, hook ? hook : "", sizeof(out->hook));
+	if (format)
+		out->json = strcmp(format, "json") == 0;
+	else
+		out->json = accept && strcasestr(accept, "application/json");
 }
 
 void hb_route(const char *method, const char *path, const char *revision,

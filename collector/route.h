@@ -28,6 +28,7 @@ enum hb_route_id {
 	HB_ROUTE_METRICS,
 	HB_ROUTE_REPORT,  /* GET /v1/reports/{id} */
 	HB_ROUTE_RELEASE, /* GET /v1/releases/{namespace}/{release} */
+	HB_ROUTE_LOGS,    /* GET /v1/releases/{namespace}/{release}/logs */
 };
 
 struct hb_route {
@@ -43,6 +44,10 @@ struct hb_route {
 	char release[HB_RELEASE_MAX + 1];
 	char report_id[37]; /* lower case */
 	int64_t revision;   /* 0: the newest */
+	/* logs (hb_route_logs_query): the hook filter ("": every hook), and
+	 * whether to answer JSON rather than text. */
+	char hook[254];
+	bool json;
 };
 
 /* Fills *out for a request. method and path must not be NULL; path is the
@@ -51,6 +56,14 @@ struct hb_route {
  * client sent that is quoted in a reason is escaped (\xNN). */
 void hb_route(const char *method, const char *path, const char *revision,
 	      struct hb_route *out);
+
+/* Completes a logs route with its query: hook (the "hook" parameter, an
+ * event or a hook's name, see hb_logs_hook_valid) and the format, from the
+ * "format" parameter (text or json) or else the Accept header (JSON when it
+ * names application/json). Any may be NULL. Refuses with 400 what it
+ * cannot take. */
+void hb_route_logs_query(const char *hook, const char *format, const char *accept,
+			 struct hb_route *out);
 
 /* Whether s is a Kubernetes namespace name: a DNS-1123 label, lower-case
  * letters, digits and '-', starting and ending with a letter or digit, at

@@ -4,10 +4,12 @@
 
 #include "addr.h"
 #include "buf.h"
+#include "logs.h"
 #include "metrics.h"
 #include "osutil.h"
 #include "pbjson.h"
 #include "reduce.h"
+#include "render.h"
 #include "report_util.h"
 #include "route.h"
 #include "store.h"
@@ -352,6 +354,35 @@ static enum MHD_Result get_release(struct server *sv, struct MHD_Connection *c,
 	return respond_json(c, MHD_HTTP_OK, j);
 }
 
+/* The logs of a release's hooks (logs.h), as text unless asked for JSON. A
+ * filter that selects nothing is a 404 that says what there is. */
+static enum MHD_Result get_logs(struct server *sv, struct MHD_Connection *c,
+				const struct hb_route *rt)
+{
+	char err[512] = "";
+	cJSON *j = release_json(sv->store, rt->ns, rt->release, rt->revision, NULL, err,
+				sizeof(err));
+	if (!j)
+		return respond_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", err);
+	int rc = hb_logs_select(j, rt->revision, *rt->hook ? rt->hook : NULL, err,
+				sizeof(err));
+	if (rc < 0) {
+		cJSON_Delete(j);
+		return rc == -ENOENT ? respond_text(c, MHD_HTTP_NOT_FOUND, "%s", err)
+				     : respond_text(c, 503, "out of memory");
+	}
+	if (rt->json)
+		return respond_json(c, MHD_HTTP_OK, j);
+	struct hb_buf b;
+	hb_buf_init(&b, HB_RENDER_CAP);
+	rc = hb_logs_render(&b, j);
+	cJSON_Delete(j);
+	enum MHD_Result ret = rc < 0 ? respond_text(c, 503, "out of memory")
+		: respond(c, MHD_HTTP_OK, "text/plain; charset=utf-8", hb_buf_str(&b), b.len);
+	hb_buf_release(&b);
+	return ret;
+}
+
 struct release_names {
 	char **v; /* ns, release, ns, release, ... */
 	size_t n, cap;
@@ -474,6 +505,11 @@ static enum MHD_Result first_call(struct server *sv, struct MHD_Connection *c,
 	struct hb_route rt;
 	hb_route(method, url,
 		 MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "revision"), &rt);
+	hb_route_logs_query(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "hook"),
+			    MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format"),
+			    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							MHD_HTTP_HEADER_ACCEPT),
+			    &rt);
 	if (rt.auth && !authorized(sv, c))
 		return respond_text(c, MHD_HTTP_UNAUTHORIZED, "missing or wrong bearer token");
 	switch (rt.id) {
@@ -495,6 +531,8 @@ static enum MHD_Result first_call(struct server *sv, struct MHD_Connection *c,
 		return get_report(sv, c, rt.report_id);
 	case HB_ROUTE_RELEASE:
 		return get_release(sv, c, &rt);
+	case HB_ROUTE_LOGS:
+		return get_logs(sv, c, &rt);
 	}
 	return respond_text(c, 500, "route %d has no handler", (int)rt.id);
 }

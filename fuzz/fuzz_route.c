@@ -129,10 +129,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    strncasecmp(path + 12, rt.report_id, 36) != 0)
 			__builtin_trap();
 		break;
-	case HB_ROUTE_RELEASE: {
+	case HB_ROUTE_RELEASE:
+	case HB_ROUTE_LOGS: {
 		/* The names are the path's, both valid Kubernetes names. */
 		char want[200];
-		snprintf(want, sizeof(want), "/v1/releases/%s/%s", rt.ns, rt.release);
+		snprintf(want, sizeof(want), "/v1/releases/%s/%s%s", rt.ns, rt.release,
+			 rt.id == HB_ROUTE_LOGS ? "/logs" : "");
 		if (!get || !rt.auth || !oracle_label(rt.ns, strlen(rt.ns)) ||
 		    !oracle_release(rt.release) || strcmp(want, path) != 0)
 			__builtin_trap();
@@ -147,6 +149,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (rt.id != HB_ROUTE_REFUSED && (rt.status != 0 || rt.reason[0]))
 		__builtin_trap();
+	/* The logs query, the revision's bytes taken as its hook and its
+	 * format: taken only when valid, else refused with a clean reason. */
+	if (rt.id == HB_ROUTE_LOGS) {
+		hb_route_logs_query(revision, revision, revision, &rt);
+		if (rt.id == HB_ROUTE_REFUSED ? rt.status != 400 || !clean_reason(rt.reason)
+					      : strcmp(rt.hook, revision ? revision : "") != 0)
+			__builtin_trap();
+	}
 	/* Only the liveness probe and the ingest's method check speak before
 	 * the token is checked (the ingest checks it itself). */
 	if (!rt.auth && strcmp(path, "/healthz") != 0 && strcmp(path, "/v1/reports") != 0)

@@ -29,30 +29,50 @@
 static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1,
 				 SIGUSR2 };
 
+void hb_tail_init(struct hb_tail *t, size_t cap)
+{
+	memset(t, 0, sizeof(*t));
+	t->cap = cap;
+}
+
+void hb_tail_release(struct hb_tail *t)
+{
+	free(t->data);
+	hb_tail_init(t, t->cap);
+}
+
 void hb_tail_add(struct hb_tail *t, const char *p, size_t n)
 {
 	t->total += n;
-	if (n >= HB_EXEC_TAIL) {
-		memcpy(t->data, p + n - HB_EXEC_TAIL, HB_EXEC_TAIL);
+	if (!t->cap || (!t->data && !(t->data = malloc(t->cap))))
+		return;
+	if (n >= t->cap) {
+		memcpy(t->data, p + n - t->cap, t->cap);
 		t->start = 0;
-		t->len = HB_EXEC_TAIL;
+		t->len = t->cap;
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		size_t pos = (t->start + t->len) % HB_EXEC_TAIL;
+		size_t pos = (t->start + t->len) % t->cap;
 		t->data[pos] = p[i];
-		if (t->len < HB_EXEC_TAIL)
+		if (t->len < t->cap)
 			t->len++;
 		else
-			t->start = (t->start + 1) % HB_EXEC_TAIL;
+			t->start = (t->start + 1) % t->cap;
 	}
 }
 
 void hb_tail_copy(const struct hb_tail *t, char *dst)
 {
 	for (size_t i = 0; i < t->len; i++)
-		dst[i] = t->data[(t->start + i) % HB_EXEC_TAIL];
+		dst[i] = t->data[(t->start + i) % t->cap];
 	dst[t->len] = '\0';
+}
+
+void hb_exec_release(struct hb_exec *e)
+{
+	hb_tail_release(&e->out);
+	hb_tail_release(&e->err);
 }
 
 /* The deny-list as a BPF program, in the parent: the build's (see
@@ -207,6 +227,8 @@ int hb_exec_run(struct hb_exec *e)
 
 	e->exit_code = -1;
 	e->signal = 0;
+	hb_tail_init(&e->out, e->tail_bytes);
+	hb_tail_init(&e->err, e->tail_bytes);
 	/* Check children (--wait-for) may still be exiting: ours, not orphans
 	 * of the command for the loop below to count. */
 	hb_child_collect(true);

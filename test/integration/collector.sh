@@ -41,24 +41,10 @@ TOKEN_FILE=$HB_TMP/token
 printf 's3cret-%s\n' "$RANDOM$RANDOM" >"$TOKEN_FILE"
 TOKEN=$(tr -d '\n' <"$TOKEN_FILE")
 
-# start_collector STORE [ARGS...]: on $COL_PORT (kept across restarts, so
-# that senders find the restarted collector at the same address).
+# start_collector STORE [ARGS...]: see hb_start_collector.
 start_collector()
 {
-	local store=$1
-	shift
-	$HB_PREFIX "$COL" serve --listen "127.0.0.1:$COL_PORT" --store "$store" \
-		--token-file "$TOKEN_FILE" "$@" >>"$HB_TMP/collector.log" 2>&1 &
-	COL_PID=$!
-	HB_PIDS+=("$COL_PID")
-	for _ in $(seq 1 100); do
-		curl -s -o /dev/null "http://127.0.0.1:$COL_PORT/healthz" && return 0
-		kill -0 "$COL_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	hb_log "collector did not start:"
-	tail -5 "$HB_TMP/collector.log" >&2
-	return 1
+	hb_start_collector "$@"
 }
 
 stop_collector()

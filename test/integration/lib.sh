@@ -534,3 +534,29 @@ MinProtocol = TLSv1.3
 Ciphersuites = TLS_AES_128_CCM_8_SHA256
 CNF
 }
+
+# -- the collector ------------------------------------------------------------
+
+# hb_start_collector STORE [ARGS...]: hookbox-collector serve on
+# 127.0.0.1:$COL_PORT (kept across restarts, so that senders find a
+# restarted collector at the same address) with the bearer token in
+# $TOKEN_FILE, logging to $HB_TMP/collector.log; sets COL_PID. Returns
+# non-zero, with the log's tail, when it does not answer /healthz within
+# 10 seconds.
+hb_start_collector()
+{
+	local store=$1
+	shift
+	$HB_PREFIX "$HB_BUILD/hookbox-collector" serve --listen "127.0.0.1:$COL_PORT" \
+		--store "$store" --token-file "$TOKEN_FILE" "$@" >>"$HB_TMP/collector.log" 2>&1 &
+	COL_PID=$!
+	HB_PIDS+=("$COL_PID")
+	for _ in $(seq 1 100); do
+		curl -s -o /dev/null "http://127.0.0.1:$COL_PORT/healthz" && return 0
+		kill -0 "$COL_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	hb_log "collector did not start:"
+	tail -5 "$HB_TMP/collector.log" >&2
+	return 1
+}
