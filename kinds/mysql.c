@@ -275,6 +275,8 @@ static enum hb_class class_of_error(unsigned err, const char *msg)
 		return HB_CLASS_DATABASE_NOT_FOUND;
 	case 1040: /* ER_CON_COUNT_ERROR: too many connections */
 	case 1129: /* ER_HOST_IS_BLOCKED */
+	case 1053: /* ER_SERVER_SHUTDOWN */
+	case 3032: /* ER_SERVER_OFFLINE_MODE (MySQL) */
 		return HB_CLASS_CONNECTION_REFUSED;
 	case CR_UNKNOWN_HOST:
 		return HB_CLASS_DNS_FAILURE;
@@ -562,6 +564,22 @@ static void fail_mysql(MYSQL *m, const struct hb_check *c,
 		hb_attempt_detail(a, "sqlstate", "%s", mysql_sqlstate(m));
 }
 
+static const char *my_column_name(const void *res, size_t col)
+{
+	const MYSQL_FIELD *f = mysql_fetch_field_direct((MYSQL_RES *)res,
+							(unsigned)col);
+	return f ? f->name : NULL;
+}
+
+/* mysql_store_result holds every row: seek to the one asked for. */
+static const char *my_value(const void *res, long long row, size_t col)
+{
+	MYSQL_RES *r = (MYSQL_RES *)res;
+	mysql_data_seek(r, (unsigned long long)row);
+	MYSQL_ROW v = mysql_fetch_row(r);
+	return v ? v[col] : NULL;
+}
+
 static void my_query(struct my_state *s, const struct hb_check *c,
 		     int64_t t0, struct hb_attempt *a)
 {
@@ -573,28 +591,25 @@ static void my_query(struct my_state *s, const struct hb_check *c,
 	}
 	MYSQL_RES *res = mysql_store_result(m);
 	a->timing.query_ms = hb_ms_between(t0, hb_mono_ns());
-	long long rows = 0;
+	struct hb_table t = { .res = res, .name = my_column_name,
+			      .value = my_value };
 	const char *first = NULL;
-	bool is_null = false;
 	if (res) {
-		rows = (long long)mysql_num_rows(res);
+		t.rows = (long long)mysql_num_rows(res);
+		t.columns = mysql_num_fields(res);
 		MYSQL_ROW row = mysql_fetch_row(res);
-		if (row && mysql_num_fields(res) > 0) {
-			first = row[0];
-			is_null = row[0] == NULL;
-		}
+		first = row && t.columns > 0 ? row[0] : NULL;
 	} else if (mysql_field_count(m) != 0) {
 		/* A result set was due and did not come. */
 		fail_mysql(m, c, &s->url, false, a);
 		return;
 	} else {
-		rows = (long long)mysql_affected_rows(m);
+		t.rows = (long long)mysql_affected_rows(m);
 	}
-	hb_attempt_detail(a, "rows", "%lld", rows);
+	hb_attempt_detail(a, "rows", "%lld", t.rows);
 	if (first)
 		hb_attempt_detail(a, "first_value", "%s", first);
-	hb_expect_query_answer(c, s->have_re ? &s->re : NULL, rows, first,
-			       is_null, a);
+	hb_expect_table(c, s->have_re ? &s->re : NULL, &t, a);
 	mysql_free_result(res);
 }
 
@@ -606,6 +621,27 @@ static bool connect_failed(MYSQL *m)
 	return !io.read_waited && !io.deadline_hit &&
 	       (err == CR_CONN_HOST_ERROR || err == CR_CONNECTION_ERROR ||
 		err == CR_IPSOCK_ERROR);
+}
+
+/* A ready check ("ready": true), by libpq's rule for PQping as the
+ * postgres kind applies it: any answer of the server to the login, an
+ * access denied (1045) or unknown database (1049) included, means it is
+ * up; a server shutting down (1053 ER_SERVER_SHUTDOWN) or offline (3032
+ * ER_SERVER_OFFLINE_MODE, MySQL) is not; the client's errors (2000 and
+ * up: refused, timed out, TLS) fail with their usual class. */
+static void my_ready(MYSQL *m, const struct hb_check *c,
+		     const struct my_url *u, bool ok, struct hb_attempt *a)
+{
+	unsigned err = mysql_errno(m);
+	if (ok) {
+		hb_ready_pass(a, "accepting connections: the login succeeded");
+	} else if (err < 2000 && err != 1053 && err != 3032 && !io.deadline_hit) {
+		hb_ready_pass(a, "accepting connections: the server answered "
+			      "the login with error %u (%s)", err, mysql_error(m));
+		hb_attempt_detail(a, "errno", "%u", err);
+	} else {
+		fail_mysql(m, c, u, true, a);
+	}
 }
 
 static void my_run(const struct hb_check *c, void *state,
@@ -657,7 +693,10 @@ static void my_run(const struct hb_check *c, void *state,
 		p = p->ai_next;
 	}
 	a->timing.connect_ms = io.connect_ms;
-	if (!ok) {
+	if (c->ready) {
+		my_ready(m, c, u, ok, a);
+		hb_attempt_detail(a, "resolved_address", "%s", addr);
+	} else if (!ok) {
 		fail_mysql(m, c, u, true, a);
 	} else {
 		a->timing.auth_ms = hb_ms_between(t0, hb_mono_ns());
