@@ -262,7 +262,6 @@ static int system_errno(const char *msg)
 static enum hb_class class_of_error(unsigned err, const char *msg)
 {
 	switch (err) {
-	case 1044: /* ER_DBACCESS_DENIED_ERROR: no grant on the database */
 	case 1045: /* ER_ACCESS_DENIED_ERROR */
 	case 1130: /* ER_HOST_NOT_PRIVILEGED: no user for this host */
 	case 1698: /* ER_ACCESS_DENIED_NO_PASSWORD_ERROR */
@@ -272,6 +271,10 @@ static enum hb_class class_of_error(unsigned err, const char *msg)
 	case 1251: /* ER_NOT_SUPPORTED_AUTH_MODE */
 		return HB_CLASS_AUTH_FAILED;
 	case 1049: /* ER_BAD_DB_ERROR */
+	/* ER_DBACCESS_DENIED_ERROR: the password was accepted, but the user
+	 * may not use the database; the server does not say whether it
+	 * exists, so as not to tell a stranger. */
+	case 1044:
 		return HB_CLASS_DATABASE_NOT_FOUND;
 	case 1040: /* ER_CON_COUNT_ERROR: too many connections */
 	case 1129: /* ER_HOST_IS_BLOCKED */
@@ -552,6 +555,14 @@ static void fail_mysql(MYSQL *m, const struct hb_check *c,
 			hb_attempt_fail(a, class_of_error(err, msg),
 					"connect to %s: %s", addr,
 					strerror(io.connect_errno));
+	} else if (connecting && err == 1044) {
+		/* The server's "Access denied for user" reads as a wrong
+		 * password, which it is not. */
+		hb_attempt_fail(a, HB_CLASS_DATABASE_NOT_FOUND,
+				"the password was accepted, but user \"%s\" may "
+				"not use database \"%s\": it does not exist, or "
+				"it is not granted to the user (%s)", u->user,
+				u->database, msg);
 	} else {
 		enum hb_class cls = class_of_error(err, msg);
 		/* Any other server error answering a query is the query's. */
