@@ -639,7 +639,10 @@ static bool connect_failed(MYSQL *m)
  * access denied (1045) or unknown database (1049) included, means it is
  * up; a server shutting down (1053 ER_SERVER_SHUTDOWN) or offline (3032
  * ER_SERVER_OFFLINE_MODE, MySQL) is not; the client's errors (2000 and
- * up: refused, timed out, TLS) fail with their usual class. */
+ * up: refused, timed out, TLS) fail with their usual class, but for those
+ * about an authentication method the server asked for (a plugin that is
+ * not allowed or would not load): as for libpq, any authentication
+ * request means the server is up. */
 static void my_ready(MYSQL *m, const struct hb_check *c,
 		     const struct my_url *u, bool ok, struct hb_attempt *a)
 {
@@ -649,6 +652,13 @@ static void my_ready(MYSQL *m, const struct hb_check *c,
 	} else if (err < 2000 && err != 1053 && err != 3032 && !io.deadline_hit) {
 		hb_ready_pass(a, "accepting connections: the server answered "
 			      "the login with error %u (%s)", err, mysql_error(m));
+		hb_attempt_detail(a, "errno", "%u", err);
+	} else if (err == CR_PLUGIN_NOT_ALLOWED ||
+		   err == CR_AUTH_PLUGIN_CANNOT_LOAD ||
+		   err == CR_AUTH_PLUGIN_ERR) {
+		hb_ready_pass(a, "accepting connections: the server asks for an "
+			      "authentication method not tried (%s)",
+			      mysql_error(m));
 		hb_attempt_detail(a, "errno", "%u", err);
 	} else {
 		fail_mysql(m, c, u, true, a);
