@@ -257,6 +257,10 @@ static int check_flag(const struct opt *o, const char *flag, const char *arg,
 		    parse_ll(arg, &ll) == 0)
 			return set_at(check, "expect.column",
 				      cJSON_CreateNumber((double)ll));
+		if (arg[0] == '-' && arg[1] &&
+		    strspn(arg + 1, "0123456789") == strlen(arg + 1))
+			return hb_fail(err, errlen, "%s: expected a column name "
+				       "or a 0-based index, got \"%s\"", flag, arg);
 		return set_at(check, "expect.column", cJSON_CreateString(arg));
 	case O_EXPECT_STATUS: {
 		/* "200,204" is a list; each item a code or a class. */

@@ -161,6 +161,11 @@ HB_TEST(flags)
 		       NULL };
 	ASSERT(!one_liner(a4, 5, err, sizeof(err)));
 	ASSERT_STREQ(err, "--expect-column is not an option of \"hookbox redis\"");
+	char *a6[] = { "hookbox", "mysql", "mysql://db", "--expect-column=-1",
+		       NULL };
+	ASSERT(!one_liner(a6, 4, err, sizeof(err)));
+	ASSERT_STREQ(err, "--expect-column: expected a column name or a 0-based "
+			  "index, got \"-1\"");
 	char *a5[] = { "hookbox", "http", "http://a", "--ready", NULL };
 	ASSERT(!one_liner(a5, 4, err, sizeof(err)));
 	ASSERT_STREQ(err, "--ready is not an option of \"hookbox http\"");
