@@ -555,6 +555,8 @@ static int parse_check(struct parser *p, const cJSON *o)
 		return -1;
 	if (c->ready && ready_alone(p, o) < 0)
 		return -1;
+	/* A selection with nothing to compare would check nothing, and a
+	 * misspelt column would go unnoticed. */
 	if ((c->expect.column || c->expect.column_index || c->expect.row) &&
 	    !c->expect.value && !c->expect.pattern &&
 	    !is_file_field(p->spec, p->index, &c->expect.value)) {
