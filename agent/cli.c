@@ -52,7 +52,10 @@ const char hb_cli_usage[] =
 	"  dns:   --family 4|6  --min-addresses N  --expect-address ADDR\n"
 	"  postgres, mysql, redis: --query Q (redis: --command C)\n"
 	"         --expect-value V  --expect-pattern REGEX  --expect-rows N\n"
+	"         --expect-column NAME|INDEX (not redis)  --expect-row N\n"
 	"         --password-file F\n"
+	"         --ready  (passes when the server accepts connections, even\n"
+	"                   refusing the login: no credentials needed)\n"
 	"exit status: 0 every required check passed, 1 a check failed,\n"
 	"2 usage or spec error\n";
 
@@ -72,6 +75,7 @@ enum opt_type {
 enum opt_id {
 	O_NONE,
 	O_COLLECTOR,
+	O_EXPECT_COLUMN,
 	O_EXPECT_JSON,
 	O_EXPECT_STATUS,
 	O_HEADER,
@@ -107,9 +111,11 @@ static const struct opt {
 	{ "data", T_STR, HB_K_HTTP, "body", O_NONE },
 	{ "expect-address", T_APPEND, HB_K_DNS, "expect.addresses", O_NONE },
 	{ "expect-body", T_STR, HB_K_HTTP, "expect.body", O_NONE },
+	{ "expect-column", T_SPECIAL, HB_K_PG | HB_K_MY, NULL, O_EXPECT_COLUMN },
 	{ "expect-json", T_SPECIAL, HB_K_HTTP, NULL, O_EXPECT_JSON },
 	{ "expect-pattern", T_STR, HB_K_DB, "expect.pattern", O_NONE },
 	{ "expect-reply", T_STR, HB_K_TCP, "expect.reply", O_NONE },
+	{ "expect-row", T_INT, HB_K_DB, "expect.row", O_NONE },
 	{ "expect-rows", T_INT, HB_K_DB, "expect.rows", O_NONE },
 	{ "expect-status", T_SPECIAL, HB_K_HTTP, NULL, O_EXPECT_STATUS },
 	{ "expect-value", T_STR, HB_K_DB, "expect.value", O_NONE },
@@ -133,6 +139,7 @@ static const struct opt {
 	{ "podinfo", T_RUN, 0, NULL, O_PODINFO },
 	{ "query", T_STR, HB_K_PG | HB_K_MY, "query", O_NONE },
 	{ "quiet", T_RUN_FLAG, 0, NULL, O_QUIET },
+	{ "ready", T_BOOL, HB_K_DB, "ready", O_NONE },
 	{ "report-file", T_RUN, 0, NULL, O_REPORT_FILE },
 	{ "require-delivery", T_RUN_FLAG, 0, NULL, O_REQUIRE_DELIVERY },
 	{ "retries", T_SPECIAL, HB_K_ALL, NULL, O_RETRIES },
@@ -250,6 +257,18 @@ static int check_flag(const struct opt *o, const char *flag, const char *arg,
 				    "1000, got \"%s\"", flag, arg);
 		return set_at(check, "retry.attempts",
 			      cJSON_CreateNumber((double)(ll + 1)));
+	case O_EXPECT_COLUMN:
+		/* Digits are an index, anything else a name; a spec can
+		 * still name a column "1" with a JSON string. */
+		if (arg[0] && strspn(arg, "0123456789") == strlen(arg) &&
+		    parse_ll(arg, &ll) == 0)
+			return set_at(check, "expect.column",
+				      cJSON_CreateNumber((double)ll));
+		if (arg[0] == '-' && arg[1] &&
+		    strspn(arg + 1, "0123456789") == strlen(arg + 1))
+			return hb_fail(err, errlen, "%s: expected a column name "
+				       "or a 0-based index, got \"%s\"", flag, arg);
+		return set_at(check, "expect.column", cJSON_CreateString(arg));
 	case O_EXPECT_STATUS: {
 		/* "200,204" is a list; each item a code or a class. */
 		if (!strchr(arg, ','))

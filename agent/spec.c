@@ -121,6 +121,7 @@ enum field_type {
 enum field_id {
 	F_PLAIN,
 	F_ADDRESSES,
+	F_COLUMN,
 	F_EXPECT,
 	F_FAMILY,
 	F_FOLLOW,
@@ -134,6 +135,7 @@ enum field_id {
 	F_MIN_CERT_DAYS,
 	F_NAME,
 	F_RETRY,
+	F_ROW,
 	F_ROWS,
 	F_STATUS,
 	F_TIMEOUT,
@@ -176,6 +178,7 @@ static const struct field check_fields[] = {
 	{ "optional", HB_K_ALL, T_BOOL, false, F_PLAIN, CF(optional) },
 	{ "password", HB_K_DB, T_STRING, true, F_PLAIN, CF(password) },
 	{ "query", HB_K_PG | HB_K_MY, T_STRING, true, F_PLAIN, CF(query) },
+	{ "ready", HB_K_DB, T_BOOL, false, F_PLAIN, CF(ready) },
 	{ "retry", HB_K_ALL, T_SPECIAL, false, F_RETRY, 0 },
 	{ "send", HB_K_TCP, T_STRING, true, F_PLAIN, CF(send) },
 	{ "timeout", HB_K_ALL, T_SPECIAL, false, F_TIMEOUT, 0 },
@@ -187,11 +190,13 @@ static const struct field check_fields[] = {
 static const struct field expect_fields[] = {
 	{ "addresses", HB_K_DNS, T_SPECIAL, false, F_ADDRESSES, 0 },
 	{ "body", HB_K_HTTP, T_REGEX, false, F_PLAIN, EF(body) },
+	{ "column", HB_K_PG | HB_K_MY, T_SPECIAL, false, F_COLUMN, 0 },
 	{ "json", HB_K_HTTP, T_SPECIAL, false, F_JSON, 0 },
 	{ "max_latency", HB_K_HTTP, T_SPECIAL, false, F_MAX_LATENCY, 0 },
 	{ "min_addresses", HB_K_DNS, T_SPECIAL, false, F_MIN_ADDRESSES, 0 },
 	{ "pattern", HB_K_DB, T_REGEX, false, F_PLAIN, EF(pattern) },
 	{ "reply", HB_K_TCP, T_REGEX, false, F_PLAIN, EF(reply) },
+	{ "row", HB_K_DB, T_SPECIAL, false, F_ROW, 0 },
 	{ "rows", HB_K_DB, T_SPECIAL, false, F_ROWS, 0 },
 	{ "status", HB_K_HTTP, T_SPECIAL, false, F_STATUS, 0 },
 	{ "value", HB_K_DB, T_STRING, true, F_PLAIN, EF(value) },
@@ -308,6 +313,8 @@ static int parse_special(struct parser *p, const struct field *f,
 	switch (f->id) {
 	case F_ADDRESSES:
 		return spec_parse_addresses(p, v, &c->expect);
+	case F_COLUMN:
+		return spec_parse_column(p, v, &c->expect);
 	case F_EXPECT:
 		return parse_expect(p, v, c);
 	case F_FAMILY:
@@ -349,6 +356,11 @@ static int parse_special(struct parser *p, const struct field *f,
 		return 0;
 	case F_RETRY:
 		return spec_parse_retry(p, v, &c->retry);
+	case F_ROW:
+		if (spec_take_int(p, v, 0, MAX_JSON_INT, &n) < 0)
+			return -1;
+		c->expect.row = n;
+		return 0;
 	case F_ROWS:
 		if (spec_take_int(p, v, 0, MAX_JSON_INT, &n) < 0)
 			return -1;
@@ -485,6 +497,27 @@ static bool has_key(const cJSON *o, const char *key)
 	return false;
 }
 
+/* A ready check asks only whether the server accepts connections: what
+ * would need a session (a query, a command, an expectation of their
+ * answer) is an error at its key, not silently skipped. */
+static int ready_alone(struct parser *p, const cJSON *o)
+{
+	static const char *const keys[] = { "query", "query_file", "command",
+					    "command_file", "expect" };
+	for (const cJSON *it = o->child; it; it = it->next)
+		for (size_t i = 0; i < HB_ARRAY_SIZE(keys); i++) {
+			if (strcmp(it->string, keys[i]) != 0)
+				continue;
+			spec_path_key(&p->path, it->string);
+			return spec_fail(p, "a ready check runs no query or "
+					 "command and expects nothing: it passes "
+					 "when the server accepts connections "
+					 "(drop \"ready\" to log in and %s)",
+					 i < 4 ? "run it" : "compare its answer");
+		}
+	return 0;
+}
+
 static bool is_file_field(const struct hb_spec *s, size_t check,
 			  char *const *field)
 {
@@ -520,6 +553,19 @@ static int parse_check(struct parser *p, const cJSON *o)
 	if (parse_table(p, o, check_fields, HB_ARRAY_SIZE(check_fields),
 			(char *)c, name_is_host) < 0)
 		return -1;
+	if (c->ready && ready_alone(p, o) < 0)
+		return -1;
+	/* A selection with nothing to compare would check nothing, and a
+	 * misspelt column would go unnoticed. */
+	if ((c->expect.column || c->expect.column_index || c->expect.row) &&
+	    !c->expect.value && !c->expect.pattern &&
+	    !is_file_field(p->spec, p->index, &c->expect.value)) {
+		spec_path_key(&p->path, "expect");
+		spec_path_key(&p->path, c->expect.row && !c->expect.column &&
+					!c->expect.column_index ? "row" : "column");
+		return spec_fail(p, "selects the value that \"value\" or "
+				 "\"pattern\" compares: give one of them");
+	}
 
 	/* What each kind cannot do without. */
 	char **need = p->kind == HB_K_TCP ? &c->address
@@ -814,6 +860,7 @@ static void expect_release(struct hb_expect *e)
 	free(e->addresses);
 	free(e->value);
 	free(e->pattern);
+	free(e->column);
 }
 
 static void check_release(struct hb_check *c)

@@ -71,6 +71,7 @@ int spec_parse_json_expect(struct parser *p, const cJSON *v,
 			   struct hb_expect *e);
 int spec_parse_addresses(struct parser *p, const cJSON *v,
 			 struct hb_expect *e);
+int spec_parse_column(struct parser *p, const cJSON *v, struct hb_expect *e);
 int spec_parse_family(struct parser *p, const cJSON *v, int *family);
 int spec_parse_follow(struct parser *p, const cJSON *v,
 		      enum hb_follow *follow);

@@ -348,6 +348,31 @@ int spec_parse_addresses(struct parser *p, const cJSON *v,
 	return 0;
 }
 
+/* expect.column: a column's name, or its 0-based index as a JSON number
+ * (MySQL allows 4,096 columns, PostgreSQL fewer). A name that looks like a
+ * number stays a name: "SELECT 1" in MySQL has a column called "1". */
+int spec_parse_column(struct parser *p, const cJSON *v, struct hb_expect *e)
+{
+	long long n = 0;
+	if (cJSON_IsNumber(v)) {
+		if (spec_take_int(p, v, 0, 4095, &n) < 0)
+			return -1;
+		e->column_index = n;
+		return 0;
+	}
+	if (!cJSON_IsString(v))
+		return spec_fail(p, "expected a column name or a 0-based index");
+	if (spec_take_string(p, v, &e->column) < 0)
+		return -1;
+	if (!*e->column)
+		return spec_fail(p, "expected a column name (or a 0-based index), "
+				 "not an empty string");
+	if (spec_has_space_or_control(e->column, true))
+		return spec_fail(p, "a column name cannot contain control "
+				 "characters");
+	return 0;
+}
+
 int spec_parse_family(struct parser *p, const cJSON *v, int *family)
 {
 	long long n = 0;

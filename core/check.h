@@ -47,9 +47,16 @@ struct hb_expect {
 	char **addresses;           /* each must be among the answers */
 	size_t n_addresses;
 	/* postgres, mysql, redis */
-	char *value;                /* the first value must equal this */
+	char *value;                /* the selected value must equal this */
 	char *pattern;              /* ... or match this regex */
 	int64_t rows;               /* -1: not checked */
+	/* Which value value and pattern compare: the one in row "row"
+	 * (0-based; for redis the reply's element) and in the column named
+	 * column (postgres, mysql), or when column is NULL the column_index'th
+	 * (0-based). All unset: the first value. */
+	char *column;
+	int64_t column_index;
+	int64_t row;
 };
 
 /* Which redirects an http check follows ("follow_redirects"). Whatever
@@ -101,6 +108,10 @@ struct hb_check {
 	char *database;
 	char *query;       /* postgres, mysql */
 	char *command;     /* redis */
+	/* Only whether the server accepts connections: an authentication or
+	 * unknown-database answer counts as up (libpq's PQping rule), no
+	 * query or command runs, and no credentials are needed. */
+	bool ready;
 	/* exec --wait-for and the like set no extra fields */
 
 	struct hb_expect expect;

@@ -42,8 +42,9 @@
 	   "the server refused the credentials: check the Secret that holds "    \
 	   "the password and the user's grants")                                 \
 	XX(DATABASE_NOT_FOUND, 13, "DATABASE_NOT_FOUND",                        \
-	   "the database does not exist: check the name, or that the chart's "   \
-	   "init job or migration created it")                                  \
+	   "the database does not exist, or the user may not use it: check "     \
+	   "the name, the user's grants, and that the chart's init job or "      \
+	   "migration created it")                                              \
 	XX(QUERY_ERROR, 14, "QUERY_ERROR",                                      \
 	   "the server rejected the query: check the SQL and that migrations "   \
 	   "have run (a missing table means they have not)")                     \

@@ -6,8 +6,10 @@
 #include "check.h"
 #include "strutil.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 const char *hb_quote(const char *value, char *buf, size_t size)
 {
@@ -61,17 +63,130 @@ void hb_expect_answer(const struct hb_check *c, const regex_t *re,
 	hb_attempt_pass(a);
 }
 
-void hb_expect_query_answer(const struct hb_check *c, const regex_t *re,
-			    long long rows, const char *first, bool is_null,
-			    struct hb_attempt *a)
+/* Names the selected value for messages: "first value" for the default,
+ * else 'column "Value"', "column 2", with " of row 3" past the first. */
+static void selection_noun(const struct hb_expect *e, char *dst, size_t size)
 {
+	char col[96];
+	if (e->column)
+		snprintf(col, sizeof(col), "column \"%.64s\"", e->column);
+	else if (e->column_index > 0)
+		snprintf(col, sizeof(col), "column %lld",
+			 (long long)e->column_index);
+	else
+		snprintf(col, sizeof(col), "%s",
+			 e->row > 0 ? "first column" : "first value");
+	if (e->row > 0)
+		snprintf(dst, size, "%s of row %lld", col, (long long)e->row);
+	else
+		snprintf(dst, size, "%s", col);
+}
+
+/* The result's column names, quoted, for a message: "a", "b", ... */
+static void column_list(const struct hb_table *t, char *dst, size_t size)
+{
+	size_t used = 0;
+	dst[0] = '\0';
+	for (size_t i = 0; i < t->columns && used + 1 < size; i++) {
+		const char *n = t->name(t->res, i);
+		int w = snprintf(dst + used, size - used, "%s\"%.64s\"",
+				 i ? ", " : "", n ? n : "?");
+		if (w < 0 || (size_t)w >= size - used) {
+			/* Cut whole names only. */
+			snprintf(dst + used, size - used, "%s...", i ? ", " : "");
+			return;
+		}
+		used += (size_t)w;
+	}
+}
+
+/* Finds the column expect.column names: exactly, else ignoring case, as
+ * MySQL compares names and PostgreSQL folds unquoted ones. Fails a and
+ * returns false when there is none. */
+static bool select_column(const struct hb_table *t, const struct hb_expect *e,
+			  size_t *col, struct hb_attempt *a)
+{
+	char cols[300];
+	if (!e->column) {
+		if ((size_t)e->column_index < t->columns) {
+			*col = (size_t)e->column_index;
+			return true;
+		}
+		column_list(t, cols, sizeof(cols));
+		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+				"expect.column %lld is past the result's %zu "
+				"column%s (%s; the first is 0)",
+				(long long)e->column_index, t->columns,
+				t->columns == 1 ? "" : "s", cols);
+		return false;
+	}
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < t->columns; i++) {
+			const char *n = t->name(t->res, i);
+			if (n && (pass ? strcasecmp(n, e->column)
+				       : strcmp(n, e->column)) == 0) {
+				*col = i;
+				return true;
+			}
+		}
+	column_list(t, cols, sizeof(cols));
+	hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+			"no column \"%.64s\" in the result (its columns: %s)",
+			e->column, cols);
+	return false;
+}
+
+void hb_expect_table(const struct hb_check *c, const regex_t *re,
+		     const struct hb_table *t, struct hb_attempt *a)
+{
+	const struct hb_expect *e = &c->expect;
+	char noun[128];
+	selection_noun(e, noun, sizeof(noun));
 	struct hb_answer ans = {
-		.rows = rows,
+		.rows = t->rows,
 		.rows_what = "query returned",
 		.unit = "row",
-		.first = rows ? first : NULL,
-		.noun = "first value",
-		.missing = is_null ? "first value is NULL" : "query returned no rows",
+		.noun = noun,
+		.missing = "query returned no rows",
 	};
+	/* The row count is judged first (hb_expect_answer), and a value
+	 * is selected only when one is compared. */
+	bool compare = (e->rows < 0 || t->rows == e->rows) && (e->value || re);
+	bool first = !e->column && e->column_index == 0 && e->row == 0;
+	if (compare && t->columns > 0) {
+		/* The column is checked even with no rows: a misspelt name
+		 * would otherwise pass unnoticed until the table fills. */
+		size_t col = 0;
+		if (!select_column(t, e, &col, a))
+			return;
+		if (t->rows > 0 && e->row >= t->rows) {
+			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+					"expect.row %lld is past the end: the "
+					"query returned %lld row%s (the first is 0)",
+					(long long)e->row, t->rows,
+					t->rows == 1 ? "" : "s");
+			return;
+		}
+		ans.first = e->row < t->rows ? t->value(t->res, e->row, col)
+					     : NULL;
+		if (!ans.first && t->rows > 0) {
+			snprintf(ans.missing_buf, sizeof(ans.missing_buf),
+				 "%s is NULL", noun);
+			ans.missing = ans.missing_buf;
+		} else if (ans.first && !first) {
+			hb_attempt_detail(a, "value", "%s", ans.first);
+		}
+	}
 	hb_expect_answer(c, re, &ans, a);
+}
+
+void hb_ready_pass(struct hb_attempt *a, const char *fmt, ...)
+{
+	char msg[HB_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	hb_attempt_pass(a);
+	hb_oneline(a->message, sizeof(a->message), msg);
 }

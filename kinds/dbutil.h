@@ -27,6 +27,7 @@ struct hb_answer {
 	const char *first;     /* the first value as text; NULL: none */
 	const char *noun;      /* what first is: "first value", "reply" */
 	const char *missing;   /* why first is NULL: "first value is NULL" */
+	char missing_buf[160]; /* room for missing */
 };
 
 /* Passes a when the answer meets c's expectations (re: the compiled
@@ -35,10 +36,26 @@ struct hb_answer {
 void hb_expect_answer(const struct hb_check *c, const regex_t *re,
 		      const struct hb_answer *ans, struct hb_attempt *a);
 
-/* The same for an SQL query: rows rows, first the first column of the
- * first row (NULL for no rows or an SQL NULL). */
-void hb_expect_query_answer(const struct hb_check *c, const regex_t *re,
-			    long long rows, const char *first, bool is_null,
-			    struct hb_attempt *a);
+/* An SQL result, read through its library's calls (PQgetvalue,
+ * mysql_data_seek...). */
+struct hb_table {
+	long long rows;  /* rows returned, or affected by a command */
+	size_t columns;  /* 0: no result set (a command) */
+	const void *res;
+	const char *(*name)(const void *res, size_t col);
+	/* The value at row, col as text; NULL for an SQL NULL. */
+	const char *(*value)(const void *res, long long row, size_t col);
+};
+
+/* The same for an SQL query: compares the value expect.column and
+ * expect.row select (the first by default); an unknown column or a row
+ * past the end fails as ASSERTION_FAILED naming the columns or the count. */
+void hb_expect_table(const struct hb_check *c, const regex_t *re,
+		     const struct hb_table *t, struct hb_attempt *a);
+
+/* Passes a ready check, its message saying what the server answered
+ * (printf). */
+void hb_ready_pass(struct hb_attempt *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

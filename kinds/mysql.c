@@ -262,7 +262,6 @@ static int system_errno(const char *msg)
 static enum hb_class class_of_error(unsigned err, const char *msg)
 {
 	switch (err) {
-	case 1044: /* ER_DBACCESS_DENIED_ERROR: no grant on the database */
 	case 1045: /* ER_ACCESS_DENIED_ERROR */
 	case 1130: /* ER_HOST_NOT_PRIVILEGED: no user for this host */
 	case 1698: /* ER_ACCESS_DENIED_NO_PASSWORD_ERROR */
@@ -272,9 +271,15 @@ static enum hb_class class_of_error(unsigned err, const char *msg)
 	case 1251: /* ER_NOT_SUPPORTED_AUTH_MODE */
 		return HB_CLASS_AUTH_FAILED;
 	case 1049: /* ER_BAD_DB_ERROR */
+	/* ER_DBACCESS_DENIED_ERROR: the password was accepted, but the user
+	 * may not use the database; the server does not say whether it
+	 * exists, so as not to tell a stranger. */
+	case 1044:
 		return HB_CLASS_DATABASE_NOT_FOUND;
 	case 1040: /* ER_CON_COUNT_ERROR: too many connections */
 	case 1129: /* ER_HOST_IS_BLOCKED */
+	case 1053: /* ER_SERVER_SHUTDOWN */
+	case 3032: /* ER_SERVER_OFFLINE_MODE (MySQL) */
 		return HB_CLASS_CONNECTION_REFUSED;
 	case CR_UNKNOWN_HOST:
 		return HB_CLASS_DNS_FAILURE;
@@ -550,6 +555,14 @@ static void fail_mysql(MYSQL *m, const struct hb_check *c,
 			hb_attempt_fail(a, class_of_error(err, msg),
 					"connect to %s: %s", addr,
 					strerror(io.connect_errno));
+	} else if (connecting && err == 1044) {
+		/* The server's "Access denied for user" reads as a wrong
+		 * password, which it is not. */
+		hb_attempt_fail(a, HB_CLASS_DATABASE_NOT_FOUND,
+				"the password was accepted, but user \"%s\" may "
+				"not use database \"%s\": it does not exist, or "
+				"it is not granted to the user (%s)", u->user,
+				u->database, msg);
 	} else {
 		enum hb_class cls = class_of_error(err, msg);
 		/* Any other server error answering a query is the query's. */
@@ -560,6 +573,22 @@ static void fail_mysql(MYSQL *m, const struct hb_check *c,
 	hb_attempt_detail(a, "errno", "%u", err);
 	if (err < 2000)
 		hb_attempt_detail(a, "sqlstate", "%s", mysql_sqlstate(m));
+}
+
+static const char *my_column_name(const void *res, size_t col)
+{
+	const MYSQL_FIELD *f = mysql_fetch_field_direct((MYSQL_RES *)res,
+							(unsigned)col);
+	return f ? f->name : NULL;
+}
+
+/* mysql_store_result holds every row: seek to the one asked for. */
+static const char *my_value(const void *res, long long row, size_t col)
+{
+	MYSQL_RES *r = (MYSQL_RES *)res;
+	mysql_data_seek(r, (unsigned long long)row);
+	MYSQL_ROW v = mysql_fetch_row(r);
+	return v ? v[col] : NULL;
 }
 
 static void my_query(struct my_state *s, const struct hb_check *c,
@@ -573,28 +602,25 @@ static void my_query(struct my_state *s, const struct hb_check *c,
 	}
 	MYSQL_RES *res = mysql_store_result(m);
 	a->timing.query_ms = hb_ms_between(t0, hb_mono_ns());
-	long long rows = 0;
+	struct hb_table t = { .res = res, .name = my_column_name,
+			      .value = my_value };
 	const char *first = NULL;
-	bool is_null = false;
 	if (res) {
-		rows = (long long)mysql_num_rows(res);
+		t.rows = (long long)mysql_num_rows(res);
+		t.columns = mysql_num_fields(res);
 		MYSQL_ROW row = mysql_fetch_row(res);
-		if (row && mysql_num_fields(res) > 0) {
-			first = row[0];
-			is_null = row[0] == NULL;
-		}
+		first = row && t.columns > 0 ? row[0] : NULL;
 	} else if (mysql_field_count(m) != 0) {
 		/* A result set was due and did not come. */
 		fail_mysql(m, c, &s->url, false, a);
 		return;
 	} else {
-		rows = (long long)mysql_affected_rows(m);
+		t.rows = (long long)mysql_affected_rows(m);
 	}
-	hb_attempt_detail(a, "rows", "%lld", rows);
+	hb_attempt_detail(a, "rows", "%lld", t.rows);
 	if (first)
 		hb_attempt_detail(a, "first_value", "%s", first);
-	hb_expect_query_answer(c, s->have_re ? &s->re : NULL, rows, first,
-			       is_null, a);
+	hb_expect_table(c, s->have_re ? &s->re : NULL, &t, a);
 	mysql_free_result(res);
 }
 
@@ -606,6 +632,37 @@ static bool connect_failed(MYSQL *m)
 	return !io.read_waited && !io.deadline_hit &&
 	       (err == CR_CONN_HOST_ERROR || err == CR_CONNECTION_ERROR ||
 		err == CR_IPSOCK_ERROR);
+}
+
+/* A ready check ("ready": true), by libpq's rule for PQping as the
+ * postgres kind applies it: any answer of the server to the login, an
+ * access denied (1045) or unknown database (1049) included, means it is
+ * up; a server shutting down (1053 ER_SERVER_SHUTDOWN) or offline (3032
+ * ER_SERVER_OFFLINE_MODE, MySQL) is not; the client's errors (2000 and
+ * up: refused, timed out, TLS) fail with their usual class, but for those
+ * about an authentication method the server asked for (a plugin that is
+ * not allowed or would not load): as for libpq, any authentication
+ * request means the server is up. */
+static void my_ready(MYSQL *m, const struct hb_check *c,
+		     const struct my_url *u, bool ok, struct hb_attempt *a)
+{
+	unsigned err = mysql_errno(m);
+	if (ok) {
+		hb_ready_pass(a, "accepting connections: the login succeeded");
+	} else if (err < 2000 && err != 1053 && err != 3032 && !io.deadline_hit) {
+		hb_ready_pass(a, "accepting connections: the server answered "
+			      "the login with error %u (%s)", err, mysql_error(m));
+		hb_attempt_detail(a, "errno", "%u", err);
+	} else if (err == CR_PLUGIN_NOT_ALLOWED ||
+		   err == CR_AUTH_PLUGIN_CANNOT_LOAD ||
+		   err == CR_AUTH_PLUGIN_ERR) {
+		hb_ready_pass(a, "accepting connections: the server asks for an "
+			      "authentication method not tried (%s)",
+			      mysql_error(m));
+		hb_attempt_detail(a, "errno", "%u", err);
+	} else {
+		fail_mysql(m, c, u, true, a);
+	}
 }
 
 static void my_run(const struct hb_check *c, void *state,
@@ -657,7 +714,10 @@ static void my_run(const struct hb_check *c, void *state,
 		p = p->ai_next;
 	}
 	a->timing.connect_ms = io.connect_ms;
-	if (!ok) {
+	if (c->ready) {
+		my_ready(m, c, u, ok, a);
+		hb_attempt_detail(a, "resolved_address", "%s", addr);
+	} else if (!ok) {
 		fail_mysql(m, c, u, true, a);
 	} else {
 		a->timing.auth_ms = hb_ms_between(t0, hb_mono_ns());

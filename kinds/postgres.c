@@ -560,6 +560,18 @@ static bool pg_connect(PGconn *conn, const struct hb_check *c, int64_t t0,
 	return true;
 }
 
+static const char *pg_column_name(const void *res, size_t col)
+{
+	return PQfname(res, (int)col);
+}
+
+static const char *pg_value(const void *res, long long row, size_t col)
+{
+	if (PQgetisnull(res, (int)row, (int)col))
+		return NULL;
+	return PQgetvalue(res, (int)row, (int)col);
+}
+
 /* Sends the query and reads every result under the deadline; the last
  * result is the answer, an error anywhere is the outcome. */
 static void pg_query(PGconn *conn, const struct hb_check *c,
@@ -625,27 +637,51 @@ static void pg_query(PGconn *conn, const struct hb_check *c,
 		hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR, "the query got no result");
 		goto out;
 	}
-	long long rows = 0;
-	const char *first = NULL;
-	bool is_null = false;
+	struct hb_table t = { .res = last, .name = pg_column_name,
+			      .value = pg_value };
 	if (PQresultStatus(last) == PGRES_TUPLES_OK) {
-		rows = PQntuples(last);
-		if (rows > 0 && PQnfields(last) > 0) {
-			is_null = PQgetisnull(last, 0, 0);
-			first = is_null ? NULL : PQgetvalue(last, 0, 0);
-		}
+		t.rows = PQntuples(last);
+		t.columns = (size_t)PQnfields(last);
 	} else {
 		const char *n = PQcmdTuples(last);
-		rows = n && *n ? atoll(n) : 0;
+		t.rows = n && *n ? atoll(n) : 0;
 	}
-	hb_attempt_detail(a, "rows", "%lld", rows);
-	if (first)
-		hb_attempt_detail(a, "first_value", "%s", first);
-	hb_expect_query_answer(c, s->have_re ? &s->re : NULL, rows, first,
-			       is_null, a);
+	hb_attempt_detail(a, "rows", "%lld", t.rows);
+	if (t.rows > 0 && t.columns > 0 && !PQgetisnull(last, 0, 0))
+		hb_attempt_detail(a, "first_value", "%s", PQgetvalue(last, 0, 0));
+	hb_expect_table(c, s->have_re ? &s->re : NULL, &t, a);
 out:
 	PQclear(last);
 	PQclear(error);
+}
+
+/* A ready check ("ready": true) by libpq's own rule for PQping
+ * (internal_ping, fe-connect.c, as pg_isready uses it): the server is up
+ * when the session started, when it asked for authentication, or when it
+ * answered with any error but 57P03 cannot_connect_now (starting up,
+ * shutting down, in recovery: PQPING_REJECT); no answer at all is
+ * PQPING_NO_RESPONSE, failed with its usual class. PQpingParams itself is
+ * not called: it waits in libpq's blocking loop, bounded only by
+ * connect_timeout in whole seconds of at least two, while this connection
+ * ends by the attempt's deadline and keeps what went wrong. */
+static void pg_ready(PGconn *conn, bool connected, struct hb_attempt *a)
+{
+	char why[HB_MSG_MAX];
+	const char *st = hb_attempt_get_detail(a, "sqlstate");
+	if (connected) {
+		hb_ready_pass(a, "accepting connections: the login succeeded");
+	} else if (st && strcmp(st, "57P03") != 0) {
+		hb_strlcpy(why, a->message, sizeof(why));
+		hb_ready_pass(a, "accepting connections: the server answered "
+			      "the login with %s (%s)", st, why);
+	} else if (PQconnectionNeedsPassword(conn) ||
+		   strstr(PQerrorMessage(conn), HB_PQ_NO_GSSAPI)) {
+		hb_ready_pass(a, "accepting connections: the server asks for "
+			      "%s; authentication not tried",
+			      PQconnectionNeedsPassword(conn) ? "a password"
+							      : "GSSAPI");
+	}
+	/* Otherwise the attempt keeps its failure: no answer, or 57P03. */
 }
 
 static void pg_run(const struct hb_check *c, void *state,
@@ -686,6 +722,12 @@ static void pg_run(const struct hb_check *c, void *state,
 			server_address(conn, addr, sizeof(addr));
 			hb_attempt_detail(a, "resolved_address", "%s", addr);
 		}
+		if (c->ready)
+			pg_ready(conn, false, a);
+	} else if (c->ready) {
+		server_address(conn, addr, sizeof(addr));
+		hb_attempt_detail(a, "resolved_address", "%s", addr);
+		pg_ready(conn, true, a);
 	} else {
 		server_address(conn, addr, sizeof(addr));
 		hb_attempt_detail(a, "resolved_address", "%s", addr);

@@ -196,8 +196,9 @@ static const char *reply_text(const redisReply *r, char *buf, size_t size)
 }
 
 /* Checks expect.rows (an array's length; 1 for a scalar, 0 for nil),
- * expect.value and expect.pattern (on a scalar reply, or an array's first
- * element) against the command's reply. Passes a when all hold. */
+ * expect.value and expect.pattern (on a scalar reply, or an array's
+ * element expect.row, the first by default) against the command's
+ * reply. Passes a when all hold. */
 static void check_reply(const struct hb_check *c, const struct rd_state *s,
 			const redisReply *r, struct hb_attempt *a)
 {
@@ -207,9 +208,22 @@ static void check_reply(const struct hb_check *c, const struct rd_state *s,
 						      : 1;
 	const redisReply *v = r;
 	const char *noun = "reply";
+	char nth[48];
+	int64_t row = c->expect.row;
+	/* expect.row picks an array's element; a scalar has only the one. */
+	if (row > 0 && rows > 0 && row >= rows &&
+	    (c->expect.value || s->have_re) &&
+	    (c->expect.rows < 0 || c->expect.rows == rows)) {
+		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+				"expect.row %lld is past the end: the reply has "
+				"%lld element%s (the first is 0)", (long long)row,
+				rows, rows == 1 ? "" : "s");
+		return;
+	}
 	if (r->type == REDIS_REPLY_ARRAY) {
-		v = r->elements ? r->element[0] : NULL;
-		noun = "first element";
+		v = (size_t)row < r->elements ? r->element[row] : NULL;
+		snprintf(nth, sizeof(nth), "element %lld", (long long)row);
+		noun = row ? nth : "first element";
 	}
 	const char *text = v ? reply_text(v, num, sizeof(num)) : NULL;
 	hb_attempt_detail(a, "reply_type", "%s",
@@ -431,6 +445,40 @@ static void server_version(redisContext *ctx, const struct rd_state *s,
 	freeReplyObject(r);
 }
 
+/* A ready check ("ready": true): one PING, without AUTH or SELECT. Any
+ * answer means the server is up (NOAUTH: it wants a password, which is not
+ * tried), except those of a server not yet serving: LOADING (reading its
+ * dataset at start-up), BUSY (a script runs) and MASTERDOWN (a replica
+ * without its primary that serves no stale data). */
+static void rd_ready(redisContext *ctx, const struct rd_state *s,
+		     struct hb_attempt *a)
+{
+	static const char *const not_yet[] = { "LOADING", "BUSY", "MASTERDOWN" };
+	const char *ping[] = { "PING" };
+	redisReply *r = command(ctx, s, 1, ping, NULL, "PING", a);
+	if (!r)
+		return;
+	char num[32];
+	const char *text = reply_text(r, num, sizeof(num));
+	bool ready = true;
+	for (size_t i = 0; i < HB_ARRAY_SIZE(not_yet) && text; i++)
+		if (r->type == REDIS_REPLY_ERROR &&
+		    strncmp(text, not_yet[i], strlen(not_yet[i])) == 0)
+			ready = false;
+	if (!ready) {
+		fail_reply(r, HB_CLASS_CONNECTION_REFUSED, a); /* "error" */
+		hb_attempt_fail(a, HB_CLASS_CONNECTION_REFUSED,
+				"the server is up but not ready: %s", text);
+	} else if (r->type == REDIS_REPLY_ERROR) {
+		hb_ready_pass(a, "accepting connections: PING answered %s; "
+			      "authentication not tried", text ? text : "?");
+	} else {
+		hb_ready_pass(a, "accepting connections: PING answered %s",
+			      text ? text : "?");
+	}
+	freeReplyObject(r);
+}
+
 static void rd_run(const struct hb_check *c, void *state,
 		   const struct hb_deadline *dl, struct hb_attempt *a)
 {
@@ -466,6 +514,10 @@ static void rd_run(const struct hb_check *c, void *state,
 	}
 	a->timing.connect_ms = hb_ms_between(t0, hb_mono_ns());
 	hb_attempt_detail(a, "resolved_address", "%s", addr);
+	if (c->ready) {
+		rd_ready(ctx, s, a);
+		goto out;
+	}
 
 	if (u->has_password) {
 		/* AUTH user password for an ACL user (Redis 6+), AUTH

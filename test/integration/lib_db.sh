@@ -237,3 +237,14 @@ hb_redis()
 	REDISCLI_AUTH=$HB_RD_PASS redis-cli -h 127.0.0.1 -p "$port" "$@"
 }
 
+# hb_start_db_servers PG MY RD: PostgreSQL, MariaDB and Redis as above, each
+# on a free port stored in the variable named by its argument.
+hb_start_db_servers()
+{
+	hb_port "$1"
+	hb_port "$2"
+	hb_port "$3"
+	hb_start_postgres "${!1}"
+	hb_start_mariadb "${!2}"
+	hb_start_redis "${!3}"
+}
