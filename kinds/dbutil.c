@@ -75,3 +75,11 @@ void hb_expect_query_answer(const struct hb_check *c, const regex_t *re,
 	};
 	hb_expect_answer(c, re, &ans, a);
 }
+
+void hb_db_tls_detail(struct hb_attempt *a, const char *msg)
+{
+	bool verify = strstr(msg, "certificate verify failed") ||
+		      strstr(msg, "does not match host name") ||
+		      strstr(msg, "root certificate file");
+	hb_attempt_detail(a, "tls_error", "%s", verify ? "verify" : "handshake");
+}
