@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
-# The check language's order and retries ("after", retry_on), against
-# real servers.
+# The check language's order and retries ("after", retry_on) and the
+# one-liners' several targets and ${VAR} expansion, against real servers.
 hb_integration(order integration/order.sh)
+hb_integration(oneliners integration/oneliners.sh)
