@@ -3,6 +3,7 @@
  * the one-liners, which become a one-check spec for the same engine. */
 #include "cli.h"
 
+#include "addr.h"
 #include "duration.h"
 #include "exec.h"
 #include "optutil.h"
@@ -16,15 +17,17 @@
 
 const char hb_cli_usage[] =
 	"usage: hookbox run SPEC|-        run the checks of a JSON spec\n"
-	"       hookbox validate SPEC|-   check a spec and exit\n"
-	"       hookbox http URL          one HTTP(S) check\n"
-	"       hookbox tcp HOST:PORT     one TCP connect check\n"
-	"       hookbox dns NAME          one name resolution check\n"
-	"       hookbox postgres URL      one PostgreSQL check\n"
-	"       hookbox mysql URL         one MySQL/MariaDB check\n"
-	"       hookbox redis URL         one Redis check\n"
+	"       hookbox validate [--no-env] SPEC|-  check a spec and exit\n"
+	"       hookbox http URL...       HTTP(S) checks\n"
+	"       hookbox tcp HOST:PORT...  TCP connect checks\n"
+	"       hookbox dns NAME...       name resolution checks\n"
+	"       hookbox postgres URL...   PostgreSQL checks\n"
+	"       hookbox mysql URL...      MySQL/MariaDB checks\n"
+	"       hookbox redis URL...      Redis checks\n"
 	"       hookbox exec [--wait-for URL]... [--timeout D] [--output-tail SIZE]\n"
 	"                    -- CMD ARGS...\n"
+	"one-liners: one check per target, each with every check flag, run in\n"
+	"parallel; ${VAR} and ${VAR:-default} in arguments expand as in a spec\n"
 	"\n"
 	"run flags:\n"
 	"  --output human|json      what to print (default human)\n"
@@ -42,7 +45,7 @@ const char hb_cli_usage[] =
 	"                           most 256K, 0 keeps none)\n"
 	"check flags (one-liners):\n"
 	"  --name N  --timeout D  --retries N  --interval D  --backoff F\n"
-	"  --wait D  --optional\n"
+	"  --wait D  --optional  --retry-on CLASS (also for exec)\n"
 	"  http:  --expect-status 200|2xx|200,204  --expect-body REGEX\n"
 	"         --expect-json PATH=VALUE  --max-latency D  --method M\n"
 	"         --header 'K: V'  --data BODY  --follow-redirects [any]\n"
@@ -80,6 +83,7 @@ enum opt_id {
 	O_EXPECT_STATUS,
 	O_HEADER,
 	O_HELP,
+	O_NO_ENV,
 	O_OUTPUT,
 	O_OUTPUT_TAIL,
 	O_PARALLEL,
@@ -131,6 +135,7 @@ static const struct opt {
 	{ "min-addresses", T_INT, HB_K_DNS, "expect.min_addresses", O_NONE },
 	{ "min-cert-days", T_INT, HB_K_HTTP, "min_cert_days", O_NONE },
 	{ "name", T_STR, HB_K_ALL, "name", O_NONE },
+	{ "no-env", T_RUN_FLAG, 0, NULL, O_NO_ENV },
 	{ "optional", T_BOOL, HB_K_ALL, "optional", O_NONE },
 	{ "output", T_RUN, 0, NULL, O_OUTPUT },
 	{ "output-tail", T_RUN, 0, NULL, O_OUTPUT_TAIL },
@@ -143,6 +148,7 @@ static const struct opt {
 	{ "report-file", T_RUN, 0, NULL, O_REPORT_FILE },
 	{ "require-delivery", T_RUN_FLAG, 0, NULL, O_REQUIRE_DELIVERY },
 	{ "retries", T_SPECIAL, HB_K_ALL, NULL, O_RETRIES },
+	{ "retry-on", T_APPEND, HB_K_ALL, "retry_on", O_NONE },
 	{ "sandbox", T_RUN, 0, NULL, O_SANDBOX },
 	{ "send", T_STR, HB_K_TCP, "send", O_NONE },
 	{ "termination-log", T_RUN, 0, NULL, O_TERMINATION_LOG },
@@ -428,6 +434,12 @@ static int run_flag(const struct opt *o, const char *flag, const char *arg,
 	case O_HELP:
 		cli->cmd = HB_CMD_HELP;
 		return 0;
+	case O_NO_ENV:
+		if (cli->cmd != HB_CMD_VALIDATE)
+			return hb_fail(err, errlen, "%s is an option of \"hookbox "
+				       "validate\"", flag);
+		cli->no_env = true;
+		return 0;
 	default:
 		return hb_fail(err, errlen, "%s: not valid here", flag);
 	}
@@ -454,6 +466,52 @@ static int add_wait_for(cJSON *checks, const char *url, int index, char *err,
 				(k->flags & HB_KIND_STRIP_SCHEME) ?
 				url + strlen(hb_kind_scheme(k, url)) : url);
 	cJSON_AddItemToArray(checks, c);
+	return 0;
+}
+
+/* A one-liner's checks: one per target, each with the flags' settings
+ * (check, the first, holds them). Several are named after their targets
+ * as a report shows them (no URL credentials); "$" doubled, so that the
+ * name is what was typed, not what it expands to (a password). */
+static int add_targets(struct hb_cli *cli, cJSON *checks, cJSON *check,
+		       const char *target_key, char *err, size_t errlen)
+{
+	if (cli->n_targets > 1 && cJSON_GetObjectItemCaseSensitive(check, "name"))
+		return hb_fail(err, errlen, "--name names one check: with %zu "
+			       "targets, each is named after its target",
+			       cli->n_targets);
+	for (size_t i = 1; i < cli->n_targets; i++) {
+		cJSON *c = cJSON_Duplicate(check, 1);
+		if (!c)
+			return hb_fail(err, errlen, "out of memory");
+		cJSON_AddItemToArray(checks, c);
+	}
+	size_t i = 0;
+	for (cJSON *c = checks->child; c; c = c->next, i++) {
+		if (!cJSON_AddStringToObject(c, target_key, cli->targets[i]))
+			return hb_fail(err, errlen, "out of memory");
+		if (cli->n_targets == 1)
+			continue;
+		char shown[256], name[512];
+		if (strcmp(target_key, "url") == 0) {
+			char *t = hb_redact_target(cli->targets[i]);
+			if (!t)
+				return hb_fail(err, errlen, "out of memory");
+			hb_strlcpy(shown, t, sizeof(shown));
+			free(t);
+		} else {
+			hb_strlcpy(shown, cli->targets[i], sizeof(shown));
+		}
+		size_t n = 0;
+		for (const char *q = shown; *q && n + 2 < sizeof(name); q++) {
+			if (*q == '$')
+				name[n++] = '$';
+			name[n++] = *q;
+		}
+		name[n] = '\0';
+		if (!cJSON_AddStringToObject(c, "name", name))
+			return hb_fail(err, errlen, "out of memory");
+	}
 	return 0;
 }
 
@@ -520,6 +578,11 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 		cli->spec_json = spec;
 	}
 	const char *positional = NULL;
+	if (cli->cmd == HB_CMD_CHECK &&
+	    !(cli->targets = calloc((size_t)argc, sizeof(*cli->targets)))) {
+		hb_cli_release(cli);
+		return hb_fail(err, errlen, "out of memory");
+	}
 	const char *exec_wait = NULL;
 	int n_wait = 0;
 	for (int i = 2; i < argc; i++) {
@@ -531,6 +594,10 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 			break;
 		}
 		if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+			if (cli->targets) {
+				cli->targets[cli->n_targets++] = a;
+				continue;
+			}
 			if (positional || cli->cmd == HB_CMD_EXEC) {
 			usage_extra:
 				hb_cli_release(cli);
@@ -578,8 +645,16 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 			rc = run_flag(o, flag, arg, cli, err, errlen);
 		} else if (cli->cmd == HB_CMD_EXEC &&
 			   (o->id == O_WAIT_FOR || o->id == O_TIMEOUT ||
-			    strcmp(o->name, "wait") == 0)) {
-			if (o->id == O_WAIT_FOR) {
+			    strcmp(o->name, "wait") == 0 ||
+			    strcmp(o->name, "retry-on") == 0)) {
+			if (o->path && strcmp(o->path, "retry_on") == 0) {
+				/* For every --wait-for target. */
+				cJSON *d = cJSON_GetObjectItem(spec, "defaults");
+				if (!d)
+					d = cJSON_AddObjectToObject(spec, "defaults");
+				rc = d ? check_flag(o, flag, arg, d, cli, err, errlen)
+				       : -1;
+			} else if (o->id == O_WAIT_FOR) {
 				rc = add_wait_for(checks, arg, n_wait++, err, errlen);
 			} else if (o->id == O_TIMEOUT) {
 				int64_t ms = 0;
@@ -619,14 +694,17 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 		cli->spec_path = positional;
 		break;
 	case HB_CMD_CHECK:
-		if (!positional) {
+		if (!cli->n_targets) {
 			hb_cli_release(cli);
 			return hb_fail(err, errlen, "%s: missing %s", cmd,
 				    strcmp(target_key, "address") == 0 ? "HOST:PORT"
 				    : strcmp(target_key, "name") == 0  ? "NAME"
 									: "URL");
 		}
-		cJSON_AddStringToObject(check, target_key, positional);
+		if (add_targets(cli, checks, check, target_key, err, errlen) < 0) {
+			hb_cli_release(cli);
+			return -1;
+		}
 		break;
 	case HB_CMD_EXEC: {
 		if (!cli->exec_argv || !cli->exec_argv[0]) {
@@ -651,4 +729,7 @@ void hb_cli_release(struct hb_cli *cli)
 {
 	cJSON_Delete(cli->spec_json);
 	cli->spec_json = NULL;
+	free(cli->targets);
+	cli->targets = NULL;
+	cli->n_targets = 0;
 }

@@ -20,7 +20,7 @@ enum hb_cmd {
 	HB_CMD_VERSION,
 	HB_CMD_RUN,      /* hookbox run SPEC */
 	HB_CMD_VALIDATE, /* hookbox validate SPEC */
-	HB_CMD_CHECK,    /* hookbox http URL ...: a one-check spec */
+	HB_CMD_CHECK,    /* hookbox http URL...: a check per URL */
 	HB_CMD_EXEC,     /* hookbox exec [--wait-for URL]... -- CMD ARGS */
 };
 
@@ -40,6 +40,10 @@ struct hb_cli {
 	const char *token_file;
 	bool require_delivery;
 	bool quiet;            /* human output: failures only */
+	bool no_env;           /* validate: variables unset, files unread */
+	/* one-liners: the targets, pointing into argv (one check each) */
+	const char **targets;
+	size_t n_targets;
 	/* exec */
 	char **exec_argv;      /* points into argv, NULL-terminated */
 	long long exec_timeout_ms; /* 0: none */

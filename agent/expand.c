@@ -24,6 +24,8 @@ struct expansion {
 	char *err;
 	size_t errlen;
 	int rc; /* what hb_expand returns once expand_into failed */
+	bool keep_unset; /* an unset ${VAR} stays as written */
+	bool unset;      /* ... and one did */
 };
 
 static int fail(struct expansion *x, const char *fmt, ...)
@@ -136,6 +138,10 @@ static int expand_into(struct expansion *x, struct hb_buf *b, const char *s,
 			size_t dlen = (size_t)(s + j - rest - 2);
 			if (expand_into(x, b, rest + 2, dlen, depth + 1) < 0)
 				return -1;
+		} else if (x->keep_unset) {
+			x->unset = true;
+			if (put(x, b, s + i, j + 1 - i) < 0)
+				return -1;
 		} else {
 			return fail(x, "environment variable \"%s\" is not set",
 				    name);
@@ -148,7 +154,15 @@ static int expand_into(struct expansion *x, struct hb_buf *b, const char *s,
 int hb_expand(const char *s, hb_getenv_fn getenv_fn, char **out, char *err,
 	      size_t errlen)
 {
-	struct expansion x = { getenv_fn, err, errlen, 0 };
+	return hb_expand_partial(s, getenv_fn, NULL, out, err, errlen);
+}
+
+int hb_expand_partial(const char *s, hb_getenv_fn getenv_fn, bool *unset,
+		      char **out, char *err, size_t errlen)
+{
+	struct expansion x = { getenv_fn, err, errlen, 0, unset != NULL, false };
+	if (unset)
+		*unset = false;
 	struct hb_buf b;
 	hb_buf_init(&b, MAX_STRING);
 	if (expand_into(&x, &b, s, strlen(s), 0) < 0) {
@@ -157,6 +171,8 @@ int hb_expand(const char *s, hb_getenv_fn getenv_fn, char **out, char *err,
 	}
 	*out = hb_buf_take(&b, NULL);
 	hb_buf_release(&b);
+	if (unset)
+		*unset = x.unset;
 	if (!*out) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;

@@ -6,6 +6,7 @@
 
 #include "spec.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Expands ${VAR}, ${VAR:-default} and $$ in s into *out, which the caller
@@ -15,5 +16,10 @@
  * variable, a bad "${", a result over 1 MiB). */
 int hb_expand(const char *s, hb_getenv_fn getenv_fn, char **out, char *err,
 	      size_t errlen);
+/* The same, but an unset variable without a default stays as written
+ * ("${DB_URL}") and sets *unset: what the value is, only the pod's
+ * environment knows (hookbox validate --no-env). The rest is checked. */
+int hb_expand_partial(const char *s, hb_getenv_fn getenv_fn, bool *unset,
+		      char **out, char *err, size_t errlen);
 
 #endif

@@ -77,6 +77,9 @@ void hb_output_human(FILE *f, const Hookbox__V1__Report *r, bool quiet)
 						  c->attempts[c->n_attempts - 1]->number > 1))
 				fprintf(f, " (after %d attempts)",
 					c->attempts[c->n_attempts - 1]->number);
+		} else if (c->outcome == HOOKBOX__V1__OUTCOME__SKIPPED &&
+			   c->message && *c->message) {
+			fprintf(f, "  %s", c->message); /* which "after" */
 		}
 		fputc('\n', f);
 		if (!ok && c->hint && *c->hint)

@@ -100,8 +100,11 @@ static Hookbox__V1__CheckResult *copy_job(const struct hb_job *j)
 
 int hb_report_phase(const struct hb_job *jobs, size_t n)
 {
+	/* A required check skipped because a check it runs after did not
+	 * pass ("after") did not show what it was there to show. */
 	for (size_t i = 0; i < n; i++)
-		if (jobs[i].outcome != HB_PASSED && jobs[i].outcome != HB_SKIPPED &&
+		if (jobs[i].outcome != HB_PASSED &&
+		    (jobs[i].outcome != HB_SKIPPED || jobs[i].check->n_after) &&
 		    !jobs[i].check->optional)
 			return HOOKBOX__V1__PHASE__PHASE_FAILED;
 	return HOOKBOX__V1__PHASE__PHASE_SUCCEEDED;

@@ -61,9 +61,11 @@ static struct hb_spec *load_spec(const struct hb_cli *cli)
 			fprintf(stderr, "hookbox: out of memory\n");
 			return NULL;
 		}
-		/* Flags are taken literally: the shell has already expanded
-		 * what the user meant to expand. */
-		s = hb_spec_parse(text, strlen(text), "command line", NULL, &err);
+		/* A one-liner's arguments expand as a spec's strings do: in a
+		 * pod's args no shell runs (Kubernetes expands only $(VAR)),
+		 * and a literal "${ES_PW}" would go out as the password. */
+		s = hb_spec_parse(text, strlen(text), "command line", env_get,
+				  &err);
 		free(text);
 	} else {
 		struct hb_buf b;
@@ -80,14 +82,17 @@ static struct hb_spec *load_spec(const struct hb_cli *cli)
 				rc == -E2BIG ? "larger than 4 MiB" : strerror(-rc));
 			return NULL;
 		}
-		s = hb_spec_parse(hb_buf_str(&b), b.len, name, env_get, &err);
+		s = hb_spec_parse(hb_buf_str(&b), b.len, name,
+				  cli->no_env ? hb_spec_no_env : env_get, &err);
 		hb_buf_release(&b);
 	}
 	if (!s) {
 		fprintf(stderr, "hookbox: %s\n", err.msg);
 		return NULL;
 	}
-	if (hb_spec_resolve_files(s, &err) < 0) {
+	/* --no-env checks the spec outside its pod: the files a pod mounts
+	 * (Secrets, CAs) are its environment too. */
+	if (!cli->no_env && hb_spec_resolve_files(s, &err) < 0) {
 		fprintf(stderr, "hookbox: %s\n", err.msg);
 		hb_spec_free(s);
 		return NULL;
@@ -511,8 +516,12 @@ int hb_agent_main(int argc, char **argv)
 	case HB_CMD_VALIDATE:
 		s = load_spec(&cli);
 		if (s) {
-			printf("%s: %zu check%s, valid\n", cli.spec_path, s->n_checks,
-			       s->n_checks == 1 ? "" : "s");
+			printf("%s: %zu check%s, valid%s\n", cli.spec_path,
+			       s->n_checks, s->n_checks == 1 ? "" : "s",
+			       cli.no_env ? " (--no-env: the values of unset "
+					    "variables and the *_file files "
+					    "not checked)"
+					  : "");
 			status = HB_EXIT_OK;
 		}
 		break;

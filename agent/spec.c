@@ -121,6 +121,7 @@ enum field_type {
 enum field_id {
 	F_PLAIN,
 	F_ADDRESSES,
+	F_AFTER,
 	F_COLUMN,
 	F_EXPECT,
 	F_FAMILY,
@@ -135,6 +136,7 @@ enum field_id {
 	F_MIN_CERT_DAYS,
 	F_NAME,
 	F_RETRY,
+	F_RETRY_ON,
 	F_ROW,
 	F_ROWS,
 	F_STATUS,
@@ -159,6 +161,7 @@ struct field {
  * parser must see to check. */
 static const struct field check_fields[] = {
 	{ "address", HB_K_TCP, T_STRING, true, F_PLAIN, CF(address) },
+	{ "after", HB_K_ALL, T_SPECIAL, false, F_AFTER, 0 },
 	{ "body", HB_K_HTTP, T_STRING, true, F_PLAIN, CF(body) },
 	{ "ca_file", HB_K_HTTP, T_STRING, false, F_PLAIN, CF(ca_file) },
 	{ "cert_file", HB_K_HTTP, T_STRING, false, F_PLAIN, CF(cert_file) },
@@ -180,6 +183,7 @@ static const struct field check_fields[] = {
 	{ "query", HB_K_PG | HB_K_MY, T_STRING, true, F_PLAIN, CF(query) },
 	{ "ready", HB_K_DB, T_BOOL, false, F_PLAIN, CF(ready) },
 	{ "retry", HB_K_ALL, T_SPECIAL, false, F_RETRY, 0 },
+	{ "retry_on", HB_K_ALL, T_SPECIAL, false, F_RETRY_ON, 0 },
 	{ "send", HB_K_TCP, T_STRING, true, F_PLAIN, CF(send) },
 	{ "timeout", HB_K_ALL, T_SPECIAL, false, F_TIMEOUT, 0 },
 	{ "url", HB_K_HTTP | HB_K_DB, T_STRING, true, F_PLAIN, CF(url) },
@@ -354,8 +358,12 @@ static int parse_special(struct parser *p, const struct field *f,
 		if (!hb_utf8_valid(c->name, strlen(c->name)))
 			return spec_fail(p, "a name must be valid UTF-8");
 		return 0;
+	case F_AFTER:
+		return spec_parse_after(p, v, c);
 	case F_RETRY:
 		return spec_parse_retry(p, v, &c->retry);
+	case F_RETRY_ON:
+		return spec_parse_retry_on(p, v, &c->retry.retry_on);
 	case F_ROW:
 		if (spec_take_int(p, v, 0, MAX_JSON_INT, &n) < 0)
 			return -1;
@@ -389,7 +397,11 @@ static int parse_field(struct parser *p, const struct field *f, bool file,
 		return add_file(p, v, str);
 	switch (f->type) {
 	case T_STRING:
-		return spec_take_string(p, v, str);
+		if (spec_take_string(p, v, str) < 0)
+			return -1;
+		if (str == p->need)
+			p->need_unknown = p->unknown;
+		return 0;
 	case T_BOOL:
 		return spec_take_bool(p, v, (bool *)(void *)(base + f->offset));
 	case T_REGEX:
@@ -550,6 +562,12 @@ static int parse_check(struct parser *p, const cJSON *o)
 			names += strcmp(it->string, "name") == 0;
 		name_is_host = names >= 2 ? 2 : 1;
 	}
+	/* What each kind cannot do without. */
+	char **need = p->kind == HB_K_TCP ? &c->address
+		      : p->kind == HB_K_DNS ? &c->host
+					 : &c->url;
+	p->need = need;
+	p->need_unknown = false;
 	if (parse_table(p, o, check_fields, HB_ARRAY_SIZE(check_fields),
 			(char *)c, name_is_host) < 0)
 		return -1;
@@ -567,10 +585,6 @@ static int parse_check(struct parser *p, const cJSON *o)
 				 "\"pattern\" compares: give one of them");
 	}
 
-	/* What each kind cannot do without. */
-	char **need = p->kind == HB_K_TCP ? &c->address
-		      : p->kind == HB_K_DNS ? &c->host
-					 : &c->url;
 	const char *need_key = p->kind == HB_K_TCP ? "address"
 			       : p->kind != HB_K_DNS ? "url"
 			       : has_key(o, "host") ? "host"
@@ -579,8 +593,10 @@ static int parse_check(struct parser *p, const cJSON *o)
 		return spec_fail(p, "missing \"%s\" (a %s check needs one)", need_key,
 				 c->kind);
 	char whybuf[160];
-	const char *why = spec_target_field_problem(c, p->kind, need, whybuf,
-						    sizeof(whybuf));
+	/* --no-env: "${DB_URL}" is whatever the pod's environment holds. */
+	const char *why = p->need_unknown ? NULL
+			  : spec_target_field_problem(c, p->kind, need, whybuf,
+						      sizeof(whybuf));
 	if (why) {
 		spec_path_key(&p->path, need_key);
 		return spec_fail(p, "%s", why);
@@ -604,7 +620,8 @@ static int parse_check(struct parser *p, const cJSON *o)
 
 static int parse_defaults(struct parser *p, const cJSON *v)
 {
-	static const char *const keys[] = { "retry", "timeout", "wait" };
+	static const char *const keys[] = { "retry", "retry_on", "timeout",
+					    "wait" };
 	if (!cJSON_IsObject(v))
 		return spec_fail(p, "expected an object");
 	if (spec_no_duplicate_keys(p, v) < 0)
@@ -618,6 +635,8 @@ static int parse_defaults(struct parser *p, const cJSON *v)
 			rc = spec_take_duration(p, it, false, &p->retry.wait_ms);
 		else if (strcmp(it->string, "retry") == 0)
 			rc = spec_parse_retry(p, it, &p->retry);
+		else if (strcmp(it->string, "retry_on") == 0)
+			rc = spec_parse_retry_on(p, it, &p->retry.retry_on);
 		else
 			rc = spec_unknown_key(p, it->string, keys,
 					      HB_ARRAY_SIZE(keys));
@@ -812,7 +831,7 @@ struct hb_spec *hb_spec_parse(const char *buf, size_t len, const char *source,
 		spec_path_pop(&p.path, old);
 	}
 	spec_path_pop(&p.path, 0);
-	if (unique_names(&p) < 0)
+	if (unique_names(&p) < 0 || spec_resolve_after(&p) < 0)
 		goto fail;
 	cJSON_Delete(root);
 	return s;
@@ -866,6 +885,10 @@ static void expect_release(struct hb_expect *e)
 static void check_release(struct hb_check *c)
 {
 	free(c->name);
+	for (size_t i = 0; i < c->n_after; i++)
+		free(c->after[i]);
+	free(c->after);
+	free(c->after_index);
 	free(c->kind);
 	free(c->target);
 	free(c->url);

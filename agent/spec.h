@@ -59,6 +59,12 @@ typedef const char *(*hb_getenv_fn)(const char *name);
  * they are. Returns a spec the caller frees, or NULL with err filled in. */
 struct hb_spec *hb_spec_parse(const char *buf, size_t len, const char *source,
 			      hb_getenv_fn getenv_fn, struct hb_spec_error *err);
+/* A getenv_fn for hb_spec_parse where no variable is set, and a value
+ * using one without a default ("${DB_URL}") stays as written and passes
+ * the checks that depend on what it holds (a URL's scheme, a duration, a
+ * regex, an address): for checking a rendered spec outside its pod
+ * (hookbox validate --no-env). Always returns NULL. */
+const char *hb_spec_no_env(const char *name);
 /* Reads every "<field>_file" into its field (a regular file, trailing
  * newline dropped, at most 64 KiB), checks a credential's file the same way
  * without keeping what it read, and refuses a ca_file, cert_file or key_file

@@ -37,6 +37,12 @@ struct parser {
 	struct hb_check *check;
 	size_t index;
 	unsigned kind;
+	/* getenv_fn is hb_spec_no_env: the last value expanded used a
+	 * variable only the pod knows (unknown), and so did the field the
+	 * check's target comes from (need: that field). */
+	bool unknown;
+	char **need;
+	bool need_unknown;
 };
 
 /* Messages and paths (spec.c). spec_fail fills the error with the source
@@ -77,6 +83,14 @@ int spec_parse_follow(struct parser *p, const cJSON *v,
 		      enum hb_follow *follow);
 int spec_parse_method(struct parser *p, const cJSON *v, struct hb_check *c);
 int spec_parse_retry(struct parser *p, const cJSON *v, struct hb_retry *r);
+
+/* "after" (spec_order.c): parses one check's list; once every check is
+ * parsed and named, resolves the names and refuses unknown ones, a check
+ * after itself and cycles, at the path of the entry at fault. */
+int spec_parse_after(struct parser *p, const cJSON *v, struct hb_check *c);
+int spec_resolve_after(struct parser *p);
+/* "retry_on": failure class names into bits of enum hb_class. */
+int spec_parse_retry_on(struct parser *p, const cJSON *v, uint32_t *bits);
 
 /* Targets (spec_target.c), pure. */
 bool spec_has_space_or_control(const char *s, bool space_ok);

@@ -3,10 +3,12 @@
  * fields with a shape of their own (expect.status, headers, retry ...). */
 #include "spec_int.h"
 
+#include "classify.h"
 #include "duration.h"
 #include "expand.h"
 #include "regex_guard.h"
 #include "strutil.h"
+#include "suggest.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,14 +19,24 @@
 
 /* Values ----------------------------------------------------------------- */
 
+const char *hb_spec_no_env(const char *name)
+{
+	(void)name;
+	return NULL;
+}
+
 int spec_expand(struct parser *p, const char *s, char **out)
 {
+	p->unknown = false;
 	if (!p->getenv_fn) {
 		*out = strdup(s);
 		return *out ? 0 : spec_fail_oom(p);
 	}
 	char why[256];
-	int rc = hb_expand(s, p->getenv_fn, out, why, sizeof(why));
+	int rc = hb_expand_partial(s, p->getenv_fn,
+				   p->getenv_fn == hb_spec_no_env ? &p->unknown
+								 : NULL,
+				   out, why, sizeof(why));
 	if (rc == -ENOMEM)
 		return spec_fail_oom(p);
 	if (rc < 0)
@@ -95,6 +107,10 @@ int spec_take_duration(struct parser *p, const cJSON *v, bool positive,
 		char *s, q[40];
 		if (spec_expand(p, v->valuestring, &s) < 0)
 			return -1;
+		if (p->unknown) {
+			free(s);
+			return 0;
+		}
 		int rc = hb_duration_parse(s, &r);
 		if (rc < 0)
 			spec_fail(p, "\"%s\" is not a duration (try %s)",
@@ -117,6 +133,8 @@ int spec_take_regex(struct parser *p, const cJSON *v, char **out)
 {
 	if (spec_take_string(p, v, out) < 0)
 		return -1;
+	if (p->unknown)
+		return 0;
 	if (strlen(*out) > MAX_REGEX)
 		return spec_fail(p, "regular expression longer than %d bytes",
 				 MAX_REGEX);
@@ -179,6 +197,10 @@ static int status_item(struct parser *p, const cJSON *v, struct hb_expect *e)
 		char *s;
 		if (spec_expand(p, v->valuestring, &s) < 0)
 			return -1;
+		if (p->unknown) {
+			free(s);
+			return 0;
+		}
 		bool digits = strlen(s) == 3 && strspn(s, "0123456789") == 3;
 		bool class = strlen(s) == 3 && s[0] >= '1' && s[0] <= '5' &&
 			     (s[1] == 'x' || s[1] == 'X') &&
@@ -337,7 +359,8 @@ int spec_parse_addresses(struct parser *p, const cJSON *v,
 		int rc = spec_take_string(p, a, out);
 		if (rc == 0)
 			e->n_addresses++;
-		if (rc == 0 && inet_pton(AF_INET, *out, bin) != 1 &&
+		if (rc == 0 && !p->unknown &&
+		    inet_pton(AF_INET, *out, bin) != 1 &&
 		    inet_pton(AF_INET6, *out, bin) != 1)
 			rc = spec_fail(p, "\"%s\" is not an IP address",
 				       spec_shown(q, sizeof(q), *out));
@@ -405,6 +428,8 @@ int spec_parse_method(struct parser *p, const cJSON *v, struct hb_check *c)
 {
 	if (spec_take_string(p, v, &c->method) < 0)
 		return -1;
+	if (p->unknown)
+		return 0;
 	const char *m = c->method;
 	bool ok = *m >= 'A' && *m <= 'Z' && strlen(m) <= 32;
 	for (; ok && *m; m++)
@@ -451,5 +476,49 @@ int spec_parse_retry(struct parser *p, const cJSON *v, struct hb_retry *r)
 		if (rc < 0)
 			return -1;
 	}
+	return 0;
+}
+
+_Static_assert(HB_CLASS__COUNT <= 32, "retry_on is a uint32_t");
+
+/* "retry_on": ["AUTH_FAILED", ...], classes a retry or a wait goes on
+ * through besides those time may fix (hb_class_not_retried). */
+int spec_parse_retry_on(struct parser *p, const cJSON *v, uint32_t *bits)
+{
+	const char *names[HB_CLASS__COUNT];
+	size_t n = 0;
+	for (int i = 1; i < HB_CLASS__COUNT; i++)
+		names[n++] = hb_class_name(i);
+	if (!cJSON_IsArray(v))
+		return spec_fail(p, "expected an array of failure classes like "
+			       "[\"AUTH_FAILED\"]");
+	uint32_t set = 0;
+	size_t i = 0;
+	for (const cJSON *it = v->child; it; it = it->next, i++) {
+		size_t old = spec_path_index(&p->path, i);
+		char q[40];
+		if (!cJSON_IsString(it))
+			return spec_fail(p, "expected a failure class like "
+				       "\"AUTH_FAILED\"");
+		int cls = hb_class_by_name(it->valuestring);
+		if (cls < 0) {
+			const char *best = hb_closest(it->valuestring, names, n);
+			spec_shown(q, sizeof(q), it->valuestring);
+			return best ? spec_fail(p, "unknown failure class \"%s\" "
+						"(did you mean \"%s\"?)", q, best)
+				    : spec_fail(p, "unknown failure class \"%s\"",
+						q);
+		}
+		if (cls == HB_CLASS_SANDBOX_VIOLATION || cls == HB_CLASS_CRASHED)
+			return spec_fail(p, "%s is never retried: %s",
+					 it->valuestring,
+					 hb_class_not_retried(cls, false));
+		if (set & (1u << cls))
+			return spec_fail(p, "%s is already in the list",
+					 it->valuestring);
+		set |= 1u << cls;
+		spec_path_pop(&p->path, old);
+	}
+	*bits = set;
 	return 0;
 }

@@ -19,6 +19,10 @@ struct hb_retry {
 	int64_t interval_ms; /* pause before the second attempt */
 	double backoff;      /* each later pause is this many times longer */
 	int64_t wait_ms;     /* > 0: retry until passing or this deadline */
+	/* Failure classes retried although time alone does not fix them
+	 * ("retry_on"): bit 1 << enum hb_class. The others are always
+	 * retried, those of hb_class_not_retried never unless set here. */
+	uint32_t retry_on;
 };
 
 struct hb_header {
@@ -75,6 +79,11 @@ struct hb_check {
 	char *kind;   /* "http", "tcp", ... */
 	char *target; /* what the reports show: URL without credentials, host:port */
 	bool optional;
+	/* "after": the checks this one starts after, by name, and their
+	 * indices in the spec (set once every check is parsed). */
+	char **after;
+	size_t *after_index;
+	size_t n_after;
 	int64_t timeout_ms;
 	struct hb_retry retry;
 

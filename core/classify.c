@@ -2,6 +2,8 @@
 /* Names and hints of the failure classes, from the one list in classify.h. */
 #include "classify.h"
 
+#include <string.h>
+
 static const char *const names[] = {
 #define XX(name, value, str, hint) [value] = str,
 	HB_CLASS_MAP(XX)
@@ -26,4 +28,38 @@ const char *hb_class_hint(int cls)
 	if (cls < 0 || cls >= HB_CLASS__COUNT)
 		return "";
 	return hints[cls];
+}
+
+int hb_class_by_name(const char *name)
+{
+	for (int i = 1; i < HB_CLASS__COUNT; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* A wait is for what comes up late: a Service, a port, a server's
+ * readiness. These answers come from a server that is up, and say that
+ * the check itself (or its Secret, or the chart) is wrong: a ten-minute
+ * wait would burn ten minutes to report them. */
+const char *hb_class_not_retried(int cls, bool tls_verify)
+{
+	switch (cls) {
+	case HB_CLASS_AUTH_FAILED:
+		return "the server is up and refused the credentials";
+	case HB_CLASS_DATABASE_NOT_FOUND:
+		return "the server is up and has no such database";
+	case HB_CLASS_QUERY_ERROR:
+		return "the server is up and rejected the query";
+	case HB_CLASS_TLS_ERROR:
+		return tls_verify ? "the server's certificate failed verification"
+				  : NULL;
+	case HB_CLASS_SANDBOX_VIOLATION:
+		return "the check made a call its sandbox forbids, and would "
+		       "make it again";
+	case HB_CLASS_CRASHED:
+		return "the check's process crashed, and would crash again";
+	default:
+		return NULL;
+	}
 }

@@ -5,6 +5,8 @@
 #ifndef HB_CLASSIFY_H
 #define HB_CLASSIFY_H
 
+#include <stdbool.h>
+
 #define HB_CLASS_MAP(XX)                                                        \
 	XX(NONE, 0, "", "")                                                     \
 	XX(DNS_FAILURE, 1, "DNS_FAILURE",                                       \
@@ -64,5 +66,12 @@ enum hb_class {
 /* "CONNECTION_REFUSED"; "" for NONE; "UNKNOWN" out of range. */
 const char *hb_class_name(int cls);
 const char *hb_class_hint(int cls);
+/* The class named name ("AUTH_FAILED", not NONE), or -1. */
+int hb_class_by_name(const char *name);
+/* Why a retry or a wait does not help a failure of class cls, or NULL when
+ * time may fix it (a server coming up, a 5xx, a not-yet-ready answer).
+ * tls_verify: the TLS_ERROR is a certificate that failed verification
+ * (detail "tls_error": "verify"), not a handshake a starting server broke. */
+const char *hb_class_not_retried(int cls, bool tls_verify);
 
 #endif

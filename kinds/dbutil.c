@@ -190,3 +190,11 @@ void hb_ready_pass(struct hb_attempt *a, const char *fmt, ...)
 	hb_attempt_pass(a);
 	hb_oneline(a->message, sizeof(a->message), msg);
 }
+
+void hb_db_tls_detail(struct hb_attempt *a, const char *msg)
+{
+	bool verify = strstr(msg, "certificate verify failed") ||
+		      strstr(msg, "does not match host name") ||
+		      strstr(msg, "root certificate file");
+	hb_attempt_detail(a, "tls_error", "%s", verify ? "verify" : "handshake");
+}

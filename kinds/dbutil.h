@@ -12,6 +12,12 @@
 struct hb_check;
 struct hb_attempt;
 
+/* For a TLS_ERROR: the detail "tls_error", "verify" when the client
+ * library's message says the certificate failed verification (OpenSSL's
+ * "certificate verify failed", libpq's host name mismatch), which no wait
+ * fixes, else "handshake" (pool.c). */
+void hb_db_tls_detail(struct hb_attempt *a, const char *msg);
+
 /* Values longer than this are cut, with "...", in messages. */
 #define HB_QUOTE_MAX 80
 #define HB_QUOTE_BUF (HB_QUOTE_MAX + 8)

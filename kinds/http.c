@@ -636,6 +636,18 @@ static void classify_transfer(const struct hb_check *c, struct http_state *s,
 				status, at, limit, (long long)s->body_total);
 	} else if (is_tls_error(rc)) {
 		fail_hop(s, a, HB_CLASS_TLS_ERROR, "TLS with %s: %s", at, why);
+		/* A certificate that fails verification, or a CA, client
+		 * certificate or pin that is wrong, stays so however long a
+		 * wait lasts; a handshake a starting server breaks does not
+		 * (pool.c, hb_class_not_retried). */
+		bool verify = rc == CURLE_PEER_FAILED_VERIFICATION ||
+			      rc == CURLE_SSL_CACERT_BADFILE ||
+			      rc == CURLE_SSL_CERTPROBLEM ||
+			      rc == CURLE_SSL_ISSUER_ERROR ||
+			      rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
+			      rc == CURLE_SSL_CRL_BADFILE;
+		hb_attempt_detail(a, "tls_error", "%s",
+				  verify ? "verify" : "handshake");
 	} else if (rc == CURLE_GOT_NOTHING) {
 		fail_hop(s, a, HB_CLASS_NETWORK_ERROR,
 			 "%s closed the connection without answering",

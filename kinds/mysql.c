@@ -569,6 +569,8 @@ static void fail_mysql(MYSQL *m, const struct hb_check *c,
 		if (!connecting && err < 2000)
 			cls = HB_CLASS_QUERY_ERROR;
 		hb_attempt_fail(a, cls, "%s", msg);
+		if (cls == HB_CLASS_TLS_ERROR)
+			hb_db_tls_detail(a, msg);
 	}
 	hb_attempt_detail(a, "errno", "%u", err);
 	if (err < 2000)

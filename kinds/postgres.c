@@ -291,6 +291,8 @@ static void fail_connection(PGconn *conn, ConnStatusType reached,
 		/* Never got as far as a socket: a bad parameter. */
 		cls = HB_CLASS_INTERNAL;
 	hb_attempt_fail(a, cls, "%s", msg);
+	if (cls == HB_CLASS_TLS_ERROR)
+		hb_db_tls_detail(a, text);
 }
 
 /* -- the check ------------------------------------------------------------- */

@@ -97,7 +97,6 @@ static void end_attempt(struct hb_job *j, int64_t now)
 	j->load_ns += j->child.load_ns; /* not the check's time */
 	a.number = ++j->n_attempts;
 	hb_strlcpy(a.started_at, j->attempt_started, sizeof(a.started_at));
-	keep_attempt(j, &a);
 
 	const struct hb_retry *r = &j->check->retry;
 	bool again;
@@ -107,10 +106,27 @@ static void end_attempt(struct hb_job *j, int64_t now)
 		again = now + j->pause_ms * 1000000LL < j->wait_deadline_ns;
 	else
 		again = j->n_attempts < r->attempts;
-	/* Sandbox violations and crashes do not get better by retrying. */
-	if (a.failure_class == HB_CLASS_SANDBOX_VIOLATION ||
-	    a.failure_class == HB_CLASS_CRASHED)
+	/* What time does not fix ends the check at once, saying why, unless
+	 * the check asked for it ("retry_on": a user an init job creates).
+	 * Sandbox violations and crashes are never retried. */
+	const char *tls = hb_attempt_get_detail(&a, "tls_error");
+	const char *why = hb_class_not_retried(a.failure_class,
+					       tls && strcmp(tls, "verify") == 0);
+	int cls = a.failure_class;
+	bool never = cls == HB_CLASS_SANDBOX_VIOLATION || cls == HB_CLASS_CRASHED;
+	bool asked = !never && cls > 0 && cls < 32 && (r->retry_on & (1u << cls));
+	if (again && why && !asked) {
 		again = false;
+		char msg[HB_MSG_MAX], how[64] = "";
+		if (!never)
+			snprintf(how, sizeof(how), "; retry_on %s retries it",
+				 hb_class_name(cls));
+		int room = (int)(sizeof(msg) - 24 - strlen(why) - strlen(how));
+		snprintf(msg, sizeof(msg), "%.*s (not retried: %s%s)",
+			 room > 0 ? room : 0, a.message, why, how);
+		hb_strlcpy(a.message, msg, sizeof(a.message));
+	}
+	keep_attempt(j, &a);
 	if (!again) {
 		finish(j, &a, now);
 		return;
@@ -122,6 +138,43 @@ static void end_attempt(struct hb_job *j, int64_t now)
 	j->next_ns = now + j->pause_ms * 1000000LL;
 	double next = (double)j->pause_ms * (r->backoff > 0 ? r->backoff : 1.0);
 	j->pause_ms = next > 60000.0 ? 60000 : (int64_t)next;
+}
+
+/* Whether j may start as far as its "after" goes: 1 when every check it
+ * runs after passed, 0 while one has not ended, -1 when one ended without
+ * passing (*dep: which). jobs[k] runs the spec's checks[k], so after_index
+ * are job indices. */
+static int after_ready(const struct hb_job *jobs, const struct hb_job *j,
+		       size_t *dep)
+{
+	int ready = 1;
+	for (size_t k = 0; k < j->check->n_after; k++) {
+		const struct hb_job *d = &jobs[j->check->after_index[k]];
+		if (d->state != JOB_DONE) {
+			ready = 0;
+		} else if (d->outcome != HB_PASSED) {
+			*dep = j->check->after_index[k];
+			return -1;
+		}
+	}
+	return ready;
+}
+
+/* Ends j without running it: a check it runs after did not pass. */
+static void skip_after(struct hb_job *j, const struct hb_job *dep, int64_t now)
+{
+	struct hb_attempt a;
+	hb_attempt_init(&a);
+	a.outcome = HB_SKIPPED;
+	snprintf(a.message, sizeof(a.message),
+		 "not run: it runs after \"%.200s\", which %s",
+		 dep->check->name,
+		 dep->outcome == HB_SKIPPED     ? "was skipped"
+		 : dep->outcome == HB_CANCELLED ? "was cancelled"
+						: "did not pass");
+	j->start_ns = now;
+	hb_rfc3339_now(j->started_at, sizeof(j->started_at));
+	finish(j, &a, now);
 }
 
 static void cancel_all(struct hb_job *jobs, size_t n, int64_t now)
@@ -233,22 +286,42 @@ int hb_pool_run(const struct hb_pool_opts *o, struct hb_job *jobs, size_t n)
 			cancel_all(jobs, n, now);
 			break;
 		}
-		/* Start what may start, in declared order. */
+		/* Start what may start, in declared order. A check waiting on
+		 * its "after" has not started: its wait and attempts begin
+		 * when it does. Skipping one may settle one declared before
+		 * it, so look again until nothing changes. */
 		int running = 0;
 		for (size_t i = 0; i < n; i++)
 			running += jobs[i].state == JOB_RUNNING;
-		for (size_t i = 0; i < n && running < parallel; i++) {
-			struct hb_job *j = &jobs[i];
-			bool ready = j->state == JOB_PENDING ||
-				     (j->state == JOB_PAUSED && j->next_ns <= now);
-			if (!ready)
-				continue;
-			if (start_attempt(o, j, zs ? zs->of_job[i] : NULL, i,
-					  now) < 0) {
-				done++;
-				continue;
+		for (bool skipped = true; skipped;) {
+			skipped = false;
+			for (size_t i = 0; i < n; i++) {
+				struct hb_job *j = &jobs[i];
+				bool ready = j->state == JOB_PENDING ||
+					     (j->state == JOB_PAUSED &&
+					      j->next_ns <= now);
+				if (!ready)
+					continue;
+				size_t dep = 0;
+				int after = j->state == JOB_PENDING
+						    ? after_ready(jobs, j, &dep)
+						    : 1;
+				if (after < 0) {
+					skip_after(j, &jobs[dep], now);
+					done++;
+					skipped = true;
+					continue;
+				}
+				if (after == 0 || running >= parallel)
+					continue;
+				if (start_attempt(o, j, zs ? zs->of_job[i] : NULL,
+						  i, now) < 0) {
+					done++;
+					skipped = true;
+					continue;
+				}
+				running++;
 			}
-			running++;
 		}
 
 		/* Wait for a child to end or write, a deadline or a retry. */

@@ -5,7 +5,8 @@
  *
  *   struct hb_job *jobs = ...;  each with check, driver and policy set
  *                               (driver NULL: each child loads the kind)
- *   hb_pool_run(&opts, jobs, n);
+ *   hb_pool_run(&opts, jobs, n);  jobs[k] runs the spec's checks[k]: a
+ *                                 check's after_index are job indices
  *   ... read jobs[i].outcome, .attempts ...
  *   hb_job_release(&jobs[i]);
  */

@@ -96,6 +96,10 @@ hb_assert_eq "migration delete policy" before-hook-creation \
 	"$(hb_q ex "$mig | .object.metadata.annotations[\"helm.sh/hook-delete-policy\"]")"
 hb_assert_eq "migration command" "exec --wait-for postgres://app@shop-postgresql:5432/app" \
 	"$(hb_q ex "$mig | .object.spec.template.spec.containers[0].args[0:3] | join(\" \")")"
+# The database chart's init makes the user and the database after its
+# server takes connections: the wait goes through those (retry_on).
+hb_assert_eq "migration retry_on" "--retry-on AUTH_FAILED --retry-on DATABASE_NOT_FOUND" \
+	"$(hb_q ex "$mig | .object.spec.template.spec.containers[0].args[5:9] | join(\" \")")"
 hb_assert_eq "warm-up hook" post-install,post-upgrade \
 	"$(hb_q ex '.objects[] | select(.object.metadata.name == "shop-hookbox-example-warmup") | .object.metadata.annotations["helm.sh/hook"]')"
 hb_assert_eq "test pods" "test test" \

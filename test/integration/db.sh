@@ -416,9 +416,12 @@ hb_case "exec --wait-for waits for databases that start late, then runs the comm
 hb_port pg_late
 hb_port rd_late
 # The agent starts first and waits; the servers come up seconds later.
+# hb_start_postgres creates the user and the database once the server
+# listens, as a chart's init job would: the wait goes through those too.
 "$HB_BUILD/hookbox" exec --output json \
 	--wait-for "postgresql://$HB_PG_USER:$HB_PG_PASS@127.0.0.1:$pg_late/app" \
 	--wait-for "redis://:$HB_RD_PASS@127.0.0.1:$rd_late" --wait 60s \
+	--retry-on AUTH_FAILED --retry-on DATABASE_NOT_FOUND \
 	-- sh -c 'echo migrated' >"$HB_TMP/late.out" 2>"$HB_TMP/late.err" &
 agent=$!
 sleep 2

@@ -132,7 +132,9 @@ HB_TEST(usage_errors_say_what)
 		{ { "run", "s", "--sandbox", "maybe", NULL }, "--sandbox: expected enforce" },
 		{ { "run", "s", "--parallel", "0", NULL }, "--parallel: expected a number" },
 		{ { "http", "u", "--header", "novalue", NULL }, "--header: expected \"Name: value\"" },
-		{ { "http", "u", "v", NULL }, "unexpected argument \"v\"" },
+		{ { "run", "s", "t", NULL }, "unexpected argument \"t\"" },
+		{ { "http", "u", "v", "--name", "x", NULL }, "--name names one check" },
+		{ { "run", "s", "--no-env", NULL }, "--no-env is an option of \"hookbox validate\"" },
 		{ { "http", "u", "--insecure=yes", NULL }, "--insecure takes no value" },
 		{ { "exec", "--wait-for", "ftp://x", "--", "true", NULL }, "--wait-for: \"ftp://x\"" },
 		{ { "exec", "--timeout", "5s", NULL }, "exec: missing -- CMD" },
@@ -220,6 +222,69 @@ HB_TEST(follow_redirects_any)
 			     "got \"anywhere\"");
 }
 
+
+/* hookbox tcp db:5432 cache:6379: a check per target, each with every
+ * flag, named after its target as a report shows it. */
+HB_TEST(several_targets)
+{
+	struct hb_cli cli;
+	char err[256];
+	ASSERT_EQ_INT(parse(&cli, err, sizeof(err), "tcp", "db:5432", "--wait",
+			    "120s", "cache:6379", "--timeout", "2s", NULL), 0);
+	ASSERT_EQ_INT(cli.n_targets, 2);
+	char *s = spec_text(&cli);
+	ASSERT_STREQ(s, "{\"checks\":[{\"kind\":\"tcp\",\"wait\":\"120s\","
+			"\"timeout\":\"2s\",\"address\":\"db:5432\",\"name\":"
+			"\"db:5432\"},{\"kind\":\"tcp\",\"wait\":\"120s\","
+			"\"timeout\":\"2s\",\"address\":\"cache:6379\",\"name\":"
+			"\"cache:6379\"}]}");
+	free(s);
+	hb_cli_release(&cli);
+	/* A URL's password is not the name; "$" is doubled so that the name
+	 * is what was typed, not what a variable holds. */
+	ASSERT_EQ_INT(parse(&cli, err, sizeof(err), "postgres",
+			    "postgres://app:pw@db/app", "postgres://${DB_HOST}/x",
+			    NULL), 0);
+	s = spec_text(&cli);
+	ASSERT_CONTAINS(s, "\"name\":\"postgres://app@db/app\"");
+	ASSERT_CONTAINS(s, "\"name\":\"postgres://$${DB_HOST}/x\"");
+	free(s);
+	hb_cli_release(&cli);
+	/* One target: unnamed, as before. */
+	ASSERT_EQ_INT(parse(&cli, err, sizeof(err), "tcp", "db:5432", NULL), 0);
+	s = spec_text(&cli);
+	ASSERT_STREQ(s, "{\"checks\":[{\"kind\":\"tcp\",\"address\":\"db:5432\"}]}");
+	free(s);
+	hb_cli_release(&cli);
+}
+
+HB_TEST(retry_on_and_no_env)
+{
+	struct hb_cli cli;
+	char err[256];
+	ASSERT_EQ_INT(parse(&cli, err, sizeof(err), "postgres", "postgres://db/x",
+			    "--retry-on", "AUTH_FAILED", "--retry-on=QUERY_ERROR",
+			    NULL), 0);
+	char *s = spec_text(&cli);
+	ASSERT_CONTAINS(s, "\"retry_on\":[\"AUTH_FAILED\",\"QUERY_ERROR\"]");
+	free(s);
+	hb_cli_release(&cli);
+	/* exec: for every --wait-for target. */
+	ASSERT_EQ_INT(parse(&cli, err, sizeof(err), "exec", "--wait-for",
+			    "postgres://db/x", "--retry-on", "AUTH_FAILED", "--",
+			    "true", NULL), 0);
+	s = spec_text(&cli);
+	ASSERT_CONTAINS(s, "\"defaults\":{\"retry_on\":[\"AUTH_FAILED\"]");
+	free(s);
+	hb_cli_release(&cli);
+	ASSERT_EQ_INT(parse(&cli, err, sizeof(err), "validate", "--no-env", "s.json",
+			    NULL), 0);
+	ASSERT(cli.no_env);
+	ASSERT_STREQ(cli.spec_path, "s.json");
+	hb_cli_release(&cli);
+}
+
 HB_TEST_MAIN(run_flags, defaults, http_one_liner_builds_spec,
 	     tcp_and_dns_one_liners, usage_errors_say_what,
-	     exec_builds_wait_checks, help_and_version, follow_redirects_any)
+	     exec_builds_wait_checks, help_and_version, follow_redirects_any,
+	     several_targets, retry_on_and_no_env)
