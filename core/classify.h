@@ -63,5 +63,9 @@ enum hb_class {
 /* "CONNECTION_REFUSED"; "" for NONE; "UNKNOWN" out of range. */
 const char *hb_class_name(int cls);
 const char *hb_class_hint(int cls);
+/* The hint for an HTTP_STATUS failure whose answer had this status, more
+ * precise than the class's (a redirect not followed, 401/403, 404, 503,
+ * other 5xx); NULL when the class's hint is the one to give. */
+const char *hb_http_status_hint(long status);
 
 #endif
