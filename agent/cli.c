@@ -16,7 +16,8 @@
 const char hb_cli_usage[] =
 	"usage: hookbox run SPEC|-        run the checks of a JSON spec\n"
 	"       hookbox validate SPEC|-   check a spec and exit\n"
-	"       hookbox http URL          one HTTP(S) check\n"
+	"       hookbox http URL          one HTTP(S) check (host:port/path\n"
+	"                                 without a scheme is http://)\n"
 	"       hookbox tcp HOST:PORT     one TCP connect check\n"
 	"       hookbox dns NAME          one name resolution check\n"
 	"       hookbox postgres URL      one PostgreSQL check\n"
@@ -42,12 +43,13 @@ const char hb_cli_usage[] =
 	"         --expect-json PATH=VALUE  --max-latency D  --method M\n"
 	"         --header 'K: V'  --data BODY  --follow-redirects [any]\n"
 	"         --insecure  --ca-file F  --cert-file F  --key-file F\n"
-	"         --min-cert-days N\n"
+	"         --min-cert-days N  --user U  --password-file F\n"
+	"         --bearer-token-file F\n"
 	"  tcp:   --send DATA  --expect-reply REGEX  --family 4|6\n"
 	"  dns:   --family 4|6  --min-addresses N  --expect-address ADDR\n"
 	"  postgres, mysql, redis: --query Q (redis: --command C)\n"
 	"         --expect-value V  --expect-pattern REGEX  --expect-rows N\n"
-	"         --password-file F\n"
+	"         --user U  --password-file F\n"
 	"exit status: 0 every required check passed, 1 a check failed,\n"
 	"2 usage or spec error\n";
 
@@ -94,6 +96,7 @@ static const struct opt {
 	enum opt_id id;
 } opts[] = {
 	{ "backoff", T_NUM, HB_K_ALL, "retry.backoff", O_NONE },
+	{ "bearer-token-file", T_STR, HB_K_HTTP, "bearer_token_file", O_NONE },
 	{ "ca-file", T_STR, HB_K_HTTP, "ca_file", O_NONE },
 	{ "cert-file", T_STR, HB_K_HTTP, "cert_file", O_NONE },
 	{ "collector", T_RUN, 0, NULL, O_COLLECTOR },
@@ -122,7 +125,7 @@ static const struct opt {
 	{ "optional", T_BOOL, HB_K_ALL, "optional", O_NONE },
 	{ "output", T_RUN, 0, NULL, O_OUTPUT },
 	{ "parallel", T_RUN, 0, NULL, O_PARALLEL },
-	{ "password-file", T_STR, HB_K_DB, "password_file", O_NONE },
+	{ "password-file", T_STR, HB_K_DB | HB_K_HTTP, "password_file", O_NONE },
 	{ "podinfo", T_RUN, 0, NULL, O_PODINFO },
 	{ "query", T_STR, HB_K_PG | HB_K_MY, "query", O_NONE },
 	{ "quiet", T_RUN_FLAG, 0, NULL, O_QUIET },
@@ -134,6 +137,7 @@ static const struct opt {
 	{ "termination-log", T_RUN, 0, NULL, O_TERMINATION_LOG },
 	{ "timeout", T_SPECIAL, HB_K_ALL, NULL, O_TIMEOUT },
 	{ "token-file", T_RUN, 0, NULL, O_TOKEN_FILE },
+	{ "user", T_STR, HB_K_DB | HB_K_HTTP, "user", O_NONE },
 	{ "wait", T_STR, HB_K_ALL, "wait", O_NONE },
 	{ "wait-for", T_SPECIAL, 0, NULL, O_WAIT_FOR },
 };
