@@ -302,4 +302,35 @@ bad_spec '"bearer_token_file": "/nonexistent/token"' \
 bad_spec '"bearer_token": "t", "password": "x", "user": "u"' \
 	'checks[0].bearer_token: "bearer_token" and "user" would each send'
 
+hb_case "each check's child holds its own credential only (bearer and basic)"
+# The LD_PRELOAD shim (test/helpers/shim.c) has each process that connects
+# search its own memory for the strings of HB_SHIM_SCAN; the sandbox is off
+# so that it may read /proc/self/mem.
+shim=$HB_BUILD/hb-test-shim.so
+[ -f "$shim" ] || hb_die "no $shim (built by test/core.cmake)"
+scan_tok="hb-tok-$RANDOM$RANDOM-x"
+scan_pw="hb-pw-$RANDOM$RANDOM-y"
+printf '%s\n' "$scan_tok" >"$HB_TMP/scan-token"
+printf '%s\n' "$scan_pw" >"$HB_TMP/scan-password"
+cat >"$HB_TMP/scan.json" <<JSON
+{"checks": [
+  {"name": "bearer", "kind": "http", "url": "127.0.0.1:$other/ok",
+   "bearer_token_file": "$HB_TMP/scan-token"},
+  {"name": "basic", "kind": "http", "url": "127.0.0.1:$other/ok",
+   "user": "app", "password_file": "$HB_TMP/scan-password"}]}
+JSON
+hex=$(printf '%s' "$scan_tok" | od -An -tx1 | tr -d ' \n'),$(printf '%s' "$scan_pw" | od -An -tx1 | tr -d ' \n')
+HB_SHIM_SCAN=$hex LD_PRELOAD=$shim ASAN_OPTIONS=verify_asan_link_order=0:${ASAN_OPTIONS:-} \
+	"$HB_BUILD/hookbox" run "$HB_TMP/scan.json" --sandbox off --output json \
+	>"$HB_TMP/scan.out" 2>"$HB_TMP/scan.err"
+HB_RC=$?
+HB_OUT=$(cat "$HB_TMP/scan.out")
+hb_assert_exit 0
+grep "^hb-shim-scan .* port=$other " "$HB_TMP/scan.err" >"$HB_TMP/scan"
+hb_assert_eq "checks' children that scanned" 2 "$(wc -l <"$HB_TMP/scan")"
+# Index 0 the token, 1 the password: one child found each, none both.
+hb_assert_eq "what each child found" "0 1" \
+	"$(grep -oE 'found=[0-9,]*' "$HB_TMP/scan" | cut -d= -f2 | sed 's/,$//' |
+		sort | tr '\n' ' ' | sed 's/ $//')"
+
 hb_finish
