@@ -299,6 +299,13 @@ bad_spec '"bearer_token": "t", "headers": {"Authorization": "Basic x"}' \
 	'checks[0].headers.Authorization: "bearer_token" sets the Authorization header too'
 bad_spec '"bearer_token_file": "/nonexistent/token"' \
 	'checks[0].bearer_token_file: reading "/nonexistent/token"'
+printf ' \n' >"$HB_TMP/blank-token"
+bad_spec "\"bearer_token_file\": \"$HB_TMP/blank-token\"" \
+	"checks[0].bearer_token_file: reading \"$HB_TMP/blank-token\": empty (a bearer token is one word)"
+printf 'two words\n' >"$HB_TMP/two-token"
+bad_spec "\"bearer_token_file\": \"$HB_TMP/two-token\"" \
+	'checks[0].bearer_token_file: reading'
+hb_assert_contains stderr "$HB_ERR" 'the token has a space or a control character inside'
 bad_spec '"bearer_token": "t", "password": "x", "user": "u"' \
 	'checks[0].bearer_token: "bearer_token" and "user" would each send'
 
