@@ -527,10 +527,16 @@ static int http_credentials(struct parser *p, const cJSON *o,
 	const char *user = given(o, "user", b1, sizeof(b1));
 	const char *password = given(o, "password", b2, sizeof(b2));
 	const char *token = given(o, "bearer_token", b3, sizeof(b3));
+	/* A URL's user name and a password_file, as the database kinds
+	 * take them, would have libcurl choose between two sources: the
+	 * user goes into "user". */
 	if (password && !user)
 		return fail_at(p, password,
-			       "a password needs \"user\" (basic auth sends "
-			       "both)");
+			       c->url && hb_url_has_userinfo(c->url)
+				       ? "a password needs \"user\": move the "
+					 "URL's user name into \"user\""
+				       : "a password needs \"user\" (basic auth "
+					 "sends both)");
 	if (c->user && (strchr(c->user, ':') ||
 			spec_has_space_or_control(c->user, true)))
 		return fail_at(p, user,

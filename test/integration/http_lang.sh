@@ -327,10 +327,11 @@ cat >"$HB_TMP/scan.json" <<JSON
    "user": "app", "password_file": "$HB_TMP/scan-password"}]}
 JSON
 hex=$(printf '%s' "$scan_tok" | od -An -tx1 | tr -d ' \n'),$(printf '%s' "$scan_pw" | od -An -tx1 | tr -d ' \n')
+# Its lines go to a pipe: a check's child may write no file (RLIMIT_FSIZE).
 HB_SHIM_SCAN=$hex LD_PRELOAD=$shim ASAN_OPTIONS=verify_asan_link_order=0:${ASAN_OPTIONS:-} \
 	"$HB_BUILD/hookbox" run "$HB_TMP/scan.json" --sandbox off --output json \
-	>"$HB_TMP/scan.out" 2>"$HB_TMP/scan.err"
-HB_RC=$?
+	2>&1 >"$HB_TMP/scan.out" | cat >"$HB_TMP/scan.err"
+HB_RC=${PIPESTATUS[0]}
 HB_OUT=$(cat "$HB_TMP/scan.out")
 hb_assert_exit 0
 grep "^hb-shim-scan .* port=$other " "$HB_TMP/scan.err" >"$HB_TMP/scan"

@@ -175,6 +175,11 @@ HB_TEST(credential_errors_name_their_path)
 				 "\"http://a\", \"password\": \"x\"}]}", &err),
 		     "spec.json: checks[0].password: a password needs \"user\" "
 		     "(basic auth sends both)");
+	ASSERT_STREQ(parse_error("{\"checks\": [{\"kind\": \"http\", \"url\": "
+				 "\"http://elastic@a\", \"password_file\": "
+				 "\"/p\"}]}", &err),
+		     "spec.json: checks[0].password_file: a password needs "
+		     "\"user\": move the URL's user name into \"user\"");
 	ASSERT_CONTAINS(parse_error("{\"checks\": [{\"kind\": \"http\", \"url\": "
 				    "\"http://u:p@a\", \"user\": \"u\"}]}", &err),
 			"spec.json: checks[0].user: the URL has credentials too");
