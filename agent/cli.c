@@ -18,7 +18,8 @@
 const char hb_cli_usage[] =
 	"usage: hookbox run SPEC|-        run the checks of a JSON spec\n"
 	"       hookbox validate [--no-env] SPEC|-  check a spec and exit\n"
-	"       hookbox http URL...       HTTP(S) checks\n"
+	"       hookbox http URL...       HTTP(S) checks (host:port/path\n"
+	"                                 without a scheme is http://)\n"
 	"       hookbox tcp HOST:PORT...  TCP connect checks\n"
 	"       hookbox dns NAME...       name resolution checks\n"
 	"       hookbox postgres URL...   PostgreSQL checks\n"
@@ -50,13 +51,14 @@ const char hb_cli_usage[] =
 	"         --expect-json PATH=VALUE  --max-latency D  --method M\n"
 	"         --header 'K: V'  --data BODY  --follow-redirects [any]\n"
 	"         --insecure  --ca-file F  --cert-file F  --key-file F\n"
-	"         --min-cert-days N\n"
+	"         --min-cert-days N  --user U  --password-file F\n"
+	"         --bearer-token-file F\n"
 	"  tcp:   --send DATA  --expect-reply REGEX  --family 4|6\n"
 	"  dns:   --family 4|6  --min-addresses N  --expect-address ADDR\n"
 	"  postgres, mysql, redis: --query Q (redis: --command C)\n"
 	"         --expect-value V  --expect-pattern REGEX  --expect-rows N\n"
 	"         --expect-column NAME|INDEX (not redis)  --expect-row N\n"
-	"         --password-file F\n"
+	"         --user U  --password-file F\n"
 	"         --ready  (passes when the server accepts connections, even\n"
 	"                   refusing the login: no credentials needed)\n"
 	"exit status: 0 every required check passed, 1 a check failed,\n"
@@ -108,6 +110,7 @@ static const struct opt {
 	enum opt_id id;
 } opts[] = {
 	{ "backoff", T_NUM, HB_K_ALL, "retry.backoff", O_NONE },
+	{ "bearer-token-file", T_STR, HB_K_HTTP, "bearer_token_file", O_NONE },
 	{ "ca-file", T_STR, HB_K_HTTP, "ca_file", O_NONE },
 	{ "cert-file", T_STR, HB_K_HTTP, "cert_file", O_NONE },
 	{ "collector", T_RUN, 0, NULL, O_COLLECTOR },
@@ -140,7 +143,7 @@ static const struct opt {
 	{ "output", T_RUN, 0, NULL, O_OUTPUT },
 	{ "output-tail", T_RUN, 0, NULL, O_OUTPUT_TAIL },
 	{ "parallel", T_RUN, 0, NULL, O_PARALLEL },
-	{ "password-file", T_STR, HB_K_DB, "password_file", O_NONE },
+	{ "password-file", T_STR, HB_K_DB | HB_K_HTTP, "password_file", O_NONE },
 	{ "podinfo", T_RUN, 0, NULL, O_PODINFO },
 	{ "query", T_STR, HB_K_PG | HB_K_MY, "query", O_NONE },
 	{ "quiet", T_RUN_FLAG, 0, NULL, O_QUIET },
@@ -154,6 +157,7 @@ static const struct opt {
 	{ "termination-log", T_RUN, 0, NULL, O_TERMINATION_LOG },
 	{ "timeout", T_SPECIAL, HB_K_ALL, NULL, O_TIMEOUT },
 	{ "token-file", T_RUN, 0, NULL, O_TOKEN_FILE },
+	{ "user", T_STR, HB_K_DB | HB_K_HTTP, "user", O_NONE },
 	{ "wait", T_STR, HB_K_ALL, "wait", O_NONE },
 	{ "wait-for", T_SPECIAL, 0, NULL, O_WAIT_FOR },
 };

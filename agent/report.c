@@ -81,8 +81,15 @@ static Hookbox__V1__CheckResult *copy_job(const struct hb_job *j)
 	r->outcome = (Hookbox__V1__Outcome)j->outcome;
 	r->failure_class = (Hookbox__V1__FailureClass)j->failure_class;
 	r->message = dup_or_empty(j->message);
-	r->hint = dup_or_empty(j->outcome == HB_PASSED ? "" :
-			       hb_class_hint(j->failure_class));
+	/* The last attempt's hint, by its HTTP status too, when it is the
+	 * one that decided the outcome (it is, unless keeping it failed). */
+	const struct hb_attempt *last = j->n_kept ? &j->kept[j->n_kept - 1]
+						  : NULL;
+	r->hint = dup_or_empty(
+		j->outcome == HB_PASSED ? ""
+		: last && last->failure_class == j->failure_class
+			? hb_attempt_hint(last)
+			: hb_class_hint(j->failure_class));
 	r->optional = c->optional;
 	r->duration_ms = j->duration_ms;
 	if (j->n_kept) {

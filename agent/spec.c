@@ -3,6 +3,7 @@
 #include "spec.h"
 #include "spec_int.h"
 
+#include "addr.h"
 #include "strutil.h"
 #include "suggest.h"
 
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static unsigned kind_bit(const char *kind)
 {
@@ -162,6 +164,7 @@ struct field {
 static const struct field check_fields[] = {
 	{ "address", HB_K_TCP, T_STRING, true, F_PLAIN, CF(address) },
 	{ "after", HB_K_ALL, T_SPECIAL, false, F_AFTER, 0 },
+	{ "bearer_token", HB_K_HTTP, T_STRING, true, F_PLAIN, CF(bearer_token) },
 	{ "body", HB_K_HTTP, T_STRING, true, F_PLAIN, CF(body) },
 	{ "ca_file", HB_K_HTTP, T_STRING, false, F_PLAIN, CF(ca_file) },
 	{ "cert_file", HB_K_HTTP, T_STRING, false, F_PLAIN, CF(cert_file) },
@@ -179,7 +182,7 @@ static const struct field check_fields[] = {
 	{ "min_cert_days", HB_K_HTTP, T_SPECIAL, false, F_MIN_CERT_DAYS, 0 },
 	{ "name", HB_K_ALL, T_SPECIAL, false, F_NAME, 0 },
 	{ "optional", HB_K_ALL, T_BOOL, false, F_PLAIN, CF(optional) },
-	{ "password", HB_K_DB, T_STRING, true, F_PLAIN, CF(password) },
+	{ "password", HB_K_DB | HB_K_HTTP, T_STRING, true, F_PLAIN, CF(password) },
 	{ "query", HB_K_PG | HB_K_MY, T_STRING, true, F_PLAIN, CF(query) },
 	{ "ready", HB_K_DB, T_BOOL, false, F_PLAIN, CF(ready) },
 	{ "retry", HB_K_ALL, T_SPECIAL, false, F_RETRY, 0 },
@@ -187,7 +190,7 @@ static const struct field check_fields[] = {
 	{ "send", HB_K_TCP, T_STRING, true, F_PLAIN, CF(send) },
 	{ "timeout", HB_K_ALL, T_SPECIAL, false, F_TIMEOUT, 0 },
 	{ "url", HB_K_HTTP | HB_K_DB, T_STRING, true, F_PLAIN, CF(url) },
-	{ "user", HB_K_DB, T_STRING, true, F_PLAIN, CF(user) },
+	{ "user", HB_K_DB | HB_K_HTTP, T_STRING, true, F_PLAIN, CF(user) },
 	{ "wait", HB_K_ALL, T_SPECIAL, false, F_WAIT, 0 },
 };
 
@@ -285,10 +288,15 @@ static int add_file(struct parser *p, const cJSON *v, char **field)
 		return spec_fail_oom(p);
 	}
 	/* The credentials: read by the check's own child, not here. */
-	bool secret = field == &p->check->password;
+	char **secret_path = field == &p->check->password
+				     ? &p->check->password_file
+			     : field == &p->check->bearer_token
+				     ? &p->check->bearer_token_file
+				     : NULL;
+	bool secret = secret_path != NULL;
 	if (secret) {
-		free(p->check->password_file);
-		if (!(p->check->password_file = strdup(path))) {
+		free(*secret_path);
+		if (!(*secret_path = strdup(path))) {
 			free(path);
 			free(where);
 			return spec_fail_oom(p);
@@ -539,6 +547,73 @@ static bool is_file_field(const struct hb_spec *s, size_t check,
 	return false;
 }
 
+/* "key" or "key_file", whichever o has; NULL when neither. */
+static const char *given(const cJSON *o, const char *key, char *buf,
+			 size_t size)
+{
+	if (has_key(o, key))
+		return key;
+	snprintf(buf, size, "%s_file", key);
+	return has_key(o, buf) ? buf : NULL;
+}
+
+static int fail_at(struct parser *p, const char *key, const char *msg)
+{
+	spec_path_key(&p->path, key);
+	return spec_fail(p, "%s", msg);
+}
+
+/* An http check's credentials: basic auth (user, password) or a bearer
+ * token, each sent once, in one place. Their values are never quoted. */
+static int http_credentials(struct parser *p, const cJSON *o,
+			    const struct hb_check *c)
+{
+	char b1[32], b2[32], b3[32];
+	const char *user = given(o, "user", b1, sizeof(b1));
+	const char *password = given(o, "password", b2, sizeof(b2));
+	const char *token = given(o, "bearer_token", b3, sizeof(b3));
+	/* A URL's user name and a password_file, as the database kinds
+	 * take them, would have libcurl choose between two sources: the
+	 * user goes into "user". */
+	if (password && !user)
+		return fail_at(p, password,
+			       c->url && hb_url_has_userinfo(c->url)
+				       ? "a password needs \"user\": move the "
+					 "URL's user name into \"user\""
+				       : "a password needs \"user\" (basic auth "
+					 "sends both)");
+	if (c->user && (strchr(c->user, ':') ||
+			spec_has_space_or_control(c->user, true)))
+		return fail_at(p, user,
+			       "a basic-auth user name cannot contain \":\" or "
+			       "a control character");
+	if (user && c->url && hb_url_has_userinfo(c->url))
+		return fail_at(p, user,
+			       "the URL has credentials too: give them in one "
+			       "place");
+	if (token && user)
+		return fail_at(p, token,
+			       "\"bearer_token\" and \"user\" would each send "
+			       "an Authorization header: give one of them");
+	if (c->bearer_token && (!*c->bearer_token ||
+				spec_has_space_or_control(c->bearer_token,
+							  false)))
+		return fail_at(p, token,
+			       "a bearer token is one word: not empty, no "
+			       "space or control character");
+	for (size_t i = 0; (user || token) && i < c->n_headers; i++)
+		if (strcasecmp(c->headers[i].name, "Authorization") == 0) {
+			spec_path_key(&p->path, "headers");
+			return fail_at(p, c->headers[i].name,
+				       user ? "\"user\" sets the Authorization "
+					      "header too: give one of them"
+					    : "\"bearer_token\" sets the "
+					      "Authorization header too: give "
+					      "one of them");
+		}
+	return 0;
+}
+
 static int parse_check(struct parser *p, const cJSON *o)
 {
 	struct hb_check *c = p->check;
@@ -592,8 +667,10 @@ static int parse_check(struct parser *p, const cJSON *o)
 	if (!*need && !is_file_field(p->spec, p->index, need))
 		return spec_fail(p, "missing \"%s\" (a %s check needs one)", need_key,
 				 c->kind);
-	char whybuf[160];
 	/* --no-env: "${DB_URL}" is whatever the pod's environment holds. */
+	if (!p->need_unknown && spec_default_scheme(c, p->kind) < 0)
+		return spec_fail_oom(p);
+	char whybuf[320];
 	const char *why = p->need_unknown ? NULL
 			  : spec_target_field_problem(c, p->kind, need, whybuf,
 						      sizeof(whybuf));
@@ -603,6 +680,8 @@ static int parse_check(struct parser *p, const cJSON *o)
 	}
 	if (spec_set_target(c, p->kind) < 0)
 		return spec_fail_oom(p);
+	if (p->kind == HB_K_HTTP && http_credentials(p, o, c) < 0)
+		return -1;
 	/* A body is POSTed unless the check names another method, as curl's
 	 * --data does (the driver sends the method given, GET included). */
 	bool has_body = c->body || is_file_field(p->spec, p->index, &c->body);
@@ -848,7 +927,12 @@ int hb_spec_file_loaded(struct hb_spec *s, const struct hb_file_ref *f,
 		return 0;
 	struct hb_check *c = &s->checks[f->check];
 	unsigned kind = kind_bit(c->kind);
-	char whybuf[160];
+	if (f->field == &c->url && spec_default_scheme(c, kind) < 0) {
+		snprintf(err->msg, sizeof(err->msg), "%s: %s: out of memory",
+			 s->source, f->where);
+		return -1;
+	}
+	char whybuf[320];
 	const char *why = spec_target_field_problem(c, kind, f->field, whybuf,
 						    sizeof(whybuf));
 	if (why) {
@@ -902,6 +986,8 @@ static void check_release(struct hb_check *c)
 	free(c->ca_file);
 	free(c->cert_file);
 	free(c->key_file);
+	hb_secret_free(c->bearer_token);
+	free(c->bearer_token_file);
 	free(c->address);
 	free(c->send);
 	free(c->host);

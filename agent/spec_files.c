@@ -48,6 +48,24 @@ static int tls_files_regular(const struct hb_spec *s, size_t i,
 	return 0;
 }
 
+/* What is wrong with a bearer token's file as the check's child will read
+ * it (hb_read_token: white space around it dropped), or NULL: checked
+ * here so that validate names an empty file, or one of two words, rather
+ * than every attempt failing. The token is never quoted. */
+static const char *token_problem(const char *text)
+{
+	size_t lead = strspn(text, " \t\r\n"), n = strlen(text);
+	while (n > lead && strchr(" \t\r\n", text[n - 1]))
+		n--;
+	if (n == lead)
+		return "empty (a bearer token is one word)";
+	for (size_t i = lead; i < n; i++)
+		if ((unsigned char)text[i] <= ' ' || text[i] == 0x7f)
+			return "the token has a space or a control character "
+			       "inside";
+	return NULL;
+}
+
 int hb_spec_resolve_files(struct hb_spec *s, struct hb_spec_error *err)
 {
 	err->msg[0] = '\0';
@@ -63,7 +81,15 @@ int hb_spec_resolve_files(struct hb_spec *s, struct hb_spec_error *err)
 		if (f->secret) {
 			/* Checked now, so that validate and the start of a run
 			 * name a bad file; read again by the check's child. */
+			const char *bad =
+				f->check < s->n_checks &&
+						f->field ==
+							&s->checks[f->check].bearer_token
+					? token_problem(text)
+					: NULL;
 			hb_secret_free(text);
+			if (bad)
+				return fail(err, s, f->where, f->path, bad);
 			continue;
 		}
 		free(*f->field);

@@ -94,6 +94,10 @@ int spec_parse_retry_on(struct parser *p, const cJSON *v, uint32_t *bits);
 
 /* Targets (spec_target.c), pure. */
 bool spec_has_space_or_control(const char *s, bool space_ok);
+/* Gives an http check's URL without a scheme ("svc:80/path") the kind's
+ * first one ("http://"), as wget and curl do; leaves any other URL as it
+ * is. Returns 0 or -ENOMEM. */
+int spec_default_scheme(struct hb_check *c, unsigned kind);
 /* Sets c's target from the field it comes from; "" while that field
  * waits for its file. Returns 0 or -ENOMEM. */
 int spec_set_target(struct hb_check *c, unsigned kind);

@@ -4,6 +4,7 @@
 #include "spec_int.h"
 
 #include "addr.h"
+#include "strutil.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -53,13 +54,68 @@ static const char *url_problem(unsigned kind, const char *url, char *buf,
 		hb_kind_schemes(schemes, sizeof(schemes), k);
 		snprintf(buf, buflen, "expected a URL starting with %s%s",
 			 schemes, (k->flags & HB_KIND_CONNINFO) ?
-			 ", or \"key=value\" connection parameters" : "");
+			 ", or \"key=value\" connection parameters"
+			 : (k->flags & HB_KIND_DEFAULT_SCHEME) ?
+			 ", or \"host:port/path\" (taken as http://)" : "");
 		return buf;
 	}
 	if (spec_has_space_or_control(url, false))
 		return "the URL has a space or a control character (encode "
 		       "it as %20 and so on)";
+	/* libcurl would read part of such a password as the host, and a
+	 * report would show it: refused, pointing at the way that needs no
+	 * encoding. */
+	const char *cred = k && k->id == HB_KIND_HTTP
+				   ? hb_url_userinfo_problem(url)
+				   : NULL;
+	if (cred) {
+		snprintf(buf, buflen,
+			 "%s: percent-encode it (\"@\" is %%40, \"/\" %%2F, "
+			 "\"#\" %%23, \"?\" %%3F, \"%%\" %%25), or give "
+			 "\"user\" and \"password_file\" (--user, "
+			 "--password-file) instead",
+			 cred);
+		return buf;
+	}
 	return NULL;
+}
+
+/* The length of a URL's scheme ("http" of "http://x", "svc" of "svc:80"):
+ * a letter, then letters, digits, "+", "-" and "."; 0 when none. */
+static size_t scheme_len(const char *url)
+{
+	if (!((*url >= 'a' && *url <= 'z') || (*url >= 'A' && *url <= 'Z')))
+		return 0;
+	return strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			   "0123456789+-.");
+}
+
+int spec_default_scheme(struct hb_check *c, unsigned kind)
+{
+	const struct hb_kind *k = NULL;
+	for (size_t i = 0; i < HB_KIND_COUNT; i++)
+		if (kind == 1u << i)
+			k = &hb_kinds[i];
+	if (!k || !(k->flags & HB_KIND_DEFAULT_SCHEME) || !c->url || !*c->url)
+		return 0;
+	/* "x://..." has one; "svc:80/path" is a host and port; "ftp:/x" or
+	 * "https:x" names a scheme without "//", left for url_problem to
+	 * refuse rather than taken as a host. */
+	size_t n = scheme_len(c->url);
+	if (n && c->url[n] == ':' &&
+	    (strncmp(c->url + n, "://", 3) == 0 ||
+	     !(c->url[n + 1] >= '0' && c->url[n + 1] <= '9')))
+		return 0;
+	const char *scheme = k->schemes[0];
+	size_t len = strlen(scheme) + strlen(c->url) + 1;
+	char *full = malloc(len);
+	if (!full)
+		return -ENOMEM;
+	snprintf(full, len, "%s%s", scheme, c->url);
+	/* The URL may hold a password: wipe the old copy. */
+	hb_secret_free(c->url);
+	c->url = full;
+	return 0;
 }
 
 /* What is wrong with a tcp check's "host:port", or NULL; buf holds the

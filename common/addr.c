@@ -5,6 +5,7 @@
 
 #include "strutil.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -148,6 +149,64 @@ const char *hb_url_authority(const char *p, int default_port,
 		return NULL;
 	}
 	return end;
+}
+
+/* -- credentials ----------------------------------------------------------- */
+
+bool hb_url_has_userinfo(const char *url)
+{
+	const char *start = strstr(url, "://");
+	if (!start)
+		return false;
+	start += 3;
+	return memchr(start, '@', strcspn(start, "/?#")) != NULL;
+}
+
+const char *hb_url_userinfo_problem(const char *url)
+{
+	const char *start = strstr(url, "://");
+	if (!start)
+		return NULL;
+	start += 3;
+	const char *end = start + strcspn(start, "/?#");
+	const char *at = memchr(start, '@', (size_t)(end - start));
+	if (at && memchr(at + 1, '@', (size_t)(end - at - 1)))
+		return "the user name or password has a raw \"@\"";
+	if (at) {
+		for (const char *p = start; p < at; p++)
+			if (*p == '%' && !(isxdigit((unsigned char)p[1]) &&
+					     isxdigit((unsigned char)p[2])))
+				return "the user name or password has a \"%\" "
+				       "that is no %XX escape";
+		/* "user:p@ss/word@host": the first "@" ended the
+		 * credentials, and the password's tail became the host. */
+		if (strchr(end, '@'))
+			return "an \"@\" follows the credentials: a raw \"@\", "
+			       "\"/\", \"?\" or \"#\" in the password ended them "
+			       "early";
+		return NULL;
+	}
+	if (!strchr(end, '@'))
+		return NULL;
+	/* The port: after the last ":" (past "]" for an IPv6 address). */
+	const char *host_end = start;
+	if (*start == '[') {
+		const char *rb = memchr(start, ']', (size_t)(end - start));
+		host_end = rb ? rb : end;
+	}
+	const char *colon = NULL;
+	for (const char *p = host_end; p < end; p++)
+		if (*p == ':')
+			colon = p;
+	if (!colon)
+		return NULL;
+	bool digits = colon + 1 < end;
+	for (const char *p = colon + 1; p < end; p++)
+		digits = digits && *p >= '0' && *p <= '9';
+	if (digits)
+		return NULL;
+	return "a \"/\", \"?\" or \"#\" in the user name or password ends "
+	       "the host early";
 }
 
 /* -- what a report shows -------------------------------------------------- */

@@ -59,6 +59,23 @@ struct hb_authority {
 const char *hb_url_authority(const char *p, int default_port,
 			     struct hb_authority *a, char *err, size_t errlen);
 
+/* What is wrong with the user name and password of an http(s) URL, as
+ * libcurl would read them, or NULL. libcurl ends the authority at the
+ * first "/", "?" or "#" and the credentials at its first "@", so a raw
+ * "@", "/", "?" or "#" in a password sends part of it as the host, port or
+ * path (and a report would show it). Refused: two "@" in the authority;
+ * credentials followed by another "@" later in the URL (so an "@" in the
+ * path of a URL with credentials must be %40); a "%" in the credentials
+ * that starts no %XX escape; and an authority without "@" whose port is
+ * no number while an "@" follows (a "/", "?" or "#" cut the password).
+ * Not detectable: a cut right after digits with no "@" before it
+ * ("user:12/34@host" is host "user", port 12). The message never quotes
+ * the URL. */
+const char *hb_url_userinfo_problem(const char *url);
+/* Whether a URL's authority holds credentials (an "@" before the first
+ * "/", "?" or "#" after "scheme://"). */
+bool hb_url_has_userinfo(const char *url);
+
 /* A URL for display, without its password wherever the client reading it
  * would find one: "user:password@" becomes "user@" (and ":password@" or a
  * lone "@" nothing), and query parameters named *password (percent-encoded

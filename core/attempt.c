@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void hb_attempt_init(struct hb_attempt *a)
@@ -63,6 +64,21 @@ const char *hb_attempt_get_detail(const struct hb_attempt *a, const char *key)
 		if (strcmp(a->details[i].key, key) == 0)
 			return a->details[i].value;
 	return NULL;
+}
+
+const char *hb_attempt_hint(const struct hb_attempt *a)
+{
+	if (a->outcome == HB_PASSED)
+		return "";
+	const char *code = hb_attempt_get_detail(a, "status_code");
+	if (a->failure_class == HB_CLASS_HTTP_STATUS && code) {
+		char *end;
+		long status = strtol(code, &end, 10);
+		const char *hint = *end ? NULL : hb_http_status_hint(status);
+		if (hint)
+			return hint;
+	}
+	return hb_class_hint(a->failure_class);
 }
 
 /* Packing uses only stack storage: a filtered child may not be able to grow

@@ -99,6 +99,12 @@ struct hb_check {
 	char *cert_file;
 	char *key_file;
 	int min_cert_days; /* 0: not checked */
+	/* "Authorization: Bearer <token>", a ServiceAccount's token, say;
+	 * given as "bearer_token_file", only its path is here and the
+	 * check's own child reads it, as it does password_file. Basic auth
+	 * takes user and password below. */
+	char *bearer_token;
+	char *bearer_token_file;
 	/* tcp */
 	char *address;     /* host:port, [v6]:port */
 	char *send;        /* payload written after connecting */
@@ -106,7 +112,7 @@ struct hb_check {
 	char *host;        /* the name to resolve: "host", or "name" when the
 			    * check has no "host" (see parse_check) */
 	int family;        /* 0 any, 4, 6 (dns and tcp) */
-	/* postgres, mysql, redis */
+	/* postgres, mysql, redis; http's basic auth */
 	char *user;
 	char *password;
 	/* A credential given as a file ("password_file") is not read into

@@ -2,6 +2,7 @@
 /* Names and hints of the failure classes, from the one list in classify.h. */
 #include "classify.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static const char *const names[] = {
@@ -62,4 +63,41 @@ const char *hb_class_not_retried(int cls, bool tls_verify)
 	default:
 		return NULL;
 	}
+}
+
+/* By status: what the usual Kubernetes cause of each answer is. The texts
+ * are fixed here, never taken from the answer, so that a server cannot
+ * write the hint a user follows. */
+const char *hb_http_status_hint(long status)
+{
+	if (status >= 300 && status <= 399)
+		return "the server redirects (the message says where): follow "
+		       "it with follow_redirects (--follow-redirects; \"any\" "
+		       "for another host or port), or expect the 3xx in "
+		       "expect.status";
+	switch (status) {
+	case 401:
+		return "the server wants credentials, or refused the ones sent: "
+		       "check user and password_file (or bearer_token_file) "
+		       "and the Secret they are mounted from";
+	case 403:
+		return "the server knows the caller but refuses it: check the "
+		       "credentials' Secret and the user's roles; for the "
+		       "Kubernetes API, the ServiceAccount's RBAC (Role and "
+		       "RoleBinding)";
+	case 404:
+		return "nothing is served at that path: check the URL's path "
+		       "(a prefix the chart sets, a trailing slash) and, through "
+		       "an Ingress, its rules";
+	case 503:
+		return "no ready backend answered: the Service has no ready "
+		       "endpoints (kubectl get endpoints), or the application "
+		       "is still starting or overloaded";
+	default:
+		break;
+	}
+	if (status >= 500 && status <= 599)
+		return "the application failed on the request: see its logs "
+		       "(kubectl logs) for the error";
+	return NULL;
 }

@@ -73,5 +73,9 @@ int hb_class_by_name(const char *name);
  * tls_verify: the TLS_ERROR is a certificate that failed verification
  * (detail "tls_error": "verify"), not a handshake a starting server broke. */
 const char *hb_class_not_retried(int cls, bool tls_verify);
+/* The hint for an HTTP_STATUS failure whose answer had this status, more
+ * precise than the class's (a redirect not followed, 401/403, 404, 503,
+ * other 5xx); NULL when the class's hint is the one to give. */
+const char *hb_http_status_hint(long status);
 
 #endif

@@ -76,6 +76,10 @@ void hb_attempt_fail(struct hb_attempt *a, enum hb_class cls, const char *fmt,
 void hb_attempt_detail(struct hb_attempt *a, const char *key, const char *fmt,
 		       ...) __attribute__((format(printf, 3, 4)));
 const char *hb_attempt_get_detail(const struct hb_attempt *a, const char *key);
+/* The hint a report gives for a failed attempt: its class's, or for an
+ * http answer with an unexpected status (HTTP_STATUS and a "status_code"
+ * detail) the status's own (hb_http_status_hint). "" when it passed. */
+const char *hb_attempt_hint(const struct hb_attempt *a);
 
 /* Serialises a into buf as a hookbox.v1.Attempt; returns the length, or 0
  * when it does not fit. Allocates nothing (safe in a filtered child). */

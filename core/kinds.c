@@ -24,6 +24,7 @@ const struct hb_kind hb_kinds[HB_KIND_COUNT] = {
 		/* curl_notls.c: no OpenSSL, nghttp2 or zlib mapped. */
 		.plain = "http-plain",
 		.uses_tls = hb_http_uses_tls,
+		.flags = HB_KIND_DEFAULT_SCHEME,
 	},
 	[HB_KIND_TCP] = {
 		.id = HB_KIND_TCP, .name = "tcp", .target = "address",

@@ -45,6 +45,9 @@ enum hb_kind_flags {
 	/* A --wait-for URL of the kind names its target without the scheme
 	 * ("tcp://db:5432" checks "db:5432"). */
 	HB_KIND_STRIP_SCHEME = 1u << 1,
+	/* A target without "scheme://" takes the first of schemes, as wget
+	 * and curl do: "svc:80/path" is "http://svc:80/path". */
+	HB_KIND_DEFAULT_SCHEME = 1u << 2,
 };
 
 struct hb_kind {

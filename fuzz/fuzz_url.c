@@ -100,6 +100,11 @@ static void spec_check(const char *kind, const char *field, const char *text)
 	} else {
 		HB_FUZZ_CHECK(!shows_userinfo_password(t));
 	}
+	/* An accepted http URL has its scheme (http:// when it had none),
+	 * and credentials libcurl reads as the spec's check did. */
+	if (strcmp(kind, "http") == 0 && strcmp(field, "url") == 0)
+		HB_FUZZ_CHECK(strstr(s->checks[0].url, "://") &&
+			      !hb_url_userinfo_problem(s->checks[0].url));
 	hb_spec_free(s);
 }
 

@@ -234,6 +234,25 @@ static int add_header(struct http_state *s, const char *name, const char *value,
 	return add_line(&s->headers, line, a);
 }
 
+/* "Authorization: Bearer <token>" on the check's own header list. The
+ * line is built to the token's size (a ServiceAccount's is 1 to 2 KiB),
+ * and wiped once curl has its copy. */
+static int add_bearer(struct http_state *s, const char *token,
+		      struct hb_attempt *a)
+{
+	static const char prefix[] = "Authorization: Bearer ";
+	size_t len = sizeof(prefix) + strlen(token);
+	char *line = malloc(len);
+	if (!line) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "malloc: out of memory");
+		return -ENOMEM;
+	}
+	snprintf(line, len, "%s%s", prefix, token);
+	int rc = add_line(&s->headers, line, a);
+	hb_secret_free(line);
+	return rc;
+}
+
 static int configure(const struct hb_check *c, struct http_state *s,
 		     struct hb_attempt *a)
 {
@@ -286,6 +305,17 @@ static int configure(const struct hb_check *c, struct http_state *s,
 		if (add_header(s, c->headers[i].name, c->headers[i].value, a) <
 		    0)
 			return -ENOMEM;
+	/* Credentials go only where the check's headers go: the header
+	 * list a redirect to another host does not get (s->bare), and
+	 * basic auth's user and password, which http_redirect takes off
+	 * the handle for such a host. */
+	if (c->bearer_token && add_bearer(s, c->bearer_token, a) < 0)
+		return -ENOMEM;
+	if (c->user) {
+		SETOPT(s, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		SETOPT(s, CURLOPT_USERNAME, c->user);
+		SETOPT(s, CURLOPT_PASSWORD, c->password ? c->password : "");
+	}
 	if (s->headers)
 		SETOPT(s, CURLOPT_HTTPHEADER, s->headers);
 

@@ -5,6 +5,7 @@
 #include "http_int.h"
 #include "driver.h"
 
+#include "addr.h"
 #include "buf.h"
 #include "check.h"
 #include "strutil.h"
@@ -180,8 +181,24 @@ void http_check_expectations(const struct hb_check *c, struct http_state *s,
 	if (!hb_expect_status_ok(e, status)) {
 		char want[256];
 		describe_statuses(e, want, sizeof(want));
-		hb_attempt_fail(a, HB_CLASS_HTTP_STATUS,
-				"status %ld, expected %s", status, want);
+		/* A redirect the check did not follow: where it pointed is
+		 * what the user needs (a login page, https, a trailing
+		 * slash), shown without its credentials. */
+		char *loc = NULL, shown[256];
+		if (status >= 300 && status <= 399 &&
+		    curl_easy_getinfo(s->curl, CURLINFO_REDIRECT_URL, &loc) ==
+			    CURLE_OK &&
+		    loc && *loc) {
+			hb_redact_url(shown, sizeof(shown), loc);
+			hb_attempt_fail(a, HB_CLASS_HTTP_STATUS,
+					"status %ld, expected %s (a redirect "
+					"to \"%s\", not followed)",
+					status, want, shown);
+		} else {
+			hb_attempt_fail(a, HB_CLASS_HTTP_STATUS,
+					"status %ld, expected %s", status,
+					want);
+		}
 		return;
 	}
 	if (s->have_re) {

@@ -412,6 +412,15 @@ int http_redirect(const struct hb_check *c, struct http_state *s,
 	if (e == CURLE_OK)
 		e = curl_easy_setopt(s->curl, CURLOPT_HTTPHEADER,
 				     trusted ? s->headers : s->bare);
+	/* Basic auth's user and password (the check's "user"), as its
+	 * headers: to its own host only. */
+	if (e == CURLE_OK && c->user)
+		e = curl_easy_setopt(s->curl, CURLOPT_USERNAME,
+				     trusted ? c->user : NULL);
+	if (e == CURLE_OK && c->user)
+		e = curl_easy_setopt(s->curl, CURLOPT_PASSWORD,
+				     trusted && c->password ? c->password
+							    : NULL);
 	if (e == CURLE_OK && get) {
 		s->posting = false;
 		e = curl_easy_setopt(s->curl, CURLOPT_HTTPGET, 1L);

@@ -212,7 +212,7 @@ hb_assert_json_contains '.checks[0].message' "more than the 1ms allowed"
 hb_case "--follow-redirects"
 hb_agent http "$base/redirect"
 hb_assert_outcome FAILED HTTP_STATUS
-hb_assert_json '.checks[0].message' "status 302, expected 2xx"
+hb_assert_json '.checks[0].message' "status 302, expected 2xx (a redirect to \"$base/ok\", not followed)"
 hb_agent http "$base/redirect" --follow-redirects
 hb_assert_outcome PASSED
 hb_assert_detail redirects 1
