@@ -10,6 +10,7 @@
 #include "delivery.h"
 #include "drivers.h"
 #include "exec.h"
+#include "jq_expect.h"
 #include "landlock.h"
 #include "osutil.h"
 #include "output.h"
@@ -51,6 +52,32 @@ struct kind_slot {
 	struct hb_policy *policy;
 };
 
+/* Each expect.jq, compiled by libjq: in the jq module, which only a spec
+ * with one loads, so that no other run maps libjq (the parser cannot: it
+ * does no I/O). Prints the first problem at its JSON path. */
+static int check_jq(const struct hb_spec *s)
+{
+	hb_jq_check_fn *check = NULL;
+	char why[256];
+	for (size_t i = 0; i < s->n_checks; i++) {
+		const char *expr = s->checks[i].expect.jq;
+		if (!expr)
+			continue;
+		if (!check && !(check = (hb_jq_check_fn *)hb_module_symbol(
+					"jq", HB_JQ_CHECK_SYMBOL, why,
+					sizeof(why)))) {
+			fprintf(stderr, "hookbox: %s\n", why);
+			return -1;
+		}
+		if (check(expr, why, sizeof(why)) < 0) {
+			fprintf(stderr, "hookbox: %s: checks[%zu].expect.jq: %s\n",
+				s->source, i, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static struct hb_spec *load_spec(const struct hb_cli *cli)
 {
 	struct hb_spec_error err;
@@ -89,6 +116,10 @@ static struct hb_spec *load_spec(const struct hb_cli *cli)
 	}
 	if (hb_spec_resolve_files(s, &err) < 0) {
 		fprintf(stderr, "hookbox: %s\n", err.msg);
+		hb_spec_free(s);
+		return NULL;
+	}
+	if (check_jq(s) < 0) {
 		hb_spec_free(s);
 		return NULL;
 	}

@@ -4,6 +4,7 @@
 
 #include "driver.h"
 #include "check.h"
+#include "pattern.h"
 #include "strutil.h"
 
 #include <stdio.h>
@@ -18,7 +19,7 @@ const char *hb_quote(const char *value, char *buf, size_t size)
 	return buf;
 }
 
-void hb_expect_answer(const struct hb_check *c, const regex_t *re,
+void hb_expect_answer(const struct hb_check *c, struct hb_pattern *re,
 		      const struct hb_answer *ans, struct hb_attempt *a)
 {
 	const struct hb_expect *e = &c->expect;
@@ -52,16 +53,27 @@ void hb_expect_answer(const struct hb_check *c, const regex_t *re,
 				hb_quote(e->value, q2, sizeof(q2)));
 		return;
 	}
-	if (re && regexec(re, ans->first, 0, NULL, 0) != 0) {
-		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-				"%s %s does not match /%s/", ans->noun,
-				hb_quote(ans->first, q1, sizeof(q1)), e->pattern);
+	char why[128];
+	int m = re ? hb_pattern_match(re, ans->first, strlen(ans->first), why,
+				      sizeof(why))
+		   : 1;
+	if (m <= 0) {
+		if (m < 0)
+			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+					"%s not matched against /%s/: PCRE2 "
+					"stopped at %s",
+					ans->noun, e->pattern, why);
+		else
+			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+					"%s %s does not match /%s/", ans->noun,
+					hb_quote(ans->first, q1, sizeof(q1)),
+					e->pattern);
 		return;
 	}
 	hb_attempt_pass(a);
 }
 
-void hb_expect_query_answer(const struct hb_check *c, const regex_t *re,
+void hb_expect_query_answer(const struct hb_check *c, struct hb_pattern *re,
 			    long long rows, const char *first, bool is_null,
 			    struct hb_attempt *a)
 {

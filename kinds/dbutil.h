@@ -5,12 +5,12 @@
 #ifndef HB_DBUTIL_H
 #define HB_DBUTIL_H
 
-#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 struct hb_check;
 struct hb_attempt;
+struct hb_pattern;
 
 /* Values longer than this are cut, with "...", in messages. */
 #define HB_QUOTE_MAX 80
@@ -32,12 +32,12 @@ struct hb_answer {
 /* Passes a when the answer meets c's expectations (re: the compiled
  * expect.pattern, or NULL), else fails it as ASSERTION_FAILED saying what
  * came and what was expected. */
-void hb_expect_answer(const struct hb_check *c, const regex_t *re,
+void hb_expect_answer(const struct hb_check *c, struct hb_pattern *re,
 		      const struct hb_answer *ans, struct hb_attempt *a);
 
 /* The same for an SQL query: rows rows, first the first column of the
  * first row (NULL for no rows or an SQL NULL). */
-void hb_expect_query_answer(const struct hb_check *c, const regex_t *re,
+void hb_expect_query_answer(const struct hb_check *c, struct hb_pattern *re,
 			    long long rows, const char *first, bool is_null,
 			    struct hb_attempt *a);
 

@@ -4,6 +4,7 @@
  * optionally one query whose answer is asserted, each failure classified by
  * the server's or the client's error number. */
 #include "dbutil.h"
+#include "pattern.h"
 #include "duration.h"
 #include "ossl.h"
 #include "driver.h"
@@ -23,7 +24,6 @@
 #include <nss.h>
 #include <poll.h>
 #include <pwd.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,8 +57,7 @@ struct my_url {
 struct my_state {
 	MYSQL *mysql;
 	struct my_url url;
-	bool have_re;
-	regex_t re;
+	struct hb_pattern *re; /* expect.pattern, compiled */
 	int64_t t0; /* when the check began: my_resolve's start */
 	struct addrinfo *ai; /* my_resolve's addresses; NULL: use url.host */
 };
@@ -443,13 +442,12 @@ static int my_prepare(const struct hb_check *c, void **state,
 		struct passwd *pw = getpwuid(geteuid());
 		hb_strlcpy(u->user, pw ? pw->pw_name : "root", sizeof(u->user));
 	}
-	if (c->expect.pattern) {
-		if (regcomp(&s->re, c->expect.pattern, REG_EXTENDED | REG_NOSUB)) {
-			hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad pattern /%s/",
-					c->expect.pattern);
-			return -EINVAL;
-		}
-		s->have_re = true;
+	char why[200];
+	if (c->expect.pattern &&
+	    !(s->re = hb_pattern_new(c->expect.pattern, why, sizeof(why)))) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad pattern /%s/: %s",
+				c->expect.pattern, why);
+		return -EINVAL;
 	}
 
 	s->mysql = mysql_init(NULL);
@@ -593,7 +591,7 @@ static void my_query(struct my_state *s, const struct hb_check *c,
 	hb_attempt_detail(a, "rows", "%lld", rows);
 	if (first)
 		hb_attempt_detail(a, "first_value", "%s", first);
-	hb_expect_query_answer(c, s->have_re ? &s->re : NULL, rows, first,
+	hb_expect_query_answer(c, s->re, rows, first,
 			       is_null, a);
 	mysql_free_result(res);
 }

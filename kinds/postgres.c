@@ -4,6 +4,7 @@
  * classified by the server's SQLSTATE. */
 #include "buf.h"
 #include "dbutil.h"
+#include "pattern.h"
 #include "duration.h"
 #include "ossl.h"
 #include "pq_pruned.h"
@@ -19,7 +20,6 @@
 #include <libpq-fe.h>
 #include <poll.h>
 #include <pwd.h>
-#include <regex.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +47,7 @@ struct pg_state {
 	const char *vals[MAX_PARAMS + 1];
 	size_t n_params;
 	char os_user[64];
-	bool have_re;
-	regex_t re;
+	struct hb_pattern *re; /* expect.pattern, compiled */
 	int64_t t0; /* when the check began: pg_resolve's start */
 	/* What pg_resolve found, as libpq's host, hostaddr and port lists. */
 	char *hosts, *hostaddrs, *ports;
@@ -354,13 +353,12 @@ static int pg_prepare(const struct hb_check *c, void **state,
 				"initialising OpenSSL failed");
 		return -EIO;
 	}
-	if (c->expect.pattern) {
-		if (regcomp(&s->re, c->expect.pattern, REG_EXTENDED | REG_NOSUB)) {
-			hb_attempt_fail(a, HB_CLASS_INTERNAL,
-					"bad pattern /%s/", c->expect.pattern);
-			return -EINVAL;
-		}
-		s->have_re = true;
+	char why[200];
+	if (c->expect.pattern &&
+	    !(s->re = hb_pattern_new(c->expect.pattern, why, sizeof(why)))) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad pattern /%s/: %s",
+				c->expect.pattern, why);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -641,7 +639,7 @@ static void pg_query(PGconn *conn, const struct hb_check *c,
 	hb_attempt_detail(a, "rows", "%lld", rows);
 	if (first)
 		hb_attempt_detail(a, "first_value", "%s", first);
-	hb_expect_query_answer(c, s->have_re ? &s->re : NULL, rows, first,
+	hb_expect_query_answer(c, s->re, rows, first,
 			       is_null, a);
 out:
 	PQclear(last);

@@ -2,6 +2,7 @@
 /* The redis check kind: a hiredis connection, AUTH (password or ACL user),
  * SELECT, PING, and optionally one command whose reply is asserted. */
 #include "dbutil.h"
+#include "pattern.h"
 #include "duration.h"
 #include "driver.h"
 #include "kinds.h"
@@ -17,7 +18,6 @@
 #include <errno.h>
 #include <hiredis.h>
 #include <netdb.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +46,7 @@ struct rd_state {
 	const char *argv[MAX_ARGS];
 	size_t argvlen[MAX_ARGS];
 	int argc;
-	bool have_re;
-	regex_t re;
+	struct hb_pattern *re; /* expect.pattern, compiled */
 	int64_t t0; /* when the check began: rd_resolve's start */
 	struct hb_deadline dl; /* the attempt's (rd_run) */
 	struct addrinfo *ai; /* rd_resolve's addresses; NULL: use url.host */
@@ -231,7 +230,7 @@ static void check_reply(const struct hb_check *c, const struct rd_state *s,
 			   : v->type == REDIS_REPLY_NIL ? "the reply is nil"
 							: "the reply is an array",
 	};
-	hb_expect_answer(c, s->have_re ? &s->re : NULL, &ans, a);
+	hb_expect_answer(c, s->re, &ans, a);
 }
 
 /* -- the check ------------------------------------------------------------------ */
@@ -291,13 +290,12 @@ static int rd_prepare(const struct hb_check *c, void **state,
 		hb_attempt_fail(a, HB_CLASS_INTERNAL, "%s", err);
 		return -EINVAL;
 	}
-	if (c->expect.pattern) {
-		if (regcomp(&s->re, c->expect.pattern, REG_EXTENDED | REG_NOSUB)) {
-			hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad pattern /%s/",
-					c->expect.pattern);
-			return -EINVAL;
-		}
-		s->have_re = true;
+	char why[200];
+	if (c->expect.pattern &&
+	    !(s->re = hb_pattern_new(c->expect.pattern, why, sizeof(why)))) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad pattern /%s/: %s",
+				c->expect.pattern, why);
+		return -EINVAL;
 	}
 	return 0;
 }
