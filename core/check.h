@@ -107,6 +107,9 @@ struct hb_check {
 	/* exec --wait-for and the like set no extra fields */
 
 	struct hb_expect expect;
+	/* expect.jq compiled by the agent (kinds/jq_expect.h), which each
+	 * child inherits; NULL: the child compiles it. */
+	struct hb_jq *jq_compiled;
 };
 
 /* Whether status code is accepted by e (a 2xx default when none was set). */

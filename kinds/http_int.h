@@ -53,6 +53,7 @@ struct http_state {
 	size_t header_bytes;
 	struct hb_pattern *re; /* expect.body, compiled */
 	struct hb_jq *jq;      /* expect.jq, compiled */
+	struct hb_jq *jq_own;  /* ... here, not by the agent */
 	struct hb_buf body;
 	curl_off_t body_total;
 	/* The request being made: the check's URL, then each redirect's. */

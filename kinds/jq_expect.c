@@ -3,7 +3,6 @@
  * judging a body by what it yields. */
 #include "jq_expect.h"
 
-#include <errno.h>
 #include <jq.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -157,14 +156,14 @@ void hb_jq_free(struct hb_jq *q)
 #ifdef HB_JQ_MODULE
 /* The jq module (hookbox-jq.so), loaded by the agent only for a spec
  * with expect.jq: so that no other run maps libjq, libonig and libm. */
-__attribute__((visibility("default"))) int hb_jq_check(const char *expr,
-						       char *errbuf,
-						       size_t errlen)
+__attribute__((visibility("default"))) struct hb_jq *
+hb_jq_compile(const char *expr, char *errbuf, size_t errlen)
 {
-	struct hb_jq *q = hb_jq_new(expr, errbuf, errlen);
-	if (!q)
-		return strcmp(errbuf, "out of memory") == 0 ? -ENOMEM : -EINVAL;
+	return hb_jq_new(expr, errbuf, errlen);
+}
+
+__attribute__((visibility("default"))) void hb_jq_release(struct hb_jq *q)
+{
 	hb_jq_free(q);
-	return 0;
 }
 #endif

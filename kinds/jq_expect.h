@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* expect.jq through libjq: compiled by the agent's jq module when a spec
- * is loaded (so that a bad expression is a spec error), and again in an
- * http check's child, before its filter, to run on the body.
+ * is loaded (so that a bad expression is a spec error), kept in the check
+ * (hb_check.jq_compiled), and run on the body by the http module in the
+ * check's child, which inherits the compiled program through fork. Both
+ * modules map the same libjq, which the agent's module loaded.
  *
  * Usage: hb_jq_new, hb_jq_judge per body, hb_jq_free. */
 #ifndef HB_JQ_EXPECT_H
@@ -10,6 +12,9 @@
 #include <stddef.h>
 
 struct hb_jq;
+
+/* The modules export their one table or function only. */
+#pragma GCC visibility push(hidden)
 
 /* The most outputs of one run read: "repeat(true)" would never end. */
 #define HB_JQ_MAX_OUTPUTS 1000
@@ -29,10 +34,15 @@ int hb_jq_judge(struct hb_jq *q, const char *json, size_t len, char *got,
 
 void hb_jq_free(struct hb_jq *q);
 
-/* The agent's jq module's one export: the problem with expr as jq
- * compiles it, in errbuf, or 0 when there is none; -ENOMEM. */
-typedef int hb_jq_check_fn(const char *expr, char *errbuf, size_t errlen);
-#define HB_JQ_CHECK_SYMBOL "hb_jq_check"
-hb_jq_check_fn hb_jq_check;
+#pragma GCC visibility pop
+
+/* The agent's jq module's exports: hb_jq_new and hb_jq_free. */
+typedef struct hb_jq *hb_jq_new_fn(const char *expr, char *errbuf,
+				   size_t errlen);
+typedef void hb_jq_free_fn(struct hb_jq *q);
+#define HB_JQ_NEW_SYMBOL "hb_jq_compile"
+#define HB_JQ_FREE_SYMBOL "hb_jq_release"
+hb_jq_new_fn hb_jq_compile;
+hb_jq_free_fn hb_jq_release;
 
 #endif

@@ -184,4 +184,17 @@ hb_agent run "$HB_TMP/withjq.json" --sandbox log
 hb_assert_exit 0
 hb_assert_detail unlisted_syscalls ""
 
+hb_case "jq in eight checks of a run: the zygote's children inherit the compiled programs"
+{
+	echo '{"checks": ['
+	for i in 1 2 3 4 5 6 7; do
+		echo "{\"kind\": \"http\", \"url\": \"$base/members.json\", \"expect\": {\"jq\": \"[.[] | select(.Status == 1)] | length == 2\"}},"
+	done
+	echo "{\"kind\": \"http\", \"url\": \"$base/loki.json\", \"expect\": {\"jq\": \".data.result[0].stream.app == \\\"shop\\\"\"}}]}"
+} >"$HB_TMP/eight.json"
+hb_agent run "$HB_TMP/eight.json"
+hb_assert_exit 0
+hb_assert_json '[.checks[].outcome] | unique | join(",")' PASSED
+hb_assert_json '.checks | length' 8
+
 hb_finish
