@@ -19,6 +19,20 @@ const char *hb_quote(const char *value, char *buf, size_t size)
 	return buf;
 }
 
+int hb_expect_pattern_new(const struct hb_check *c, struct hb_pattern **re,
+			  struct hb_attempt *a)
+{
+	char why[200];
+	*re = NULL;
+	if (c->expect.pattern &&
+	    !(*re = hb_pattern_new(c->expect.pattern, why, sizeof(why)))) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad pattern /%s/: %s",
+				c->expect.pattern, why);
+		return -1;
+	}
+	return 0;
+}
+
 void hb_expect_answer(const struct hb_check *c, struct hb_pattern *re,
 		      const struct hb_answer *ans, struct hb_attempt *a)
 {

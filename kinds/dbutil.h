@@ -29,6 +29,11 @@ struct hb_answer {
 	const char *missing;   /* why first is NULL: "first value is NULL" */
 };
 
+/* Compiles c's expect.pattern into *re (NULL without one). Returns 0, or
+ * -1 with a failed. */
+int hb_expect_pattern_new(const struct hb_check *c, struct hb_pattern **re,
+			  struct hb_attempt *a);
+
 /* Passes a when the answer meets c's expectations (re: the compiled
  * expect.pattern, or NULL), else fails it as ASSERTION_FAILED saying what
  * came and what was expected. */

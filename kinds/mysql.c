@@ -4,7 +4,6 @@
  * optionally one query whose answer is asserted, each failure classified by
  * the server's or the client's error number. */
 #include "dbutil.h"
-#include "pattern.h"
 #include "duration.h"
 #include "ossl.h"
 #include "driver.h"
@@ -442,13 +441,8 @@ static int my_prepare(const struct hb_check *c, void **state,
 		struct passwd *pw = getpwuid(geteuid());
 		hb_strlcpy(u->user, pw ? pw->pw_name : "root", sizeof(u->user));
 	}
-	char why[200];
-	if (c->expect.pattern &&
-	    !(s->re = hb_pattern_new(c->expect.pattern, why, sizeof(why)))) {
-		hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad pattern /%s/: %s",
-				c->expect.pattern, why);
+	if (hb_expect_pattern_new(c, &s->re, a) < 0)
 		return -EINVAL;
-	}
 
 	s->mysql = mysql_init(NULL);
 	if (!s->mysql) {

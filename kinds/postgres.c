@@ -4,7 +4,6 @@
  * classified by the server's SQLSTATE. */
 #include "buf.h"
 #include "dbutil.h"
-#include "pattern.h"
 #include "duration.h"
 #include "ossl.h"
 #include "pq_pruned.h"
@@ -353,13 +352,8 @@ static int pg_prepare(const struct hb_check *c, void **state,
 				"initialising OpenSSL failed");
 		return -EIO;
 	}
-	char why[200];
-	if (c->expect.pattern &&
-	    !(s->re = hb_pattern_new(c->expect.pattern, why, sizeof(why)))) {
-		hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad pattern /%s/: %s",
-				c->expect.pattern, why);
+	if (hb_expect_pattern_new(c, &s->re, a) < 0)
 		return -EINVAL;
-	}
 	return 0;
 }
 

@@ -2,7 +2,6 @@
 /* The redis check kind: a hiredis connection, AUTH (password or ACL user),
  * SELECT, PING, and optionally one command whose reply is asserted. */
 #include "dbutil.h"
-#include "pattern.h"
 #include "duration.h"
 #include "driver.h"
 #include "kinds.h"
@@ -290,13 +289,8 @@ static int rd_prepare(const struct hb_check *c, void **state,
 		hb_attempt_fail(a, HB_CLASS_INTERNAL, "%s", err);
 		return -EINVAL;
 	}
-	char why[200];
-	if (c->expect.pattern &&
-	    !(s->re = hb_pattern_new(c->expect.pattern, why, sizeof(why)))) {
-		hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad pattern /%s/: %s",
-				c->expect.pattern, why);
+	if (hb_expect_pattern_new(c, &s->re, a) < 0)
 		return -EINVAL;
-	}
 	return 0;
 }
 
