@@ -48,12 +48,14 @@ const char hb_cli_usage[] =
 	"  --name N  --timeout D  --retries N  --interval D  --backoff F\n"
 	"  --wait D  --optional  --retry-on CLASS (also for exec)\n"
 	"  http:  --expect-status 200|2xx|200,204  --expect-body REGEX\n"
+	"         --expect-body-contains TEXT  --expect-jq EXPR\n"
 	"         --expect-json PATH=VALUE  --max-latency D  --method M\n"
 	"         --header 'K: V'  --data BODY  --follow-redirects [any]\n"
 	"         --insecure  --ca-file F  --cert-file F  --key-file F\n"
 	"         --min-cert-days N  --user U  --password-file F\n"
 	"         --bearer-token-file F\n"
 	"  tcp:   --send DATA  --expect-reply REGEX  --family 4|6\n"
+	"         --expect-reply-contains TEXT\n"
 	"  dns:   --family 4|6  --min-addresses N  --expect-address ADDR\n"
 	"  postgres, mysql, redis: --query Q (redis: --command C)\n"
 	"         --expect-value V  --expect-pattern REGEX  --expect-rows N\n"
@@ -118,10 +120,13 @@ static const struct opt {
 	{ "data", T_STR, HB_K_HTTP, "body", O_NONE },
 	{ "expect-address", T_APPEND, HB_K_DNS, "expect.addresses", O_NONE },
 	{ "expect-body", T_STR, HB_K_HTTP, "expect.body", O_NONE },
+	{ "expect-body-contains", T_STR, HB_K_HTTP, "expect.contains", O_NONE },
 	{ "expect-column", T_SPECIAL, HB_K_PG | HB_K_MY, NULL, O_EXPECT_COLUMN },
+	{ "expect-jq", T_STR, HB_K_HTTP, "expect.jq", O_NONE },
 	{ "expect-json", T_SPECIAL, HB_K_HTTP, NULL, O_EXPECT_JSON },
 	{ "expect-pattern", T_STR, HB_K_DB, "expect.pattern", O_NONE },
 	{ "expect-reply", T_STR, HB_K_TCP, "expect.reply", O_NONE },
+	{ "expect-reply-contains", T_STR, HB_K_TCP, "expect.reply_contains", O_NONE },
 	{ "expect-row", T_INT, HB_K_DB, "expect.row", O_NONE },
 	{ "expect-rows", T_INT, HB_K_DB, "expect.rows", O_NONE },
 	{ "expect-status", T_SPECIAL, HB_K_HTTP, NULL, O_EXPECT_STATUS },

@@ -10,6 +10,7 @@
 #include "delivery.h"
 #include "drivers.h"
 #include "exec.h"
+#include "jq_expect.h"
 #include "landlock.h"
 #include "osutil.h"
 #include "output.h"
@@ -50,6 +51,51 @@ struct kind_slot {
 	const struct hb_driver *driver;
 	struct hb_policy *policy;
 };
+
+/* Each expect.jq, compiled by libjq in the jq module, which only a spec
+ * with one loads, so that no other run maps libjq (the parser cannot: it
+ * does no I/O). A bad one is a spec error at its JSON path; a good one is
+ * kept, so that each child of the check inherits it (libjq 1.6 takes about
+ * 40 ms of CPU to compile). */
+static int compile_jq(struct hb_spec *s)
+{
+	hb_jq_new_fn *compile = NULL;
+	char why[256];
+	for (size_t i = 0; i < s->n_checks; i++) {
+		struct hb_check *c = &s->checks[i];
+		if (!c->expect.jq)
+			continue;
+		if (!compile && !(compile = (hb_jq_new_fn *)hb_module_symbol(
+					  "jq", HB_JQ_NEW_SYMBOL, why,
+					  sizeof(why)))) {
+			fprintf(stderr, "hookbox: %s\n", why);
+			return -1;
+		}
+		if (!(c->jq_compiled = compile(c->expect.jq, why, sizeof(why)))) {
+			fprintf(stderr, "hookbox: %s: checks[%zu].expect.jq: %s\n",
+				s->source, i, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Frees s with what compile_jq kept. */
+static void spec_free(struct hb_spec *s)
+{
+	hb_jq_free_fn *release = NULL;
+	char why[256];
+	for (size_t i = 0; s && i < s->n_checks; i++) {
+		if (!s->checks[i].jq_compiled)
+			continue;
+		if (!release)
+			release = (hb_jq_free_fn *)hb_module_symbol(
+				"jq", HB_JQ_FREE_SYMBOL, why, sizeof(why));
+		if (release)
+			release(s->checks[i].jq_compiled);
+	}
+	hb_spec_free(s);
+}
 
 static struct hb_spec *load_spec(const struct hb_cli *cli)
 {
@@ -95,6 +141,10 @@ static struct hb_spec *load_spec(const struct hb_cli *cli)
 	if (!cli->no_env && hb_spec_resolve_files(s, &err) < 0) {
 		fprintf(stderr, "hookbox: %s\n", err.msg);
 		hb_spec_free(s);
+		return NULL;
+	}
+	if (compile_jq(s) < 0) {
+		spec_free(s);
 		return NULL;
 	}
 	return s;
@@ -540,7 +590,7 @@ int hb_agent_main(int argc, char **argv)
 			status = run_checks(&cli, s);
 		break;
 	}
-	hb_spec_free(s);
+	spec_free(s);
 	hb_cli_release(&cli);
 	return status;
 }

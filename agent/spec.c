@@ -116,7 +116,8 @@ int spec_unknown_key(struct parser *p, const char *key,
 enum field_type {
 	T_STRING, /* a string: may be "<key>_file" when from_file */
 	T_BOOL,
-	T_REGEX,  /* a string that must compile as an extended regex */
+	T_REGEX,  /* a string that must compile as a PCRE2 pattern */
+	T_TEXT,   /* a non-empty string: text to look for as it is */
 	T_SPECIAL,
 };
 
@@ -130,6 +131,7 @@ enum field_id {
 	F_FOLLOW,
 	F_HEADERS,
 	F_HOST,
+	F_JQ,
 	F_JSON,
 	F_KIND,
 	F_MAX_LATENCY,
@@ -198,11 +200,14 @@ static const struct field expect_fields[] = {
 	{ "addresses", HB_K_DNS, T_SPECIAL, false, F_ADDRESSES, 0 },
 	{ "body", HB_K_HTTP, T_REGEX, false, F_PLAIN, EF(body) },
 	{ "column", HB_K_PG | HB_K_MY, T_SPECIAL, false, F_COLUMN, 0 },
+	{ "contains", HB_K_HTTP, T_TEXT, true, F_PLAIN, EF(contains) },
+	{ "jq", HB_K_HTTP, T_SPECIAL, false, F_JQ, EF(jq) },
 	{ "json", HB_K_HTTP, T_SPECIAL, false, F_JSON, 0 },
 	{ "max_latency", HB_K_HTTP, T_SPECIAL, false, F_MAX_LATENCY, 0 },
 	{ "min_addresses", HB_K_DNS, T_SPECIAL, false, F_MIN_ADDRESSES, 0 },
 	{ "pattern", HB_K_DB, T_REGEX, false, F_PLAIN, EF(pattern) },
 	{ "reply", HB_K_TCP, T_REGEX, false, F_PLAIN, EF(reply) },
+	{ "reply_contains", HB_K_TCP, T_TEXT, true, F_PLAIN, EF(reply_contains) },
 	{ "row", HB_K_DB, T_SPECIAL, false, F_ROW, 0 },
 	{ "rows", HB_K_DB, T_SPECIAL, false, F_ROWS, 0 },
 	{ "status", HB_K_HTTP, T_SPECIAL, false, F_STATUS, 0 },
@@ -335,6 +340,8 @@ static int parse_special(struct parser *p, const struct field *f,
 		return spec_parse_follow(p, v, &c->follow_redirects);
 	case F_HEADERS:
 		return spec_parse_headers(p, v, c);
+	case F_JQ:
+		return spec_parse_jq(p, v, &c->expect.jq);
 	case F_JSON:
 		return spec_parse_json_expect(p, v, &c->expect);
 	case F_MAX_LATENCY:
@@ -413,7 +420,18 @@ static int parse_field(struct parser *p, const struct field *f, bool file,
 	case T_BOOL:
 		return spec_take_bool(p, v, (bool *)(void *)(base + f->offset));
 	case T_REGEX:
-		return spec_take_regex(p, v, str);
+		/* Each regex field has its literal twin. */
+		return spec_take_regex(p, v, str,
+				       f->offset == EF(body)    ? "contains"
+				       : f->offset == EF(reply) ? "reply_contains"
+								: NULL);
+	case T_TEXT:
+		if (spec_take_string(p, v, str) < 0)
+			return -1;
+		if (!**str)
+			return spec_fail(p, "expected non-empty text to look "
+					 "for");
+		return 0;
 	case T_SPECIAL:
 		return parse_special(p, f, v, c);
 	}
@@ -952,12 +970,15 @@ int hb_spec_file_loaded(struct hb_spec *s, const struct hb_file_ref *f,
 static void expect_release(struct hb_expect *e)
 {
 	free(e->body);
+	free(e->contains);
+	free(e->jq);
 	for (size_t i = 0; i < e->n_json; i++) {
 		free(e->json[i].path);
 		free(e->json[i].value);
 	}
 	free(e->json);
 	free(e->reply);
+	free(e->reply_contains);
 	for (size_t i = 0; i < e->n_addresses; i++)
 		free(e->addresses[i]);
 	free(e->addresses);

@@ -9,8 +9,7 @@
 
 #include <cjson/cJSON.h>
 
-/* glibc compiles a regex into an automaton whose size grows with the
- * pattern; a cap keeps a typo from costing seconds at parse time. */
+/* A pattern's or a jq expression's length: each is quoted in messages. */
 #define MAX_REGEX 4096
 /* headers, expect.json and expect.addresses: duplicates are looked for
  * pairwise, so the lists stay short. */
@@ -69,10 +68,12 @@ int spec_take_int(struct parser *p, const cJSON *v, long long min,
 		  long long max, long long *out);
 int spec_take_duration(struct parser *p, const cJSON *v, bool positive,
 		       int64_t *ms);
-int spec_take_regex(struct parser *p, const cJSON *v, char **out);
+int spec_take_regex(struct parser *p, const cJSON *v, char **out,
+		    const char *literal);
 int spec_no_duplicate_keys(struct parser *p, const cJSON *o);
 int spec_parse_status(struct parser *p, const cJSON *v, struct hb_expect *e);
 int spec_parse_headers(struct parser *p, const cJSON *v, struct hb_check *c);
+int spec_parse_jq(struct parser *p, const cJSON *v, char **out);
 int spec_parse_json_expect(struct parser *p, const cJSON *v,
 			   struct hb_expect *e);
 int spec_parse_addresses(struct parser *p, const cJSON *v,

@@ -6,14 +6,13 @@
 #include "classify.h"
 #include "duration.h"
 #include "expand.h"
-#include "regex_guard.h"
+#include "pattern.h"
 #include "strutil.h"
 #include "suggest.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,9 +126,14 @@ int spec_take_duration(struct parser *p, const cJSON *v, bool positive,
 	return 0;
 }
 
-/* A POSIX extended regex, compiled once here so that a typo is a spec
- * error rather than a check failing at run time. regcomp is no I/O. */
-int spec_take_regex(struct parser *p, const cJSON *v, char **out)
+/* A PCRE2 pattern, compiled once here so that a typo is a spec error
+ * rather than a check failing at run time (no I/O; the child compiles it
+ * again to match). PCRE2 bounds what compiling costs, and its limits what
+ * a match does, so no guard of our own stands in front of it. literal:
+ * the field matching the same text as it is ("contains"), suggested when
+ * the pattern does not compile, or NULL. */
+int spec_take_regex(struct parser *p, const cJSON *v, char **out,
+		    const char *literal)
 {
 	if (spec_take_string(p, v, out) < 0)
 		return -1;
@@ -138,18 +142,16 @@ int spec_take_regex(struct parser *p, const cJSON *v, char **out)
 	if (strlen(*out) > MAX_REGEX)
 		return spec_fail(p, "regular expression longer than %d bytes",
 				 MAX_REGEX);
-	const char *why = hb_regex_problem(*out);
-	if (why)
-		return spec_fail(p, "%s", why);
-	regex_t re;
-	int rc = regcomp(&re, *out, REG_EXTENDED | REG_NOSUB);
-	if (rc != 0) {
-		char m[160];
-		/* POSIX leaves re undefined after a failure: no regfree. */
-		regerror(rc, &re, m, sizeof(m));
-		return spec_fail(p, "invalid regular expression: %s", m);
+	char why[200];
+	struct hb_pattern *re = hb_pattern_new(*out, why, sizeof(why));
+	if (!re) {
+		if (literal)
+			return spec_fail(p, "invalid regular expression: %s "
+					 "(to match the text as it is, use "
+					 "\"expect.%s\")", why, literal);
+		return spec_fail(p, "invalid regular expression: %s", why);
 	}
-	regfree(&re);
+	hb_pattern_free(re);
 	return 0;
 }
 
@@ -177,6 +179,22 @@ static int short_list(struct parser *p, const cJSON *v, const char *what)
 	return 0;
 }
 
+
+/* expect.jq: the parser only takes the text. It is compiled by libjq
+ * when the spec is loaded (hb_spec_check_jq, in the agent's jq module), so
+ * that neither the parser nor a run without jq maps libjq. */
+int spec_parse_jq(struct parser *p, const cJSON *v, char **out)
+{
+	if (spec_take_string(p, v, out) < 0)
+		return -1;
+	if (strspn(*out, " \t\r\n") == strlen(*out))
+		return spec_fail(p, "expected a jq expression, like "
+				 "\".data.result | length >= 1\"");
+	if (strlen(*out) > MAX_REGEX)
+		return spec_fail(p, "jq expression longer than %d bytes",
+				 MAX_REGEX);
+	return 0;
+}
 
 /* Special values --------------------------------------------------------- */
 

@@ -40,12 +40,15 @@ struct hb_expect {
 	/* http: acceptable status codes, 100..599 as bits */
 	bool status_set;
 	uint64_t status_bits[10];
-	char *body;                 /* POSIX extended regex on the body */
+	char *body;                 /* PCRE2 regex on the body */
+	char *contains;             /* text the body must contain */
+	char *jq;                   /* jq expression on the body: must yield true */
 	struct hb_json_expect *json;
 	size_t n_json;
 	int64_t max_latency_ms;     /* 0: none */
 	/* tcp */
 	char *reply;                /* regex the first reply must match */
+	char *reply_contains;       /* ... or text it must contain */
 	/* dns */
 	int min_addresses;          /* 0: at least one */
 	char **addresses;           /* each must be among the answers */
@@ -130,6 +133,9 @@ struct hb_check {
 	/* exec --wait-for and the like set no extra fields */
 
 	struct hb_expect expect;
+	/* expect.jq compiled by the agent (kinds/jq_expect.h), which each
+	 * child inherits; NULL: the child compiles it. */
+	struct hb_jq *jq_compiled;
 };
 
 /* Whether status code is accepted by e (a 2xx default when none was set). */

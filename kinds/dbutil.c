@@ -4,6 +4,7 @@
 
 #include "driver.h"
 #include "check.h"
+#include "pattern.h"
 #include "strutil.h"
 
 #include <stdarg.h>
@@ -20,7 +21,21 @@ const char *hb_quote(const char *value, char *buf, size_t size)
 	return buf;
 }
 
-void hb_expect_answer(const struct hb_check *c, const regex_t *re,
+int hb_expect_pattern_new(const struct hb_check *c, struct hb_pattern **re,
+			  struct hb_attempt *a)
+{
+	char why[200];
+	*re = NULL;
+	if (c->expect.pattern &&
+	    !(*re = hb_pattern_new(c->expect.pattern, why, sizeof(why)))) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad pattern /%s/: %s",
+				c->expect.pattern, why);
+		return -1;
+	}
+	return 0;
+}
+
+void hb_expect_answer(const struct hb_check *c, struct hb_pattern *re,
 		      const struct hb_answer *ans, struct hb_attempt *a)
 {
 	const struct hb_expect *e = &c->expect;
@@ -54,10 +69,21 @@ void hb_expect_answer(const struct hb_check *c, const regex_t *re,
 				hb_quote(e->value, q2, sizeof(q2)));
 		return;
 	}
-	if (re && regexec(re, ans->first, 0, NULL, 0) != 0) {
-		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-				"%s %s does not match /%s/", ans->noun,
-				hb_quote(ans->first, q1, sizeof(q1)), e->pattern);
+	char why[128];
+	int m = re ? hb_pattern_match(re, ans->first, strlen(ans->first), why,
+				      sizeof(why))
+		   : 1;
+	if (m <= 0) {
+		if (m < 0)
+			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+					"%s not matched against /%s/: PCRE2 "
+					"stopped at %s",
+					ans->noun, e->pattern, why);
+		else
+			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+					"%s %s does not match /%s/", ans->noun,
+					hb_quote(ans->first, q1, sizeof(q1)),
+					e->pattern);
 		return;
 	}
 	hb_attempt_pass(a);
@@ -136,7 +162,7 @@ static bool select_column(const struct hb_table *t, const struct hb_expect *e,
 	return false;
 }
 
-void hb_expect_table(const struct hb_check *c, const regex_t *re,
+void hb_expect_table(const struct hb_check *c, struct hb_pattern *re,
 		     const struct hb_table *t, struct hb_attempt *a)
 {
 	const struct hb_expect *e = &c->expect;

@@ -5,12 +5,12 @@
 #ifndef HB_DBUTIL_H
 #define HB_DBUTIL_H
 
-#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 struct hb_check;
 struct hb_attempt;
+struct hb_pattern;
 
 /* For a TLS_ERROR: the detail "tls_error", "verify" when the client
  * library's message says the certificate failed verification (OpenSSL's
@@ -36,10 +36,15 @@ struct hb_answer {
 	char missing_buf[160]; /* room for missing */
 };
 
+/* Compiles c's expect.pattern into *re (NULL without one). Returns 0, or
+ * -1 with a failed. */
+int hb_expect_pattern_new(const struct hb_check *c, struct hb_pattern **re,
+			  struct hb_attempt *a);
+
 /* Passes a when the answer meets c's expectations (re: the compiled
  * expect.pattern, or NULL), else fails it as ASSERTION_FAILED saying what
  * came and what was expected. */
-void hb_expect_answer(const struct hb_check *c, const regex_t *re,
+void hb_expect_answer(const struct hb_check *c, struct hb_pattern *re,
 		      const struct hb_answer *ans, struct hb_attempt *a);
 
 /* An SQL result, read through its library's calls (PQgetvalue,
@@ -56,7 +61,7 @@ struct hb_table {
 /* The same for an SQL query: compares the value expect.column and
  * expect.row select (the first by default); an unknown column or a row
  * past the end fails as ASSERTION_FAILED naming the columns or the count. */
-void hb_expect_table(const struct hb_check *c, const regex_t *re,
+void hb_expect_table(const struct hb_check *c, struct hb_pattern *re,
 		     const struct hb_table *t, struct hb_attempt *a);
 
 /* Passes a ready check, its message saying what the server answered

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* The http kind's expectations on an answer: its status, the body's regex,
- * the JSON pairs, the certificate's days left and the latency, with the
- * messages that quote what came instead. */
+ * the text it contains, the JSON pairs, the jq expression, the
+ * certificate's days left and the latency, with the messages that quote
+ * what came instead. */
 #include "http_int.h"
 #include "driver.h"
+#include "jq_expect.h"
+#include "pattern.h"
 
 #include "addr.h"
 #include "buf.h"
@@ -11,7 +14,6 @@
 #include "strutil.h"
 
 #include <cjson/cJSON.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,11 +203,23 @@ void http_check_expectations(const struct hb_check *c, struct http_state *s,
 		}
 		return;
 	}
-	if (s->have_re) {
-		regmatch_t m[1] = { { 0, (regoff_t)s->body.len } };
-		/* REG_STARTEND: a NUL in the body does not end it. */
-		if (regexec(&s->re, hb_buf_str(&s->body), 1, m, REG_STARTEND) !=
-		    0) {
+	if (s->re) {
+		char why[128];
+		int m = hb_pattern_match(s->re, hb_buf_str(&s->body),
+					 s->body.len, why, sizeof(why));
+		if (hb_pattern_jitted(s->re))
+			hb_attempt_detail(a, "regex", "jit");
+		if (m < 0) {
+			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+					"body not matched against /%s/: PCRE2 "
+					"stopped at %s; a repetition inside a "
+					"repetition, as in (a+)+, backtracks "
+					"without end: make the pattern more "
+					"specific%s",
+					e->body, why, note);
+			return;
+		}
+		if (m == 0) {
 			char shown[QUOTE_MAX * 2];
 			quote(shown, sizeof(shown), hb_buf_str(&s->body),
 			      s->body.len);
@@ -215,8 +229,34 @@ void http_check_expectations(const struct hb_check *c, struct http_state *s,
 			return;
 		}
 	}
+	if (e->contains &&
+	    !memmem(hb_buf_str(&s->body), s->body.len, e->contains,
+		    strlen(e->contains))) {
+		char shown[QUOTE_MAX * 2], want[QUOTE_MAX * 2];
+		quote(shown, sizeof(shown), hb_buf_str(&s->body), s->body.len);
+		quote(want, sizeof(want), e->contains, strlen(e->contains));
+		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+				"body does not contain \"%s\": \"%s\"%s", want,
+				shown, note);
+		return;
+	}
 	if (e->n_json && !check_json(c, s, a))
 		return;
+	if (s->jq) {
+		char got[QUOTE_MAX * 2];
+		int ok = hb_jq_judge(s->jq, hb_buf_str(&s->body), s->body.len,
+				     got, sizeof(got));
+		if (ok != 1) {
+			char expr[QUOTE_MAX * 2];
+			quote(expr, sizeof(expr), e->jq, strlen(e->jq));
+			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+					ok < 0 ? "jq \"%s\": %s%s"
+					       : "jq \"%s\" yielded %s, expected "
+						 "true%s",
+					expr, got, note);
+			return;
+		}
+	}
 	if (s->https && c->min_cert_days > 0) {
 		const char *days = hb_attempt_get_detail(a, "cert_days_left");
 		if (!days) {

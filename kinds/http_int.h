@@ -11,12 +11,12 @@
 #include "check.h"
 
 #include <curl/curl.h>
-#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* The most of a body kept for the regex and the JSON assertion. The rest is
+/* The most of a body kept for the regex, the text, jq and the JSON
+ * assertion. The rest is
  * read and counted but dropped, so a 1 GB answer costs no more memory than
  * a 1 MiB one. */
 #define BODY_CAP (1u << 20)
@@ -45,14 +45,15 @@ struct http_state {
 	bool keep_body; /* only when an expectation reads it */
 	bool truncated;
 	bool body_oom;
-	bool have_re;
 	bool tcp_connected; /* some connection got past the TCP handshake */
 	bool headers_done;  /* the blank line after the answer's headers came */
 	bool headers_over;  /* they passed HEADERS_CAP */
 	bool posting;       /* a POST, until a redirect asks for a GET */
 	bool head;          /* the request is a HEAD */
 	size_t header_bytes;
-	regex_t re;
+	struct hb_pattern *re; /* expect.body, compiled */
+	struct hb_jq *jq;      /* expect.jq, compiled */
+	struct hb_jq *jq_own;  /* ... here, not by the agent */
 	struct hb_buf body;
 	curl_off_t body_total;
 	/* The request being made: the check's URL, then each redirect's. */

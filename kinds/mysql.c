@@ -23,7 +23,6 @@
 #include <nss.h>
 #include <poll.h>
 #include <pwd.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,8 +56,7 @@ struct my_url {
 struct my_state {
 	MYSQL *mysql;
 	struct my_url url;
-	bool have_re;
-	regex_t re;
+	struct hb_pattern *re; /* expect.pattern, compiled */
 	int64_t t0; /* when the check began: my_resolve's start */
 	struct addrinfo *ai; /* my_resolve's addresses; NULL: use url.host */
 };
@@ -448,14 +446,8 @@ static int my_prepare(const struct hb_check *c, void **state,
 		struct passwd *pw = getpwuid(geteuid());
 		hb_strlcpy(u->user, pw ? pw->pw_name : "root", sizeof(u->user));
 	}
-	if (c->expect.pattern) {
-		if (regcomp(&s->re, c->expect.pattern, REG_EXTENDED | REG_NOSUB)) {
-			hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad pattern /%s/",
-					c->expect.pattern);
-			return -EINVAL;
-		}
-		s->have_re = true;
-	}
+	if (hb_expect_pattern_new(c, &s->re, a) < 0)
+		return -EINVAL;
 
 	s->mysql = mysql_init(NULL);
 	if (!s->mysql) {
@@ -622,7 +614,7 @@ static void my_query(struct my_state *s, const struct hb_check *c,
 	hb_attempt_detail(a, "rows", "%lld", t.rows);
 	if (first)
 		hb_attempt_detail(a, "first_value", "%s", first);
-	hb_expect_table(c, s->have_re ? &s->re : NULL, &t, a);
+	hb_expect_table(c, s->re, &t, a);
 	mysql_free_result(res);
 }
 

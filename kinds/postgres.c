@@ -19,7 +19,6 @@
 #include <libpq-fe.h>
 #include <poll.h>
 #include <pwd.h>
-#include <regex.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +46,7 @@ struct pg_state {
 	const char *vals[MAX_PARAMS + 1];
 	size_t n_params;
 	char os_user[64];
-	bool have_re;
-	regex_t re;
+	struct hb_pattern *re; /* expect.pattern, compiled */
 	int64_t t0; /* when the check began: pg_resolve's start */
 	/* What pg_resolve found, as libpq's host, hostaddr and port lists. */
 	char *hosts, *hostaddrs, *ports;
@@ -356,14 +354,8 @@ static int pg_prepare(const struct hb_check *c, void **state,
 				"initialising OpenSSL failed");
 		return -EIO;
 	}
-	if (c->expect.pattern) {
-		if (regcomp(&s->re, c->expect.pattern, REG_EXTENDED | REG_NOSUB)) {
-			hb_attempt_fail(a, HB_CLASS_INTERNAL,
-					"bad pattern /%s/", c->expect.pattern);
-			return -EINVAL;
-		}
-		s->have_re = true;
-	}
+	if (hb_expect_pattern_new(c, &s->re, a) < 0)
+		return -EINVAL;
 	return 0;
 }
 
@@ -651,7 +643,7 @@ static void pg_query(PGconn *conn, const struct hb_check *c,
 	hb_attempt_detail(a, "rows", "%lld", t.rows);
 	if (t.rows > 0 && t.columns > 0 && !PQgetisnull(last, 0, 0))
 		hb_attempt_detail(a, "first_value", "%s", PQgetvalue(last, 0, 0));
-	hb_expect_table(c, s->have_re ? &s->re : NULL, &t, a);
+	hb_expect_table(c, s->re, &t, a);
 out:
 	PQclear(last);
 	PQclear(error);

@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <hiredis.h>
 #include <netdb.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +45,7 @@ struct rd_state {
 	const char *argv[MAX_ARGS];
 	size_t argvlen[MAX_ARGS];
 	int argc;
-	bool have_re;
-	regex_t re;
+	struct hb_pattern *re; /* expect.pattern, compiled */
 	int64_t t0; /* when the check began: rd_resolve's start */
 	struct hb_deadline dl; /* the attempt's (rd_run) */
 	struct addrinfo *ai; /* rd_resolve's addresses; NULL: use url.host */
@@ -212,7 +210,7 @@ static void check_reply(const struct hb_check *c, const struct rd_state *s,
 	int64_t row = c->expect.row;
 	/* expect.row picks an array's element; a scalar has only the one. */
 	if (row > 0 && rows > 0 && row >= rows &&
-	    (c->expect.value || s->have_re) &&
+	    (c->expect.value || s->re) &&
 	    (c->expect.rows < 0 || c->expect.rows == rows)) {
 		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
 				"expect.row %lld is past the end: the reply has "
@@ -245,7 +243,7 @@ static void check_reply(const struct hb_check *c, const struct rd_state *s,
 			   : v->type == REDIS_REPLY_NIL ? "the reply is nil"
 							: "the reply is an array",
 	};
-	hb_expect_answer(c, s->have_re ? &s->re : NULL, &ans, a);
+	hb_expect_answer(c, s->re, &ans, a);
 }
 
 /* -- the check ------------------------------------------------------------------ */
@@ -305,14 +303,8 @@ static int rd_prepare(const struct hb_check *c, void **state,
 		hb_attempt_fail(a, HB_CLASS_INTERNAL, "%s", err);
 		return -EINVAL;
 	}
-	if (c->expect.pattern) {
-		if (regcomp(&s->re, c->expect.pattern, REG_EXTENDED | REG_NOSUB)) {
-			hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad pattern /%s/",
-					c->expect.pattern);
-			return -EINVAL;
-		}
-		s->have_re = true;
-	}
+	if (hb_expect_pattern_new(c, &s->re, a) < 0)
+		return -EINVAL;
 	return 0;
 }
 

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* The tcp check kind: connect, optionally send a payload and match the reply. */
+/* The tcp check kind: connect, optionally send a payload and match the
+ * reply (a regex, a text, or both). */
 #include "driver.h"
 
 #include "addr.h"
 #include "osutil.h"
+#include "pattern.h"
 #include "resolve.h"
 #include "check.h"
 
 #include <errno.h>
 #include <poll.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,8 @@
 #include <unistd.h>
 
 #define REPLY_CAP (64 * 1024)
+/* How much of a pattern or text a message quotes. */
+#define QUOTE_MAX 80
 
 static int tcp_port(const struct hb_check *c)
 {
@@ -28,20 +31,62 @@ static int tcp_port(const struct hb_check *c)
 	return port;
 }
 
-/* Reads until the reply matches re, the peer closes, or the deadline. */
+/* What the reply is waited for, as messages name it: /re/, "text", or
+ * both. */
+static void describe_want(const struct hb_expect *e, char *dst, size_t size)
+{
+	char re[QUOTE_MAX + 8] = "", text[QUOTE_MAX + 8] = "";
+	if (e->reply)
+		snprintf(re, sizeof(re), "/%.*s/", QUOTE_MAX, e->reply);
+	if (e->reply_contains)
+		snprintf(text, sizeof(text), "\"%.*s\"", QUOTE_MAX,
+			 e->reply_contains);
+	snprintf(dst, size, "%s%s%s", re, *re && *text ? " and " : "", text);
+}
+
+/* 1 when the reply so far meets expect.reply and expect.reply_contains,
+ * 0 when not yet, -1 when PCRE2 stopped at a limit (a filled). */
+static int reply_ok(struct hb_pattern *re, const struct hb_expect *e,
+		    const char *reply, size_t len, struct hb_attempt *a)
+{
+	if (!len)
+		return 0;
+	if (e->reply_contains &&
+	    !memmem(reply, len, e->reply_contains, strlen(e->reply_contains)))
+		return 0;
+	if (!re)
+		return 1;
+	char why[128];
+	int m = hb_pattern_match(re, reply, len, why, sizeof(why));
+	if (m < 0)
+		hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
+				"reply not matched against /%s/: PCRE2 stopped "
+				"at %s (got %zu bytes)",
+				e->reply, why, len);
+	return m;
+}
+
+/* Reads until the reply matches, the peer closes, or the deadline. */
 static void expect_reply(int fd, const struct hb_check *c, int64_t deadline_ns,
 			 struct hb_attempt *a)
 {
 	static char reply[REPLY_CAP + 1];
 	size_t len = 0;
-	regex_t re;
-	if (regcomp(&re, c->expect.reply, REG_EXTENDED | REG_NOSUB) != 0) {
-		hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad reply pattern");
+	char want[2 * QUOTE_MAX + 32], why[200];
+	struct hb_pattern *re = NULL;
+	describe_want(&c->expect, want, sizeof(want));
+	if (c->expect.reply &&
+	    !(re = hb_pattern_new(c->expect.reply, why, sizeof(why)))) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL, "bad reply pattern: %s",
+				why);
 		return;
 	}
 	for (;;) {
 		reply[len] = '\0';
-		if (len && regexec(&re, reply, 0, NULL, 0) == 0) {
+		int ok = reply_ok(re, &c->expect, reply, len, a);
+		if (ok < 0)
+			break;
+		if (ok) {
 			hb_attempt_pass(a);
 			break;
 		}
@@ -53,9 +98,9 @@ static void expect_reply(int fd, const struct hb_check *c, int64_t deadline_ns,
 		if (rc == 0) {
 			hb_attempt_fail(a, len ? HB_CLASS_ASSERTION_FAILED
 					       : HB_CLASS_TIMEOUT,
-					len ? "reply does not match /%s/ (got %zu bytes)"
-					    : "no reply within the timeout (waiting for /%s/)",
-					c->expect.reply, len);
+					len ? "reply does not match %s (got %zu bytes)"
+					    : "no reply within the timeout (waiting for %s)",
+					want, len);
 			break;
 		}
 		ssize_t n = len < REPLY_CAP ? recv(fd, reply + len, REPLY_CAP - len, 0)
@@ -69,14 +114,14 @@ static void expect_reply(int fd, const struct hb_check *c, int64_t deadline_ns,
 		}
 		if (n == 0) {
 			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED,
-					"reply does not match /%s/ (%zu bytes, then %s)",
-					c->expect.reply, len,
+					"reply does not match %s (%zu bytes, then %s)",
+					want, len,
 					len < REPLY_CAP ? "closed" : "the cap");
 			break;
 		}
 		len += (size_t)n;
 	}
-	regfree(&re);
+	hb_pattern_free(re);
 	hb_attempt_detail(a, "reply_bytes", "%zu", len);
 }
 
@@ -132,7 +177,7 @@ static void tcp_run(const struct hb_check *c, void *state,
 	    send(fd, c->send, strlen(c->send), MSG_NOSIGNAL) < 0)
 		hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR, "sending: %s",
 				strerror(errno));
-	else if (c->expect.reply)
+	else if (c->expect.reply || c->expect.reply_contains)
 		expect_reply(fd, c, deadline, a);
 	close(fd);
 	a->timing.total_ms = hb_ms_between(t0, hb_mono_ns());

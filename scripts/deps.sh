@@ -8,7 +8,7 @@ set -eu
 build_pkgs="cmake make gcc pkg-config libcurl4-openssl-dev libcjson-dev
 libseccomp-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev libmariadb-dev
 libhiredis-dev libmicrohttpd-dev libsqlite3-dev libssl-dev libnghttp2-dev
-zlib1g-dev postgresql-server-dev-15"
+zlib1g-dev postgresql-server-dev-15 libpcre2-dev libjq-dev"
 test_pkgs="$build_pkgs clang libclang-rt-14-dev nginx-light openssl postgresql-15
 postgresql-client-15 mariadb-server mariadb-client redis-server libxml2-utils
 iproute2 procps curl jq time sqlite3"

@@ -466,12 +466,14 @@ left_out='libpq\.so|libmariadb\.so|libldap|liblber|libkrb5|libk5crypto|libgssapi
 # == what the modules need ======================================================
 
 for kind in postgres mysql; do
-	hb_case "$kind: the module needs only libssl, libcrypto and libc"
+	hb_case "$kind: the module needs only libssl, libcrypto, libpcre2 and libc"
 	so=$HB_BUILD/hookbox-$kind.so
 	# The sanitizers' runtimes of an ASan build aside.
 	needed=$(readelf -d "$so" | awk '/\(NEEDED\)/ { gsub(/[][]/, "", $5); print $5 }' |
 		grep -Ev '^lib(asan|ubsan)\.' | sort | tr '\n' ' ')
-	hb_assert_eq "NEEDED of hookbox-$kind.so" "libc.so.6 libcrypto.so.3 libssl.so.3 " "$needed"
+	# libpcre2-8: expect.pattern (core/pattern.c), shared with the agent.
+	hb_assert_eq "NEEDED of hookbox-$kind.so" \
+		"libc.so.6 libcrypto.so.3 libpcre2-8.so.0 libssl.so.3 " "$needed"
 done
 
 # == what a check loads =========================================================

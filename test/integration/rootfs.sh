@@ -152,4 +152,13 @@ tops=$cnf_top:$ca_top:$top in_root http "https://localhost:$HB_TLS/ok"
 hb_assert_exit 1
 hb_assert_json .checks[0].failureClass TLS_ERROR
 
+hb_case "PCRE2 and jq work from the tree (libpcre2, libjq, libonig, libm)"
+in_root http "http://127.0.0.1:$HB_WEB/json" --expect-body '"version":\s*"\d+\.\d+' \
+	--expect-jq '(.ratio | floor) == 1 and any(.items[]; .name == "b")'
+hb_assert_exit 0
+hb_assert_outcome PASSED
+in_root http "http://127.0.0.1:$HB_WEB/json" --expect-jq '.items | length > 2'
+hb_assert_outcome FAILED ASSERTION_FAILED
+hb_assert_json .checks[0].message 'jq ".items | length > 2" yielded false, expected true'
+
 hb_finish

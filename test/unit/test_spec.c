@@ -446,6 +446,9 @@ HB_TEST(regexes_people_write)
 		"^ok$", "\"status\": *\"(ok|up)\"", "^([0-9]{1,3}\\.){3}[0-9]{1,3}$",
 		"^\\+PONG", "[[:digit:]]+ rows?", ".{0,1000}", "(ab)+c{2,5}",
 		"[]a-z]{3}", "a{2,}", "^[^{]*$", "",
+		/* As blackbox_exporter, goss and Gatus take them (RE2). */
+		"version \\d+", "^\\s*\\w+$", "<b>.*?</b>",
+		"{partition_id=\"0\"}",
 	};
 	for (size_t i = 0; i < HB_ARRAY_SIZE(ok); i++) {
 		cJSON *root = cJSON_CreateObject();
