@@ -108,4 +108,12 @@ const char *spec_target_field_problem(const struct hb_check *c, unsigned kind,
 				      char *const *field, char *buf,
 				      size_t buflen);
 
+/* Rules across a check's fields (spec_rules.c). */
+bool spec_has_key(const cJSON *o, const char *key);
+/* A ready check's query, command or expectation fails at its key. */
+int spec_ready_alone(struct parser *p, const cJSON *o);
+/* An http check's credentials in one place, and each one word or name. */
+int spec_http_credentials(struct parser *p, const cJSON *o,
+			  const struct hb_check *c);
+
 #endif
