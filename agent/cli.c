@@ -42,7 +42,7 @@ const char hb_cli_usage[] =
 	"         --expect-json PATH=VALUE  --max-latency D  --method M\n"
 	"         --header 'K: V'  --data BODY  --follow-redirects [any]\n"
 	"         --insecure  --ca-file F  --cert-file F  --key-file F\n"
-	"         --min-cert-days N\n"
+	"         --min-cert-days N  --proxy URL  --no-proxy\n"
 	"  tcp:   --send DATA  --expect-reply REGEX  --family 4|6\n"
 	"  dns:   --family 4|6  --min-addresses N  --expect-address ADDR\n"
 	"  postgres, mysql, redis: --query Q (redis: --command C)\n"
@@ -71,6 +71,7 @@ enum opt_id {
 	O_EXPECT_STATUS,
 	O_HEADER,
 	O_HELP,
+	O_NO_PROXY,
 	O_OUTPUT,
 	O_PARALLEL,
 	O_PODINFO,
@@ -119,11 +120,13 @@ static const struct opt {
 	{ "min-addresses", T_INT, HB_K_DNS, "expect.min_addresses", O_NONE },
 	{ "min-cert-days", T_INT, HB_K_HTTP, "min_cert_days", O_NONE },
 	{ "name", T_STR, HB_K_ALL, "name", O_NONE },
+	{ "no-proxy", T_BOOL, HB_K_HTTP, "proxy", O_NO_PROXY },
 	{ "optional", T_BOOL, HB_K_ALL, "optional", O_NONE },
 	{ "output", T_RUN, 0, NULL, O_OUTPUT },
 	{ "parallel", T_RUN, 0, NULL, O_PARALLEL },
 	{ "password-file", T_STR, HB_K_DB, "password_file", O_NONE },
 	{ "podinfo", T_RUN, 0, NULL, O_PODINFO },
+	{ "proxy", T_STR, HB_K_HTTP, "proxy", O_NONE },
 	{ "query", T_STR, HB_K_PG | HB_K_MY, "query", O_NONE },
 	{ "quiet", T_RUN_FLAG, 0, NULL, O_QUIET },
 	{ "report-file", T_RUN, 0, NULL, O_REPORT_FILE },
@@ -209,7 +212,10 @@ static int check_flag(const struct opt *o, const char *flag, const char *arg,
 		return set_at(check, o->path, cJSON_CreateNumber(d));
 	}
 	case T_BOOL:
-		return set_at(check, o->path, cJSON_CreateTrue());
+		/* --no-proxy: "proxy": false, whatever the environment says. */
+		return set_at(check, o->path, o->id == O_NO_PROXY
+						      ? cJSON_CreateFalse()
+						      : cJSON_CreateTrue());
 	case T_WORD:
 		/* --follow-redirects [any]: the one word it takes. */
 		if (!arg)

@@ -87,7 +87,8 @@ static struct hb_spec *load_spec(const struct hb_cli *cli)
 		fprintf(stderr, "hookbox: %s\n", err.msg);
 		return NULL;
 	}
-	if (hb_spec_resolve_files(s, &err) < 0) {
+	if (hb_spec_resolve_files(s, &err) < 0 ||
+	    hb_spec_proxies(s, env_get, &err) < 0) {
 		fprintf(stderr, "hookbox: %s\n", err.msg);
 		hb_spec_free(s);
 		return NULL;

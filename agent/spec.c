@@ -133,6 +133,7 @@ enum field_id {
 	F_MIN_ADDRESSES,
 	F_MIN_CERT_DAYS,
 	F_NAME,
+	F_PROXY,
 	F_RETRY,
 	F_ROWS,
 	F_STATUS,
@@ -175,6 +176,7 @@ static const struct field check_fields[] = {
 	{ "name", HB_K_ALL, T_SPECIAL, false, F_NAME, 0 },
 	{ "optional", HB_K_ALL, T_BOOL, false, F_PLAIN, CF(optional) },
 	{ "password", HB_K_DB, T_STRING, true, F_PLAIN, CF(password) },
+	{ "proxy", HB_K_HTTP, T_SPECIAL, false, F_PROXY, 0 },
 	{ "query", HB_K_PG | HB_K_MY, T_STRING, true, F_PLAIN, CF(query) },
 	{ "retry", HB_K_ALL, T_SPECIAL, false, F_RETRY, 0 },
 	{ "send", HB_K_TCP, T_STRING, true, F_PLAIN, CF(send) },
@@ -347,6 +349,8 @@ static int parse_special(struct parser *p, const struct field *f,
 		if (!hb_utf8_valid(c->name, strlen(c->name)))
 			return spec_fail(p, "a name must be valid UTF-8");
 		return 0;
+	case F_PROXY:
+		return spec_parse_proxy(p, v, c);
 	case F_RETRY:
 		return spec_parse_retry(p, v, &c->retry);
 	case F_ROWS:
@@ -832,6 +836,10 @@ static void check_release(struct hb_check *c)
 	free(c->ca_file);
 	free(c->cert_file);
 	free(c->key_file);
+	free(c->proxy);
+	free(c->http_proxy);
+	free(c->https_proxy);
+	free(c->no_proxy);
 	free(c->address);
 	free(c->send);
 	free(c->host);

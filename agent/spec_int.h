@@ -76,6 +76,8 @@ int spec_parse_follow(struct parser *p, const cJSON *v,
 		      enum hb_follow *follow);
 int spec_parse_method(struct parser *p, const cJSON *v, struct hb_check *c);
 int spec_parse_retry(struct parser *p, const cJSON *v, struct hb_retry *r);
+/* spec_proxy.c */
+int spec_parse_proxy(struct parser *p, const cJSON *v, struct hb_check *c);
 
 /* Targets (spec_target.c), pure. */
 bool spec_has_space_or_control(const char *s, bool space_ok);
