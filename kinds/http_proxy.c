@@ -58,18 +58,6 @@ static void proxy_url(char *dst, size_t size, const struct hb_proxy *px,
 		 v6 ? "]" : "", px->port);
 }
 
-#define SETOPT_OR_FAIL(opt, val)                                               \
-	do {                                                                   \
-		CURLcode rc_ = curl_easy_setopt(s->curl, opt, val);            \
-		if (rc_ != CURLE_OK) {                                         \
-			explicit_bzero(&px, sizeof(px));                       \
-			hb_attempt_fail(a, HB_CLASS_INTERNAL,                  \
-					"curl_easy_setopt(%s): %s", #opt,      \
-					curl_easy_strerror(rc_));              \
-			return -EINVAL;                                        \
-		}                                                              \
-	} while (0)
-
 /* Sets the proxy of the request in s (its host and scheme): before the
  * first one, and again for each redirect. curl is told exactly which, and
  * reads none of the environment's variables itself: "" turns its own
@@ -77,18 +65,18 @@ static void proxy_url(char *dst, size_t size, const struct hb_proxy *px,
 int http_proxy_set(const struct hb_check *c, struct http_state *s,
 		   struct hb_attempt *a)
 {
-	struct hb_proxy px;
-	memset(&px, 0, sizeof(px));
 	const char *url = hb_check_proxy(c, s->host, s->https);
 	s->proxied = false;
 	s->proxy_https = false;
 	s->proxy_literal = false;
 	s->proxy[0] = '\0';
-	SETOPT_OR_FAIL(CURLOPT_NOPROXY, "");
+	CURLcode e = curl_easy_setopt(s->curl, CURLOPT_NOPROXY, "");
 	if (!url) {
-		SETOPT_OR_FAIL(CURLOPT_PROXY, "");
-		return 0;
+		if (e == CURLE_OK)
+			e = curl_easy_setopt(s->curl, CURLOPT_PROXY, "");
+		goto out;
 	}
+	struct hb_proxy px;
 	char why[256], curl_url[HB_HOST_MAX + 32];
 	if (hb_proxy_parse(url, &px, why, sizeof(why)) < 0) {
 		/* The agent checked it already. */
@@ -97,28 +85,37 @@ int http_proxy_set(const struct hb_check *c, struct http_state *s,
 		return -EINVAL;
 	}
 	proxy_url(curl_url, sizeof(curl_url), &px, false);
-	SETOPT_OR_FAIL(CURLOPT_PROXY, curl_url);
+	if (e == CURLE_OK)
+		e = curl_easy_setopt(s->curl, CURLOPT_PROXY, curl_url);
 	/* Decoded here, so that curl reads no URL's credentials its own
 	 * way. */
-	if (px.user[0] || px.has_password) {
-		SETOPT_OR_FAIL(CURLOPT_PROXYUSERNAME, px.user);
-		SETOPT_OR_FAIL(CURLOPT_PROXYPASSWORD, px.password);
-	}
+	if (e == CURLE_OK && (px.user[0] || px.has_password))
+		e = curl_easy_setopt(s->curl, CURLOPT_PROXYUSERNAME, px.user);
+	if (e == CURLE_OK && (px.user[0] || px.has_password))
+		e = curl_easy_setopt(s->curl, CURLOPT_PROXYPASSWORD,
+				     px.password);
 	/* An https proxy is verified as the target is: the check's CA file
 	 * (a cluster's own proxy has the cluster's CA), and not at all only
 	 * when the check says insecure. */
-	if (px.https && c->ca_file && *c->ca_file)
-		SETOPT_OR_FAIL(CURLOPT_PROXY_CAINFO, c->ca_file);
-	if (px.https && c->insecure) {
-		SETOPT_OR_FAIL(CURLOPT_PROXY_SSL_VERIFYPEER, 0L);
-		SETOPT_OR_FAIL(CURLOPT_PROXY_SSL_VERIFYHOST, 0L);
-	}
+	if (e == CURLE_OK && px.https && c->ca_file && *c->ca_file)
+		e = curl_easy_setopt(s->curl, CURLOPT_PROXY_CAINFO, c->ca_file);
+	if (e == CURLE_OK && px.https && c->insecure)
+		e = curl_easy_setopt(s->curl, CURLOPT_PROXY_SSL_VERIFYPEER, 0L);
+	if (e == CURLE_OK && px.https && c->insecure)
+		e = curl_easy_setopt(s->curl, CURLOPT_PROXY_SSL_VERIFYHOST, 0L);
 	proxy_url(s->proxy, sizeof(s->proxy), &px, true);
 	s->proxied = true;
 	s->proxy_https = px.https;
 	s->proxy_literal = is_literal(px.host);
 	s->proxy_from = hb_check_proxy_source(c, s->https);
 	explicit_bzero(&px, sizeof(px));
+out:
+	if (e != CURLE_OK) {
+		hb_attempt_fail(a, HB_CLASS_INTERNAL,
+				"setting the proxy: curl_easy_setopt: %s",
+				curl_easy_strerror(e));
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -268,12 +268,7 @@ hb_assert_json_contains '.checks[0].message' "which the check's sandbox does not
 # rules must refuse it under enforce, and --sandbox off lets it through,
 # so that the refusal is the sandbox's.
 abi=$("$HB_BUILD/hookbox" tcp "127.0.0.1:$web" --output json | jq -r .sandbox.landlockAbi)
-cat >"$HB_TMP/stderr-pipe" <<'EOF'
-#!/usr/bin/env bash
-{ "$@" 2>&1 1>&3 3>&- | cat >&2; } 3>&1
-exit "${PIPESTATUS[0]}"
-EOF
-chmod +x "$HB_TMP/stderr-pipe"
+hb_stderr_pipe
 # shim_agent AT TRY VAR=VALUE... -- ARGS...: as px_agent, the check's
 # child trying a TCP connect to port TRY as it connects to port AT.
 shim_agent()
