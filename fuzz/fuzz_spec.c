@@ -51,7 +51,7 @@ static const struct field {
 	{ "postgres", "url", NULL },      { "postgres", "query", NULL },
 	{ "postgres", "expect", "pattern" }, { "postgres", "expect", "value" },
 	{ "mysql", "url", NULL },         { "redis", "url", NULL },
-	{ "redis", "command", NULL },
+	{ "redis", "command", NULL },     { "http", "proxy", NULL },
 };
 
 /* What each kind needs to be valid, which the field may replace. */
