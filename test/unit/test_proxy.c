@@ -5,6 +5,7 @@
 #include "hbtest.h"
 
 #include "check.h"
+#include "cli.h"
 #include "kinds.h"
 #include "proxy.h"
 #include "spec.h"
@@ -237,6 +238,41 @@ HB_TEST(an_https_proxy_needs_tls)
 	ASSERT(hb_http_uses_tls(&c));
 }
 
+/* --proxy URL and --no-proxy: the check's "proxy", for http only. */
+HB_TEST(one_liner_flags)
+{
+	static char *argv[][6] = {
+		{ "hookbox", "http", "http://app/", "--proxy", "http://p:3128" },
+		{ "hookbox", "http", "http://app/", "--no-proxy" },
+		{ "hookbox", "tcp", "app:1", "--no-proxy" },
+	};
+	static const char *const want[] = {
+		"{\"kind\":\"http\",\"proxy\":\"http://p:3128\",\"url\":\"http://app/\"}",
+		"{\"kind\":\"http\",\"proxy\":false,\"url\":\"http://app/\"}",
+		NULL,
+	};
+	for (size_t i = 0; i < HB_ARRAY_SIZE(argv); i++) {
+		struct hb_cli cli;
+		char err[256] = "";
+		int argc = 0;
+		while (argc < 6 && argv[i][argc])
+			argc++;
+		int rc = hb_cli_parse(argc, argv[i], &cli, err, sizeof(err));
+		if (!want[i]) {
+			ASSERT_EQ_INT(rc, -1);
+			ASSERT_CONTAINS(err, "--no-proxy is not an option of \"hookbox tcp\"");
+			continue;
+		}
+		ASSERT_EQ_INT(rc, 0);
+		cJSON *check = cJSON_GetArrayItem(
+			cJSON_GetObjectItem(cli.spec_json, "checks"), 0);
+		char *text = cJSON_PrintUnformatted(check);
+		ASSERT_STREQ(text, want[i]);
+		free(text);
+		hb_cli_release(&cli);
+	}
+}
+
 HB_TEST_MAIN(noproxy_matches_as_curl, proxy_urls_parse_as_curl,
 	     environment_proxies_as_curl_reads_them, spec_proxy_field,
-	     an_https_proxy_needs_tls)
+	     an_https_proxy_needs_tls, one_liner_flags)
