@@ -53,7 +53,7 @@ const char hb_cli_usage[] =
 	"         --header 'K: V'  --data BODY  --follow-redirects [any]\n"
 	"         --insecure  --ca-file F  --cert-file F  --key-file F\n"
 	"         --min-cert-days N  --user U  --password-file F\n"
-	"         --bearer-token-file F\n"
+	"         --bearer-token-file F  --proxy URL  --no-proxy\n"
 	"  tcp:   --send DATA  --expect-reply REGEX  --family 4|6\n"
 	"         --expect-reply-contains TEXT\n"
 	"  dns:   --family 4|6  --min-addresses N  --expect-address ADDR\n"
@@ -88,6 +88,7 @@ enum opt_id {
 	O_HEADER,
 	O_HELP,
 	O_NO_ENV,
+	O_NO_PROXY,
 	O_OUTPUT,
 	O_OUTPUT_TAIL,
 	O_PARALLEL,
@@ -144,12 +145,14 @@ static const struct opt {
 	{ "min-cert-days", T_INT, HB_K_HTTP, "min_cert_days", O_NONE },
 	{ "name", T_STR, HB_K_ALL, "name", O_NONE },
 	{ "no-env", T_RUN_FLAG, 0, NULL, O_NO_ENV },
+	{ "no-proxy", T_BOOL, HB_K_HTTP, "proxy", O_NO_PROXY },
 	{ "optional", T_BOOL, HB_K_ALL, "optional", O_NONE },
 	{ "output", T_RUN, 0, NULL, O_OUTPUT },
 	{ "output-tail", T_RUN, 0, NULL, O_OUTPUT_TAIL },
 	{ "parallel", T_RUN, 0, NULL, O_PARALLEL },
 	{ "password-file", T_STR, HB_K_DB | HB_K_HTTP, "password_file", O_NONE },
 	{ "podinfo", T_RUN, 0, NULL, O_PODINFO },
+	{ "proxy", T_STR, HB_K_HTTP, "proxy", O_NONE },
 	{ "query", T_STR, HB_K_PG | HB_K_MY, "query", O_NONE },
 	{ "quiet", T_RUN_FLAG, 0, NULL, O_QUIET },
 	{ "ready", T_BOOL, HB_K_DB, "ready", O_NONE },
@@ -238,7 +241,10 @@ static int check_flag(const struct opt *o, const char *flag, const char *arg,
 		return set_at(check, o->path, cJSON_CreateNumber(d));
 	}
 	case T_BOOL:
-		return set_at(check, o->path, cJSON_CreateTrue());
+		/* --no-proxy: "proxy": false, whatever the environment says. */
+		return set_at(check, o->path, o->id == O_NO_PROXY
+						      ? cJSON_CreateFalse()
+						      : cJSON_CreateTrue());
 	case T_WORD:
 		/* --follow-redirects [any]: the one word it takes. */
 		if (!arg)

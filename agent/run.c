@@ -137,8 +137,9 @@ static struct hb_spec *load_spec(const struct hb_cli *cli)
 		return NULL;
 	}
 	/* --no-env checks the spec outside its pod: the files a pod mounts
-	 * (Secrets, CAs) are its environment too. */
-	if (!cli->no_env && hb_spec_resolve_files(s, &err) < 0) {
+	 * (Secrets, CAs) and its proxy variables are its environment too. */
+	if (!cli->no_env && (hb_spec_resolve_files(s, &err) < 0 ||
+			     hb_spec_proxies(s, env_get, &err) < 0)) {
 		fprintf(stderr, "hookbox: %s\n", err.msg);
 		hb_spec_free(s);
 		return NULL;

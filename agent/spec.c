@@ -139,6 +139,7 @@ enum field_id {
 	F_MIN_ADDRESSES,
 	F_MIN_CERT_DAYS,
 	F_NAME,
+	F_PROXY,
 	F_RETRY,
 	F_RETRY_ON,
 	F_ROW,
@@ -185,6 +186,7 @@ static const struct field check_fields[] = {
 	{ "name", HB_K_ALL, T_SPECIAL, false, F_NAME, 0 },
 	{ "optional", HB_K_ALL, T_BOOL, false, F_PLAIN, CF(optional) },
 	{ "password", HB_K_DB | HB_K_HTTP, T_STRING, true, F_PLAIN, CF(password) },
+	{ "proxy", HB_K_HTTP, T_SPECIAL, false, F_PROXY, 0 },
 	{ "query", HB_K_PG | HB_K_MY, T_STRING, true, F_PLAIN, CF(query) },
 	{ "ready", HB_K_DB, T_BOOL, false, F_PLAIN, CF(ready) },
 	{ "retry", HB_K_ALL, T_SPECIAL, false, F_RETRY, 0 },
@@ -375,6 +377,8 @@ static int parse_special(struct parser *p, const struct field *f,
 		return 0;
 	case F_AFTER:
 		return spec_parse_after(p, v, c);
+	case F_PROXY:
+		return spec_parse_proxy(p, v, c);
 	case F_RETRY:
 		return spec_parse_retry(p, v, &c->retry);
 	case F_RETRY_ON:
@@ -913,6 +917,10 @@ static void check_release(struct hb_check *c)
 	free(c->key_file);
 	hb_secret_free(c->bearer_token);
 	free(c->bearer_token_file);
+	free(c->proxy);
+	free(c->http_proxy);
+	free(c->https_proxy);
+	free(c->no_proxy);
 	free(c->address);
 	free(c->send);
 	free(c->host);

@@ -71,6 +71,13 @@ const char *hb_spec_no_env(const char *name);
  * that is there but not a regular file (the check would wait on a FIFO).
  * Returns 0, or -1 with err naming the JSON path and the file. */
 int hb_spec_resolve_files(struct hb_spec *s, struct hb_spec_error *err);
+/* Decides each http check's proxies, as curl would (core/proxy.h): the
+ * check's "proxy" when given, else the environment's http_proxy (never
+ * HTTP_PROXY, which a CGI request's "Proxy:" header can set), https_proxy
+ * or HTTPS_PROXY, all_proxy or ALL_PROXY; and no_proxy or NO_PROXY.
+ * Returns 0, or -1 with err naming the variable whose proxy URL is bad. */
+int hb_spec_proxies(struct hb_spec *s, hb_getenv_fn getenv_fn,
+		    struct hb_spec_error *err);
 void hb_spec_free(struct hb_spec *s);
 /* For hb_spec_resolve_files: checks a field just read from a file the way
  * the parser checks one given inline (a URL's scheme, host:port) and sets

@@ -84,6 +84,8 @@ int spec_parse_follow(struct parser *p, const cJSON *v,
 		      enum hb_follow *follow);
 int spec_parse_method(struct parser *p, const cJSON *v, struct hb_check *c);
 int spec_parse_retry(struct parser *p, const cJSON *v, struct hb_retry *r);
+/* spec_proxy.c */
+int spec_parse_proxy(struct parser *p, const cJSON *v, struct hb_check *c);
 
 /* "after" (spec_order.c): parses one check's list; once every check is
  * parsed and named, resolves the names and refuses unknown ones, a check

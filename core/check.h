@@ -108,6 +108,17 @@ struct hb_check {
 	 * takes user and password below. */
 	char *bearer_token;
 	char *bearer_token_file;
+	/* The spec's "proxy": NULL when not given (the environment's), ""
+	 * for none. What the agent made of it and of the environment
+	 * (agent/spec_proxy.c), read through core/proxy.h: the proxy of
+	 * plain http and of https requests (NULL: none), the variable each
+	 * came from (a static string), and no_proxy. */
+	char *proxy;
+	char *http_proxy;
+	char *https_proxy;
+	char *no_proxy;
+	const char *http_proxy_from;
+	const char *https_proxy_from;
 	/* tcp */
 	char *address;     /* host:port, [v6]:port */
 	char *send;        /* payload written after connecting */

@@ -54,7 +54,12 @@
 	   "the command exited non-zero: its output's tail is in the report")   \
 	XX(NETWORK_ERROR, 16, "NETWORK_ERROR",                                  \
 	   "the connection broke: the pod restarted or a proxy closed it; "      \
-	   "check the target's restarts and any mesh sidecar")
+	   "check the target's restarts and any mesh sidecar")                 \
+	XX(PROXY_ERROR, 17, "PROXY_ERROR",                                      \
+	   "the proxy did not take the request: check the pod's http_proxy, "   \
+	   "https_proxy and no_proxy (NO_PROXY should list in-cluster names: "  \
+	   ".svc,.cluster.local) or the check's \"proxy\", and the proxy's "   \
+	   "own logs")
 
 enum hb_class {
 #define XX(name, value, str, hint) HB_CLASS_##name = value,

@@ -3,6 +3,7 @@
 #include "kinds.h"
 
 #include "check.h"
+#include "proxy.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -119,5 +120,5 @@ void hb_kind_schemes(char *dst, size_t size, const struct hb_kind *k)
 bool hb_http_uses_tls(const struct hb_check *c)
 {
 	return !c->url || strncasecmp(c->url, "http://", 7) != 0 ||
-	       c->follow_redirects;
+	       c->follow_redirects || hb_check_proxy_tls(c);
 }

@@ -89,9 +89,10 @@ void hb_kind_list(char *dst, size_t size, unsigned mask);
  * for messages. */
 void hb_kind_schemes(char *dst, size_t size, const struct hb_kind *k);
 
-/* Whether an http check may use TLS: an https:// URL, or a redirect that
- * may lead to one. Proxies are never used (CURLOPT_PROXY is ""), so a
- * plain URL stays plain. */
+/* Whether an http check may use TLS: an https:// URL, a redirect that
+ * may lead to one, or an https:// proxy (core/proxy.h). An https URL
+ * through a plain http proxy is TLS too, inside the proxy's CONNECT
+ * tunnel; a plain URL through one stays plain. */
 bool hb_http_uses_tls(const struct hb_check *c);
 
 #endif

@@ -53,6 +53,7 @@ static const struct field {
 	{ "mysql", "url", NULL },         { "redis", "url", NULL },
 	{ "redis", "command", NULL },     { "http", "expect", "contains" },
 	{ "http", "expect", "jq" },       { "tcp", "expect", "reply_contains" },
+	{ "http", "proxy", NULL },
 };
 
 /* What each kind needs to be valid, which the field may replace. */

@@ -69,19 +69,23 @@ out:
 
 /* Landlock's TCP ports: the URL's, and with redirects followed to the
  * same host, https's 443 (http_extra_port); with "any" every port, as a
- * redirect may name any. */
+ * redirect may name any. Through a proxy, the proxy's instead: the check
+ * then never connects to its target itself (http_proxy.c). */
 static int http_port(const struct hb_check *c)
 {
 	long port = 0;
+	bool https = false;
 	if (c->follow_redirects == HB_FOLLOW_ANY ||
-	    http_parse_url(c->url, NULL, 0, &port, NULL) < 0)
+	    http_parse_url(c->url, NULL, 0, &port, &https) < 0)
 		return 0;
-	return (int)port;
+	return http_proxy_port(c, https, port);
 }
 
 static int http_extra_port(const struct hb_check *c)
 {
-	return c->follow_redirects == HB_FOLLOW_SAME ? 443 : 0;
+	return c->follow_redirects == HB_FOLLOW_SAME
+		       ? http_proxy_port(c, true, 443)
+		       : 0;
 }
 
 /* Whether the check must keep its resolver's sockets to the end: when a
@@ -264,13 +268,10 @@ static int configure(const struct hb_check *c, struct http_state *s,
 	SETOPT(s, CURLOPT_NOSIGNAL, 1L);
 	SETOPT(s, CURLOPT_PROTOCOLS_STR, HB_CURL_PROTOCOLS);
 	SETOPT(s, CURLOPT_USERAGENT, "hookbox/" HB_VERSION);
-	/* Proxies from the environment (http_proxy, HTTPS_PROXY) are
-	 * ignored: a check tests the path from this pod to its target, a
-	 * proxy would be the one answering (a refused connect would be the
-	 * proxy's), and Landlock lets the check connect only to the URL's
-	 * port. A cluster that needs a proxy to reach a target can declare
-	 * the check against the proxy's own health endpoint. */
-	SETOPT(s, CURLOPT_PROXY, "");
+	/* The proxy the agent decided on (http_proxy.c), or none: curl
+	 * reads no proxy variable itself. */
+	if (http_proxy_set(c, s, a) < 0)
+		return -EINVAL;
 	/* CURLOPT_TIMEOUT_MS: before each request (perform), what is left
 	 * of the attempt's deadline. */
 	SETOPT(s, CURLOPT_WRITEFUNCTION, on_body);
@@ -472,12 +473,13 @@ static void record(struct http_state *s, struct hb_attempt *a, long status)
 	if (curl_easy_getinfo(s->curl, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK &&
 	    ip && *ip) {
 		curl_easy_getinfo(s->curl, CURLINFO_PRIMARY_PORT, &port);
+		/* Through a proxy, the proxy resolved the target's name. */
+		const char *key = s->proxied ? "proxy_address"
+					     : "resolved_address";
 		if (strchr(ip, ':'))
-			hb_attempt_detail(a, "resolved_address", "[%s]:%ld", ip,
-					  port);
+			hb_attempt_detail(a, key, "[%s]:%ld", ip, port);
 		else
-			hb_attempt_detail(a, "resolved_address", "%s:%ld", ip,
-					  port);
+			hb_attempt_detail(a, key, "%s:%ld", ip, port);
 	}
 	long ver = 0;
 	if (status > 0 && curl_easy_getinfo(s->curl, CURLINFO_HTTP_VERSION,
@@ -533,6 +535,14 @@ static void where(struct http_state *s, char *dst, size_t size)
 {
 	char *ip = NULL;
 	long port = s->port;
+	/* The address connected to is the proxy's. */
+	if (s->proxied) {
+		int n = snprintf(dst, size, "%s:%ld", s->host, port);
+		if (n > 0 && (size_t)n < size)
+			snprintf(dst + n, size - (size_t)n,
+				 " (through the proxy %.200s)", s->proxy);
+		return;
+	}
 	if (curl_easy_getinfo(s->curl, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK &&
 	    ip && *ip) {
 		curl_easy_getinfo(s->curl, CURLINFO_PRIMARY_PORT, &port);
@@ -800,6 +810,7 @@ static void http_run(const struct hb_check *c, void *state,
 	bool stopped = false;
 	CURLcode rc = perform(c, s, &status, &stopped, a);
 	record(s, a, status);
+	http_proxy_record(s, a);
 
 	if (s->https) {
 		char expiry[64];
@@ -811,10 +822,14 @@ static void http_run(const struct hb_check *c, void *state,
 						  days);
 		}
 	}
-	/* stopped: a says why already (a redirect not followed). */
-	if (!stopped && rc != CURLE_OK)
+	char limit[32];
+	http_fmt_ms(limit, sizeof(limit), s->dl.ms);
+	/* stopped: a says why already (a redirect not followed); so does
+	 * http_proxy_classify for a proxy that failed the request. */
+	bool told = stopped || http_proxy_classify(s, rc, status, limit, a);
+	if (!told && rc != CURLE_OK)
 		classify_transfer(c, s, rc, a);
-	else if (!stopped)
+	else if (!told)
 		http_check_expectations(c, s, status, a);
 
 	curl_easy_cleanup(s->curl);

@@ -7,10 +7,12 @@
 
 #include "driver.h"
 
+#include "addr.h"
 #include "buf.h"
 #include "check.h"
 
 #include <curl/curl.h>
+#include <netdb.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,6 +80,15 @@ struct http_state {
 	struct curl_slist *pinned;
 	double resolve_ms;
 	bool resolve_refused;
+	/* The request's proxy (http_proxy.c): whether it has one, as a
+	 * report shows it ("http://127.0.0.1:3128", no password), the
+	 * variable it came from, and whether its host is an address (which
+	 * curl converts without a resolver). */
+	bool proxied;
+	bool proxy_https; /* TLS to the proxy itself */
+	bool proxy_literal;
+	char proxy[HB_HOST_MAX + 300];
+	const char *proxy_from;
 };
 
 #pragma GCC visibility push(hidden)
@@ -95,8 +106,23 @@ curl_socket_t http_on_open(void *userdata, curlsocktype purpose,
 int http_resolve(const struct hb_check *c, void *state, struct hb_attempt *a);
 void http_refuse_address(struct http_state *s, struct hb_attempt *a);
 bool http_is_redirect(long status);
+int http_pin(struct http_state *s, const char *host, const long *ports,
+	     size_t n_ports, const struct addrinfo *ai, struct hb_attempt *a);
 int http_redirect(const struct hb_check *c, struct http_state *s, long status,
 		  const char *url, struct hb_attempt *a);
+
+/* http_proxy.c */
+int http_proxy_port(const struct hb_check *c, bool https, long direct_port);
+int http_proxy_set(const struct hb_check *c, struct http_state *s,
+		   struct hb_attempt *a);
+int http_proxy_resolve(const struct hb_check *c, struct http_state *s,
+		       struct hb_attempt *a, bool *direct);
+const char *http_proxy_refused(const struct hb_check *c,
+			       const struct http_state *s, long port,
+			       bool https, char *why, size_t size);
+void http_proxy_record(const struct http_state *s, struct hb_attempt *a);
+bool http_proxy_classify(const struct http_state *s, CURLcode rc, long status,
+			 const char *limit, struct hb_attempt *a);
 
 /* http_expect.c */
 void http_check_expectations(const struct hb_check *c, struct http_state *s,

@@ -134,6 +134,9 @@ static int on_resolver_start(void *resolver_state, void *reserved,
 	char *url = NULL, host[256];
 	(void)resolver_state;
 	(void)reserved;
+	/* Through a proxy curl looks up the proxy's name only. */
+	if (s->proxy_literal)
+		return 0;
 	if (curl_easy_getinfo(s->curl, CURLINFO_EFFECTIVE_URL, &url) ==
 		    CURLE_OK &&
 	    url && http_parse_url(url, host, sizeof(host), NULL, NULL) == 0 &&
@@ -143,11 +146,11 @@ static int on_resolver_start(void *resolver_state, void *reserved,
 	return 1;
 }
 
-/* "host:port:addr,addr,...", curl's CURLOPT_RESOLVE entry, for each port
- * the check may reach that host on: the URL's, and 80 and 443, where a
- * redirect to the same host may lead. */
-static int pin_addresses(struct http_state *s, const struct addrinfo *ai,
-			 struct hb_attempt *a)
+/* "host:port:addr,addr,...", curl's CURLOPT_RESOLVE entry, for each of
+ * the ports the check may reach that host on (its URL's, and 80 and 443,
+ * where a redirect to the same host may lead; a proxy's). */
+int http_pin(struct http_state *s, const char *host, const long *ports,
+	     size_t n_ports, const struct addrinfo *ai, struct hb_attempt *a)
 {
 	struct hb_buf addrs, line;
 	hb_buf_init(&addrs, 1 << 20);
@@ -160,12 +163,11 @@ static int pin_addresses(struct http_state *s, const struct addrinfo *ai,
 		rc = hb_buf_printf(&addrs, "%s%s%s%s", addrs.len ? "," : "",
 				   v6 ? "[" : "", ip, v6 ? "]" : "");
 	}
-	const long ports[] = { s->port, 80, 443 };
-	for (size_t i = 0; rc == 0 && i < HB_ARRAY_SIZE(ports); i++) {
-		if (i > 0 && ports[i] == s->port)
+	for (size_t i = 0; rc == 0 && i < n_ports; i++) {
+		if (i > 0 && ports[i] == ports[0])
 			continue;
 		hb_buf_reset(&line);
-		rc = hb_buf_printf(&line, "%s:%ld:%s", s->host, ports[i],
+		rc = hb_buf_printf(&line, "%s:%ld:%s", host, ports[i],
 				   hb_buf_str(&addrs));
 		struct curl_slist *l =
 			rc == 0 ? curl_slist_append(s->pinned, hb_buf_str(&line))
@@ -180,14 +182,15 @@ static int pin_addresses(struct http_state *s, const struct addrinfo *ai,
 	if (rc < 0)
 		hb_attempt_fail(a, HB_CLASS_INTERNAL,
 				"handing curl the addresses of \"%s\": %s",
-				s->host, strerror(-rc));
+				host, strerror(-rc));
 	return rc;
 }
 
 /* Under the kind's filter: resolves the URL's host, in this child as curl
  * would, and hands curl the addresses, so that curl itself resolves
  * nothing and the sandbox can take the resolver's sockets away before the
- * first connect. A literal address needs nothing. */
+ * first connect. A literal address needs nothing; through a proxy, the
+ * proxy's name is resolved instead (http_proxy_resolve). */
 int http_resolve(const struct hb_check *c, void *state,
 		 struct hb_attempt *a)
 {
@@ -198,7 +201,13 @@ int http_resolve(const struct hb_check *c, void *state,
 				       on_resolver_start);
 	if (cc == CURLE_OK)
 		cc = curl_easy_setopt(s->curl, CURLOPT_RESOLVER_START_DATA, s);
-	bool name = !is_address(s->host);
+	bool direct = true;
+	if (cc == CURLE_OK) {
+		int rc = http_proxy_resolve(c, s, a, &direct);
+		if (rc < 0)
+			return rc;
+	}
+	bool name = direct && !is_address(s->host);
 	/* A name outside ASCII curl refuses itself (curl_pruned.c: no IDN),
 	 * before any lookup. */
 	for (const char *p = s->host; name && *p; p++)
@@ -207,7 +216,7 @@ int http_resolve(const struct hb_check *c, void *state,
 		goto out;
 	int64_t t0 = hb_mono_ns();
 	struct addrinfo *ai = hb_resolve(s->host, (int)s->port, c->family, a);
-	s->resolve_ms = hb_ms_between(t0, hb_mono_ns());
+	s->resolve_ms += hb_ms_between(t0, hb_mono_ns());
 	a->timing.dns_ms = s->resolve_ms;
 	if (!ai) {
 		/* Worded as curl's own failure was (classify_transfer). */
@@ -216,12 +225,14 @@ int http_resolve(const struct hb_check *c, void *state,
 					"could not resolve \"%s\"", s->host);
 		return -ENOENT;
 	}
-	int rc = pin_addresses(s, ai, a);
+	const long ports[] = { s->port, 80, 443 };
+	int rc = http_pin(s, s->host, ports, HB_ARRAY_SIZE(ports), ai, a);
 	freeaddrinfo(ai);
 	if (rc < 0)
 		return rc;
-	cc = curl_easy_setopt(s->curl, CURLOPT_RESOLVE, s->pinned);
 out:
+	if (cc == CURLE_OK && s->pinned)
+		cc = curl_easy_setopt(s->curl, CURLOPT_RESOLVE, s->pinned);
 	if (cc != CURLE_OK) {
 		hb_attempt_fail(a, HB_CLASS_INTERNAL, "curl_easy_setopt: %s",
 				curl_easy_strerror(cc));
@@ -367,6 +378,9 @@ int http_redirect(const struct hb_check *c, struct http_state *s,
 	long portnum = strtol(port, NULL, 10);
 	refused = redirect_refused(c, s, host, portnum, https, why,
 				   sizeof(why));
+	if (!refused)
+		refused = http_proxy_refused(c, s, portnum, https, why,
+					     sizeof(why));
 	if (refused) {
 		refuse(a, next, refused);
 		goto out;
@@ -435,6 +449,8 @@ int http_redirect(const struct hb_check *c, struct http_state *s,
 				"curl_easy_setopt: %s", curl_easy_strerror(e));
 		goto out;
 	}
+	if (http_proxy_set(c, s, a) < 0)
+		goto out;
 	rc = 0;
 out:
 	curl_free(next);

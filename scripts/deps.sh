@@ -11,7 +11,7 @@ libhiredis-dev libmicrohttpd-dev libsqlite3-dev libssl-dev libnghttp2-dev
 zlib1g-dev postgresql-server-dev-15 libpcre2-dev libjq-dev"
 test_pkgs="$build_pkgs clang libclang-rt-14-dev nginx-light openssl postgresql-15
 postgresql-client-15 mariadb-server mariadb-client redis-server libxml2-utils
-iproute2 procps curl jq time sqlite3"
+iproute2 procps curl jq time sqlite3 tinyproxy"
 # The charts' renderer: Go and the sources Helm's template engine is
 # built from (sprig v3, sigs.k8s.io/yaml), as Debian packages them.
 charts_pkgs="golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev"

@@ -4,7 +4,8 @@
  * forbidden call; "segv": crash; "pdeathsig", "landlock", "cpulimit",
  * "fork": the calls a zygote and a child's set-up may make, and a check
  * may not; "udp", "unix", "abstract", "netlink", "mptcp", "signal": what
- * a check that was handed its addresses may no longer do, see below). A
+ * a check that was handed its addresses may no longer do, see below;
+ * "tcp": a port the check's Landlock rules leave out). A
  * call that fails is written to stderr as "hb-shim: ACTION: CALL: ERRNO"
  * ("EPERM"), the check going on. With HB_SHIM_SCAN, every process that connects anywhere
  * first says which secrets its memory holds (scan_memory). Everything else
@@ -79,20 +80,22 @@ static void send_unix(connect_fn real, bool abstract)
 	close(fd);
 }
 
-/* An MPTCP connection to 127.0.0.1:HB_SHIM_TCP_PORT, another port than the
- * check's, and a write to it. */
-static void send_mptcp(connect_fn real)
+/* An MPTCP (or plain TCP) connection to 127.0.0.1:HB_SHIM_TCP_PORT,
+ * another port than the check's, and a write to it. */
+static void send_tcp(connect_fn real, bool mptcp)
 {
+	const char *act = mptcp ? "mptcp" : "tcp";
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	sa.sin_port = htons((uint16_t)atoi(getenv("HB_SHIM_TCP_PORT") ?: "9"));
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	int fd = socket(AF_INET, SOCK_STREAM, 262 /* IPPROTO_MPTCP */);
+	int fd = socket(AF_INET, SOCK_STREAM, mptcp ? 262 /* IPPROTO_MPTCP */ : 0);
 	if (fd < 0)
-		return failed("mptcp", "socket");
+		return failed(act, "socket");
 	if (real(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		failed("mptcp", "connect");
-	else if (write(fd, "hookbox-shim-mptcp", 18) < 0)
-		failed("mptcp", "write");
+		failed(act, "connect");
+	else if (write(fd, mptcp ? "hookbox-shim-mptcp" : "hookbox-shim-tcp",
+		       mptcp ? 18 : 16) < 0)
+		failed(act, "write");
 	close(fd);
 }
 
@@ -245,7 +248,12 @@ int connect(int fd, const struct sockaddr *sa, socklen_t len)
 		else if (strcmp(act, "abstract") == 0)
 			send_unix(real, true);
 		else if (strcmp(act, "mptcp") == 0)
-			send_mptcp(real);
+			send_tcp(real, true);
+		/* Another TCP port than the check's: what Landlock's port
+		 * rules stop (the proxy suite: a check through a proxy may
+		 * not reach its target, one past the proxy not the proxy). */
+		else if (strcmp(act, "tcp") == 0)
+			send_tcp(real, false);
 		else if (strcmp(act, "netlink") == 0) {
 			int nl = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
 			if (nl < 0)

@@ -384,6 +384,20 @@ EOF
 
 # -- running the agent ------------------------------------------------------
 
+# hb_stderr_pipe: writes $HB_TMP/stderr-pipe, which runs its arguments with
+# their stderr going through a pipe. The test shim (test/helpers/shim.c)
+# says on stderr what was refused, from a check's child, which may not grow
+# a file (RLIMIT_FSIZE): its stderr must be a pipe, not hb_agent's file.
+hb_stderr_pipe()
+{
+	cat >"$HB_TMP/stderr-pipe" <<'EOF'
+#!/usr/bin/env bash
+{ "$@" 2>&1 1>&3 3>&- | cat >&2; } 3>&1
+exit "${PIPESTATUS[0]}"
+EOF
+	chmod +x "$HB_TMP/stderr-pipe"
+}
+
 # hb_agent ARGS...: runs "$HB_PREFIX $HB_BUILD/hookbox ARGS --output json".
 # Sets HB_RC (exit status), HB_OUT (stdout: the JSON report), HB_ERR
 # (stderr), HB_ELAPSED (seconds, wall clock) and HB_MAXRSS (KiB, the largest

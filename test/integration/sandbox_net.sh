@@ -50,14 +50,8 @@ my_url="mysql://$HB_MY_USER:$(jq -rn --arg p "$HB_MY_PASS" '$p | @uri')@127.0.0.
 rd_url="redis://:$HB_RD_PASS@127.0.0.1:$rd"
 abi=$("$HB_BUILD/hookbox" tcp "127.0.0.1:$web" --output json | jq -r .sandbox.landlockAbi)
 
-# The shim says on stderr what was refused. A check child may not grow a
-# file (RLIMIT_FSIZE): its stderr must be a pipe, not hb_agent's file.
-cat >"$HB_TMP/stderr-pipe" <<'EOF'
-#!/usr/bin/env bash
-{ "$@" 2>&1 1>&3 3>&- | cat >&2; } 3>&1
-exit "${PIPESTATUS[0]}"
-EOF
-chmod +x "$HB_TMP/stderr-pipe"
+# The shim says on stderr what was refused (through $HB_TMP/stderr-pipe).
+hb_stderr_pipe
 
 # shim_agent PORT ACTION ARGS...: hb_agent ARGS with the shim doing ACTION
 # as the check connects to PORT.
