@@ -23,6 +23,7 @@ const char hb_cli_usage[] =
 	"       hookbox mysql URL         one MySQL/MariaDB check\n"
 	"       hookbox redis URL         one Redis check\n"
 	"       hookbox exec [--wait-for URL]... [--timeout D] -- CMD ARGS...\n"
+	"       hookbox install DIR       copy a self-contained hookbox into DIR\n"
 	"\n"
 	"run flags:\n"
 	"  --output human|json      what to print (default human)\n"
@@ -458,6 +459,17 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 		cli->cmd = HB_CMD_RUN;
 	} else if (strcmp(cmd, "validate") == 0) {
 		cli->cmd = HB_CMD_VALIDATE;
+	} else if (strcmp(cmd, "install") == 0) {
+		cli->cmd = HB_CMD_INSTALL;
+		if (argc < 3 || !*argv[2])
+			return hb_fail(err, errlen,
+				    "install: missing DIR (hookbox install DIR)");
+		if (argc > 3)
+			return hb_fail(err, errlen,
+				    "install: unexpected argument \"%s\" (hookbox install DIR)",
+				    argv[3]);
+		cli->install_dir = argv[2];
+		return 0;
 	} else if (strcmp(cmd, "exec") == 0) {
 		cli->cmd = HB_CMD_EXEC;
 	} else {

@@ -22,6 +22,7 @@ enum hb_cmd {
 	HB_CMD_VALIDATE, /* hookbox validate SPEC */
 	HB_CMD_CHECK,    /* hookbox http URL ...: a one-check spec */
 	HB_CMD_EXEC,     /* hookbox exec [--wait-for URL]... -- CMD ARGS */
+	HB_CMD_INSTALL,  /* hookbox install DIR */
 };
 
 enum hb_output { HB_OUTPUT_HUMAN, HB_OUTPUT_JSON };
@@ -43,6 +44,8 @@ struct hb_cli {
 	/* exec */
 	char **exec_argv;      /* points into argv, NULL-terminated */
 	long long exec_timeout_ms; /* 0: none */
+	/* install */
+	const char *install_dir;
 };
 
 /* Parses argv. Returns 0, or -1 with err holding a one-line usage error. */

@@ -8,6 +8,7 @@
 #include "classify.h"
 #include "deliver.h"
 #include "exec.h"
+#include "install.h"
 #include "landlock.h"
 #include "osutil.h"
 #include "output.h"
@@ -510,6 +511,9 @@ int hb_agent_main(int argc, char **argv)
 		s = load_spec(&cli);
 		if (s)
 			status = run_checks(&cli, s);
+		break;
+	case HB_CMD_INSTALL:
+		status = hb_install(cli.install_dir);
 		break;
 	case HB_CMD_EXEC:
 		/* Without --wait-for there is nothing to check first. */
