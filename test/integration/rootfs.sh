@@ -30,14 +30,15 @@ for d in bin usr/bin sbin usr/sbin var/lib/dpkg etc/apt; do
 		hb_pass "no /$d"
 	fi
 done
-# The only executable files: the agent, the loader and libc (which Debian
-# ships executable: it prints its version).
+# The only executable files: the agent, the bundle's launcher (hookbox
+# install), the loader and libc (which Debian ships executable: it prints
+# its version).
 execs=$(cd "$root_fs" && find . -type f -perm /111 | sed 's,^\./,,' |
 	xargs -r -n1 basename | sort | tr '\n' ' ')
-hb_assert_eq "executable files" "hookbox ld-linux-x86-64.so.2 libc.so.6 " "$execs"
+hb_assert_eq "executable files" "hookbox hookbox-launcher ld-linux-x86-64.so.2 libc.so.6 " "$execs"
 
 hb_case "our programs are stripped"
-for f in "$root_fs/hookbox" "$root_fs"/lib/hookbox/*.so; do
+for f in "$root_fs/hookbox" "$root_fs"/lib/hookbox/*.so "$root_fs/lib/hookbox/hookbox-launcher"; do
 	if readelf -S "$f" | grep -q '\.symtab'; then
 		hb_fail "$f keeps its symbol table"
 	else
