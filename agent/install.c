@@ -337,6 +337,11 @@ int hb_install(const char *dir)
 		snprintf(mpath, sizeof(mpath), "%s/lib/hookbox/%s", stage,
 			 HB_BUNDLE_MANIFEST);
 		rc = mkdirs(mpath) < 0 ? -1 : write_manifest(mpath, ents, (size_t)n);
+		struct stat mst;
+		if (rc == 0 && stat(mpath, &mst) == 0) {
+			bytes += mst.st_size;
+			files++;
+		}
 	}
 	struct stat st;
 	if (rc == 0 && stat(launcher, &st) < 0) {
