@@ -10,52 +10,22 @@
 # with the bundle mounted read-only at /hookbox as an emptyDir would be.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib_db.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib_bundle.sh"
 . "$HB_SRC/scripts/images.sh"
 
 hb_setup
 agent_root=$HB_BUILD/rootfs
 [ -x "$agent_root/hookbox" ] || hb_die "no $agent_root/hookbox: run make rootfs"
 [ "$(id -u)" = 0 ] || hb_die "needs root (chroot, mount and pid namespaces)"
-[ -x /bin/busybox ] || hb_die "no /bin/busybox: scripts/deps.sh test (busybox-static)"
-readelf -l /bin/busybox | grep -q 'program interpreter' &&
-	hb_die "/bin/busybox is not static: scripts/deps.sh test installs busybox-static"
-command -v musl-gcc >/dev/null || hb_die "no musl-gcc: scripts/deps.sh test (musl-tools)"
 command -v podman >/dev/null || hb_die "no podman: the Debian minbase root is make image's base"
 minbase=$(podman image mount "$HB_IMAGE_BASE" 2>&1) ||
 	hb_die "no image $HB_IMAGE_BASE to take the Debian root from (run make image): $minbase"
 trap 'podman image unmount "$HB_IMAGE_BASE" >/dev/null 2>&1; hb_cleanup' EXIT
 
-# in-root TOPS TREE MNT BINDS CMD...: a read-only overlay of TOPS (colon-
-# separated, the first on top) over TREE as the root at MNT, /proc of its
-# own pid namespace, a /dev of four nodes, the binds (SRC=DST[=rw],
-# space-separated; read-only unless "rw"), then chroot to uid 65532 (which
-# drops every capability) and CMD.
-cat >"$HB_TMP/in-root" <<'EOF'
-#!/usr/bin/env bash
-set -e
-tops=$1 tree=$2 root=$3 binds=$4
-shift 4
-mkdir -p "$root"
-mount -t overlay hb-bundle -o "lowerdir=$tops:$tree" "$root"
-mount -t proc proc "$root/proc"
-mount -t tmpfs -o mode=755,size=64k hb-dev "$root/dev"
-mknod -m 666 "$root/dev/null" c 1 3
-mknod -m 666 "$root/dev/zero" c 1 5
-mknod -m 666 "$root/dev/random" c 1 8
-mknod -m 666 "$root/dev/urandom" c 1 9
-for b in $binds; do
-	IFS== read -r src dst mode <<<"$b"
-	mount --bind "$src" "$root$dst"
-	[ "$mode" = rw ] || mount -o remount,bind,ro "$root$dst"
-done
-# The environment an image's own would be: nothing of the host's.
-exec env -i PATH=/usr/bin:/bin HOME=/ APP_ENV=from-the-image \
-	"$(command -v chroot)" --userspec=65532:65532 "$root" "$@"
-EOF
-chmod +x "$HB_TMP/in-root"
 
-# run_in TREE BINDS CMD...: CMD in TREE under $tops (or $top), with an
-# environment of the image's own, as a pod's container starts. Sets HB_RC,
+# run_in TREE BINDS CMD...: CMD in TREE under $tops (or $top), with BINDS
+# (in_root.sh's "SRC=DST[=rw] ...") and an environment of the image's own,
+# as a pod's container starts, read-only, as uid 65532. Sets HB_RC,
 # HB_OUT (stdout), HB_ERR. In the background with RUN_BG=1 (the unshare's
 # pid in RUN_PID; its output in $HB_TMP/run.out).
 n_run=0
@@ -64,8 +34,10 @@ run_in()
 	local tree=$1 binds=$2
 	shift 2
 	n_run=$((n_run + 1))
-	local cmd=(unshare --mount --pid --fork --propagation private --kill-child --
-		"$HB_TMP/in-root" "${tops:-$top}" "$tree" "$HB_TMP/mnt$n_run" "$binds" "$@")
+	local cmd=(env HB_IN_ROOT_BINDS="$binds"
+		HB_IN_ROOT_ENV="PATH=/usr/bin:/bin HOME=/ APP_ENV=from-the-image"
+		unshare --mount --pid --fork --propagation private --kill-child --
+		"$HB_SRC/test/integration/in_root.sh" "${tops:-$top}" "$tree" "$HB_TMP/mnt$n_run" "$@")
 	if [ "${RUN_BG:-}" = 1 ]; then
 		"${cmd[@]}" >"$HB_TMP/run.out" 2>"$HB_TMP/run.err" &
 		RUN_PID=$!
@@ -211,25 +183,9 @@ hb_assert_eq "two DIRs: exit status" 2 "$HB_RC"
 # == the roots =================================================================
 
 roots=$HB_TMP/roots
-# busybox: Debian's busybox-static and the applets the suite calls, no
-# libc, no loader.
-mkdir -p "$roots/busybox/bin" "$roots/busybox/proc" "$roots/busybox/dev" \
-	"$roots/busybox/tmp"
-cp /bin/busybox "$roots/busybox/bin/busybox"
-for a in sh env cat grep sleep kill echo true; do
-	ln -s busybox "$roots/busybox/bin/$a"
-done
-# musl: the same busybox for a shell, musl's loader (its libc), and the
-# application, a dynamic musl program (test/helpers/bundle_app.c).
-cp -a "$roots/busybox" "$roots/musl"
-mkdir -p "$roots/musl/app"
-musl-gcc -O2 -Wall -o "$roots/musl/app/migrate" "$HB_SRC/test/helpers/bundle_app.c" ||
-	hb_die "musl-gcc could not build test/helpers/bundle_app.c"
-musl_ld=$(readelf -l "$roots/musl/app/migrate" |
-	sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p')
-[ -n "$musl_ld" ] || hb_die "musl-gcc made a static program: the musl root needs a dynamic one"
-install -D -m 0755 "$(readlink -f "$musl_ld")" "$roots/musl$musl_ld"
-chmod -R a+rX "$roots"
+hb_busybox_root "$roots/busybox"
+hb_musl_root "$roots/musl"
+musl_ld=$HB_MUSL_LD
 
 hb_case "the roots are what they say"
 hb_assert_eq "libc or loader in the busybox root" "" \
