@@ -109,9 +109,9 @@ hb_assert_eq "hook order (weight, then name)" \
 
 hb_case "the migration runs in the app's image, with hookbox copied in by an init container"
 spec="$mig | .object.spec.template.spec"
-hb_assert_eq "init container" "hookbox hookbox:0.1.0 install /hookbox" \
+hb_assert_eq "init container" "hookbox hookbox:0.1.0 install /bundle" \
 	"$(hb_q ex "$spec | .initContainers[] | \"\(.name) \(.image) \(.args | join(\" \"))\"")"
-hb_assert_eq "the init container's volume" "hookbox /hookbox false" \
+hb_assert_eq "the init container's volume" "hookbox /bundle false" \
 	"$(hb_q ex "$spec | .initContainers[0].volumeMounts[] | \"\(.name) \(.mountPath) \(.readOnly // false)\"")"
 hb_assert_eq "the volume" '{"sizeLimit":"32Mi"}' \
 	"$(hb_q ex "$spec | .volumes[] | select(.name == \"hookbox\") | .emptyDir | tojson")"
