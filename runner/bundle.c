@@ -14,7 +14,7 @@ extern char **environ;
 static char root[PATH_MAX];
 static char **saved_environ;
 
-/* setenv NAME to root + rel; false when it did not fit or failed. */
+/* setenv NAME to root + rel: 0, or -1 when it did not fit or failed. */
 static int set_path(const char *name, const char *rel)
 {
 	char path[PATH_MAX + 64];
