@@ -27,6 +27,7 @@ const char hb_cli_usage[] =
 	"       hookbox redis URL...      Redis checks\n"
 	"       hookbox exec [--wait-for URL]... [--timeout D] [--output-tail SIZE]\n"
 	"                    -- CMD ARGS...\n"
+	"       hookbox install DIR       copy a self-contained hookbox into DIR\n"
 	"one-liners: one check per target, each with every check flag, run in\n"
 	"parallel; ${VAR} and ${VAR:-default} in arguments expand as in a spec\n"
 	"\n"
@@ -566,6 +567,17 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 		cli->cmd = HB_CMD_RUN;
 	} else if (strcmp(cmd, "validate") == 0) {
 		cli->cmd = HB_CMD_VALIDATE;
+	} else if (strcmp(cmd, "install") == 0) {
+		cli->cmd = HB_CMD_INSTALL;
+		if (argc < 3 || !*argv[2])
+			return hb_fail(err, errlen,
+				    "install: missing DIR (hookbox install DIR)");
+		if (argc > 3)
+			return hb_fail(err, errlen,
+				    "install: unexpected argument \"%s\" (hookbox install DIR)",
+				    argv[3]);
+		cli->install_dir = argv[2];
+		return 0;
 	} else if (strcmp(cmd, "exec") == 0) {
 		cli->cmd = HB_CMD_EXEC;
 	} else {

@@ -22,6 +22,7 @@ enum hb_cmd {
 	HB_CMD_VALIDATE, /* hookbox validate SPEC */
 	HB_CMD_CHECK,    /* hookbox http URL...: a check per URL */
 	HB_CMD_EXEC,     /* hookbox exec [--wait-for URL]... -- CMD ARGS */
+	HB_CMD_INSTALL,  /* hookbox install DIR */
 };
 
 enum hb_output { HB_OUTPUT_HUMAN, HB_OUTPUT_JSON };
@@ -48,6 +49,8 @@ struct hb_cli {
 	char **exec_argv;      /* points into argv, NULL-terminated */
 	long long exec_timeout_ms; /* 0: none */
 	size_t exec_tail_bytes;    /* --output-tail, of stdout and of stderr */
+	/* install */
+	const char *install_dir;
 };
 
 /* Parses argv. Returns 0, or -1 with err holding a one-line usage error. */

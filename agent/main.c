@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* hookbox: runs sandboxed checks for Helm hooks and tests. */
+#include "bundle.h"
 #include "run.h"
 
 #include <stdio.h>
@@ -19,6 +20,9 @@ int main(int argc, char **argv)
 	 * it is. LeakSanitizer makes the process dumpable for its check at
 	 * exit, and restores it. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* Before anything reads the environment: a bundle's agent points
+	 * its own at the bundle's TLS files (runner/bundle.c). */
+	hb_bundle_init();
 	int status = hb_agent_main(argc, argv);
 #ifndef HB_SANITIZER_BUILD
 	/* Everything is written and flushed: skip the client libraries'

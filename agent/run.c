@@ -10,6 +10,7 @@
 #include "delivery.h"
 #include "drivers.h"
 #include "exec.h"
+#include "install.h"
 #include "jq_expect.h"
 #include "landlock.h"
 #include "osutil.h"
@@ -581,6 +582,9 @@ int hb_agent_main(int argc, char **argv)
 		s = load_spec(&cli);
 		if (s)
 			status = run_checks(&cli, s);
+		break;
+	case HB_CMD_INSTALL:
+		status = hb_install(cli.install_dir);
 		break;
 	case HB_CMD_EXEC:
 		/* Without --wait-for there is nothing to check first. */

@@ -125,8 +125,10 @@ int hb_deliver_report(const struct hb_deliver_opts *o, const uint8_t *report,
 		 * budget: a report is worth one more honest try. */
 		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(left > 1000 ? left : 1000));
 		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)(left > 1000 ? left : 1000));
-		if (o->ca_file)
-			curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+		/* As a check's: SSL_CERT_FILE when not told (http.c). */
+		const char *ca = o->ca_file ? o->ca_file : getenv("SSL_CERT_FILE");
+		if (ca && *ca)
+			curl_easy_setopt(c, CURLOPT_CAINFO, ca);
 		CURLcode cc = curl_easy_perform(c);
 		bool retry;
 		if (cc != CURLE_OK) {

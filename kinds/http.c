@@ -321,8 +321,12 @@ static int configure(const struct hb_check *c, struct http_state *s,
 	if (s->headers)
 		SETOPT(s, CURLOPT_HTTPHEADER, s->headers);
 
-	if (c->ca_file && *c->ca_file)
-		SETOPT(s, CURLOPT_CAINFO, c->ca_file);
+	/* Without a ca_file, the bundle OpenSSL's SSL_CERT_FILE names, as
+	 * curl's own tool reads it: libcurl takes only the path it was built
+	 * with, which the image of a bundle's agent may not have (bundle.c). */
+	const char *ca = c->ca_file && *c->ca_file ? c->ca_file : getenv("SSL_CERT_FILE");
+	if (ca && *ca)
+		SETOPT(s, CURLOPT_CAINFO, ca);
 	if (c->cert_file && *c->cert_file)
 		SETOPT(s, CURLOPT_SSLCERT, c->cert_file);
 	if (c->key_file && *c->key_file)

@@ -37,6 +37,11 @@ static const char *const tls_paths[] = {
 	"/etc/ssl", "/usr/lib/ssl", "/usr/share/ca-certificates",
 	"/etc/ca-certificates", "/etc/pki",
 };
+/* Where OpenSSL is told to look instead: a bundle's agent points these at
+ * the bundle's files (bundle.c), as a user may. */
+static const char *const tls_env[] = {
+	"SSL_CERT_FILE", "SSL_CERT_DIR", "OPENSSL_CONF",
+};
 
 /* One write for tag and body: two would wake the agent twice. */
 static void child_send(char type, const void *data, size_t len)
@@ -152,9 +157,15 @@ static size_t collect_paths(const struct hb_driver *d, const struct hb_check *c,
 		for (size_t i = 0; i < HB_ARRAY_SIZE(resolver_paths) && n < max; i++)
 			paths[n++] = resolver_paths[i];
 	/* The TLS files only for a check that may use TLS. */
-	if ((d->flags & HB_DRIVER_TLS) && hb_check_may_use_tls(d, c))
+	if ((d->flags & HB_DRIVER_TLS) && hb_check_may_use_tls(d, c)) {
 		for (size_t i = 0; i < HB_ARRAY_SIZE(tls_paths) && n < max; i++)
 			paths[n++] = tls_paths[i];
+		for (size_t i = 0; i < HB_ARRAY_SIZE(tls_env) && n < max; i++) {
+			const char *v = getenv(tls_env[i]);
+			if (v && *v)
+				paths[n++] = v;
+		}
+	}
 #ifdef HB_SANITIZER_BUILD
 	/* The sanitizer runtimes read /proc/self/maps. The ruleset is built
 	 * in the agent, where /proc/self is the agent's: all of /proc. */

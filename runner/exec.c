@@ -3,6 +3,8 @@
  * reaping, output tails, deadline, and a watchdog for the agent's death. */
 #include "exec.h"
 
+#include "bundle.h"
+
 #include "landlock.h"
 #include "osutil.h"
 #include "driver.h"
@@ -141,7 +143,9 @@ __attribute__((noreturn)) static void child_exec(struct hb_exec *e,
 		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, c->prog, 0, 0) < 0)
 			goto fail;
 	}
-	execvp(e->argv[0], e->argv);
+	/* The environment the agent was started with: a bundle's agent
+	 * points its own at the bundle's TLS files (bundle.c). */
+	execvpe(e->argv[0], e->argv, hb_command_environ());
 fail:;
 	int err = errno;
 	(void)!write(c->status_w, &err, sizeof(err));

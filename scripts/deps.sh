@@ -16,8 +16,15 @@ iproute2 procps curl jq time sqlite3 tinyproxy"
 # built from (sprig v3, sigs.k8s.io/yaml), as Debian packages them.
 charts_pkgs="golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev"
 test_pkgs="$test_pkgs $charts_pkgs"
+# The root file systems hookbox install's bundle is run from
+# (test/integration/bundle.sh): one of Debian's static busybox alone (no
+# libc), one of musl with a program musl-gcc links against it.
+bundle_pkgs="busybox-static musl musl-tools"
+test_pkgs="$test_pkgs $bundle_pkgs"
 demo_pkgs="$build_pkgs nginx-light jq time iproute2"
-bench_pkgs="$test_pkgs hyperfine wget busybox netcat-openbsd time"
+# busybox: busybox-static of the test packages (the two conflict), whose
+# /bin/busybox wget is the same program.
+bench_pkgs="$test_pkgs hyperfine wget netcat-openbsd time"
 # What scripts/rootfs.sh copies besides the build: the CA bundle,
 # openssl.cnf, and strip (in the Dockerfile's build stage too).
 rootfs_pkgs="$build_pkgs ca-certificates openssl binutils"

@@ -10,6 +10,10 @@
 HB_IMAGE_BASE=${HB_IMAGE_BASE:-debian:bookworm-slim}
 HB_IMAGE_AGENT=${HB_IMAGE_AGENT:-localhost/hookbox:test}
 HB_IMAGE_COLLECTOR=${HB_IMAGE_COLLECTOR:-localhost/hookbox-collector:test}
+# The stand-in for an app's own image the release suite runs the
+# migration in, with hookbox copied in (test/integration/release.sh makes
+# it: busybox and musl, no glibc).
+HB_IMAGE_APP=${HB_IMAGE_APP:-localhost/hookbox-app:test}
 # The Dockerfile's build stage, tagged so that make image replaces it (and
 # the layers it holds) rather than leaving one untagged copy per build.
 HB_IMAGE_BUILD=${HB_IMAGE_BUILD:-localhost/hookbox-build:test}

@@ -62,7 +62,12 @@ add_libs()
 	shift
 	for f in "$@"; do
 		local out
-		out=$(ldd "$f" 2>&1) || die "ldd \"$f\": $out"
+		# A static program (bench/rootfs_size.sh measures Debian's
+		# busybox-static) needs no library.
+		if ! out=$(ldd "$f" 2>&1); then
+			grep -q 'not a dynamic executable' <<<"$out" && continue
+			die "ldd \"$f\": $out"
+		fi
 		if grep -q 'not found' <<<"$out"; then
 			die "\"$f\" needs a library that is not installed: $(grep 'not found' <<<"$out" | head -3)"
 		fi
@@ -198,6 +203,57 @@ make_agent()
 		add_libs "$root" "${plugins[@]}"
 	fi
 	add_ld_cache "$root"
+	add_bundle "$root"
+}
+
+# What `hookbox install DIR` copies (agent/install.c): the launcher
+# (agent/launcher.c) at /lib/hookbox/hookbox-launcher, and the manifest
+# /lib/hookbox/bundle.files, a line "DEST<TAB>SRC" per file. The bundle
+# is the image's own files, laid out for the launcher: DIR/hookbox, and
+# in DIR/hookbox.d the agent and its modules (lib/hookbox), the loader
+# (lib/ld.so), every library flat in lib/, the MariaDB plugins
+# (lib/mariadb), the CA bundle and openssl.cnf (etc/ssl). The image grows
+# by the launcher and the manifest only.
+add_bundle()
+{
+	local root=$1 interp f rel name plugins
+	[ -x "$build/hookbox-launcher" ] || die "no \"$build/hookbox-launcher\" (make release)"
+	strip --strip-all -o "$root/lib/hookbox/hookbox-launcher" "$build/hookbox-launcher"
+	chmod 0755 "$root/lib/hookbox/hookbox-launcher"
+	interp=$(readelf -l "$build/hookbox" | sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p')
+	[ -n "$interp" ] || die "no program interpreter in \"$build/hookbox\""
+	interp=$(image_path "$interp")
+	[ -f "$root$interp" ] || die "the loader \"$interp\" is not in the tree"
+	plugins=""
+	[ -e "$build/hookbox-mysql.so" ] && plugins=$(plugin_dir)
+	{
+		printf '# hookbox bundle: DEST<TAB>SRC (scripts/rootfs.sh)\n'
+		printf 'hookbox\t/lib/hookbox/hookbox-launcher\n'
+		printf 'hookbox.d/lib/hookbox/hookbox\t/hookbox\n'
+		printf 'hookbox.d/lib/ld.so\t%s\n' "$interp"
+		for f in "$root"/lib/hookbox/hookbox-*.so; do
+			name=$(basename "$f")
+			printf 'hookbox.d/lib/hookbox/%s\t/lib/hookbox/%s\n' "$name" "$name"
+		done
+		# Every other library of the tree: what the agent and its
+		# modules load (add_libs), and the plugins.
+		(cd "$root" && find usr -type f -name '*.so*' ! -path 'usr/lib/hookbox/*' | sort) |
+			while read -r rel; do
+				[ "/$rel" = "$interp" ] && continue
+				if [ -n "$plugins" ] && [ "/$(dirname "$rel")" = "$plugins" ]; then
+					printf 'hookbox.d/lib/mariadb/%s\t/%s\n' "$(basename "$rel")" "$rel"
+				else
+					printf 'hookbox.d/lib/%s\t/%s\n' "$(basename "$rel")" "$rel"
+				fi
+			done
+		printf 'hookbox.d/etc/ssl/certs/ca-certificates.crt\t/etc/ssl/certs/ca-certificates.crt\n'
+		printf 'hookbox.d/etc/ssl/openssl.cnf\t/etc/ssl/openssl.cnf\n'
+	} >"$root/lib/hookbox/bundle.files"
+	# Two libraries of one name in two directories would be one in lib/.
+	local dup
+	dup=$(cut -f1 "$root/lib/hookbox/bundle.files" | sort | uniq -d)
+	[ -z "$dup" ] || die "the bundle would hold two files at: $dup"
+	chmod 0644 "$root/lib/hookbox/bundle.files"
 }
 
 # MARIADB_PLUGINDIR of the headers the mysql module was built with.

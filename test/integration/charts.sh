@@ -36,11 +36,14 @@ hb_pod_prepare()
 	ln -s usr/lib "$HB_ROOT/lib"
 	ln -s usr/lib64 "$HB_ROOT/lib64"
 	ln -s usr/bin "$HB_ROOT/bin"
-	ln -s hb/hookbox "$HB_ROOT/hookbox"
+	local pod=$HB_POD/pod.json
+	# /hookbox is the agent, as in its image, unless the container
+	# mounts the bundle an init container installed there.
+	[ "$(jq '[.containers[0].mounts[] | select(.target == "/hookbox")] | length' "$pod")" = 0 ] &&
+		ln -s hb/hookbox "$HB_ROOT/hookbox"
 	ln -s hb/hookbox-collector "$HB_ROOT/hookbox-collector"
 	cp /etc/passwd /etc/group /etc/nsswitch.conf "$HB_ROOT/etc/"
 	printf '127.0.0.1 localhost\n::1 localhost\n' >"$HB_ROOT/etc/hosts"
-	local pod=$HB_POD/pod.json
 	jq -r '.containers[0].mounts[] | "\(.source) \(.target) \(.readOnly)"' "$pod" >"$HB_POD/mounts"
 	jq -j '.containers[0].env | to_entries[] | "\(.key)=\(.value)\u0000"' "$pod" >"$HB_POD/env"
 	HB_POD_USER=$(jq -r '.containers[0].securityContext | "\(.runAsUser):\(.runAsGroup)"' "$pod")
@@ -107,6 +110,36 @@ hb_assert_eq "test pods" "test test" \
 hb_assert_eq "hook order (weight, then name)" \
 	"-10 shop-hookbox-example-db,-10 shop-hookbox-example-hookbox,-5 shop-hookbox-example-migrate,0 shop-hookbox-example-test-app,1 shop-hookbox-example-test-db,5 shop-hookbox-example-warmup" \
 	"$(hb_q ex '[.objects[] | select(.hook) | "\(.hook.weight) \(.object.metadata.name)"] | join(",")')"
+
+hb_case "the migration runs in the app's image, with hookbox copied in by an init container"
+spec="$mig | .object.spec.template.spec"
+hb_assert_eq "init container" "hookbox hookbox:0.1.0 install /bundle" \
+	"$(hb_q ex "$spec | .initContainers[] | \"\(.name) \(.image) \(.args | join(\" \"))\"")"
+hb_assert_eq "the init container's volume" "hookbox /bundle false" \
+	"$(hb_q ex "$spec | .initContainers[0].volumeMounts[] | \"\(.name) \(.mountPath) \(.readOnly // false)\"")"
+hb_assert_eq "the volume" '{"sizeLimit":"32Mi"}' \
+	"$(hb_q ex "$spec | .volumes[] | select(.name == \"hookbox\") | .emptyDir | tojson")"
+hb_assert_eq "the migration's image: the app's" "hookbox-collector:0.1.0" \
+	"$(hb_q ex "$spec | .containers[0].image")"
+hb_assert_eq "the migration's command" "/hookbox/hookbox exec" \
+	"$(hb_q ex "$spec | .containers[0] | .command + .args[0:1] | join(\" \")")"
+hb_assert_eq "the migration's mount of the bundle" "/hookbox true" \
+	"$(hb_q ex "$spec | .containers[0].volumeMounts[] | select(.name == \"hookbox\") | \"\(.mountPath) \(.readOnly)\"")"
+# Restricted, both: read-only root, no privilege escalation, no
+# capability, non-root, and the pod's uid and seccomp profile.
+for c in initContainers containers; do
+	hb_assert_eq "$c[0]: restricted" "true false [\"ALL\"] true" \
+		"$(hb_q ex "$spec | .$c[0].securityContext | \"\(.readOnlyRootFilesystem) \(.allowPrivilegeEscalation) \(.capabilities.drop | tojson) \(.runAsNonRoot)\"")"
+done
+hb_assert_eq "the pod: uid, seccomp" "65532 RuntimeDefault" \
+	"$(hb_q ex "$spec | .securityContext | \"\(.runAsUser) \(.seccompProfile.type)\"")"
+hb_render exapp "$EX" "${EX_ARGS[@]}" --set migration.image.repository=registry.example/shop \
+	--set migration.image.tag=1.2.3 --set 'migration.command={/app/migrate,up}'
+hb_assert_eq "render exit" 0 "$HB_RC"
+hb_check exapp
+hb_assert_eq "check exit" 0 "$HB_RC"
+hb_assert_eq "migration.image, migration.command" "registry.example/shop:1.2.3 /app/migrate up" \
+	"$(hb_q exapp "$spec | .containers[0] | \"\(.image) \(.args[-2:] | join(\" \"))\"")"
 
 hb_case "every hookbox pod reads /etc/podinfo and knows its name, namespace and revision"
 pods='.objects[] | .object | select(.kind == "Pod" or .kind == "Job") | (if .kind == "Pod" then . else .spec.template end)'
@@ -209,7 +242,15 @@ hb_assert_eq "render exit" 0 "$HB_RC"
 # LeakSanitizer stops the world with ptrace, which hookbox exec's sandbox
 # denies its command (the inner /hookbox); the agent's own leaks are
 # checked in every other case.
-ASAN_OPTIONS=detect_leaks=0:${ASAN_OPTIONS:-} hb_pod_run local shop-hookbox-example-migrate /hookbox
+# The init container's bundle stands in as the build's agent at
+# /hookbox/hookbox in the emptyDir (the release suite runs hookbox install
+# itself, from the image); the app's container then runs as rendered.
+hb_pod_prepare local shop-hookbox-example-migrate
+hb_assert_eq "the command" "/hookbox/hookbox exec" "${HB_POD_ARGV[*]:0:2}"
+ln -s /hb/hookbox "$HB_POD/volumes/hookbox/hookbox"
+HB_OUT=$(ASAN_OPTIONS=detect_leaks=0:${ASAN_OPTIONS:-} hb_pod_exec "${HB_POD_ARGV[@]}" 2>"$HB_TMP/pod.err")
+HB_RC=$?
+HB_ERR=$(cat "$HB_TMP/pod.err")
 hb_assert_eq "migration exit" 0 "$HB_RC"
 hb_assert_contains "output" "$HB_OUT" "PASS  wait-for-0"
 hb_assert_eq "schema version" 1 "$(hb_psql "$pg" app -tAc 'SELECT max(version) FROM schema_migrations')"

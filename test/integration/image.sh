@@ -44,7 +44,7 @@ else
 fi
 hb_assert_eq "shells, package managers" "" \
 	"$(awk '{ print $3 }' <<<"$tree" | grep -E '(^|/)(sh|bash|dash|ash|busybox|apt[^/]*|dpkg[^/]*)$')"
-hb_assert_eq "executable files" "/hookbox ld-linux-x86-64.so.2 libc.so.6" \
+hb_assert_eq "executable files" "/hookbox hookbox-launcher ld-linux-x86-64.so.2 libc.so.6" \
 	"$(awk '$1 == "f" && $2 ~ /[1357]$/ { n = split($3, p, "/"); print (n == 1 ? "/" : "") p[n] }' <<<"$tree" | sort | tr '\n' ' ' | sed 's/ $//')"
 hb_assert_eq "the image's user" 65532:65532 \
 	"$(podman image inspect --format '{{.Config.User}}' "$HB_IMAGE_AGENT")"

@@ -8,7 +8,10 @@
 #   hb_check NAME                     the shape checks; HB_RC, HB_ERR
 #   hb_q NAME FILTER                  jq -r FILTER over rendering NAME
 #   hb_render_pod NAME OBJECT REV     POD_OPTS, POD_IMAGE, POD_ARGV: how the
-#                                     kubelet would run OBJECT's container
+#                                     kubelet would run OBJECT's container;
+#                                     POD_DIR, POD_N_INIT (init containers)
+#   hb_pod_container OBJECT REV JQ    the same for another container of the
+#                                     pod laid out (".initContainers[0]")
 
 HB_RENDER=$HB_BUILD/hookbox-render
 
@@ -46,10 +49,22 @@ hb_render_pod()
 	local rend=$1 obj=$2 dir=$HB_TMP/pod-$2-$3
 	rm -rf "$dir"
 	"$HB_RENDER" pod "$HB_TMP/$rend.json" "$obj" "$dir" || hb_die "hookbox-render pod $obj failed"
-	local p=$dir/pod.json c='.containers[0]' v
+	POD_DIR=$dir
+	POD_N_INIT=$(jq '.initContainers // [] | length' "$dir/pod.json")
+	hb_pod_container "$obj" "$3" '.containers[0]'
+}
+
+# hb_pod_container OBJECT REV JQ: POD_OPTS, POD_IMAGE and POD_ARGV of the
+# container JQ of the pod hb_render_pod laid out in POD_DIR; its
+# container's name gets the container's own unless it is the first.
+hb_pod_container()
+{
+	local obj=$1 dir=$POD_DIR c=$3 name=$HB_CTR_PREFIX-$1-$2
+	local p=$dir/pod.json v
+	[ "$c" = '.containers[0]' ] || name=$name-$(jq -r "$c.name" "$p")
 	POD_IMAGE=$(jq -r "$c.image" "$p")
 	mapfile -t POD_ARGV < <(jq -r "$c.args[]" "$p")
-	POD_OPTS=(--name "$HB_CTR_PREFIX-$obj-$3")
+	POD_OPTS=(--name "$name")
 	# The securityContext (the pod's, overridden by the container's).
 	v=$(jq -r "$c.securityContext | \"\(.runAsUser // \"\"):\(.runAsGroup // \"\")\"" "$p")
 	[ "$v" != : ] && POD_OPTS+=(--user "${v%:}")

@@ -30,6 +30,7 @@ fi
 . "$(dirname "${BASH_SOURCE[0]}")/lib_db.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib_image.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib_render.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib_bundle.sh"
 
 hb_image_setup
 ip link set lo up || hb_die "no loopback in the suite's network namespace"
@@ -47,6 +48,17 @@ NET_POD=10.213.0.2
 hb_port pg
 hb_port web
 
+# The app's image, which the migration runs in with hookbox copied in by
+# the Job's init container: busybox and musl with the app's own program,
+# no glibc (lib_bundle.sh). Imported again each run; the image it
+# replaces is removed by its id, as make image does.
+hb_musl_root "$HB_TMP/app-root"
+old_app=$(podman image inspect --format '{{.Id}}' "$HB_IMAGE_APP" 2>/dev/null || true)
+out=$(tar -C "$HB_TMP/app-root" -c . | podman import --change 'USER 65532:65532' - "$HB_IMAGE_APP" 2>&1) ||
+	hb_die "podman import of the app's image failed: $out"
+new_app=$(podman image inspect --format '{{.Id}}' "$HB_IMAGE_APP")
+[ -z "$old_app" ] || [ "$old_app" = "$new_app" ] || podman rmi "$old_app" >/dev/null 2>&1 || true
+
 # The release's own values, as a CI job would keep them: a third test
 # pod after the db one, so that stopping at the first failure shows;
 # short timeouts, so that the blocked check gives up in seconds.
@@ -63,6 +75,9 @@ database:
   user: $HB_PG_USER
   password: "$HB_PG_PASS"
 migration:
+  image:
+    repository: ${HB_IMAGE_APP%:*}
+    tag: ${HB_IMAGE_APP##*:}
   wait: 60s
   timeout: 30s
 warmup:
@@ -113,14 +128,41 @@ EOF
 HOSTS=(--add-host "hookbox-collector:127.0.0.1" --add-host "shop-postgresql:127.0.0.1"
 	--add-host "shop-hookbox-example:127.0.0.1")
 
-# play REND OBJECT REV [PODMAN OPTIONS...]: runs OBJECT's container to its
-# end; HB_RC, HB_OUT, HB_ERR. PLAYED lists the pods that ran.
+# play_inits OBJECT REV [PODMAN OPTIONS...]: the init containers of the
+# pod hb_render_pod laid out, each to its end, in order, as the kubelet
+# runs them; stops at one that fails (HB_RC, HB_OUT, HB_ERR are its).
+# POD_OPTS, POD_IMAGE and POD_ARGV are then the first container's again.
+play_inits()
+{
+	local obj=$1 rev=$2 i
+	shift 2
+	HB_RC=0
+	for ((i = 0; i < POD_N_INIT; i++)); do
+		hb_pod_container "$obj" "$rev" ".initContainers[$i]"
+		podman run --rm "${POD_OPTS[@]}" "$@" "$POD_IMAGE" "${POD_ARGV[@]}" \
+			>"$HB_TMP/out" 2>"$HB_TMP/err"
+		HB_RC=$?
+		HB_OUT=$(cat "$HB_TMP/out")
+		HB_ERR=$(cat "$HB_TMP/err")
+		[ "$HB_RC" = 0 ] || break
+	done
+	hb_pod_container "$obj" "$rev" '.containers[0]'
+	return "$HB_RC"
+}
+
+# play REND OBJECT REV [PODMAN OPTIONS...]: runs OBJECT's init containers,
+# then its container, to their end; HB_RC, HB_OUT, HB_ERR. PLAYED lists
+# the pods that ran.
 play()
 {
 	local rend=$1 obj=$2 rev=$3
 	shift 3
 	hb_render_pod "$rend" "$obj" "$rev"
 	PLAYED+=("$obj")
+	if ! play_inits "$obj" "$rev" "$@"; then
+		hb_log "$obj: an init container failed: exit $HB_RC: $HB_OUT $HB_ERR"
+		return
+	fi
 	HB_CTRS+=("$HB_CTR_PREFIX-$obj-$rev")
 	podman run "${POD_OPTS[@]}" "$@" "$POD_IMAGE" "${POD_ARGV[@]}" >"$HB_TMP/out" 2>"$HB_TMP/err"
 	HB_RC=$?
@@ -186,11 +228,28 @@ hb_assert_eq "render exit" 0 "$HB_RC"
 hb_check r1
 hb_assert_eq "check exit" 0 "$HB_RC"
 
-hb_case "the migration hook waits for a PostgreSQL that starts late, then migrates"
+hb_case "the migration Job's init container copies hookbox into the pod's emptyDir"
 hb_render_pod r1 shop-hookbox-example-migrate 1
+hb_assert_eq "init containers" 1 "$POD_N_INIT"
+hb_pod_container shop-hookbox-example-migrate 1 '.initContainers[0]'
 hb_assert_eq "its image" "$HB_IMAGE_AGENT" "$POD_IMAGE"
+hb_assert_eq "its args" "install /bundle" "${POD_ARGV[*]}"
 hb_assert_contains "restricted" "${POD_OPTS[*]}" \
 	"--user 65532:65532 --read-only --cap-drop ALL --security-opt no-new-privileges --group-add 65532"
+play_inits shop-hookbox-example-migrate 1 --network=none
+hb_assert_eq "install exit" 0 "$HB_RC"
+hb_assert_contains "install prints the bundle's size" "$HB_OUT" "hookbox: installed in /bundle: "
+hb_assert_eq "the emptyDir" "hookbox hookbox.d" \
+	"$(ls "$POD_DIR/volumes/hookbox" | tr '\n' ' ' | sed 's/ $//')"
+
+hb_case "the migration hook runs in the app's image, waits for a PostgreSQL that starts late, then migrates"
+hb_assert_eq "its image: the app's" "$HB_IMAGE_APP" "$POD_IMAGE"
+hb_assert_contains "its entrypoint: the bundle's" "${POD_OPTS[*]}" '--entrypoint ["/hookbox/hookbox"]'
+hb_assert_contains "restricted" "${POD_OPTS[*]}" \
+	"--user 65532:65532 --read-only --cap-drop ALL --security-opt no-new-privileges --group-add 65532"
+hb_assert_contains "the bundle mounted read-only" "${POD_OPTS[*]}" "/volumes/hookbox:/hookbox:ro"
+hb_assert_eq "the app's image has no glibc" "" \
+	"$(podman run --rm --network=none --entrypoint /bin/busybox "$HB_IMAGE_APP" find / -xdev -name 'libc.so*' 2>&1)"
 mig=$HB_CTR_PREFIX-shop-hookbox-example-migrate-1
 HB_CTRS+=("$mig")
 out=$(podman run -d --network=host "${HOSTS[@]}" "${POD_OPTS[@]}" "$POD_IMAGE" "${POD_ARGV[@]}" 2>&1) ||

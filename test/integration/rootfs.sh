@@ -30,14 +30,15 @@ for d in bin usr/bin sbin usr/sbin var/lib/dpkg etc/apt; do
 		hb_pass "no /$d"
 	fi
 done
-# The only executable files: the agent, the loader and libc (which Debian
-# ships executable: it prints its version).
+# The only executable files: the agent, the bundle's launcher (hookbox
+# install), the loader and libc (which Debian ships executable: it prints
+# its version).
 execs=$(cd "$root_fs" && find . -type f -perm /111 | sed 's,^\./,,' |
 	xargs -r -n1 basename | sort | tr '\n' ' ')
-hb_assert_eq "executable files" "hookbox ld-linux-x86-64.so.2 libc.so.6 " "$execs"
+hb_assert_eq "executable files" "hookbox hookbox-launcher ld-linux-x86-64.so.2 libc.so.6 " "$execs"
 
 hb_case "our programs are stripped"
-for f in "$root_fs/hookbox" "$root_fs"/lib/hookbox/*.so; do
+for f in "$root_fs/hookbox" "$root_fs"/lib/hookbox/*.so "$root_fs/lib/hookbox/hookbox-launcher"; do
 	if readelf -S "$f" | grep -q '\.symtab'; then
 		hb_fail "$f keeps its symbol table"
 	else
@@ -73,29 +74,14 @@ printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n' >"$top/etc/hosts"
 printf 'nameserver 127.0.0.1\noptions attempts:1 timeout:1\n' >"$top/etc/resolv.conf"
 hb_every_kind_files "$top"
 
-# The prefix every run goes through: a read-only overlay of $tops (colon-
-# separated, the first on top; $top unless told) and the tree as the root, /proc of its own pid namespace, a /dev of four nodes,
-# then chroot to uid 65532 (which drops every capability).
-cat >"$HB_TMP/in-root" <<'EOF'
-#!/usr/bin/env bash
-set -e
-tops=$1 tree=$2 root=$3
-shift 3
-mkdir -p "$root"
-mount -t overlay hb-rootfs -o "lowerdir=$tops:$tree" "$root"
-mount -t proc proc "$root/proc"
-mount -t tmpfs -o mode=755,size=64k hb-dev "$root/dev"
-mknod -m 666 "$root/dev/null" c 1 3
-mknod -m 666 "$root/dev/zero" c 1 5
-mknod -m 666 "$root/dev/random" c 1 8
-mknod -m 666 "$root/dev/urandom" c 1 9
-exec chroot --userspec=65532:65532 "$root" "$@"
-EOF
-chmod +x "$HB_TMP/in-root"
+# The prefix every run goes through (in_root.sh): a read-only overlay of
+# $tops (colon-separated, the first on top; $top unless told) and the tree
+# as the root, /proc of its own pid namespace, a /dev of four nodes, then
+# chroot to uid 65532 (which drops every capability).
 # hb_agent runs "$HB_PREFIX $HB_BUILD/hookbox ...": /hookbox in the tree.
 in_root()
 {
-	HB_BUILD="" HB_PREFIX="unshare --mount --pid --fork --propagation private --kill-child -- $HB_TMP/in-root ${tops:-$top} $root_fs $HB_TMP/root" \
+	HB_BUILD="" HB_PREFIX="unshare --mount --pid --fork --propagation private --kill-child -- $HB_SRC/test/integration/in_root.sh ${tops:-$top} $root_fs $HB_TMP/root" \
 		hb_agent "$@"
 }
 

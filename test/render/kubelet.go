@@ -41,7 +41,9 @@ type playPod struct {
 	Labels      map[string]string `json:"labels"`
 	Annotations map[string]string `json:"annotations"`
 	FSGroup     *int64            `json:"fsGroup"`
-	Containers  []playContainer   `json:"containers"`
+	// Run first, each to its end, in order, sharing the pod's volumes.
+	InitContainers []playContainer `json:"initContainers"`
+	Containers     []playContainer `json:"containers"`
 }
 
 // formatMap is the downward API's rendering of labels and annotations:
@@ -294,11 +296,31 @@ func playPodOf(r *rendering, name, dir string) error {
 		}
 		sources[getStr(vm, "name")] = src
 	}
+	var err error
+	if pod.InitContainers, err = k.containers(spec, "initContainers", pod, sources); err != nil {
+		return err
+	}
+	if pod.Containers, err = k.containers(spec, "containers", pod, sources); err != nil {
+		return err
+	}
+	data, err := indentedJSON(pod)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "pod.json"), data, 0o644)
+}
+
+// containers describes the pod spec's list (containers, initContainers):
+// env resolved, $(VAR) expanded, mounts at the volumes' files, and the
+// securityContext the kubelet would apply.
+func (k *kubelet) containers(spec map[string]interface{}, list string, pod *playPod,
+	sources map[string]string) ([]playContainer, error) {
+	out := []playContainer{}
 	psc := getMap(spec, "securityContext")
-	for _, ct := range getList(spec, "containers") {
+	for _, ct := range getList(spec, list) {
 		env, err := k.env(ct, pod)
 		if err != nil {
-			return fmt.Errorf("container %q: %v", getStr(ct, "name"), err)
+			return nil, fmt.Errorf("container %q: %v", getStr(ct, "name"), err)
 		}
 		pc := playContainer{Name: getStr(ct, "name"), Image: getStr(ct, "image"),
 			Command: []string{}, Args: []string{}, Env: env, Mounts: []mount{},
@@ -322,13 +344,9 @@ func playPodOf(r *rendering, name, dir string) error {
 		for k, v := range getMap(ct, "securityContext") {
 			pc.SecurityContext[k] = v
 		}
-		pod.Containers = append(pod.Containers, pc)
+		out = append(out, pc)
 	}
-	data, err := indentedJSON(pod)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "pod.json"), data, 0o644)
+	return out, nil
 }
 
 func cmdPod(args []string) int {

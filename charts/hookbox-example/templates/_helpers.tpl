@@ -53,6 +53,15 @@ app.kubernetes.io/component: hookbox
 {{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
 {{- end }}
 
+{{/* The image the migration runs in: migration.image, by default the
+     app's. */}}
+{{- define "hookbox-example.migrationImage" -}}
+{{- $app := .Values.app.image }}
+{{- $repo := .Values.migration.image.repository | default $app.repository }}
+{{- $tag := .Values.migration.image.tag | default (ternary $app.tag "" (eq $repo $app.repository)) | default .Chart.AppVersion }}
+{{- printf "%s:%s" $repo $tag }}
+{{- end }}
+
 {{- define "hookbox-example.databaseHost" -}}
 {{- required "database.host is required: the PostgreSQL server the app uses" (tpl .Values.database.host .) }}
 {{- end }}
