@@ -70,6 +70,12 @@ const char *hb_attempt_hint(const struct hb_attempt *a)
 {
 	if (a->outcome == HB_PASSED)
 		return "";
+	/* A refusal the server itself answered (an SQLSTATE, a Redis error
+	 * reply) is no closed port: the server is up and takes no session. */
+	if (a->failure_class == HB_CLASS_CONNECTION_REFUSED &&
+	    (hb_attempt_get_detail(a, "sqlstate") ||
+	     hb_attempt_get_detail(a, "error")))
+		return hb_not_ready_hint();
 	const char *code = hb_attempt_get_detail(a, "status_code");
 	if (a->failure_class == HB_CLASS_HTTP_STATUS && code) {
 		char *end;

@@ -101,3 +101,11 @@ const char *hb_http_status_hint(long status)
 		       "(kubectl logs) for the error";
 	return NULL;
 }
+
+const char *hb_not_ready_hint(void)
+{
+	return "the server answered but takes no session now: it is starting "
+	       "up, loading its data, in recovery, shutting down or out of "
+	       "connections; --wait waits a start-up out, else see the "
+	       "server's logs";
+}

@@ -82,5 +82,8 @@ const char *hb_class_not_retried(int cls, bool tls_verify);
  * precise than the class's (a redirect not followed, 401/403, 404, 503,
  * other 5xx); NULL when the class's hint is the one to give. */
 const char *hb_http_status_hint(long status);
+/* The hint for a CONNECTION_REFUSED the server answered itself (57P03
+ * cannot_connect_now, MySQL's 1053, Redis's LOADING): up, not ready. */
+const char *hb_not_ready_hint(void);
 
 #endif

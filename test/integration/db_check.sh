@@ -54,6 +54,7 @@ hb_case "postgres --ready: a closed port is CONNECTION_REFUSED, a hung server TI
 hb_agent postgres "postgresql://127.0.0.1:$closed/app" --ready
 hb_assert_exit 1
 hb_assert_outcome FAILED CONNECTION_REFUSED
+hb_assert_json_contains '.checks[0].hint' "nothing listens on that port"
 hb_assert_json '.checks[0].message' "connect to 127.0.0.1:$closed refused"
 hb_agent postgres "postgresql://127.0.0.1:$hang/app" --ready --timeout 2s
 hb_assert_outcome FAILED TIMEOUT
@@ -91,6 +92,7 @@ hb_case "mysql --ready: a closed port is CONNECTION_REFUSED, a hung server TIMEO
 hb_agent mysql "mysql://127.0.0.1:$closed" --ready
 hb_assert_exit 1
 hb_assert_outcome FAILED CONNECTION_REFUSED
+hb_assert_json_contains '.checks[0].hint' "nothing listens on that port"
 hb_assert_json '.checks[0].message' "connect to 127.0.0.1:$closed refused"
 hb_agent mysql "mysql://127.0.0.1:$hang" --ready --timeout 2s
 hb_assert_outcome FAILED TIMEOUT
@@ -116,6 +118,7 @@ hb_case "redis --ready: a closed port is CONNECTION_REFUSED, a hung server TIMEO
 hb_agent redis "redis://127.0.0.1:$closed" --ready
 hb_assert_exit 1
 hb_assert_outcome FAILED CONNECTION_REFUSED
+hb_assert_json_contains '.checks[0].hint' "nothing listens on that port"
 hb_assert_json '.checks[0].message' "connect to 127.0.0.1:$closed refused"
 hb_agent redis "redis://127.0.0.1:$hang" --ready --timeout 2s
 hb_assert_outcome FAILED TIMEOUT
@@ -293,6 +296,7 @@ hb_assert_outcome FAILED CONNECTION_REFUSED
 hb_assert_json '.checks[0].message' \
 	"the server is up but not ready: LOADING Redis is loading the dataset in memory"
 hb_assert_detail error LOADING
+hb_assert_json_contains '.checks[0].hint' "the server answered but takes no session"
 hb_agent redis "redis://127.0.0.1:$rl" --ready --wait 30s --interval 200ms
 hb_assert_exit 0
 hb_assert_outcome PASSED
@@ -318,6 +322,7 @@ hb_assert_exit 1
 hb_assert_outcome FAILED CONNECTION_REFUSED
 hb_assert_json '.checks[0].message' "the database system is shutting down"
 hb_assert_detail sqlstate 57P03
+hb_assert_json_contains '.checks[0].hint' "the server answered but takes no session"
 kill "$sleeper" 2>/dev/null
 wait "$sleeper" 2>/dev/null
 
