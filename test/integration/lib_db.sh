@@ -154,10 +154,23 @@ hb_start_mariadb()
 	hb_db_dir "$dir"
 	local user_opt=()
 	[ "$(id -u)" = 0 ] && user_opt=(--user=nobody)
-	mariadb-install-db --no-defaults --datadir="$dir/data" "${user_opt[@]}" \
-		--auth-root-authentication-method=normal --skip-test-db \
-		--skip-name-resolve >"$dir/install.log" 2>&1 ||
-		hb_die "mariadb-install-db failed: $(tail -5 "$dir/install.log")"
+	# Once more on failure: a clean-clone CI run saw it fail once while
+	# another suite set up its own MariaDB, and the log's last lines are
+	# only its "report a bug" footer. The server's own [ERROR] lines say
+	# why; they go to stderr either way.
+	local try
+	for try in 1 2; do
+		rm -rf "$dir/data"
+		mariadb-install-db --no-defaults --datadir="$dir/data" "${user_opt[@]}" \
+			--auth-root-authentication-method=normal --skip-test-db \
+			--skip-name-resolve >"$dir/install.log" 2>&1 && break
+		echo "lib.sh: mariadb-install-db failed (try $try):" >&2
+		grep -iE 'error|fail|denied|cannot|can.t' "$dir/install.log" |
+			grep -v 'bug report' | head -10 >&2
+		[ "$try" = 2 ] &&
+			hb_die "mariadb-install-db failed twice (log above)"
+		sleep 1
+	done
 	# mariadbd drops to --user itself after reading its files, so the pid
 	# recorded is the server's own.
 	local tls=()
