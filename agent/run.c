@@ -160,20 +160,16 @@ static bool collector_uses_tls(const struct hb_cli *cli)
 
 /* Whether the kind needs TLS in this run (hb_driver.init's tls, and for a
  * kind with a plain build which build loads: hb_kind_set_tls): any of its
- * checks may use it (may_use: the row's uses_tls, or else the driver's;
- * NULL, any may), or the report goes through its module to an https
- * collector. */
+ * checks may use it (hb_kind_may_use_tls; d NULL before the module is
+ * loaded), or the report goes through its module to an https collector. */
 static bool kind_needs_tls(const struct hb_cli *cli, const struct hb_spec *s,
-			   const struct hb_kind *k,
-			   bool (*may_use)(const struct hb_check *c))
+			   const struct hb_kind *k, const struct hb_driver *d)
 {
 	if (k->id == HB_DELIVER_KIND && collector_uses_tls(cli))
 		return true;
-	if (k->uses_tls)
-		may_use = k->uses_tls;
 	for (size_t i = 0; i < s->n_checks; i++)
 		if (strcmp(s->checks[i].kind, k->name) == 0 &&
-		    (!may_use || may_use(&s->checks[i])))
+		    hb_kind_may_use_tls(k, d, &s->checks[i]))
 			return true;
 	return false;
 }
@@ -222,7 +218,7 @@ static int prepare_kinds(const struct hb_cli *cli, const struct hb_spec *s,
 				return -1;
 			}
 			bool tls = kind_needs_tls(cli, s, hb_kind_find(c->kind),
-						  k->driver->uses_tls);
+						  k->driver);
 			if (k->driver->init &&
 			    k->driver->init(tls, err, sizeof(err)) < 0) {
 				fprintf(stderr, "hookbox: initialising %s checks: %s\n",

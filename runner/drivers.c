@@ -92,12 +92,17 @@ void hb_kind_set_tls(const struct hb_kind *k, bool tls)
 	without_tls[k->id] = !tls;
 }
 
-bool hb_check_may_use_tls(const struct hb_driver *d, const struct hb_check *c)
+bool hb_kind_may_use_tls(const struct hb_kind *k, const struct hb_driver *d,
+			 const struct hb_check *c)
 {
-	const struct hb_kind *k = hb_kind_find(d->name);
 	if (k && k->uses_tls)
 		return k->uses_tls(c);
-	return !d->uses_tls || d->uses_tls(c);
+	return !d || !d->uses_tls || d->uses_tls(c);
+}
+
+bool hb_check_may_use_tls(const struct hb_driver *d, const struct hb_check *c)
+{
+	return hb_kind_may_use_tls(hb_kind_find(d->name), d, c);
 }
 
 static void *open_module(const char *module, char *err, size_t errlen)

@@ -7,8 +7,12 @@
 #include "driver.h"
 #include "kinds.h"
 
-/* Whether check c of driver d may use TLS: its kind's row says, or else
- * the driver's uses_tls; without either, any check may. */
+/* Whether check c of kind k may use TLS: the row says, or else the
+ * driver's uses_tls; without either (d may be NULL, a module not loaded
+ * yet), any check may. */
+bool hb_kind_may_use_tls(const struct hb_kind *k, const struct hb_driver *d,
+			 const struct hb_check *c);
+/* The same for a driver, by its kind's row. */
 bool hb_check_may_use_tls(const struct hb_driver *d, const struct hb_check *c);
 /* Finds the driver for a kind, loading its module when the kind lives in
  * one. Returns NULL with errbuf filled when the kind is unknown or its module
