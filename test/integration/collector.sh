@@ -451,7 +451,7 @@ PHASE: Failed"
 	postgres*)
 		hb_case "$label: test_store against this database"
 		psql -X -q "$STORE" -c 'CREATE DATABASE hookbox_store' >/dev/null
-		if HB_TEST_STORE=${STORE%/*}/hookbox_store $HB_PREFIX "$HB_BUILD/test/test_store" \
+		if HB_TEST_TIMEOUT=240 HB_TEST_STORE=${STORE%/*}/hookbox_store $HB_PREFIX "$HB_BUILD/test/test_store" \
 			>"$HB_TMP/test_store.out" 2>&1; then
 			hb_pass "$(tail -1 "$HB_TMP/test_store.out")"
 		else

@@ -76,13 +76,13 @@ hb_agent http "http://127.0.0.1:$hang/" --timeout 2s
 hb_assert_exit 1
 hb_assert_outcome FAILED TIMEOUT
 hb_assert_json_contains '.checks[0].message' "connected to 127.0.0.1:$hang, but no answer within 2s"
-hb_assert_lt "elapsed seconds" "$HB_ELAPSED" 3.5
+hb_assert_deadline 2
 
 hb_case "a TLS server that never handshakes is TIMEOUT"
 hb_agent http "https://127.0.0.1:$hang/" --timeout 1s
 hb_assert_outcome FAILED TIMEOUT
 hb_assert_json_contains '.checks[0].message' "TLS handshake"
-hb_assert_lt "elapsed seconds" "$HB_ELAPSED" 2.5
+hb_assert_deadline 1
 
 hb_case "a body slower than the timeout is TIMEOUT after the status"
 hb_agent http "$base/slow" --timeout 1s

@@ -491,6 +491,22 @@ hb_assert_lt()
 	fi
 }
 
+# hb_assert_deadline SECONDS: the last run's first check stopped at its
+# deadline of SECONDS. The check's own duration, as the agent measured it
+# around its attempts, is held to the deadline and 1.5 s; the run's wall
+# time, which also holds the agent's start (slow under ASan on a loaded
+# runner) and its report, only to the deadline and 20 s: enough to tell a
+# deadline kept from a hang, with no bound that holds on a quiet VM only.
+hb_assert_deadline()
+{
+	local ms
+	ms=$(hb_json '.checks[0].durationMs')
+	hb_assert_lt "check's milliseconds (deadline ${1}s)" "${ms:-999999}" \
+		"$(awk -v s="$1" 'BEGIN { print s * 1000 + 1500 }')"
+	hb_assert_lt "run's seconds (deadline ${1}s)" "$HB_ELAPSED" \
+		"$(awk -v s="$1" 'BEGIN { print s + 20 }')"
+}
+
 # hb_assert_exit EXPECTED: the agent's exit status.
 hb_assert_exit()
 {

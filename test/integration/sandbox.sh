@@ -207,7 +207,7 @@ maps_of()
 	shift
 	"$HB_BUILD/hookbox" "$@" >/dev/null 2>&1 &
 	local pid=$! maps="" kids=""
-	for _ in $(seq 1 40); do
+	for _ in $(seq 1 400); do
 		sleep 0.05
 		# Wait until the check is under way (its module, if any, loaded).
 		kids=$(pgrep -P "$pid" | tr '\n' ' ')
@@ -284,7 +284,7 @@ tcp_spec h 8 "127.0.0.1:$hang" ', "send": "x", "expect": {"reply": "y"}' \
 "$HB_BUILD/hookbox" run "$HB_TMP/eight-hang.json" >/dev/null 2>&1 &
 agent=$!
 kids=""
-for _ in $(seq 1 60); do
+for _ in $(seq 1 400); do
 	sleep 0.05
 	kids=$(pgrep -P "$agent" | tr '\n' ' ')
 	[ "$(wc -w <<<"$kids")" -ge 9 ] && break
