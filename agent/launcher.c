@@ -6,11 +6,18 @@
  * It executes
  *   DIR/hookbox.d/lib/ld.so --library-path DIR/hookbox.d/lib --inhibit-cache
  *       --argv0 ARGV0 DIR/hookbox.d/lib/hookbox/hookbox ARGS...
- * with the environment unchanged. The library path is an argument of this
- * one loader run, not LD_LIBRARY_PATH: nothing of it reaches the command
- * hookbox exec runs, which the image's own loader starts with the image's
- * libraries. The image's ld.so.cache, made for its own libraries, is not
- * read.
+ * with the environment as it came but for LD_PRELOAD and LD_AUDIT. The
+ * library path is an argument of this one loader run, not
+ * LD_LIBRARY_PATH: nothing of it reaches the command hookbox exec runs,
+ * which the image's own loader starts with the image's libraries. The
+ * image's ld.so.cache, made for its own libraries, is not read.
+ *
+ * LD_PRELOAD and LD_AUDIT name the image's libraries (Ruby and Python
+ * images preload jemalloc), built for the image's libc: loaded into the
+ * agent by the bundle's loader, they fail or, worse, run. The loader
+ * would read them whatever its arguments, so they are handed over renamed
+ * HOOKBOX_SAVED_LD_PRELOAD and HOOKBOX_SAVED_LD_AUDIT, and the agent gives
+ * them back to the command under their own names (runner/bundle.c).
  *
  * A static program with no libc (the image may have none): its few system
  * calls are made here, so that the bundle carries a few kilobytes rather
@@ -112,6 +119,24 @@ __attribute__((noreturn)) static void die(const char *what, const char *path)
 		;
 }
 
+/* Whether s begins with prefix. */
+static int starts(const char *s, const char *prefix)
+{
+	while (*prefix)
+		if (*s++ != *prefix++)
+			return 0;
+	return 1;
+}
+
+/* Whether the environment entry e is one the bundle's loader must not
+ * see (see the head of this file). */
+static int for_the_image(const char *e)
+{
+	return starts(e, "LD_PRELOAD=") || starts(e, "LD_AUDIT=");
+}
+
+static const char saved_prefix[] = "HOOKBOX_SAVED_";
+
 /* dst = a + b, or death when it does not fit. */
 static void join(char *dst, const char *a, unsigned long alen, const char *b)
 {
@@ -173,6 +198,28 @@ void launcher_main(long *sp)
 	for (int i = 1; i < argc; i++)
 		args[k++] = argv[i];
 	args[k] = 0;
-	sys4(NR_EXECVE, (long)loader, (long)args, (long)envp, 0);
+
+	/* The environment, with what is for the image's loader renamed;
+	 * the renamed entries are written into one array on the stack. */
+	int n_env = 0;
+	unsigned long saved_len = 0;
+	for (; envp[n_env]; n_env++)
+		if (for_the_image(envp[n_env]))
+			saved_len += sizeof(saved_prefix) + len(envp[n_env]);
+	char *env[n_env + 1];
+	char saved[saved_len + 1];
+	char *w = saved;
+	for (int i = 0; i < n_env; i++) {
+		env[i] = envp[i];
+		if (!for_the_image(envp[i]))
+			continue;
+		env[i] = w;
+		for (const char *c = saved_prefix; *c;)
+			*w++ = *c++;
+		for (const char *c = envp[i]; (*w++ = *c++);)
+			;
+	}
+	env[n_env] = 0;
+	sys4(NR_EXECVE, (long)loader, (long)args, (long)env, 0);
 	die("cannot execute the bundle's loader", loader);
 }

@@ -61,6 +61,20 @@ void hb_bundle_init(void)
 		return;
 	}
 	memcpy(saved_environ, environ, (count + 1) * sizeof(*saved_environ));
+	/* The launcher (agent/launcher.c) handed the image's LD_PRELOAD and
+	 * LD_AUDIT over renamed, so that the bundle's loader did not load
+	 * the image's libraries into the agent: the command gets them back
+	 * under their own names, which are the renamed entries' tails. */
+	static const char prefix[] = "HOOKBOX_SAVED_";
+	for (size_t i = 0; i < count; i++) {
+		const char *tail = saved_environ[i] + sizeof(prefix) - 1;
+		if (strncmp(saved_environ[i], prefix, sizeof(prefix) - 1) == 0 &&
+		    (strncmp(tail, "LD_PRELOAD=", 11) == 0 ||
+		     strncmp(tail, "LD_AUDIT=", 9) == 0))
+			saved_environ[i] += sizeof(prefix) - 1;
+	}
+	unsetenv("HOOKBOX_SAVED_LD_PRELOAD");
+	unsetenv("HOOKBOX_SAVED_LD_AUDIT");
 	/* The bundle's, whatever the image sets for its own libraries: an
 	 * openssl.cnf of another OpenSSL may not load in ours. A private CA
 	 * is a check's ca_file. */

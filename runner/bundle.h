@@ -21,7 +21,9 @@
  * bundle's CA bundle, openssl.cnf and MariaDB plugins, which the image
  * may lack or hold for another libc: SSL_CERT_FILE, SSL_CERT_DIR,
  * OPENSSL_CONF, MARIADB_PLUGIN_DIR, read by OpenSSL, Connector/C and the
- * http module. Call once, before anything reads the environment. */
+ * http module. The image's LD_PRELOAD and LD_AUDIT, which the launcher
+ * hands over as HOOKBOX_SAVED_LD_PRELOAD and HOOKBOX_SAVED_LD_AUDIT, are
+ * the command's again. Call once, before anything reads the environment. */
 void hb_bundle_init(void);
 /* DIR/hookbox.d of the bundle the agent runs from, or NULL. */
 const char *hb_bundle_root(void);

@@ -24,8 +24,8 @@ trap 'podman image unmount "$HB_IMAGE_BASE" >/dev/null 2>&1; hb_cleanup' EXIT
 
 
 # run_in TREE BINDS CMD...: CMD in TREE under $tops (or $top), with BINDS
-# (in_root.sh's "SRC=DST[=rw] ...") and an environment of the image's own,
-# as a pod's container starts, read-only, as uid 65532. Sets HB_RC,
+# (in_root.sh's "SRC=DST[=rw] ...") and an environment of the image's own
+# (and RUN_ENV's "NAME=VALUE ..."), as a pod's container starts, read-only, as uid 65532. Sets HB_RC,
 # HB_OUT (stdout), HB_ERR. In the background with RUN_BG=1 (the unshare's
 # pid in RUN_PID; its output in $HB_TMP/run.out).
 n_run=0
@@ -35,7 +35,7 @@ run_in()
 	shift 2
 	n_run=$((n_run + 1))
 	local cmd=(env HB_IN_ROOT_BINDS="$binds"
-		HB_IN_ROOT_ENV="PATH=/usr/bin:/bin HOME=/ APP_ENV=from-the-image"
+		HB_IN_ROOT_ENV="PATH=/usr/bin:/bin HOME=/ APP_ENV=from-the-image ${RUN_ENV:-}"
 		unshare --mount --pid --fork --propagation private --kill-child --
 		"$HB_SRC/test/integration/in_root.sh" "${tops:-$top}" "$tree" "$HB_TMP/mnt$n_run" "$@")
 	if [ "${RUN_BG:-}" = 1 ]; then
@@ -309,5 +309,22 @@ hb_assert_eq "exit status" 0 "$HB_RC"
 maps=$(command_output)
 hb_assert_contains "its mappings" "$maps" "/usr/lib/x86_64-linux-gnu/libc.so.6"
 hb_assert_eq "the bundle's files among its mappings" "" "$(grep /hookbox <<<"$maps")"
+
+hb_case "minbase: the image's LD_PRELOAD is the command's, not the agent's"
+# Ruby and Python images preload jemalloc, built for their own libc: the
+# bundle's loader must not load it into the agent.
+mkdir -p "$top/preload"
+gcc -shared -fPIC -O2 -o "$top/preload/mark.so" "$HB_SRC/test/helpers/preload_mark.c" ||
+	hb_die "gcc could not build test/helpers/preload_mark.c"
+chmod -R a+rX "$top/preload"
+RUN_ENV="LD_PRELOAD=/preload/mark.so" run_in "$minbase" "$bundle=/hookbox" \
+	/hookbox/hookbox exec --output json -- \
+	sh -c 'echo "LD_PRELOAD=$LD_PRELOAD"; echo "saved: $(env | grep -c ^HOOKBOX_SAVED_)"'
+hb_assert_eq "exit status" 0 "$HB_RC"
+hb_assert_contains "the command's LD_PRELOAD" "$(command_output)" "LD_PRELOAD=/preload/mark.so"
+hb_assert_contains "the renamed copy is not the command's" "$(command_output)" "saved: 0"
+hb_assert_contains "loaded into the command" "$HB_ERR" "preloaded into /usr/bin/"
+hb_assert_eq "loaded into the agent (the bundle's loader)" "" \
+	"$(grep 'preloaded into /hookbox' <<<"$HB_ERR")"
 
 hb_finish
