@@ -80,9 +80,9 @@ int hb_spec_proxies(struct hb_spec *s, hb_getenv_fn getenv_fn,
 		    struct hb_spec_error *err);
 /* Gives each kubernetes check the URL of its object on its API server: the
  * check's "server", else the pod's KUBERNETES_SERVICE_HOST and _PORT, and
- * the namespace the check names or its ServiceAccount's (read by
- * hb_spec_resolve_files, which must run first). Returns 0, or -1 with err
- * naming the check and what is missing. */
+ * the namespace the check names, else the ServiceAccount's (read from its
+ * file here). Returns 0, or -1 with err naming the check and what is
+ * missing. */
 int hb_spec_kubernetes(struct hb_spec *s, hb_getenv_fn getenv_fn,
 		       struct hb_spec_error *err);
 void hb_spec_free(struct hb_spec *s);

@@ -5,6 +5,7 @@
 
 #include "addr.h"
 #include "k8s.h"
+#include "osutil.h"
 #include "strutil.h"
 
 #include <stdio.h>
@@ -103,26 +104,25 @@ int spec_k8s_check(struct parser *p, const cJSON *o, struct hb_check *c)
 	if (!c->bearer_token && !c->bearer_token_file &&
 	    !spec_has_key(o, "token") && !spec_has_key(o, "token_file")) {
 		char *path = strdup(HB_K8S_SA_DIR "/token");
-		spec_path_key(&p->path, "token_file");
 		int rc = path ? spec_add_file(p, path, &c->bearer_token)
 			      : spec_fail_oom(p);
-		spec_path_pop(&p->path, old);
 		if (rc < 0)
 			return -1;
+		/* Its messages say where the path came from. */
+		struct hb_file_ref *f = &p->spec->files[p->spec->n_files - 1];
+		char where[300];
+		snprintf(where, sizeof(where),
+			 "%s: the ServiceAccount's token (no \"token_file\"; "
+			 "automountServiceAccountToken false?)",
+			 p->path.s);
+		free(f->where);
+		if (!(f->where = strdup(where)))
+			return spec_fail_oom(p);
 	}
 	if (!c->server && !c->ca_file &&
 	    !(c->ca_file = strdup(HB_K8S_SA_DIR "/ca.crt")))
 		return spec_fail_oom(p);
-	if (ref.namespaced && !c->k8s_namespace &&
-	    !spec_has_key(o, "namespace")) {
-		char *path = strdup(HB_K8S_SA_DIR "/namespace");
-		spec_path_key(&p->path, "namespace");
-		int rc = path ? spec_add_file(p, path, &c->k8s_namespace)
-			      : spec_fail_oom(p);
-		spec_path_pop(&p->path, old);
-		if (rc < 0)
-			return -1;
-	}
+	/* Without "namespace", the ServiceAccount's (hb_spec_kubernetes). */
 	/* A cluster-scoped resource has none, as kubectl ignores -n. */
 	if (!ref.namespaced) {
 		free(c->k8s_namespace);
@@ -178,6 +178,19 @@ int hb_spec_kubernetes(struct hb_spec *s, hb_getenv_fn env,
 				 "pod?); give \"server\"",
 				 s->source, i);
 			return -1;
+		}
+		if (ref.namespaced && !c->k8s_namespace) {
+			char why2[128];
+			c->k8s_namespace = hb_read_value(HB_K8S_SA_DIR "/namespace",
+							 256, why2, sizeof(why2));
+			if (!c->k8s_namespace) {
+				snprintf(err->msg, sizeof(err->msg),
+					 "%s: checks[%zu]: no \"namespace\", and "
+					 "reading the ServiceAccount's \"%s\": %s",
+					 s->source, i,
+					 HB_K8S_SA_DIR "/namespace", why2);
+				return -1;
+			}
 		}
 		const char *ns = ref.namespaced ? c->k8s_namespace : NULL;
 		/* The ServiceAccount's namespace file is the kubelet's, but
