@@ -57,17 +57,33 @@ static const char *cond_field(const cJSON *c, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : "";
 }
 
+/* Whether the controller has seen o's latest spec (what is the
+ * workload's name in kubectl's messages: "deployment"); a statefulset
+ * that was never observed (0) has not, whatever its generation. */
+static bool observed(const cJSON *o, const char *what, const char *name,
+		     bool zero_unseen, char *msg, size_t len)
+{
+	long long gen = num_at(o, "metadata.generation", 0);
+	long long seen = num_at(o, "status.observedGeneration", 0);
+	if (gen <= seen && !(zero_unseen && seen == 0))
+		return true;
+	snprintf(msg, len, "waiting for %s \"%s\" spec update to be observed "
+		 "(generation %lld, observed %lld)", what, name, gen, seen);
+	return false;
+}
+
+static enum k8s_verdict rolled_out(const char *what, const char *name,
+				   char *msg, size_t len)
+{
+	snprintf(msg, len, "%s \"%s\" successfully rolled out", what, name);
+	return K8S_HOLDS;
+}
+
 static enum k8s_verdict deployment(const cJSON *d, const char *name, char *msg,
 				   size_t len)
 {
-	long long gen = num_at(d, "metadata.generation", 0);
-	long long observed = num_at(d, "status.observedGeneration", 0);
-	if (gen > observed) {
-		snprintf(msg, len, "waiting for deployment \"%s\" spec update "
-			 "to be observed (generation %lld, observed %lld)",
-			 name, gen, observed);
+	if (!observed(d, "deployment", name, false, msg, len))
 		return K8S_NOT_YET;
-	}
 	const cJSON *p = condition(d, "Progressing");
 	if (p && strcmp(cond_field(p, "reason"), "ProgressDeadlineExceeded") == 0) {
 		snprintf(msg, len, "deployment \"%s\" exceeded its progress "
@@ -90,11 +106,8 @@ static enum k8s_verdict deployment(const cJSON *d, const char *name, char *msg,
 		snprintf(msg, len, "waiting for deployment \"%s\" rollout to "
 			 "finish: %lld of %lld updated replicas are available",
 			 name, available, updated);
-	else {
-		snprintf(msg, len, "deployment \"%s\" successfully rolled out",
-			 name);
-		return K8S_HOLDS;
-	}
+	else
+		return rolled_out("deployment", name, msg, len);
 	return K8S_NOT_YET;
 }
 
@@ -114,14 +127,8 @@ static enum k8s_verdict daemonset(const cJSON *d, const char *name, char *msg,
 			 "available for the RollingUpdate strategy", name);
 		return K8S_FAILED;
 	}
-	long long gen = num_at(d, "metadata.generation", 0);
-	long long observed = num_at(d, "status.observedGeneration", 0);
-	if (gen > observed) {
-		snprintf(msg, len, "waiting for daemon set \"%s\" spec update "
-			 "to be observed (generation %lld, observed %lld)",
-			 name, gen, observed);
+	if (!observed(d, "daemon set", name, false, msg, len))
 		return K8S_NOT_YET;
-	}
 	long long desired = num_at(d, "status.desiredNumberScheduled", 0);
 	long long updated = num_at(d, "status.updatedNumberScheduled", 0);
 	long long available = num_at(d, "status.numberAvailable", 0);
@@ -133,11 +140,8 @@ static enum k8s_verdict daemonset(const cJSON *d, const char *name, char *msg,
 		snprintf(msg, len, "waiting for daemon set \"%s\" rollout to "
 			 "finish: %lld of %lld updated pods are available",
 			 name, available, desired);
-	else {
-		snprintf(msg, len, "daemon set \"%s\" successfully rolled out",
-			 name);
-		return K8S_HOLDS;
-	}
+	else
+		return rolled_out("daemon set", name, msg, len);
 	return K8S_NOT_YET;
 }
 
@@ -149,14 +153,8 @@ static enum k8s_verdict statefulset(const cJSON *s, const char *name,
 			 "available for the RollingUpdate strategy", name);
 		return K8S_FAILED;
 	}
-	long long gen = num_at(s, "metadata.generation", 0);
-	long long observed = num_at(s, "status.observedGeneration", 0);
-	if (observed == 0 || gen > observed) {
-		snprintf(msg, len, "waiting for statefulset \"%s\" spec update "
-			 "to be observed (generation %lld, observed %lld)",
-			 name, gen, observed);
+	if (!observed(s, "statefulset", name, true, msg, len))
 		return K8S_NOT_YET;
-	}
 	long long want = num_at(s, "spec.replicas", -1);
 	long long ready = num_at(s, "status.readyReplicas", 0);
 	long long updated = num_at(s, "status.updatedReplicas", 0);

@@ -159,9 +159,8 @@ HB_TEST(namespaces_and_conditions)
 	ASSERT_CONTAINS(why, "without spaces");
 }
 
-/* Judges the object in json (single quotes for double) by rule kind. */
-static enum k8s_verdict rollout(const char *json, enum hb_k8s_rollout kind,
-				char *msg, size_t len)
+/* Parses json written with single quotes for double ones. */
+static cJSON *parse_quoted(const char *json)
 {
 	char text[4096];
 	size_t i = 0;
@@ -171,6 +170,14 @@ static enum k8s_verdict rollout(const char *json, enum hb_k8s_rollout kind,
 	cJSON *o = cJSON_Parse(text);
 	if (!o)
 		HB_FAIL_("bad test JSON: %s", text);
+	return o;
+}
+
+/* Judges the object in json by rule kind. */
+static enum k8s_verdict rollout(const char *json, enum hb_k8s_rollout kind,
+				char *msg, size_t len)
+{
+	cJSON *o = parse_quoted(json);
 	enum k8s_verdict v = k8s_rollout_judge(o, kind, msg, len);
 	cJSON_Delete(o);
 	return v;
@@ -179,14 +186,7 @@ static enum k8s_verdict rollout(const char *json, enum hb_k8s_rollout kind,
 static enum k8s_verdict cond(const char *json, const char *c, char *msg,
 			     size_t len)
 {
-	char text[4096];
-	size_t i = 0;
-	for (; json[i] && i + 1 < sizeof(text); i++)
-		text[i] = json[i] == '\'' ? '"' : json[i];
-	text[i] = '\0';
-	cJSON *o = cJSON_Parse(text);
-	if (!o)
-		HB_FAIL_("bad test JSON: %s", text);
+	cJSON *o = parse_quoted(json);
 	enum k8s_verdict v = k8s_condition_judge(o, c, msg, len);
 	cJSON_Delete(o);
 	return v;
