@@ -4,8 +4,10 @@
  * (kinds/k8s_judge.c), fed the status shapes the API returns. */
 #include "hbtest.h"
 
+#include "classify.h"
 #include "k8s.h"
 #include "k8s_judge.h"
+#include "hookbox/v1/report.pb-c.h"
 
 #include <cjson/cJSON.h>
 
@@ -365,6 +367,25 @@ HB_TEST(conditions)
 	ASSERT_EQ_INT(cond(JOB_FAILED, "Failed", msg, sizeof(msg)), K8S_HOLDS);
 }
 
-HB_TEST_MAIN(short_and_long_names, group_version_resource, bad_objects_say_why,
+/* The kind's classes, and every other, have the same number and name in
+ * classify.h and in report.proto, which the collector and the JSON read. */
+HB_TEST(classes_match_the_proto)
+{
+	ASSERT_STREQ(hb_class_name(HB_CLASS_FORBIDDEN), "FORBIDDEN");
+	ASSERT_EQ_INT(HB_CLASS_FORBIDDEN, 18);
+	ASSERT_EQ_INT(HB_CLASS_NOT_FOUND, 19);
+	ASSERT(hb_class_not_retried(HB_CLASS_FORBIDDEN, false) != NULL);
+	ASSERT(hb_class_not_retried(HB_CLASS_NOT_FOUND, false) == NULL);
+	for (int c = 1; c < HB_CLASS__COUNT; c++) {
+		const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
+			&hookbox__v1__failure_class__descriptor, c);
+		if (!v)
+			HB_FAIL_("class %d (%s) is not in report.proto", c,
+				 hb_class_name(c));
+		ASSERT_STREQ(v->name, hb_class_name(c));
+	}
+}
+
+HB_TEST_MAIN(classes_match_the_proto, short_and_long_names, group_version_resource, bad_objects_say_why,
 	     api_paths, namespaces_and_conditions, deployment_rollout,
 	     statefulset_rollout, daemonset_rollout, conditions)
