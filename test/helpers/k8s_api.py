@@ -10,7 +10,8 @@ are the API's Status objects, with the API's own wording.
 
 usage: k8s_api.py CONFIG.json
 
-CONFIG: {"address": "127.0.0.1", "port": N, "cert": F, "key": F,
+CONFIG: {"address": "127.0.0.1", "port": N, "cert": F, "key": F (no
+         "cert": plain HTTP, as kubectl proxy serves the API),
          "fixtures": DIR, "log": FILE,
          "tokens": {"TOKEN": {"user": "system:serviceaccount:NS:SA",
                               "may_get": ["deployments.apps", ...]}},
@@ -106,9 +107,10 @@ class Server(ThreadingHTTPServer):
 
 def main():
     server = Server((CONFIG["address"], CONFIG["port"]), Handler)
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(CONFIG["cert"], CONFIG["key"])
-    server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    if CONFIG.get("cert"):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(CONFIG["cert"], CONFIG["key"])
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     server.serve_forever()
 
 

@@ -31,18 +31,19 @@ printf '%s\n' "$good" >"$HB_TMP/token"
 printf '%s\n' "$limited" >"$HB_TMP/limited-token"
 printf 'hb-k8s-revoked-%s\n' "$RANDOM" >"$HB_TMP/bad-token"
 
-# start_api ADDRESS PORT: the stand-in on ADDRESS, logging requests to
-# $HB_TMP/api-PORT.log.
+# start_api ADDRESS PORT [plain]: the stand-in on ADDRESS (plain: HTTP, as
+# kubectl proxy serves the API), logging requests to $HB_TMP/api-PORT.log.
 start_api()
 {
-	local addr=$1 port=$2 conf=$HB_TMP/api-$2.json
+	local addr=$1 port=$2 conf=$HB_TMP/api-$2.json tls
+	tls='"cert": "'$HB_CERTS/server.pem'", "key": "'$HB_CERTS/server.key'",'
+	[ "${3:-}" = plain ] && tls=""
 	local sa=system:serviceaccount:shop:hookbox-test
 	local all='"deployments.apps", "jobs.batch", "configmaps",
 		"customresourcedefinitions.apiextensions.k8s.io",
 		"certificates.cert-manager.io", "prometheuses.monitoring.coreos.com"'
 	cat >"$conf" <<EOF
-{"address": "$addr", "port": $port,
- "cert": "$HB_CERTS/server.pem", "key": "$HB_CERTS/server.key",
+{"address": "$addr", "port": $port, $tls
  "fixtures": "$fixtures", "log": "$HB_TMP/api-$port.log",
  "tokens": {
   "$good": {"user": "$sa", "may_get": [$all]},
@@ -70,8 +71,10 @@ EOF
 
 hb_port api
 hb_port api6
+hb_port apiplain
 start_api 127.0.0.1 "$api"
 start_api ::1 "$api6"
+start_api 127.0.0.1 "$apiplain" plain
 server=https://127.0.0.1:$api
 # The flags naming the API server, its CA and a token (outside a pod).
 conn=(--server "$server" --ca-file "$HB_CERTS/ca.pem" --bearer-token-file "$HB_TMP/token")
@@ -206,6 +209,28 @@ hb_assert_contains "the API paths" "$(cat "$HB_TMP/api-$api.log")" \
 	'GET /apis/apiextensions.k8s.io/v1/customresourcedefinitions/certificates.cert-manager.io token=yes'
 hb_assert_contains "the API paths" "$(cat "$HB_TMP/api-$api.log")" \
 	'GET /apis/cert-manager.io/v1/namespaces/shop/certificates/web-tls token=yes'
+
+hb_case "an http:// server, as kubectl proxy serves the API"
+hb_agent k8s job/shop-seed -n shop --server "http://127.0.0.1:$apiplain" \
+	--bearer-token-file "$HB_TMP/token" --condition Complete
+hb_assert_exit 0
+hb_assert_outcome PASSED
+hb_assert_eq "no TLS details" "" "$(hb_detail cert_expiry)"
+
+hb_case "with a plain http check in the run, the kubernetes check still has TLS"
+# Both kinds live in the http module: the build without TLS only when
+# neither needs it (runner/drivers.c).
+cat >"$HB_TMP/mixed.json" <<EOF
+{"checks": [
+ {"name": "plain", "kind": "http", "url": "http://127.0.0.1:$apiplain/version",
+  "expect": {"status": 401}},
+ {"name": "rollout", "kind": "kubernetes", "object": "deploy/web", "namespace": "shop",
+  "rollout": true, "server": "$server", "ca_file": "$HB_CERTS/ca.pem",
+  "token_file": "$HB_TMP/token"}]}
+EOF
+hb_agent run "$HB_TMP/mixed.json"
+hb_assert_exit 0
+hb_assert_json '[.checks[].outcome] | join(",")' PASSED,PASSED
 
 hb_case "the check's calls stay within its seccomp list (--sandbox log)"
 hb_agent k8s deploy/web -n shop --rollout "${conn[@]}" --sandbox log
