@@ -16,58 +16,18 @@
 # ServiceAccount's files at their real path) is tested in a mount namespace
 # this suite makes, with the files mounted where the kubelet mounts them.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib_k8s.sh"
 hb_setup
 hb_make_certs
 # Run in a pod, the suite's own environment would name a real API server.
 unset KUBERNETES_SERVICE_HOST KUBERNETES_SERVICE_PORT
 
-py=/usr/bin/python3
-[ -x "$py" ] || hb_die "needs Debian's $py (python3-minimal) for the API stand-in"
-
-fixtures=$HB_SRC/test/fixtures/k8s
 good=hb-k8s-good-$RANDOM$RANDOM
 limited=hb-k8s-limited-$RANDOM$RANDOM
 printf '%s\n' "$good" >"$HB_TMP/token"
 printf '%s\n' "$limited" >"$HB_TMP/limited-token"
 printf 'hb-k8s-revoked-%s\n' "$RANDOM" >"$HB_TMP/bad-token"
-
-# start_api ADDRESS PORT [plain]: the stand-in on ADDRESS (plain: HTTP, as
-# kubectl proxy serves the API), logging requests to $HB_TMP/api-PORT.log.
-start_api()
-{
-	local addr=$1 port=$2 conf=$HB_TMP/api-$2.json tls
-	tls='"cert": "'$HB_CERTS/server.pem'", "key": "'$HB_CERTS/server.key'",'
-	[ "${3:-}" = plain ] && tls=""
-	local sa=system:serviceaccount:shop:hookbox-test
-	local all='"deployments.apps", "jobs.batch", "configmaps",
-		"customresourcedefinitions.apiextensions.k8s.io",
-		"certificates.cert-manager.io", "prometheuses.monitoring.coreos.com"'
-	cat >"$conf" <<EOF
-{"address": "$addr", "port": $port, $tls
- "fixtures": "$fixtures", "log": "$HB_TMP/api-$port.log",
- "tokens": {
-  "$good": {"user": "$sa", "may_get": [$all]},
-  "$limited": {"user": "$sa", "may_get": ["jobs.batch"]}},
- "objects": {
-  "/apis/apps/v1/namespaces/shop/deployments/web":
-   ["deployment-web-observing.json", "deployment-web-rolling.json",
-    "deployment-web-rolling.json", "deployment-web.json"],
-  "/apis/apps/v1/namespaces/staging/deployments/web":
-   ["deployment-web-observing.json", "deployment-web.json"],
-  "/apis/apps/v1/namespaces/shop/deployments/web-canary":
-   ["deployment-web-stuck.json"],
-  "/apis/batch/v1/namespaces/shop/jobs/shop-migrate": ["job-migrate-failed.json"],
-  "/apis/batch/v1/namespaces/shop/jobs/shop-seed": ["job-seed-complete.json"],
-  "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/certificates.cert-manager.io":
-   ["crd-certificates.json"],
-  "/apis/cert-manager.io/v1/namespaces/shop/certificates/web-tls":
-   ["certificate-web-tls.json"]}}
-EOF
-	"$py" "$HB_SRC/test/helpers/k8s_api.py" "$conf" >"$HB_TMP/api-$port.err" 2>&1 &
-	HB_PIDS+=($!)
-	hb_wait_tcp "$addr" "$port" 10 ||
-		hb_die "the API stand-in on $addr:$port did not start: $(cat "$HB_TMP/api-$port.err")"
-}
+start_api() { hb_start_k8s_api "$@"; }
 
 hb_port api
 hb_port api6
