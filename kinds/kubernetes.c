@@ -162,6 +162,10 @@ static void judge(const struct hb_check *c, struct k8s_state *s,
 						       sizeof(msg));
 		if (v != K8S_HOLDS) {
 			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED, "%s", msg);
+			/* kubectl rollout status gives up on these too. */
+			if (v == K8S_FAILED)
+				hb_attempt_detail(a, "final", "kubectl rollout "
+						  "status stops here too");
 			return;
 		}
 		hb_attempt_detail(a, "rollout", "%s", msg);
@@ -171,6 +175,9 @@ static void judge(const struct hb_check *c, struct k8s_state *s,
 							 sizeof(msg));
 		if (v != K8S_HOLDS) {
 			hb_attempt_fail(a, HB_CLASS_ASSERTION_FAILED, "%s", msg);
+			if (v == K8S_FAILED)
+				hb_attempt_detail(a, "final", "a Job that failed "
+						  "never completes");
 			return;
 		}
 		hb_attempt_detail(a, "condition", "%s", msg);

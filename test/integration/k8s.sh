@@ -86,6 +86,20 @@ hb_assert_json '.checks[0].message' \
 	'no condition Complete=True yet; the Job failed: Failed=True (BackoffLimitExceeded: Job has reached the specified backoff limit)'
 hb_agent k8s job/shop-migrate -n shop --condition Failed=True "${conn[@]}"
 hb_assert_outcome PASSED
+# kubectl wait would wait out its timeout: a failed Job never completes.
+hb_agent k8s job/shop-migrate -n shop --condition Complete "${conn[@]}" --wait 30s
+hb_assert_outcome FAILED ASSERTION_FAILED
+hb_assert_json '.checks[0].attempts | length' 1
+hb_assert_json_contains '.checks[0].message' \
+	'(not retried: a Job that failed never completes; retry_on ASSERTION_FAILED retries it)'
+hb_agent k8s deploy/web-canary -n shop --rollout "${conn[@]}" --wait 30s
+hb_assert_json '.checks[0].attempts | length' 1
+hb_assert_json_contains '.checks[0].message' 'not retried: kubectl rollout status stops here too'
+# A rollout that is only slow is waited for (above); so is an object not
+# there yet.
+hb_agent k8s deploy/late -n shop "${conn[@]}" --wait 1s --interval 200ms
+hb_assert_outcome FAILED NOT_FOUND
+hb_assert_eq "NOT_FOUND retried" yes "$([ "$(hb_json '.checks[0].attempts | length')" -ge 2 ] && echo yes || echo no)"
 
 hb_case "a Job that completed passes kubectl wait's --for=condition=complete"
 hb_agent k8s jobs/shop-seed -n shop --condition Complete "${conn[@]}"
