@@ -25,6 +25,7 @@ const char hb_cli_usage[] =
 	"       hookbox postgres URL...   PostgreSQL checks\n"
 	"       hookbox mysql URL...      MySQL/MariaDB checks\n"
 	"       hookbox redis URL...      Redis checks\n"
+	"       hookbox k8s RESOURCE/NAME...  Kubernetes object checks\n"
 	"       hookbox exec [--wait-for URL]... [--timeout D] [--output-tail SIZE]\n"
 	"                    -- CMD ARGS...\n"
 	"       hookbox install DIR       copy a self-contained hookbox into DIR\n"
@@ -64,6 +65,9 @@ const char hb_cli_usage[] =
 	"         --user U  --password-file F\n"
 	"         --ready  (passes when the server accepts connections, even\n"
 	"                   refusing the login: no credentials needed)\n"
+	"  k8s:   -n|--namespace NS  --rollout  --condition TYPE[=STATUS]\n"
+	"         --jq EXPR  --server URL  --ca-file F  --bearer-token-file F\n"
+	"         (default: the pod's ServiceAccount and namespace)\n"
 	"exit status: 0 every required check passed, 1 a check failed,\n"
 	"2 usage or spec error\n";
 
@@ -114,11 +118,12 @@ static const struct opt {
 	enum opt_id id;
 } opts[] = {
 	{ "backoff", T_NUM, HB_K_ALL, "retry.backoff", O_NONE },
-	{ "bearer-token-file", T_STR, HB_K_HTTP, "bearer_token_file", O_NONE },
-	{ "ca-file", T_STR, HB_K_HTTP, "ca_file", O_NONE },
+	{ "bearer-token-file", T_STR, HB_K_HTTP | HB_K_K8S, "bearer_token_file", O_NONE },
+	{ "ca-file", T_STR, HB_K_HTTP | HB_K_K8S, "ca_file", O_NONE },
 	{ "cert-file", T_STR, HB_K_HTTP, "cert_file", O_NONE },
 	{ "collector", T_RUN, 0, NULL, O_COLLECTOR },
 	{ "command", T_STR, HB_K_RE, "command", O_NONE },
+	{ "condition", T_STR, HB_K_K8S, "condition", O_NONE },
 	{ "data", T_STR, HB_K_HTTP, "body", O_NONE },
 	{ "expect-address", T_APPEND, HB_K_DNS, "expect.addresses", O_NONE },
 	{ "expect-body", T_STR, HB_K_HTTP, "expect.body", O_NONE },
@@ -139,12 +144,14 @@ static const struct opt {
 	{ "help", T_RUN_FLAG, 0, NULL, O_HELP },
 	{ "insecure", T_BOOL, HB_K_HTTP, "insecure", O_NONE },
 	{ "interval", T_STR, HB_K_ALL, "retry.interval", O_NONE },
+	{ "jq", T_STR, HB_K_K8S, "jq", O_NONE },
 	{ "key-file", T_STR, HB_K_HTTP, "key_file", O_NONE },
 	{ "max-latency", T_STR, HB_K_HTTP, "expect.max_latency", O_NONE },
 	{ "method", T_STR, HB_K_HTTP, "method", O_NONE },
 	{ "min-addresses", T_INT, HB_K_DNS, "expect.min_addresses", O_NONE },
 	{ "min-cert-days", T_INT, HB_K_HTTP, "min_cert_days", O_NONE },
 	{ "name", T_STR, HB_K_ALL, "name", O_NONE },
+	{ "namespace", T_STR, HB_K_K8S, "namespace", O_NONE },
 	{ "no-env", T_RUN_FLAG, 0, NULL, O_NO_ENV },
 	{ "no-proxy", T_BOOL, HB_K_HTTP, "proxy", O_NO_PROXY },
 	{ "optional", T_BOOL, HB_K_ALL, "optional", O_NONE },
@@ -161,8 +168,10 @@ static const struct opt {
 	{ "require-delivery", T_RUN_FLAG, 0, NULL, O_REQUIRE_DELIVERY },
 	{ "retries", T_SPECIAL, HB_K_ALL, NULL, O_RETRIES },
 	{ "retry-on", T_APPEND, HB_K_ALL, "retry_on", O_NONE },
+	{ "rollout", T_BOOL, HB_K_K8S, "rollout", O_NONE },
 	{ "sandbox", T_RUN, 0, NULL, O_SANDBOX },
 	{ "send", T_STR, HB_K_TCP, "send", O_NONE },
+	{ "server", T_STR, HB_K_K8S, "server", O_NONE },
 	{ "termination-log", T_RUN, 0, NULL, O_TERMINATION_LOG },
 	{ "timeout", T_SPECIAL, HB_K_ALL, NULL, O_TIMEOUT },
 	{ "token-file", T_RUN, 0, NULL, O_TOKEN_FILE },
@@ -228,6 +237,11 @@ static int check_flag(const struct opt *o, const char *flag, const char *arg,
 	char *end;
 	switch (o->type) {
 	case T_STR:
+		/* A kubernetes check's token is its "token_file". */
+		if (strcmp(o->path, "bearer_token_file") == 0 &&
+		    strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(check, "kind")),
+			   "kubernetes") == 0)
+			return set_at(check, "token_file", cJSON_CreateString(arg));
 		return set_at(check, o->path, cJSON_CreateString(arg));
 	case T_INT:
 		if (parse_ll(arg, &ll) < 0)
@@ -581,8 +595,11 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 	} else if (strcmp(cmd, "exec") == 0) {
 		cli->cmd = HB_CMD_EXEC;
 	} else {
-		const struct hb_kind *k = hb_kind_find(cmd);
+		const struct hb_kind *k = hb_kind_by_command(cmd);
+		if (!k)
+			k = hb_kind_find(cmd);
 		if (k) {
+			cmd = k->command ? k->command : k->name;
 			kind = 1u << k->id;
 			target_key = k->target;
 		}
@@ -599,7 +616,8 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 		checks = cJSON_AddArrayToObject(spec, "checks");
 		if (cli->cmd == HB_CMD_CHECK) {
 			check = cJSON_CreateObject();
-			cJSON_AddStringToObject(check, "kind", cmd);
+			cJSON_AddStringToObject(check, "kind",
+						hb_kind_by_command(cmd)->name);
 			cJSON_AddItemToArray(checks, check);
 		}
 		cli->spec_json = spec;
@@ -614,6 +632,9 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 	int n_wait = 0;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
+		/* kubectl's -n, the one short flag. */
+		if (strcmp(a, "-n") == 0 && kind == HB_K_K8S)
+			a = "--namespace";
 		if (strcmp(a, "--") == 0) {
 			if (cli->cmd != HB_CMD_EXEC)
 				goto usage_extra;
@@ -726,6 +747,7 @@ int hb_cli_parse(int argc, char **argv, struct hb_cli *cli, char *err,
 			return hb_fail(err, errlen, "%s: missing %s", cmd,
 				    strcmp(target_key, "address") == 0 ? "HOST:PORT"
 				    : strcmp(target_key, "name") == 0  ? "NAME"
+				    : strcmp(target_key, "object") == 0 ? "RESOURCE/NAME"
 									: "URL");
 		}
 		if (add_targets(cli, checks, check, target_key, err, errlen) < 0) {

@@ -73,8 +73,12 @@ static int compile_jq(struct hb_spec *s)
 			return -1;
 		}
 		if (!(c->jq_compiled = compile(c->expect.jq, why, sizeof(why)))) {
-			fprintf(stderr, "hookbox: %s: checks[%zu].expect.jq: %s\n",
-				s->source, i, why);
+			/* A kubernetes check's is its own "jq". */
+			fprintf(stderr, "hookbox: %s: checks[%zu].%s: %s\n",
+				s->source, i,
+				strcmp(c->kind, "kubernetes") == 0 ? "jq"
+								   : "expect.jq",
+				why);
 			return -1;
 		}
 	}
@@ -139,7 +143,8 @@ static struct hb_spec *load_spec(const struct hb_cli *cli)
 	}
 	/* --no-env checks the spec outside its pod: the files a pod mounts
 	 * (Secrets, CAs) and its proxy variables are its environment too. */
-	if (!cli->no_env && (hb_spec_resolve_files(s, &err) < 0 ||
+	if (!cli->no_env && (hb_spec_kubernetes(s, env_get, &err) < 0 ||
+			     hb_spec_resolve_files(s, &err) < 0 ||
 			     hb_spec_proxies(s, env_get, &err) < 0)) {
 		fprintf(stderr, "hookbox: %s\n", err.msg);
 		hb_spec_free(s);

@@ -169,9 +169,10 @@ static const struct field check_fields[] = {
 	{ "after", HB_K_ALL, T_SPECIAL, false, F_AFTER, 0 },
 	{ "bearer_token", HB_K_HTTP, T_STRING, true, F_PLAIN, CF(bearer_token) },
 	{ "body", HB_K_HTTP, T_STRING, true, F_PLAIN, CF(body) },
-	{ "ca_file", HB_K_HTTP, T_STRING, false, F_PLAIN, CF(ca_file) },
+	{ "ca_file", HB_K_HTTP | HB_K_K8S, T_STRING, false, F_PLAIN, CF(ca_file) },
 	{ "cert_file", HB_K_HTTP, T_STRING, false, F_PLAIN, CF(cert_file) },
 	{ "command", HB_K_RE, T_STRING, true, F_PLAIN, CF(command) },
+	{ "condition", HB_K_K8S, T_STRING, false, F_PLAIN, CF(condition) },
 	{ "database", HB_K_DB, T_STRING, true, F_PLAIN, CF(database) },
 	{ "expect", HB_K_ALL, T_SPECIAL, false, F_EXPECT, 0 },
 	{ "family", HB_K_TCP | HB_K_DNS, T_SPECIAL, false, F_FAMILY, 0 },
@@ -179,11 +180,14 @@ static const struct field check_fields[] = {
 	{ "headers", HB_K_HTTP, T_SPECIAL, false, F_HEADERS, 0 },
 	{ "host", HB_K_DNS, T_STRING, true, F_HOST, CF(host) },
 	{ "insecure", HB_K_HTTP, T_BOOL, false, F_PLAIN, CF(insecure) },
+	{ "jq", HB_K_K8S, T_SPECIAL, false, F_JQ, 0 },
 	{ "key_file", HB_K_HTTP, T_STRING, false, F_PLAIN, CF(key_file) },
 	{ "kind", HB_K_ALL, T_SPECIAL, false, F_KIND, 0 },
 	{ "method", HB_K_HTTP, T_SPECIAL, false, F_METHOD, 0 },
 	{ "min_cert_days", HB_K_HTTP, T_SPECIAL, false, F_MIN_CERT_DAYS, 0 },
 	{ "name", HB_K_ALL, T_SPECIAL, false, F_NAME, 0 },
+	{ "namespace", HB_K_K8S, T_STRING, false, F_PLAIN, CF(k8s_namespace) },
+	{ "object", HB_K_K8S, T_STRING, false, F_PLAIN, CF(object) },
 	{ "optional", HB_K_ALL, T_BOOL, false, F_PLAIN, CF(optional) },
 	{ "password", HB_K_DB | HB_K_HTTP, T_STRING, true, F_PLAIN, CF(password) },
 	{ "proxy", HB_K_HTTP, T_SPECIAL, false, F_PROXY, 0 },
@@ -191,8 +195,11 @@ static const struct field check_fields[] = {
 	{ "ready", HB_K_DB, T_BOOL, false, F_PLAIN, CF(ready) },
 	{ "retry", HB_K_ALL, T_SPECIAL, false, F_RETRY, 0 },
 	{ "retry_on", HB_K_ALL, T_SPECIAL, false, F_RETRY_ON, 0 },
+	{ "rollout", HB_K_K8S, T_BOOL, false, F_PLAIN, CF(rollout) },
 	{ "send", HB_K_TCP, T_STRING, true, F_PLAIN, CF(send) },
+	{ "server", HB_K_K8S, T_STRING, false, F_PLAIN, CF(server) },
 	{ "timeout", HB_K_ALL, T_SPECIAL, false, F_TIMEOUT, 0 },
+	{ "token", HB_K_K8S, T_STRING, true, F_PLAIN, CF(bearer_token) },
 	{ "url", HB_K_HTTP | HB_K_DB, T_STRING, true, F_PLAIN, CF(url) },
 	{ "user", HB_K_DB | HB_K_HTTP, T_STRING, true, F_PLAIN, CF(user) },
 	{ "wait", HB_K_ALL, T_SPECIAL, false, F_WAIT, 0 },
@@ -272,7 +279,6 @@ static const struct field *lookup(struct parser *p, const struct field *t,
 /* Records "<key>_file": the path now, the contents when resolved. */
 static int add_file(struct parser *p, const cJSON *v, char **field)
 {
-	struct hb_spec *s = p->spec;
 	char *path = NULL;
 	if (spec_take_string(p, v, &path) < 0)
 		return -1;
@@ -280,6 +286,12 @@ static int add_file(struct parser *p, const cJSON *v, char **field)
 		free(path);
 		return spec_fail(p, "expected a file path");
 	}
+	return spec_add_file(p, path, field);
+}
+
+int spec_add_file(struct parser *p, char *path, char **field)
+{
+	struct hb_spec *s = p->spec;
 	if ((s->n_files & (s->n_files - 1)) == 0) {
 		size_t want = s->n_files ? s->n_files * 2 : 4;
 		void *f = realloc(s->files, want * sizeof(*s->files));
@@ -566,6 +578,7 @@ static int parse_check(struct parser *p, const cJSON *o)
 	/* What each kind cannot do without. */
 	char **need = p->kind == HB_K_TCP ? &c->address
 		      : p->kind == HB_K_DNS ? &c->host
+		      : p->kind == HB_K_K8S ? &c->object
 					 : &c->url;
 	p->need = need;
 	p->need_unknown = false;
@@ -587,6 +600,7 @@ static int parse_check(struct parser *p, const cJSON *o)
 	}
 
 	const char *need_key = p->kind == HB_K_TCP ? "address"
+			       : p->kind == HB_K_K8S ? "object"
 			       : p->kind != HB_K_DNS ? "url"
 			       : spec_has_key(o, "host") ? "host"
 						    : "name";
@@ -607,6 +621,8 @@ static int parse_check(struct parser *p, const cJSON *o)
 	if (spec_set_target(c, p->kind) < 0)
 		return spec_fail_oom(p);
 	if (p->kind == HB_K_HTTP && spec_http_credentials(p, o, c) < 0)
+		return -1;
+	if (p->kind == HB_K_K8S && spec_k8s_check(p, o, c) < 0)
 		return -1;
 	/* A body is POSTed unless the check names another method, as curl's
 	 * --data does (the driver sends the method given, GET included). */
@@ -931,6 +947,10 @@ static void check_release(struct hb_check *c)
 	free(c->database);
 	free(c->query);
 	free(c->command);
+	free(c->object);
+	free(c->k8s_namespace);
+	free(c->server);
+	free(c->condition);
 	expect_release(&c->expect);
 }
 

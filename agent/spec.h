@@ -78,6 +78,13 @@ int hb_spec_resolve_files(struct hb_spec *s, struct hb_spec_error *err);
  * Returns 0, or -1 with err naming the variable whose proxy URL is bad. */
 int hb_spec_proxies(struct hb_spec *s, hb_getenv_fn getenv_fn,
 		    struct hb_spec_error *err);
+/* Gives each kubernetes check the URL of its object on its API server: the
+ * check's "server", else the pod's KUBERNETES_SERVICE_HOST and _PORT, and
+ * the namespace the check names, else the ServiceAccount's (read from its
+ * file here). Returns 0, or -1 with err naming the check and what is
+ * missing. */
+int hb_spec_kubernetes(struct hb_spec *s, hb_getenv_fn getenv_fn,
+		       struct hb_spec_error *err);
 void hb_spec_free(struct hb_spec *s);
 /* For hb_spec_resolve_files: checks a field just read from a file the way
  * the parser checks one given inline (a URL's scheme, host:port) and sets

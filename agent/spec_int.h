@@ -95,6 +95,15 @@ int spec_resolve_after(struct parser *p);
 /* "retry_on": failure class names into bits of enum hb_class. */
 int spec_parse_retry_on(struct parser *p, const cJSON *v, uint32_t *bits);
 
+/* Records a "<key>_file" whose path (owned, taken) fills field once the
+ * agent reads it (hb_spec_resolve_files), at the current JSON path. */
+int spec_add_file(struct parser *p, char *path, char **field);
+
+/* A kubernetes check's fields (spec_k8s.c): its object, namespace,
+ * condition and rollout, and where its token, CA and namespace come from
+ * when the check does not say (the pod's ServiceAccount). */
+int spec_k8s_check(struct parser *p, const cJSON *o, struct hb_check *c);
+
 /* Targets (spec_target.c), pure. */
 bool spec_has_space_or_control(const char *s, bool space_ok);
 /* Gives an http check's URL without a scheme ("svc:80/path") the kind's

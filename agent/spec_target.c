@@ -149,6 +149,7 @@ int spec_set_target(struct hb_check *c, unsigned kind)
 {
 	const char *from = kind == HB_K_TCP ? c->address
 			   : kind == HB_K_DNS ? c->host
+			   : kind == HB_K_K8S ? c->object
 					   : c->url;
 	char *t = !from ? strdup("") : (kind & (HB_K_HTTP | HB_K_DB)) ? hb_redact_target(from)
 								 : strdup(from);

@@ -141,6 +141,17 @@ struct hb_check {
 	 * unknown-database answer counts as up (libpq's PQping rule), no
 	 * query or command runs, and no credentials are needed. */
 	bool ready;
+	/* kubernetes: the object as written ("deploy/web"), its namespace
+	 * ("" for a cluster-scoped one), the API server ("server"; NULL: the
+	 * pod's KUBERNETES_SERVICE_HOST), and what must hold of it. The
+	 * agent puts the object's API URL in url (agent/spec_k8s.c), the
+	 * ServiceAccount's token file in bearer_token_file and its CA in
+	 * ca_file; "jq" is expect.jq. */
+	char *object;
+	char *k8s_namespace;
+	char *server;
+	char *condition;   /* "Complete", "Ready=False" */
+	bool rollout;
 	/* exec --wait-for and the like set no extra fields */
 
 	struct hb_expect expect;

@@ -52,6 +52,11 @@ const char *hb_class_not_retried(int cls, bool tls_verify)
 		return "the server is up and has no such database";
 	case HB_CLASS_QUERY_ERROR:
 		return "the server is up and rejected the query";
+	case HB_CLASS_FORBIDDEN:
+		/* A Role the same release creates exists before its test
+		 * pod runs; a hook that waits for one says retry_on. */
+		return "the API server is up and RBAC refuses the "
+		       "ServiceAccount";
 	case HB_CLASS_TLS_ERROR:
 		return tls_verify ? "the server's certificate failed verification"
 				  : NULL;

@@ -59,7 +59,16 @@
 	   "the proxy did not take the request: check the pod's http_proxy, "   \
 	   "https_proxy and no_proxy (NO_PROXY should list in-cluster names: "  \
 	   ".svc,.cluster.local) or the check's \"proxy\", and the proxy's "   \
-	   "own logs")
+	   "own logs")                                                       \
+	XX(FORBIDDEN, 18, "FORBIDDEN",                                          \
+	   "the API server knows the ServiceAccount but RBAC does not let it "  \
+	   "read the object: add the rule the message names to a Role bound "  \
+	   "to the pod's ServiceAccount (RoleBinding); a cluster-scoped "       \
+	   "resource (crd) needs a ClusterRole and ClusterRoleBinding")        \
+	XX(NOT_FOUND, 19, "NOT_FOUND",                                          \
+	   "the API server has no such object: check the name, the namespace " \
+	   "(-n) and the resource; --wait waits for a hook or controller to "   \
+	   "create it")
 
 enum hb_class {
 #define XX(name, value, str, hint) HB_CLASS_##name = value,

@@ -50,12 +50,35 @@ const struct hb_kind hb_kinds[HB_KIND_COUNT] = {
 		.schemes = redis_schemes, .default_port = 6379,
 		.module = "redis",
 	},
+	[HB_KIND_KUBERNETES] = {
+		.id = HB_KIND_KUBERNETES, .name = "kubernetes",
+		.target = "object", .command = "k8s",
+		.schemes = no_schemes, .default_port = 443,
+		/* An HTTPS GET and a JSON judgement: the http module's
+		 * libcurl, OpenSSL and libjq, not a module of its own
+		 * (kinds/kubernetes.c). The agent turns the object into
+		 * the API's URL (agent/spec_k8s.c), which decides TLS as
+		 * an http check's does: an http:// server (kubectl proxy)
+		 * may use the plain build. */
+		.module = "http", .plain = "http-plain",
+		.uses_tls = hb_http_uses_tls,
+	},
 };
 
 const struct hb_kind *hb_kind_find(const char *name)
 {
 	for (size_t i = 0; i < HB_KIND_COUNT; i++)
 		if (strcmp(hb_kinds[i].name, name) == 0)
+			return &hb_kinds[i];
+	return NULL;
+}
+
+const struct hb_kind *hb_kind_by_command(const char *command)
+{
+	for (size_t i = 0; i < HB_KIND_COUNT; i++)
+		if (strcmp(hb_kinds[i].command ? hb_kinds[i].command
+					       : hb_kinds[i].name,
+			   command) == 0)
 			return &hb_kinds[i];
 	return NULL;
 }

@@ -25,6 +25,7 @@ enum hb_kind_id {
 	HB_KIND_POSTGRES,
 	HB_KIND_MYSQL,
 	HB_KIND_REDIS,
+	HB_KIND_KUBERNETES,
 	HB_KIND_COUNT,
 };
 
@@ -35,6 +36,7 @@ enum hb_kind_bits {
 	HB_K_PG = 1u << HB_KIND_POSTGRES,
 	HB_K_MY = 1u << HB_KIND_MYSQL,
 	HB_K_RE = 1u << HB_KIND_REDIS,
+	HB_K_K8S = 1u << HB_KIND_KUBERNETES,
 	HB_K_DB = HB_K_PG | HB_K_MY | HB_K_RE,
 	HB_K_ALL = (1u << HB_KIND_COUNT) - 1,
 };
@@ -55,8 +57,10 @@ struct hb_kind {
 	/* The spec's "kind" and the one-liner's command: "http". */
 	const char *name;
 	/* The spec field the target is in and the one-liner's argument
-	 * fills: "url", "address" or "name". */
+	 * fills: "url", "address", "name" or "object". */
 	const char *target;
+	/* The one-liner's command when it is not name ("k8s"); NULL: name. */
+	const char *command;
 	/* The URL schemes the target takes, with "://", NULL-terminated;
 	 * also what --wait-for recognises the kind by. None: not a URL. */
 	const char *const *schemes;
@@ -78,6 +82,8 @@ extern const struct hb_kind hb_kinds[HB_KIND_COUNT];
 
 /* The kind named name, or NULL. */
 const struct hb_kind *hb_kind_find(const char *name);
+/* The kind whose one-liner is command ("k8s", "http"), or NULL. */
+const struct hb_kind *hb_kind_by_command(const char *command);
 /* The kind whose scheme url starts with (case-insensitive), or NULL. */
 const struct hb_kind *hb_kind_by_scheme(const char *url);
 /* The scheme url starts with among k's, or NULL. */

@@ -71,7 +71,7 @@ out:
  * same host, https's 443 (http_extra_port); with "any" every port, as a
  * redirect may name any. Through a proxy, the proxy's instead: the check
  * then never connects to its target itself (http_proxy.c). */
-static int http_port(const struct hb_check *c)
+int http_port(const struct hb_check *c)
 {
 	long port = 0;
 	bool https = false;
@@ -98,8 +98,8 @@ bool http_keeps_resolver(const struct hb_check *c)
 	return c->follow_redirects == HB_FOLLOW_ANY;
 }
 
-static size_t http_read_paths(const struct hb_check *c, const char **paths,
-			      size_t max)
+size_t http_read_paths(const struct hb_check *c, const char **paths,
+		       size_t max)
 {
 	const char *files[] = { c->ca_file, c->cert_file, c->key_file };
 	size_t n = 0;
@@ -115,7 +115,7 @@ static size_t http_read_paths(const struct hb_check *c, const char **paths,
  * ms of a one-check run (bench/run.sh), of which a run whose checks are all
  * plain http:// needs nothing: then OpenSSL is started bare first (ossl.h),
  * and libcurl's own start finds that part done. */
-static int http_init(bool tls, char *errbuf, size_t errlen)
+int http_init(bool tls, char *errbuf, size_t errlen)
 {
 #ifdef HB_HTTP_PLAIN
 	/* The loader picks this build only for a run that needs no TLS. */
@@ -344,8 +344,8 @@ static int configure(const struct hb_check *c, struct http_state *s,
 
 /* Everything that allocates much or reads configuration happens here,
  * before the filter: the handle, the header list, the compiled regex. */
-static int http_prepare(const struct hb_check *c, void **state,
-			struct hb_attempt *a)
+int http_prepare(const struct hb_check *c, void **state,
+		 struct hb_attempt *a)
 {
 	struct http_state *s = calloc(1, sizeof(*s));
 	if (!s) {
@@ -805,15 +805,14 @@ static CURLcode perform(const struct hb_check *c, struct http_state *s,
 	}
 }
 
-static void http_run(const struct hb_check *c, void *state,
-		     const struct hb_deadline *dl, struct hb_attempt *a)
+bool http_fetch(const struct hb_check *c, struct http_state *s,
+		const struct hb_deadline *dl, long *status, struct hb_attempt *a)
 {
-	struct http_state *s = state;
 	s->dl = *dl;
-	long status = 0;
+	*status = 0;
 	bool stopped = false;
-	CURLcode rc = perform(c, s, &status, &stopped, a);
-	record(s, a, status);
+	CURLcode rc = perform(c, s, status, &stopped, a);
+	record(s, a, *status);
 	http_proxy_record(s, a);
 
 	if (s->https) {
@@ -830,12 +829,19 @@ static void http_run(const struct hb_check *c, void *state,
 	http_fmt_ms(limit, sizeof(limit), s->dl.ms);
 	/* stopped: a says why already (a redirect not followed); so does
 	 * http_proxy_classify for a proxy that failed the request. */
-	bool told = stopped || http_proxy_classify(s, rc, status, limit, a);
-	if (!told && rc != CURLE_OK)
+	if (stopped || http_proxy_classify(s, rc, *status, limit, a))
+		return false;
+	if (rc != CURLE_OK) {
 		classify_transfer(c, s, rc, a);
-	else if (!told)
-		http_check_expectations(c, s, status, a);
+		return false;
+	}
+	return true;
+}
 
+void http_state_free(struct http_state *s)
+{
+	if (!s)
+		return;
 	curl_easy_cleanup(s->curl);
 	curl_slist_free_all(s->headers);
 	curl_slist_free_all(s->bare);
@@ -845,6 +851,16 @@ static void http_run(const struct hb_check *c, void *state,
 	hb_jq_free(s->jq_own);
 	hb_buf_release(&s->body);
 	free(s);
+}
+
+static void http_run(const struct hb_check *c, void *state,
+		     const struct hb_deadline *dl, struct hb_attempt *a)
+{
+	struct http_state *s = state;
+	long status = 0;
+	if (http_fetch(c, s, dl, &status, a))
+		http_check_expectations(c, s, status, a);
+	http_state_free(s);
 }
 
 /* What libcurl and OpenSSL call beyond the base profile for one request, as

@@ -93,7 +93,22 @@ struct http_state {
 
 #pragma GCC visibility push(hidden)
 
-/* http.c */
+/* http.c; the first six are the kubernetes kind's too (kubernetes.c), an
+ * HTTPS GET whose answer it judges itself. */
+int http_init(bool tls, char *errbuf, size_t errlen);
+int http_prepare(const struct hb_check *c, void **state,
+		 struct hb_attempt *a);
+int http_port(const struct hb_check *c);
+size_t http_read_paths(const struct hb_check *c, const char **paths,
+		       size_t max);
+/* The request and the redirects the check allows, recorded in a (timing,
+ * details). Returns true when an answer came (its status in *status, its
+ * body in s->body when s->keep_body) for the caller to judge; false when
+ * a already says how the request failed. */
+bool http_fetch(const struct hb_check *c, struct http_state *s,
+		const struct hb_deadline *dl, long *status,
+		struct hb_attempt *a);
+void http_state_free(struct http_state *s);
 int http_parse_url(const char *url, char *host, size_t hostlen, long *port,
 		   bool *https);
 bool http_keeps_resolver(const struct hb_check *c);

@@ -109,11 +109,21 @@ static void *open_module(const char *module, char *err, size_t errlen)
 {
 	const char *last = "not found";
 	void *h = NULL;
-	/* A build without libcurl.a has no plain variant: the full one. */
-	for (size_t i = 0; i < HB_KIND_COUNT && !h; i++)
-		if (hb_kinds[i].plain && without_tls[i] && hb_kinds[i].module &&
-		    strcmp(hb_kinds[i].module, module) == 0)
-			h = each_module_path(hb_kinds[i].plain, open_path, &last);
+	/* The plain build only when no kind living in the module needs TLS
+	 * (http and kubernetes share one). A build without libcurl.a has
+	 * no plain variant: the full one. */
+	const char *plain = NULL;
+	for (size_t i = 0; i < HB_KIND_COUNT; i++) {
+		if (!hb_kinds[i].module || strcmp(hb_kinds[i].module, module) != 0)
+			continue;
+		if (!hb_kinds[i].plain || !without_tls[i]) {
+			plain = NULL;
+			break;
+		}
+		plain = hb_kinds[i].plain;
+	}
+	if (plain)
+		h = each_module_path(plain, open_path, &last);
 	if (!h)
 		h = each_module_path(module, open_path, &last);
 	if (!h)

@@ -112,6 +112,11 @@ static void end_attempt(struct hb_job *j, int64_t now)
 	const char *tls = hb_attempt_get_detail(&a, "tls_error");
 	const char *why = hb_class_not_retried(a.failure_class,
 					       tls && strcmp(tls, "verify") == 0);
+	/* A driver that knows its answer cannot change says why (detail
+	 * "final": a Job that failed never completes). */
+	const char *final = hb_attempt_get_detail(&a, "final");
+	if (!why && final && *final && a.outcome != HB_PASSED)
+		why = final;
 	int cls = a.failure_class;
 	bool never = cls == HB_CLASS_SANDBOX_VIOLATION || cls == HB_CLASS_CRASHED;
 	bool asked = !never && cls > 0 && cls < 32 && (r->retry_on & (1u << cls));

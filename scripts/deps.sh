@@ -21,6 +21,9 @@ test_pkgs="$test_pkgs $charts_pkgs"
 # libc), one of musl with a program musl-gcc links against it.
 bundle_pkgs="busybox-static musl musl-tools"
 test_pkgs="$test_pkgs $bundle_pkgs"
+# The Kubernetes API's stand-in (test/helpers/k8s_api.py): Debian's Python
+# with its http.server and ssl; util-linux's unshare for the pod's mounts.
+test_pkgs="$test_pkgs python3 util-linux"
 demo_pkgs="$build_pkgs nginx-light jq time iproute2"
 # busybox: busybox-static of the test packages (the two conflict), whose
 # /bin/busybox wget is the same program.

@@ -389,4 +389,54 @@ for bad in \
 	hb_assert_contains "${bad%%|*}" "$HB_ERR" "${bad#*|}"
 done
 
+# -- the kubernetes test pod (issue 15) ---------------------------------------
+
+hb_case "tests.kubernetes: a test pod asks the API for the rollout, with the one grant it needs"
+hb_render exk "$EX" "${EX_ARGS[@]}" --set tests.kubernetes.enabled=true
+hb_assert_eq "render exit" 0 "$HB_RC"
+hb_check exk
+hb_assert_eq "check exit" 0 "$HB_RC"
+hb_assert_contains "check" "$HB_ERR" "16 objects, no problem"
+k8s='.objects[] | .object | select(.metadata.name == "shop-hookbox-example-test-kubernetes")'
+hb_assert_eq "its objects" "NetworkPolicy Pod Role RoleBinding ServiceAccount" \
+	"$(hb_q exk "[$k8s | .kind] | sort | join(\" \")")"
+hb_assert_eq "the Role: get on the app's Deployment, nothing else" \
+	'[{"apiGroups":["apps"],"resourceNames":["shop-hookbox-example"],"resources":["deployments"],"verbs":["get"]}]' \
+	"$(hb_q exk "$k8s | select(.kind == \"Role\") | .rules | tojson")"
+hb_assert_eq "the RoleBinding: the Role to the pod's ServiceAccount" \
+	"Role/shop-hookbox-example-test-kubernetes ServiceAccount/shop/shop-hookbox-example-test-kubernetes" \
+	"$(hb_q exk "$k8s | select(.kind == \"RoleBinding\") | \"\\(.roleRef.kind)/\\(.roleRef.name) \\(.subjects[0].kind)/\\(.subjects[0].namespace)/\\(.subjects[0].name)\"")"
+hb_assert_eq "the pod: its ServiceAccount and token, a test hook" \
+	"shop-hookbox-example-test-kubernetes true test 2" \
+	"$(hb_q exk "$k8s | select(.kind == \"Pod\") | \"\\(.spec.serviceAccountName) \\(.spec.automountServiceAccountToken) \\(.metadata.annotations[\"helm.sh/hook\"]) \\(.metadata.annotations[\"helm.sh/hook-weight\"])\"")"
+hb_assert_eq "the pod's args" "k8s deploy/shop-hookbox-example --rollout --wait 2m" \
+	"$(hb_q exk "$k8s | select(.kind == \"Pod\") | .spec.containers[0].args | join(\" \")")"
+hb_assert_eq "egress to the API server, for that pod alone" "api-client=true 443 6443" \
+	"$(hb_q exk "$k8s | select(.kind == \"NetworkPolicy\") | \"api-client=\\(.spec.podSelector.matchLabels[\"api-client\"]) \\([.spec.egress[0].ports[].port] | join(\" \"))\"")"
+hb_assert_eq "no other hookbox pod has a token" "false false false false" \
+	"$(hb_q exk "[$pods | select(.metadata.labels[\"api-client\"] == null) | .spec.automountServiceAccountToken] | join(\" \")")"
+# The real agent takes the pod's args: with the API's address, token and
+# namespace given outside a pod, a closed port is the check's failure
+# (exit 1), not a usage error (exit 2).
+mapfile -t kargs < <(hb_q exk "$k8s | select(.kind == \"Pod\") | .spec.containers[0].args[]")
+hb_closed_port closed
+printf 'hb-charts-token\n' >"$HB_TMP/k8s-token"
+: >"$HB_TMP/k8s-ca.crt"
+hb_agent "${kargs[@]}" --server "https://127.0.0.1:$closed" --ca-file "$HB_TMP/k8s-ca.crt" \
+	--bearer-token-file "$HB_TMP/k8s-token" -n shop --wait 1s
+hb_assert_exit 1
+hb_assert_outcome FAILED CONNECTION_REFUSED
+
+hb_case "the shape checks fail on a Role with a wildcard, a pod token without its own ServiceAccount"
+dir=$HB_TMP/broken-k8s
+rm -rf "$dir"
+cp -r "$EX" "$dir"
+perl -0pi -e 's/verbs: \["get"\]/verbs: ["*"]/; s/^  serviceAccountName: .*\n//m' "$dir/templates/tests/test-kubernetes.yaml"
+hb_render brokenk "$dir" "${EX_ARGS[@]}" --set tests.kubernetes.enabled=true
+hb_assert_eq "render exit" 0 "$HB_RC"
+hb_check brokenk
+hb_assert_eq "check exit" 1 "$HB_RC"
+hb_assert_contains "wildcard" "$HB_ERR" 'Role "shop-hookbox-example-test-kubernetes": rules[0].verbs[0]: a wildcard: name what the pod needs'
+hb_assert_contains "token" "$HB_ERR" 'Pod "shop-hookbox-example-test-kubernetes": spec.automountServiceAccountToken: want false'
+
 hb_finish

@@ -23,6 +23,7 @@
 # Image names and CONTAINERS_CONF come from scripts/images.sh.
 
 . "$HB_SRC/scripts/images.sh"
+. "$HB_SRC/test/integration/lib_k8s.sh"
 
 # Names of what this suite made: "hb-<suite>-<pid>-..." (other suites and
 # helpers on the machine use podman at the same time).
@@ -249,15 +250,20 @@ hb_image_tree()
 # -- a check of every kind ----------------------------------------------------
 
 # The checks of hb_every_kind_files's spec, by name.
-HB_EVERY_KIND="http https tcp dns postgres mysql redis"
+HB_EVERY_KIND="http https tcp dns postgres mysql redis kubernetes"
 
 # hb_start_every_kind: the servers a check of every kind needs, on free
 # loopback ports: nginx ($HB_WEB), nginx with TLS ($HB_TLS, a certificate
 # of hb_make_certs's test CA), PostgreSQL ($HB_PG, TLS on), MariaDB ($HB_MY)
-# and Redis ($HB_RD). Needs lib_db.sh.
+# and Redis ($HB_RD), and the Kubernetes API's stand-in ($HB_K8S, TLS,
+# lib_k8s.sh). Needs lib_db.sh.
 hb_start_every_kind()
 {
 	hb_make_certs
+	hb_port HB_K8S
+	good=hb-k8s-good-$RANDOM$RANDOM
+	limited=hb-k8s-limited-$RANDOM$RANDOM
+	hb_start_k8s_api 127.0.0.1 "$HB_K8S"
 	hb_port HB_WEB
 	hb_port HB_TLS
 	hb_port HB_PG
@@ -285,6 +291,7 @@ hb_every_kind_files()
 	printf '%s\n' "$HB_PG_PASS" >"$dir/secrets/pg"
 	printf '%s\n' "$HB_MY_ED_PASS" >"$dir/secrets/my"
 	printf '%s\n' "$HB_RD_ACL_PASS" >"$dir/secrets/rd"
+	printf '%s\n' "$good" >"$dir/secrets/k8s-token"
 	cat >"$dir/spec/checks.json" <<JSON
 {"defaults": {"timeout": "5s"},
  "checks": [$first
@@ -302,7 +309,10 @@ hb_every_kind_files()
   {"name": "mysql", "kind": "mysql", "url": "mysql://$HB_MY_ED_USER@127.0.0.1:$HB_MY/app",
    "password_file": "/secrets/my", "query": "SELECT 1"},
   {"name": "redis", "kind": "redis", "url": "redis://$HB_RD_ACL_USER@127.0.0.1:$HB_RD",
-   "password_file": "/secrets/rd", "command": "GET schema_version", "expect": {"value": "42"}}]}
+   "password_file": "/secrets/rd", "command": "GET schema_version", "expect": {"value": "42"}},
+  {"name": "kubernetes", "kind": "kubernetes", "object": "job/shop-seed", "namespace": "shop",
+   "condition": "Complete", "server": "https://127.0.0.1:$HB_K8S", "ca_file": "/secrets/ca.pem",
+   "token_file": "/secrets/k8s-token"}]}
 JSON
 	chmod -R a+rX "$dir"
 }

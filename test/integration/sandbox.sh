@@ -317,4 +317,29 @@ else
 	hb_log "skipping the unprivileged case: not root, or build not readable by nobody"
 fi
 
+# The kubernetes kind lives in the http module (kinds/kubernetes.c): a run
+# loads its build without TLS only when neither kind's checks need TLS.
+if grep -q '^HB_CURL_ARCHIVE:FILEPATH=/' "$HB_BUILD/CMakeCache.txt" 2>/dev/null; then
+	printf 'hb-sandbox-token\n' >"$HB_TMP/k8s-token"
+	hb_case "a kubernetes check of an https:// API server loads the http module with TLS"
+	libs=$(maps_of all k8s deploy/web -n shop --server "https://127.0.0.1:$hang" \
+		--bearer-token-file "$HB_TMP/k8s-token" --timeout 3s)
+	hb_assert_contains "libraries mapped" "$libs" "hookbox-http.so"
+	hb_assert_contains "libraries mapped" "$libs" "libssl"
+	hb_case "one through kubectl proxy (http://) loads the build without TLS"
+	libs=$(maps_of all k8s deploy/web -n shop --server "http://127.0.0.1:$hang" \
+		--bearer-token-file "$HB_TMP/k8s-token" --timeout 3s)
+	hb_assert_contains "libraries mapped" "$libs" "hookbox-http-plain.so"
+	hb_assert_eq "TLS libraries mapped" "" "$(grep -oE 'libssl|libcrypto' <<<"$libs" | sort -u | tr '\n' ' ')"
+	hb_case "a plain http check and an https kubernetes one: the module with TLS for both"
+	printf '{"defaults": {"timeout": "3s"}, "checks": [
+ {"name": "a", "kind": "http", "url": "http://127.0.0.1:%s/"},
+ {"name": "b", "kind": "kubernetes", "object": "deploy/web", "namespace": "shop",
+  "server": "https://127.0.0.1:%s", "token_file": "%s"}]}\n' "$hang" "$hang" \
+		"$HB_TMP/k8s-token" >"$HB_TMP/mixed.json"
+	libs=$(maps_of all run "$HB_TMP/mixed.json")
+	hb_assert_contains "libraries mapped" "$libs" "hookbox-http.so"
+	hb_assert_eq "the build without TLS mapped" "" "$(grep -o 'hookbox-http-plain' <<<"$libs")"
+fi
+
 hb_finish

@@ -173,6 +173,7 @@ var wantAPIVersion = map[string]string{
 	"PersistentVolumeClaim": "v1", "ServiceAccount": "v1",
 	"Job": "batch/v1", "Deployment": "apps/v1",
 	"NetworkPolicy": "networking.k8s.io/v1",
+	"Role": "rbac.authorization.k8s.io/v1", "RoleBinding": "rbac.authorization.k8s.io/v1",
 }
 
 var hookEvents = map[string]bool{"pre-install": true, "post-install": true,
@@ -251,6 +252,10 @@ func (c *checker) object(o map[string]interface{}) {
 		c.networkPolicy(o)
 	case "PersistentVolumeClaim":
 		c.pvc(o)
+	case "Role":
+		c.role(o)
+	case "RoleBinding":
+		c.roleBinding(o)
 	default:
 		c.errf("kind", "%q (%s): no shape known to this checker", kind, apiVersion)
 	}
@@ -423,5 +428,49 @@ func (c *checker) networkPolicy(o map[string]interface{}) {
 	}
 	if len(c.podsMatching(nil, getMap(o, "spec.podSelector"))) == 0 {
 		c.errf("spec.podSelector", "selects no pod of this chart")
+	}
+}
+
+// role: each rule names its verbs, API groups and resources, and grants no
+// wildcard: a chart's test pod gets what its checks read, nothing more.
+func (c *checker) role(o map[string]interface{}) {
+	rules := getList(o, "rules")
+	if len(rules) == 0 {
+		c.errf("rules", "missing: a Role without rules grants nothing")
+	}
+	for i, r := range rules {
+		path := fmt.Sprintf("rules[%d]", i)
+		for _, f := range []string{"apiGroups", "resources", "verbs"} {
+			list := getList(r, f)
+			if len(list) == 0 {
+				c.errf(path+"."+f, "missing")
+			}
+			for j, v := range list {
+				if str(v) == "*" {
+					c.errf(fmt.Sprintf("%s.%s[%d]", path, f, j), "a wildcard: name what the pod needs")
+				}
+			}
+		}
+	}
+}
+
+func (c *checker) roleBinding(o map[string]interface{}) {
+	if k := getStr(o, "roleRef.kind"); k != "Role" && k != "ClusterRole" {
+		c.errf("roleRef.kind", "%q: want Role or ClusterRole", k)
+	}
+	if g := getStr(o, "roleRef.apiGroup"); g != "rbac.authorization.k8s.io" {
+		c.errf("roleRef.apiGroup", "%q: want rbac.authorization.k8s.io", g)
+	}
+	if getStr(o, "roleRef.name") == "" {
+		c.errf("roleRef.name", "missing")
+	}
+	subjects := getList(o, "subjects")
+	if len(subjects) == 0 {
+		c.errf("subjects", "missing: the binding binds no one")
+	}
+	for i, s := range subjects {
+		if getStr(s, "kind") == "ServiceAccount" && getStr(s, "name") == "" {
+			c.errf(fmt.Sprintf("subjects[%d].name", i), "missing")
+		}
 	}
 }

@@ -284,7 +284,38 @@ HB_TEST(retry_on_and_no_env)
 	hb_cli_release(&cli);
 }
 
+/* hookbox k8s: the kind's name in the spec, kubectl's -n, the token as the
+ * check's token_file. */
+HB_TEST(k8s_one_liner)
+{
+	struct hb_cli cli;
+	char err[256];
+	ASSERT_EQ_INT(parse(&cli, err, sizeof(err), "k8s", "deploy/web", "-n",
+			    "shop", "--rollout", "--condition", "Available",
+			    "--jq", ".spec.replicas > 1", "--bearer-token-file",
+			    "/t", NULL), 0);
+	char *s = spec_text(&cli);
+	ASSERT_STREQ(s, "{\"checks\":[{\"kind\":\"kubernetes\",\"namespace\":"
+			"\"shop\",\"rollout\":true,\"condition\":\"Available\","
+			"\"jq\":\".spec.replicas > 1\",\"token_file\":\"/t\","
+			"\"object\":\"deploy/web\"}]}");
+	free(s);
+	hb_cli_release(&cli);
+	/* -n is --namespace; --rollout is kubernetes's alone. */
+	ASSERT_EQ_INT(parse(&cli, err, sizeof(err), "k8s", "deploy/web", "-n",
+			    NULL), -1);
+	ASSERT_CONTAINS(err, "--namespace needs a value");
+	hb_cli_release(&cli);
+	ASSERT_EQ_INT(parse(&cli, err, sizeof(err), "http", "http://x/",
+			    "--rollout", NULL), -1);
+	ASSERT_CONTAINS(err, "--rollout is not an option of \"hookbox http\"");
+	hb_cli_release(&cli);
+	ASSERT_EQ_INT(parse(&cli, err, sizeof(err), "k8s", NULL), -1);
+	ASSERT_CONTAINS(err, "k8s: missing RESOURCE/NAME");
+	hb_cli_release(&cli);
+}
+
 HB_TEST_MAIN(run_flags, defaults, http_one_liner_builds_spec,
 	     tcp_and_dns_one_liners, usage_errors_say_what,
 	     exec_builds_wait_checks, help_and_version, follow_redirects_any,
-	     several_targets, retry_on_and_no_env)
+	     several_targets, retry_on_and_no_env, k8s_one_liner)

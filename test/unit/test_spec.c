@@ -476,7 +476,8 @@ HB_TEST(regexes_people_write)
 HB_TEST(kinds_list)
 {
 	static const char *const want[] = { "http",     "tcp",   "dns",
-					    "postgres", "mysql", "redis" };
+					    "postgres", "mysql", "redis",
+					    "kubernetes" };
 	ASSERT_EQ_INT(HB_KIND_COUNT, HB_ARRAY_SIZE(want));
 	for (size_t i = 0; i < HB_KIND_COUNT; i++) {
 		ASSERT_EQ_INT(hb_kinds[i].id, i);
@@ -491,6 +492,10 @@ HB_TEST(kinds_list)
 		}
 	}
 	ASSERT(hb_kind_find("grpc") == NULL);
+	/* The one-liner's command, when it is not the kind's name. */
+	ASSERT(hb_kind_by_command("k8s") == &hb_kinds[HB_KIND_KUBERNETES]);
+	ASSERT(hb_kind_by_command("http") == &hb_kinds[HB_KIND_HTTP]);
+	ASSERT(hb_kind_by_command("kubernetes") == NULL);
 	ASSERT(hb_kind_by_scheme("ftp://x") == NULL);
 	char list[128];
 	hb_kind_list(list, sizeof(list), HB_K_DB);
