@@ -141,6 +141,12 @@ struct hb_check {
 	 * unknown-database answer counts as up (libpq's PQping rule), no
 	 * query or command runs, and no credentials are needed. */
 	bool ready;
+	/* grpc: the service whose health is asked ("" the whole server),
+	 * and TLS (ca_file, cert_file, key_file and insecure above, as
+	 * http's), verifying server_name when given instead of the host. */
+	char *service;
+	char *server_name;
+	bool tls;
 	/* exec --wait-for and the like set no extra fields */
 
 	struct hb_expect expect;

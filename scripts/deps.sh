@@ -21,6 +21,9 @@ test_pkgs="$test_pkgs $charts_pkgs"
 # libc), one of musl with a program musl-gcc links against it.
 bundle_pkgs="busybox-static musl musl-tools"
 test_pkgs="$test_pkgs $bundle_pkgs"
+# The gRPC server the grpc kind's suite checks (test/integration/grpc.sh,
+# run with /usr/bin/python3): Debian's grpcio, without its health package.
+test_pkgs="$test_pkgs python3-grpcio"
 demo_pkgs="$build_pkgs nginx-light jq time iproute2"
 # busybox: busybox-static of the test packages (the two conflict), whose
 # /bin/busybox wget is the same program.

@@ -476,7 +476,8 @@ HB_TEST(regexes_people_write)
 HB_TEST(kinds_list)
 {
 	static const char *const want[] = { "http",     "tcp",   "dns",
-					    "postgres", "mysql", "redis" };
+					    "postgres", "mysql", "redis",
+					    "grpc" };
 	ASSERT_EQ_INT(HB_KIND_COUNT, HB_ARRAY_SIZE(want));
 	for (size_t i = 0; i < HB_KIND_COUNT; i++) {
 		ASSERT_EQ_INT(hb_kinds[i].id, i);
@@ -490,7 +491,7 @@ HB_TEST(kinds_list)
 			ASSERT(hb_kind_by_scheme(url) == &hb_kinds[i]);
 		}
 	}
-	ASSERT(hb_kind_find("grpc") == NULL);
+	ASSERT(hb_kind_find("gRPC") == NULL);
 	ASSERT(hb_kind_by_scheme("ftp://x") == NULL);
 	char list[128];
 	hb_kind_list(list, sizeof(list), HB_K_DB);
