@@ -5,6 +5,7 @@
  * It lives in the http module, whose libcurl, OpenSSL and nghttp2 it
  * shares, and exports its own driver table. */
 #include "grpc_wire.h"
+#include "http_int.h"
 
 #include "driver.h"
 #include "kinds.h"
@@ -17,7 +18,6 @@
 #include "osutil.h"
 #include "resolve.h"
 #include "strutil.h"
-#include "ossl.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -35,9 +35,9 @@
 
 /* A HealthCheckResponse is two bytes; anything past this is no answer to
  * Health/Check, and is read and dropped. */
-#define BODY_CAP (64u << 10)
+#define GRPC_BODY_CAP (64u << 10)
 /* Header and trailer bytes, at most: far more than gRPC's few lines. */
-#define HEADERS_CAP (64u << 10)
+#define GRPC_HEADERS_CAP (64u << 10)
 #define REQUEST_MAX (1024 + 16)
 #define PATH "/grpc.health.v1.Health/Check"
 
@@ -68,39 +68,15 @@ struct grpc_state {
 
 static int grpc_port(const struct hb_check *c)
 {
-	char host[HB_HOST_MAX];
-	int port = 0;
-	if (hb_split_hostport(c->address, host, sizeof(host), &port, 0, 0, NULL,
-			      0) < 0)
-		return 0;
-	return port;
+	return hb_address_port(c->address);
 }
 
-static size_t grpc_read_paths(const struct hb_check *c, const char **paths,
-			      size_t max)
-{
-	const char *files[] = { c->ca_file, c->cert_file, c->key_file };
-	size_t n = 0;
-	for (size_t i = 0; i < HB_ARRAY_SIZE(files) && n < max; i++)
-		if (files[i] && *files[i])
-			paths[n++] = files[i];
-	return n;
-}
-
-/* As http_init (http.c): OpenSSL bare when no check of the module uses
- * TLS; and HTTP/2, without which there is no gRPC. */
+/* http_init (http.c), and HTTP/2, without which there is no gRPC. */
 static int grpc_init(bool tls, char *errbuf, size_t errlen)
 {
-	if (!tls && !hb_openssl_start(false)) {
-		snprintf(errbuf, errlen, "initialising OpenSSL failed");
-		return -EIO;
-	}
-	CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (rc != CURLE_OK) {
-		snprintf(errbuf, errlen, "curl_global_init: %s",
-			 curl_easy_strerror(rc));
-		return -EIO;
-	}
+	int rc = http_init(tls, errbuf, errlen);
+	if (rc < 0)
+		return rc;
 	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
 	if (!(v->features & CURL_VERSION_HTTP2)) {
 		snprintf(errbuf, errlen, "libcurl %s lacks HTTP/2 (nghttp2), "
@@ -115,7 +91,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *userdata)
 	struct grpc_state *s = userdata;
 	size_t len = size * n;
 	s->body_total += len;
-	size_t room = BODY_CAP - s->body.len;
+	size_t room = GRPC_BODY_CAP - s->body.len;
 	if (len <= room && hb_buf_append(&s->body, p, len) < 0)
 		return 0;
 	return len;
@@ -129,24 +105,12 @@ static size_t on_header(char *p, size_t size, size_t n, void *userdata)
 	struct grpc_state *s = userdata;
 	size_t len = size * n;
 	s->header_bytes += len;
-	if (s->header_bytes > HEADERS_CAP) {
+	if (s->header_bytes > GRPC_HEADERS_CAP) {
 		s->headers_over = true;
 		return 0;
 	}
 	grpc_header_line(p, len, &s->answer);
 	return len;
-}
-
-/* Whether the connection got past TCP's handshake, as http.c's on_close
- * tells a silent server from one that never accepted. */
-static int on_close(void *userdata, curl_socket_t fd)
-{
-	struct grpc_state *s = userdata;
-	struct sockaddr_storage peer;
-	socklen_t len = sizeof(peer);
-	if (getpeername(fd, (struct sockaddr *)&peer, &len) == 0)
-		s->tcp_connected = true;
-	return close(fd);
 }
 
 /* The sandbox took the resolver's sockets away once grpc_resolve pinned
@@ -165,78 +129,39 @@ static int on_resolver_start(void *resolver_state, void *reserved,
 	return 1;
 }
 
-#define SETOPT(opt, val)                                                       \
-	do {                                                                   \
-		CURLcode rc_ = curl_easy_setopt(s->curl, opt, val);            \
-		if (rc_ != CURLE_OK) {                                         \
-			hb_attempt_fail(a, HB_CLASS_INTERNAL,                  \
-					"curl_easy_setopt(%s): %s", #opt,      \
-					curl_easy_strerror(rc_));              \
-			return -EINVAL;                                        \
-		}                                                              \
-	} while (0)
-
-static int add_header(struct grpc_state *s, const char *line,
-		      struct hb_attempt *a)
-{
-	struct curl_slist *l = curl_slist_append(s->headers, line);
-	if (!l) {
-		hb_attempt_fail(a, HB_CLASS_INTERNAL,
-				"curl_slist_append: out of memory");
-		return -ENOMEM;
-	}
-	s->headers = l;
-	return 0;
-}
-
 static int configure(const struct hb_check *c, struct grpc_state *s,
 		     struct hb_attempt *a)
 {
-	SETOPT(CURLOPT_URL, s->url);
-	SETOPT(CURLOPT_ERRORBUFFER, s->errbuf);
-	SETOPT(CURLOPT_NOSIGNAL, 1L);
-	SETOPT(CURLOPT_PROTOCOLS_STR, HB_CURL_PROTOCOLS);
-	SETOPT(CURLOPT_USERAGENT, "hookbox/" HB_VERSION);
+	SETOPT(s, CURLOPT_URL, s->url);
+	SETOPT(s, CURLOPT_ERRORBUFFER, s->errbuf);
+	SETOPT(s, CURLOPT_NOSIGNAL, 1L);
+	SETOPT(s, CURLOPT_PROTOCOLS_STR, HB_CURL_PROTOCOLS);
+	SETOPT(s, CURLOPT_USERAGENT, "hookbox/" HB_VERSION);
 	/* gRPC is HTTP/2 only: h2c without an Upgrade round trip (gRPC
 	 * servers take none), and over TLS h2 by ALPN. */
-	SETOPT(CURLOPT_HTTP_VERSION, c->tls ? (long)CURL_HTTP_VERSION_2TLS
+	SETOPT(s, CURLOPT_HTTP_VERSION, c->tls ? (long)CURL_HTTP_VERSION_2TLS
 					   : (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
 	/* A proxy would need CONNECT, which gRPC's clients use only when
 	 * told: none, whatever the environment says. */
-	SETOPT(CURLOPT_PROXY, "");
-	SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)s->request_len);
-	SETOPT(CURLOPT_POSTFIELDS, s->request);
-	SETOPT(CURLOPT_WRITEFUNCTION, on_body);
-	SETOPT(CURLOPT_WRITEDATA, s);
-	SETOPT(CURLOPT_HEADERFUNCTION, on_header);
-	SETOPT(CURLOPT_HEADERDATA, s);
-	SETOPT(CURLOPT_CLOSESOCKETFUNCTION, on_close);
-	SETOPT(CURLOPT_CLOSESOCKETDATA, s);
-	SETOPT(CURLOPT_RESOLVER_START_FUNCTION, on_resolver_start);
-	SETOPT(CURLOPT_RESOLVER_START_DATA, s);
+	SETOPT(s, CURLOPT_PROXY, "");
+	SETOPT(s, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)s->request_len);
+	SETOPT(s, CURLOPT_POSTFIELDS, s->request);
+	SETOPT(s, CURLOPT_WRITEFUNCTION, on_body);
+	SETOPT(s, CURLOPT_WRITEDATA, s);
+	SETOPT(s, CURLOPT_HEADERFUNCTION, on_header);
+	SETOPT(s, CURLOPT_HEADERDATA, s);
+	SETOPT(s, CURLOPT_CLOSESOCKETFUNCTION, http_on_close);
+	SETOPT(s, CURLOPT_CLOSESOCKETDATA, &s->tcp_connected);
+	SETOPT(s, CURLOPT_RESOLVER_START_FUNCTION, on_resolver_start);
+	SETOPT(s, CURLOPT_RESOLVER_START_DATA, s);
 	/* "TE: trailers" is how a gRPC server tells a client that can read
 	 * trailers; "Expect:" with no value keeps curl from waiting for a
 	 * 100 Continue. */
-	if (add_header(s, "Content-Type: application/grpc", a) < 0 ||
-	    add_header(s, "TE: trailers", a) < 0 ||
-	    add_header(s, "Expect:", a) < 0)
+	if (http_add_line(&s->headers, "Content-Type: application/grpc", a) < 0 ||
+	    http_add_line(&s->headers, "TE: trailers", a) < 0 ||
+	    http_add_line(&s->headers, "Expect:", a) < 0)
 		return -ENOMEM;
-	if (c->tls) {
-		/* As http.c: the bundle SSL_CERT_FILE names when no ca_file. */
-		const char *ca = c->ca_file && *c->ca_file ? c->ca_file
-							   : getenv("SSL_CERT_FILE");
-		if (ca && *ca)
-			SETOPT(CURLOPT_CAINFO, ca);
-		if (c->cert_file && *c->cert_file)
-			SETOPT(CURLOPT_SSLCERT, c->cert_file);
-		if (c->key_file && *c->key_file)
-			SETOPT(CURLOPT_SSLKEY, c->key_file);
-		if (c->insecure) {
-			SETOPT(CURLOPT_SSL_VERIFYPEER, 0L);
-			SETOPT(CURLOPT_SSL_VERIFYHOST, 0L);
-		}
-	}
-	return 0;
+	return c->tls ? http_set_tls(s->curl, c, a) : 0;
 }
 
 static int grpc_prepare(const struct hb_check *c, void **state,
@@ -248,7 +173,7 @@ static int grpc_prepare(const struct hb_check *c, void **state,
 		return -ENOMEM;
 	}
 	*state = s;
-	hb_buf_init(&s->body, BODY_CAP);
+	hb_buf_init(&s->body, GRPC_BODY_CAP);
 	grpc_answer_init(&s->answer);
 	char err[200];
 	if (hb_split_hostport(c->address, s->host, sizeof(s->host), &s->port,
@@ -326,17 +251,6 @@ static int grpc_resolve(const struct hb_check *c, void *state,
 
 /* -- what happened ------------------------------------------------------- */
 
-static bool is_tls_error(CURLcode rc, bool *verify)
-{
-	*verify = rc == CURLE_PEER_FAILED_VERIFICATION ||
-		  rc == CURLE_SSL_CACERT_BADFILE ||
-		  rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_ISSUER_ERROR ||
-		  rc == CURLE_SSL_CRL_BADFILE;
-	return *verify || rc == CURLE_SSL_CONNECT_ERROR ||
-	       rc == CURLE_SSL_CIPHER || rc == CURLE_SSL_CLIENTCERT ||
-	       rc == CURLE_SSL_SHUTDOWN_FAILED || rc == CURLE_USE_SSL_FAILED;
-}
-
 /* A transfer libcurl could not complete: the usual connect and TLS
  * classes, worded as the http kind words them. */
 static void fail_transfer(const struct hb_check *c, struct grpc_state *s,
@@ -345,7 +259,6 @@ static void fail_transfer(const struct hb_check *c, struct grpc_state *s,
 	bool is_tls = c->tls;
 	const char *why = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);
 	long os_errno = 0;
-	bool verify;
 	char limit[32];
 	hb_duration_format(limit, sizeof(limit), s->dl.ms);
 	curl_easy_getinfo(s->curl, CURLINFO_OS_ERRNO, &os_errno);
@@ -359,7 +272,7 @@ static void fail_transfer(const struct hb_check *c, struct grpc_state *s,
 	} else if (s->headers_over) {
 		hb_attempt_fail(a, HB_CLASS_RESOURCE_LIMIT,
 				"the answer's headers from %s exceed %u KiB",
-				at, HEADERS_CAP >> 10);
+				at, GRPC_HEADERS_CAP >> 10);
 	} else if (rc == CURLE_COULDNT_CONNECT && os_errno == ECONNREFUSED) {
 		hb_attempt_fail(a, HB_CLASS_CONNECTION_REFUSED,
 				"connect to %s refused", at);
@@ -381,10 +294,11 @@ static void fail_transfer(const struct hb_check *c, struct grpc_state *s,
 					? "no TLS handshake"
 					: "no answer",
 				limit);
-	} else if (is_tls_error(rc, &verify)) {
+	} else if (http_is_tls_error(rc)) {
 		hb_attempt_fail(a, HB_CLASS_TLS_ERROR, "TLS with %s: %s", at, why);
 		hb_attempt_detail(a, "tls_error", "%s",
-				  verify ? "verify" : "handshake");
+				  http_tls_verify_error(rc) ? "verify"
+							    : "handshake");
 	} else if (is_tls && tls_t && !first && !s->answer.content_type[0]) {
 		/* TLS 1.3 ends the handshake before the server has judged the
 		 * client's certificate: a server that wants one, or another,
@@ -552,7 +466,7 @@ static void grpc_run(const struct hb_check *c, void *state,
 	char line[64];
 	snprintf(line, sizeof(line), "grpc-timeout: %lldm", (long long)left);
 	CURLcode rc = CURLE_OK;
-	if (add_header(s, line, a) < 0)
+	if (http_add_line(&s->headers, line, a) < 0)
 		goto out;
 	if (curl_easy_setopt(s->curl, CURLOPT_HTTPHEADER, s->headers) != CURLE_OK ||
 	    curl_easy_setopt(s->curl, CURLOPT_TIMEOUT_MS, (long)left) != CURLE_OK ||
@@ -607,6 +521,6 @@ __attribute__((visibility("default"))) const struct hb_driver hb_driver_grpc = {
 	.resolve = grpc_resolve,
 	.run = grpc_run,
 	.port = grpc_port,
-	.read_paths = grpc_read_paths,
+	.read_paths = http_read_paths,
 	.syscalls = grpc_syscalls,
 };

@@ -91,11 +91,43 @@ struct http_state {
 	const char *proxy_from;
 };
 
+/* curl_easy_setopt on s->curl (an http or a grpc check's state), failing
+ * a and returning -EINVAL from the caller when curl refuses. */
+#define SETOPT(s, opt, val)                                                    \
+	do {                                                                   \
+		CURLcode rc_ = curl_easy_setopt((s)->curl, opt, val);          \
+		if (rc_ != CURLE_OK) {                                         \
+			hb_attempt_fail(a, HB_CLASS_INTERNAL,                  \
+					"curl_easy_setopt(%s): %s", #opt,      \
+					curl_easy_strerror(rc_));              \
+			return -EINVAL;                                        \
+		}                                                              \
+	} while (0)
+
 #pragma GCC visibility push(hidden)
 
-/* http.c */
+/* http.c; the grpc kind (grpc.c), in the same module, shares what a
+ * libcurl transfer of each needs alike: the start, the files Landlock
+ * opens, TLS's options and failures, and telling a connect that never
+ * completed. */
 int http_parse_url(const char *url, char *host, size_t hostlen, long *port,
 		   bool *https);
+int http_init(bool tls, char *errbuf, size_t errlen);
+size_t http_read_paths(const struct hb_check *c, const char **paths,
+		       size_t max);
+/* ca_file (else SSL_CERT_FILE), cert_file, key_file and insecure on curl;
+ * 0, or -EINVAL with a failed. */
+int http_set_tls(CURL *curl, const struct hb_check *c, struct hb_attempt *a);
+/* curl's CURLOPT_CLOSESOCKETFUNCTION; userdata is a bool set when the
+ * socket had a peer. */
+int http_on_close(void *userdata, curl_socket_t fd);
+/* Whether rc is a TLS failure, and one that fails verification of a
+ * certificate, CA or pin (which a wait does not fix). */
+bool http_is_tls_error(CURLcode rc);
+bool http_tls_verify_error(CURLcode rc);
+/* Appends a header line to *list; 0, or -ENOMEM with a failed. */
+int http_add_line(struct curl_slist **list, const char *line,
+		  struct hb_attempt *a);
 bool http_keeps_resolver(const struct hb_check *c);
 void http_fmt_ms(char *dst, size_t size, int64_t ms);
 
