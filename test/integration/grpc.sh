@@ -9,13 +9,6 @@
 # Usage: HB_BUILD=build bash test/integration/grpc.sh   (HB_PREFIX optional)
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-PY=/usr/bin/python3
-SERVER=$HB_SRC/test/helpers/grpc_health_server.py
-# Debian's python3-grpcio, not the pyenv python3 on PATH: a missing one
-# fails the suite, saying so (scripts/deps.sh test installs it).
-"$PY" -c 'import grpc' 2>/dev/null ||
-	hb_die "$PY cannot import grpc: install python3-grpcio (scripts/deps.sh test)"
-
 hb_setup
 hb_make_certs
 
@@ -30,28 +23,13 @@ d=$HB_CERTS
 		-CAcreateserial -days 30 -extfile "$d/client.cnf" -out "$d/client.pem"
 } >"$d/client.log" 2>&1 || hb_die "client certificate: $(tail -3 "$d/client.log")"
 
-# start_grpc VAR ARGS...: a server on a free port (its number in VAR),
-# waited for until it accepts connections.
-start_grpc()
-{
-	local var=$1 port host=127.0.0.1
-	shift
-	hb_port port
-	case " $* " in *" --host ::1 "*) host="::1" ;; esac
-	"$PY" "$SERVER" --port "$port" "$@" >"$HB_TMP/grpc-$port.log" 2>&1 &
-	HB_PIDS+=($!)
-	hb_wait_tcp "$host" "$port" 20 ||
-		hb_die "gRPC server on $port: $(tail -5 "$HB_TMP/grpc-$port.log")"
-	printf -v "$var" '%s' "$port"
-}
-
-start_grpc plain --status app=SERVING --status down=NOT_SERVING \
+hb_start_grpc plain --status app=SERVING --status down=NOT_SERVING \
 	--flip flip=2 --error busy='14:warming up: 50% (cache)' \
 	--error closed=7:no --count "$HB_TMP/calls"
-start_grpc v6 --host ::1
-start_grpc nohealth --no-health
-start_grpc tls --tls "$d/server.pem" "$d/server.key" --status app=SERVING
-start_grpc mtls --tls "$d/server.pem" "$d/server.key" --client-ca "$d/ca.pem"
+hb_start_grpc v6 --host ::1
+hb_start_grpc nohealth --no-health
+hb_start_grpc tls --tls "$d/server.pem" "$d/server.key" --status app=SERVING
+hb_start_grpc mtls --tls "$d/server.pem" "$d/server.key" --client-ca "$d/ca.pem"
 hb_closed_port closed
 hb_port web
 hb_start_nginx "$web"
