@@ -154,9 +154,9 @@ static int configure(const struct hb_check *c, struct grpc_state *s,
 	SETOPT(s, CURLOPT_CLOSESOCKETDATA, &s->tcp_connected);
 	SETOPT(s, CURLOPT_RESOLVER_START_FUNCTION, on_resolver_start);
 	SETOPT(s, CURLOPT_RESOLVER_START_DATA, s);
-	/* "TE: trailers" is how a gRPC server tells a client that can read
-	 * trailers; "Expect:" with no value keeps curl from waiting for a
-	 * 100 Continue. */
+	/* "TE: trailers" tells the server that this client reads trailers,
+	 * which gRPC requires of a call; "Expect:" with no value keeps curl
+	 * from waiting for a 100 Continue. */
 	if (http_add_line(&s->headers, "Content-Type: application/grpc", a) < 0 ||
 	    http_add_line(&s->headers, "TE: trailers", a) < 0 ||
 	    http_add_line(&s->headers, "Expect:", a) < 0)
@@ -462,9 +462,11 @@ static void grpc_run(const struct hb_check *c, void *state,
 	int64_t left = (dl->at_ns - hb_mono_ns()) / 1000000;
 	if (left < 1)
 		left = 1;
-	/* The server learns the deadline too (grpc-timeout, in ms). */
+	/* The server learns the deadline too (grpc-timeout, in ms: at most
+	 * eight digits, PROTOCOL-HTTP2.md). */
 	char line[64];
-	snprintf(line, sizeof(line), "grpc-timeout: %lldm", (long long)left);
+	snprintf(line, sizeof(line), "grpc-timeout: %lldm",
+		 (long long)(left < 99999999 ? left : 99999999));
 	CURLcode rc = CURLE_OK;
 	if (http_add_line(&s->headers, line, a) < 0)
 		goto out;
