@@ -454,6 +454,43 @@ static void judge(const struct hb_check *c, struct grpc_state *s,
 				name);
 }
 
+/* Whether a transfer ended as libcurl 7.88 ends a call whose answer came
+ * before the request was sent whole: grpcio (and grpc-go) answer a method
+ * they do not have at once, trailers only, and reset the stream with
+ * NO_ERROR, as HTTP/2 allows (RFC 9113, 8.1); libcurl, still sending the
+ * message, drops the answer it has and fails with CURLE_HTTP2_STREAM,
+ * no header seen (more than half of the calls to grpcio without a health
+ * service, on loopback). */
+static bool answer_lost(const struct grpc_state *s, CURLcode rc)
+{
+	return rc == CURLE_HTTP2_STREAM && s->answer.status < 0 &&
+	       !s->answer.content_type[0] && s->header_bytes == 0;
+}
+
+/* Asks again with no message at all, the request complete in its one
+ * HEADERS frame, so that nothing is still being sent when the answer
+ * comes. Only to learn whether the method exists: a server that has it
+ * answers a call without its message with an error of its own, which
+ * says nothing of the service's health. True when it answered
+ * UNIMPLEMENTED, which s->answer then holds. */
+static bool probe_unimplemented(struct grpc_state *s)
+{
+	long left = (long)((s->dl.at_ns - hb_mono_ns()) / 1000000);
+	grpc_answer_init(&s->answer);
+	s->header_bytes = 0;
+	/* On a connection of its own: libcurl 7.88 fails the next stream
+	 * of the one whose answer it lost (CURLE_HTTP2). */
+	if (left < 1 ||
+	    curl_easy_setopt(s->curl, CURLOPT_FRESH_CONNECT, 1L) != CURLE_OK ||
+	    curl_easy_setopt(s->curl, CURLOPT_POSTFIELDSIZE_LARGE,
+			     (curl_off_t)0) != CURLE_OK ||
+	    curl_easy_setopt(s->curl, CURLOPT_TIMEOUT_MS, left) != CURLE_OK)
+		return false;
+	CURLcode rc = curl_easy_perform(s->curl);
+	return (rc == CURLE_OK || s->answer.status >= 0) &&
+	       s->answer.status == 12;
+}
+
 static void grpc_run(const struct hb_check *c, void *state,
 		     const struct hb_deadline *dl, struct hb_attempt *a)
 {
@@ -482,10 +519,33 @@ static void grpc_run(const struct hb_check *c, void *state,
 	record(s, a);
 	char at[HB_HOST_MAX + 80];
 	where(c, s, at, sizeof(at));
+	if (answer_lost(s, rc)) {
+		struct grpc_answer lost = s->answer;
+		char errbuf[CURL_ERROR_SIZE];
+		memcpy(errbuf, s->errbuf, sizeof(errbuf));
+		if (probe_unimplemented(s)) {
+			rc = CURLE_OK;
+			hb_attempt_detail(a, "grpc_probe", "no message");
+		} else {
+			s->answer = lost;
+			memcpy(s->errbuf, errbuf, sizeof(errbuf));
+			hb_attempt_fail(a, HB_CLASS_NETWORK_ERROR,
+					"%s ended the call before its message "
+					"was sent, and libcurl (7.88) lost the "
+					"answer: a status the server gives at "
+					"once, as an interceptor's "
+					"UNAUTHENTICATED (%s)",
+					at, errbuf[0] ? errbuf
+						       : curl_easy_strerror(rc));
+			goto out;
+		}
+	}
 	long http = 0, ver = 0;
 	curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &http);
 	curl_easy_getinfo(s->curl, CURLINFO_HTTP_VERSION, &ver);
-	if (rc != CURLE_OK)
+	/* A grpc-status comes only at the end of an answer: one that came
+	 * before libcurl failed the transfer (a reset after it) is judged. */
+	if (rc != CURLE_OK && s->answer.status < 0)
 		fail_transfer(c, s, rc, a, at);
 	else if (ver != CURL_HTTP_VERSION_2_0)
 		/* ALPN chose HTTP/1.1: a TLS server, but not gRPC's. */

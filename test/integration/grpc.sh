@@ -28,6 +28,7 @@ hb_start_grpc plain --status app=SERVING --status down=NOT_SERVING \
 	--error closed=7:no --count "$HB_TMP/calls"
 hb_start_grpc v6 --host ::1
 hb_start_grpc nohealth --no-health
+hb_start_grpc nohealth_tls --no-health --tls "$d/server.pem" "$d/server.key"
 hb_start_grpc tls --tls "$d/server.pem" "$d/server.key" --status app=SERVING
 hb_start_grpc mtls --tls "$d/server.pem" "$d/server.key" --client-ca "$d/ca.pem"
 hb_closed_port closed
@@ -104,6 +105,24 @@ hb_assert_json_contains '.checks[0].message' \
 	"127.0.0.1:$nohealth has no health service: grpc.health.v1.Health/Check answered UNIMPLEMENTED"
 hb_assert_json_contains '.checks[0].hint' "the server has no health service"
 hb_assert_detail grpc_status UNIMPLEMENTED
+
+hb_case "UNIMPLEMENTED every time, though the server answers before the call is sent"
+# grpcio answers a method it lacks at once and resets the stream, which
+# libcurl 7.88 took for a broken transfer in more than half of the calls
+# (NETWORK_ERROR "Stream error in the HTTP/2 framing layer"); the check
+# then asks again with no message.
+for tls_args in "" "--insecure"; do
+	port=$nohealth
+	[ -n "$tls_args" ] && port=$nohealth_tls
+	classes=""
+	for i in 1 2 3 4 5 6 7 8; do
+		# shellcheck disable=SC2086
+		hb_agent grpc "127.0.0.1:$port" $tls_args
+		classes+="$(hb_json '.checks[0].failureClass') "
+	done
+	hb_assert_eq "classes of eight calls${tls_args:+ over TLS}" \
+		"$(printf 'GRPC_STATUS %.0s' 1 2 3 4 5 6 7 8)" "$classes"
+done
 
 hb_case "another status is named, with its message decoded"
 hb_agent grpc "127.0.0.1:$plain" --service busy
