@@ -25,6 +25,7 @@ const char hb_cli_usage[] =
 	"       hookbox postgres URL...   PostgreSQL checks\n"
 	"       hookbox mysql URL...      MySQL/MariaDB checks\n"
 	"       hookbox redis URL...      Redis checks\n"
+	"       hookbox grpc HOST:PORT... gRPC health checks\n"
 	"       hookbox k8s RESOURCE/NAME...  Kubernetes object checks\n"
 	"       hookbox exec [--wait-for URL]... [--timeout D] [--output-tail SIZE]\n"
 	"                    -- CMD ARGS...\n"
@@ -65,6 +66,8 @@ const char hb_cli_usage[] =
 	"         --user U  --password-file F\n"
 	"         --ready  (passes when the server accepts connections, even\n"
 	"                   refusing the login: no credentials needed)\n"
+	"  grpc:  --service NAME  --tls  --ca-file F  --cert-file F  --key-file F\n"
+	"         --insecure  --server-name NAME  (any TLS flag means --tls)\n"
 	"  k8s:   -n|--namespace NS  --rollout  --condition TYPE[=STATUS]\n"
 	"         --jq EXPR  --server URL  --ca-file F  --bearer-token-file F\n"
 	"         (default: the pod's ServiceAccount and namespace)\n"
@@ -119,8 +122,8 @@ static const struct opt {
 } opts[] = {
 	{ "backoff", T_NUM, HB_K_ALL, "retry.backoff", O_NONE },
 	{ "bearer-token-file", T_STR, HB_K_HTTP | HB_K_K8S, "bearer_token_file", O_NONE },
-	{ "ca-file", T_STR, HB_K_HTTP | HB_K_K8S, "ca_file", O_NONE },
-	{ "cert-file", T_STR, HB_K_HTTP, "cert_file", O_NONE },
+	{ "ca-file", T_STR, HB_K_HTTP | HB_K_GRPC | HB_K_K8S, "ca_file", O_NONE },
+	{ "cert-file", T_STR, HB_K_HTTP | HB_K_GRPC, "cert_file", O_NONE },
 	{ "collector", T_RUN, 0, NULL, O_COLLECTOR },
 	{ "command", T_STR, HB_K_RE, "command", O_NONE },
 	{ "condition", T_STR, HB_K_K8S, "condition", O_NONE },
@@ -142,10 +145,10 @@ static const struct opt {
 	{ "follow-redirects", T_WORD, HB_K_HTTP, "follow_redirects", O_NONE },
 	{ "header", T_SPECIAL, HB_K_HTTP, NULL, O_HEADER },
 	{ "help", T_RUN_FLAG, 0, NULL, O_HELP },
-	{ "insecure", T_BOOL, HB_K_HTTP, "insecure", O_NONE },
+	{ "insecure", T_BOOL, HB_K_HTTP | HB_K_GRPC, "insecure", O_NONE },
 	{ "interval", T_STR, HB_K_ALL, "retry.interval", O_NONE },
 	{ "jq", T_STR, HB_K_K8S, "jq", O_NONE },
-	{ "key-file", T_STR, HB_K_HTTP, "key_file", O_NONE },
+	{ "key-file", T_STR, HB_K_HTTP | HB_K_GRPC, "key_file", O_NONE },
 	{ "max-latency", T_STR, HB_K_HTTP, "expect.max_latency", O_NONE },
 	{ "method", T_STR, HB_K_HTTP, "method", O_NONE },
 	{ "min-addresses", T_INT, HB_K_DNS, "expect.min_addresses", O_NONE },
@@ -172,8 +175,11 @@ static const struct opt {
 	{ "sandbox", T_RUN, 0, NULL, O_SANDBOX },
 	{ "send", T_STR, HB_K_TCP, "send", O_NONE },
 	{ "server", T_STR, HB_K_K8S, "server", O_NONE },
+	{ "server-name", T_STR, HB_K_GRPC, "server_name", O_NONE },
+	{ "service", T_STR, HB_K_GRPC, "service", O_NONE },
 	{ "termination-log", T_RUN, 0, NULL, O_TERMINATION_LOG },
 	{ "timeout", T_SPECIAL, HB_K_ALL, NULL, O_TIMEOUT },
+	{ "tls", T_BOOL, HB_K_GRPC, "tls", O_NONE },
 	{ "token-file", T_RUN, 0, NULL, O_TOKEN_FILE },
 	{ "user", T_STR, HB_K_DB | HB_K_HTTP, "user", O_NONE },
 	{ "wait", T_STR, HB_K_ALL, "wait", O_NONE },

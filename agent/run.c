@@ -179,6 +179,37 @@ static bool kind_needs_tls(const struct hb_cli *cli, const struct hb_spec *s,
 	return false;
 }
 
+/* Whether a kind that shares k's module (k included) needs TLS in this
+ * run: the module's one start of OpenSSL, whichever kind's comes first,
+ * must then load its configuration (kinds/ossl.h). */
+static bool module_needs_tls(const struct hb_cli *cli, const struct hb_spec *s,
+			     const struct hb_kind *k, const struct hb_driver *d)
+{
+	for (size_t i = 0; i < HB_KIND_COUNT; i++) {
+		const struct hb_kind *o = &hb_kinds[i];
+		if (o == k ? kind_needs_tls(cli, s, k, d)
+			   : o->module && k->module &&
+				     strcmp(o->module, k->module) == 0 &&
+				     kind_needs_tls(cli, s, o, NULL))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the run has a check of another kind in k's module that has no
+ * plain build (grpc, in the http module: h2c needs nghttp2): then the
+ * full module loads. */
+static bool module_shared(const struct hb_spec *s, const struct hb_kind *k)
+{
+	for (size_t i = 0; i < s->n_checks; i++) {
+		const struct hb_kind *o = hb_kind_find(s->checks[i].kind);
+		if (o && o != k && !o->plain && o->module && k->module &&
+		    strcmp(o->module, k->module) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int prepare_kinds(const struct hb_cli *cli, const struct hb_spec *s,
 			 enum hb_sandbox_mode mode, struct kind_slot *slots,
 			 size_t *n_slots, struct hb_job *jobs)
@@ -189,7 +220,8 @@ static int prepare_kinds(const struct hb_cli *cli, const struct hb_spec *s,
 	for (size_t i = 0; i < HB_KIND_COUNT; i++)
 		if (hb_kinds[i].plain)
 			hb_kind_set_tls(&hb_kinds[i],
-					kind_needs_tls(cli, s, &hb_kinds[i], NULL));
+					module_needs_tls(cli, s, &hb_kinds[i], NULL) ||
+					module_shared(s, &hb_kinds[i]));
 	for (size_t i = 0; i < s->n_checks; i++) {
 		const struct hb_check *c = &s->checks[i];
 		struct kind_slot *k = NULL;
@@ -222,8 +254,8 @@ static int prepare_kinds(const struct hb_cli *cli, const struct hb_spec *s,
 					c->name, err);
 				return -1;
 			}
-			bool tls = kind_needs_tls(cli, s, hb_kind_find(c->kind),
-						  k->driver);
+			bool tls = module_needs_tls(cli, s, hb_kind_find(c->kind),
+						    k->driver);
 			if (k->driver->init &&
 			    k->driver->init(tls, err, sizeof(err)) < 0) {
 				fprintf(stderr, "hookbox: initialising %s checks: %s\n",

@@ -165,12 +165,12 @@ struct field {
  * "_file" of their own; neither do names, kinds or regexes, which the
  * parser must see to check. */
 static const struct field check_fields[] = {
-	{ "address", HB_K_TCP, T_STRING, true, F_PLAIN, CF(address) },
+	{ "address", HB_K_TCP | HB_K_GRPC, T_STRING, true, F_PLAIN, CF(address) },
 	{ "after", HB_K_ALL, T_SPECIAL, false, F_AFTER, 0 },
 	{ "bearer_token", HB_K_HTTP, T_STRING, true, F_PLAIN, CF(bearer_token) },
 	{ "body", HB_K_HTTP, T_STRING, true, F_PLAIN, CF(body) },
-	{ "ca_file", HB_K_HTTP | HB_K_K8S, T_STRING, false, F_PLAIN, CF(ca_file) },
-	{ "cert_file", HB_K_HTTP, T_STRING, false, F_PLAIN, CF(cert_file) },
+	{ "ca_file", HB_K_HTTP | HB_K_GRPC | HB_K_K8S, T_STRING, false, F_PLAIN, CF(ca_file) },
+	{ "cert_file", HB_K_HTTP | HB_K_GRPC, T_STRING, false, F_PLAIN, CF(cert_file) },
 	{ "command", HB_K_RE, T_STRING, true, F_PLAIN, CF(command) },
 	{ "condition", HB_K_K8S, T_STRING, false, F_PLAIN, CF(condition) },
 	{ "database", HB_K_DB, T_STRING, true, F_PLAIN, CF(database) },
@@ -179,9 +179,9 @@ static const struct field check_fields[] = {
 	{ "follow_redirects", HB_K_HTTP, T_SPECIAL, false, F_FOLLOW, 0 },
 	{ "headers", HB_K_HTTP, T_SPECIAL, false, F_HEADERS, 0 },
 	{ "host", HB_K_DNS, T_STRING, true, F_HOST, CF(host) },
-	{ "insecure", HB_K_HTTP, T_BOOL, false, F_PLAIN, CF(insecure) },
+	{ "insecure", HB_K_HTTP | HB_K_GRPC, T_BOOL, false, F_PLAIN, CF(insecure) },
 	{ "jq", HB_K_K8S, T_SPECIAL, false, F_JQ, 0 },
-	{ "key_file", HB_K_HTTP, T_STRING, false, F_PLAIN, CF(key_file) },
+	{ "key_file", HB_K_HTTP | HB_K_GRPC, T_STRING, false, F_PLAIN, CF(key_file) },
 	{ "kind", HB_K_ALL, T_SPECIAL, false, F_KIND, 0 },
 	{ "method", HB_K_HTTP, T_SPECIAL, false, F_METHOD, 0 },
 	{ "min_cert_days", HB_K_HTTP, T_SPECIAL, false, F_MIN_CERT_DAYS, 0 },
@@ -198,7 +198,10 @@ static const struct field check_fields[] = {
 	{ "rollout", HB_K_K8S, T_BOOL, false, F_PLAIN, CF(rollout) },
 	{ "send", HB_K_TCP, T_STRING, true, F_PLAIN, CF(send) },
 	{ "server", HB_K_K8S, T_STRING, false, F_PLAIN, CF(server) },
+	{ "server_name", HB_K_GRPC, T_STRING, false, F_PLAIN, CF(server_name) },
+	{ "service", HB_K_GRPC, T_STRING, false, F_PLAIN, CF(service) },
 	{ "timeout", HB_K_ALL, T_SPECIAL, false, F_TIMEOUT, 0 },
+	{ "tls", HB_K_GRPC, T_BOOL, false, F_PLAIN, CF(tls) },
 	{ "token", HB_K_K8S, T_STRING, true, F_PLAIN, CF(bearer_token) },
 	{ "url", HB_K_HTTP | HB_K_DB, T_STRING, true, F_PLAIN, CF(url) },
 	{ "user", HB_K_DB | HB_K_HTTP, T_STRING, true, F_PLAIN, CF(user) },
@@ -576,7 +579,7 @@ static int parse_check(struct parser *p, const cJSON *o)
 		name_is_host = names >= 2 ? 2 : 1;
 	}
 	/* What each kind cannot do without. */
-	char **need = p->kind == HB_K_TCP ? &c->address
+	char **need = p->kind & (HB_K_TCP | HB_K_GRPC) ? &c->address
 		      : p->kind == HB_K_DNS ? &c->host
 		      : p->kind == HB_K_K8S ? &c->object
 					 : &c->url;
@@ -599,7 +602,7 @@ static int parse_check(struct parser *p, const cJSON *o)
 				 "\"pattern\" compares: give one of them");
 	}
 
-	const char *need_key = p->kind == HB_K_TCP ? "address"
+	const char *need_key = p->kind & (HB_K_TCP | HB_K_GRPC) ? "address"
 			       : p->kind == HB_K_K8S ? "object"
 			       : p->kind != HB_K_DNS ? "url"
 			       : spec_has_key(o, "host") ? "host"
@@ -623,6 +626,8 @@ static int parse_check(struct parser *p, const cJSON *o)
 	if (p->kind == HB_K_HTTP && spec_http_credentials(p, o, c) < 0)
 		return -1;
 	if (p->kind == HB_K_K8S && spec_k8s_check(p, o, c) < 0)
+		return -1;
+	if (p->kind == HB_K_GRPC && spec_grpc_rules(p, o, c) < 0)
 		return -1;
 	/* A body is POSTed unless the check names another method, as curl's
 	 * --data does (the driver sends the method given, GET included). */
@@ -951,6 +956,8 @@ static void check_release(struct hb_check *c)
 	free(c->k8s_namespace);
 	free(c->server);
 	free(c->condition);
+	free(c->service);
+	free(c->server_name);
 	expect_release(&c->expect);
 }
 

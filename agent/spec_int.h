@@ -126,5 +126,8 @@ int spec_ready_alone(struct parser *p, const cJSON *o);
 /* An http check's credentials in one place, and each one word or name. */
 int spec_http_credentials(struct parser *p, const cJSON *o,
 			  const struct hb_check *c);
+/* A grpc check's TLS settings imply "tls" (set in c); a key without its
+ * certificate, a bad server_name or service fail at their key. */
+int spec_grpc_rules(struct parser *p, const cJSON *o, struct hb_check *c);
 
 #endif

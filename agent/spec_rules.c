@@ -106,3 +106,43 @@ int spec_http_credentials(struct parser *p, const cJSON *o,
 		}
 	return 0;
 }
+
+/* A grpc check's TLS: any TLS setting means TLS ("tls" may be left out),
+ * and contradicting "tls": false is an error at that setting, as is a
+ * client key without its certificate. The service is sent as a protobuf
+ * string, which gRPC servers take as UTF-8 only. */
+int spec_grpc_rules(struct parser *p, const cJSON *o, struct hb_check *c)
+{
+	static const char *const tls_keys[] = { "ca_file", "cert_file",
+						"key_file", "insecure",
+						"server_name" };
+	bool said_no = spec_has_key(o, "tls") && !c->tls;
+	for (size_t i = 0; i < HB_ARRAY_SIZE(tls_keys); i++) {
+		if (!spec_has_key(o, tls_keys[i]) ||
+		    (i == 3 && !c->insecure))
+			continue;
+		if (said_no)
+			return fail_at(p, tls_keys[i],
+				       "a TLS setting, and \"tls\" is false: "
+				       "drop one of them");
+		c->tls = true;
+	}
+	if (c->key_file && !c->cert_file)
+		return fail_at(p, "key_file",
+			       "a client key needs its certificate "
+			       "(\"cert_file\")");
+	if (c->server_name && (!*c->server_name || strlen(c->server_name) > 253 ||
+			       spec_has_space_or_control(c->server_name, false)))
+		return fail_at(p, "server_name",
+			       "expected a host name the server's certificate "
+			       "names: not empty, at most 253 characters, no "
+			       "space or control character");
+	if (c->service && (strlen(c->service) > 1024 ||
+			   spec_has_space_or_control(c->service, false) ||
+			   !hb_utf8_valid(c->service, strlen(c->service))))
+		return fail_at(p, "service",
+			       "expected a service name like "
+			       "\"grpc.health.v1.Health\": valid UTF-8, at most "
+			       "1024 bytes, no space or control character");
+	return 0;
+}

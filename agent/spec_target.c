@@ -147,7 +147,7 @@ static const char *host_problem(const char *h)
  * for its file. Returns 0 or -ENOMEM. */
 int spec_set_target(struct hb_check *c, unsigned kind)
 {
-	const char *from = kind == HB_K_TCP ? c->address
+	const char *from = kind & (HB_K_TCP | HB_K_GRPC) ? c->address
 			   : kind == HB_K_DNS ? c->host
 			   : kind == HB_K_K8S ? c->object
 					   : c->url;

@@ -506,7 +506,8 @@ int spec_parse_retry_on(struct parser *p, const cJSON *v, uint32_t *bits)
 	const char *names[HB_CLASS__COUNT];
 	size_t n = 0;
 	for (int i = 1; i < HB_CLASS__COUNT; i++)
-		names[n++] = hb_class_name(i);
+		if (hb_class_defined(i))
+			names[n++] = hb_class_name(i);
 	if (!cJSON_IsArray(v))
 		return spec_fail(p, "expected an array of failure classes like "
 			       "[\"AUTH_FAILED\"]");

@@ -11,7 +11,8 @@
 # issues' targets.
 #   bench/run.sh [BUILD_DIR]     (RUNS=N runs of each command, default 30,
 #                                 in ROUNDS=N rounds, default 5;
-#                                 USAGE_RUNS=N, default 10)
+#                                 USAGE_RUNS=N, default 10; ONLY=REGEX
+#                                 times only the rows it matches)
 set -uo pipefail
 build=${1:-build}
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -65,6 +66,15 @@ benches=(
 for extra in "$src"/bench/*.bench; do
 	[ -e "$extra" ] && . "$extra"
 done
+# ONLY=REGEX: only the rows whose name matches are timed (ONLY=grpc);
+# every bench/*.bench still starts its servers.
+if [ -n "${ONLY:-}" ]; then
+	kept=()
+	for b in "${benches[@]}"; do
+		[[ ${b%%|*} =~ $ONLY ]] && kept+=("$b")
+	done
+	benches=("${kept[@]}")
+fi
 
 # Peak RSS of the largest process of a command's tree, orphans included.
 cc -O2 -o "$HB_TMP/rss" "$src/bench/rss.c" || hb_die "cannot build bench/rss.c"
@@ -180,7 +190,7 @@ report "CPU per check, 50 checks in one run (ms)" "$(per50 cpu "$fifty")"
 report "CPU per URL, curl -Z (ms)" "$(per50 cpu "$curlz")"
 report "50 checks in one run / curl -Z, wall" "$(ratio "$fifty" "$curlz")"
 target "50 curl processes / 50 checks in one run" "$(ratio '50 curl processes' 'hookbox run, 50 HTTP checks')" '>=' 20
-target "peak RSS of 50 checks (MiB)" "$(awk -v k="${maxrss['hookbox run, 50 HTTP checks']:-0}" 'BEGIN { printf "%.1f", k / 1024 }')" '<' 16
+target "peak RSS of 50 checks (MiB)" "$(awk -v k="${maxrss['hookbox run, 50 HTTP checks']:-}" 'BEGIN { if (k == "") print "n/a"; else printf "%.1f", k / 1024 }')" '<' 16
 if [ -n "${med['pg_isready']:-}" ]; then
 	# Against the binaries, not Debian's pg_wrapper (bench/db.bench), and
 	# against psql, which does the same work: pg_isready does not log in
@@ -189,6 +199,13 @@ if [ -n "${med['pg_isready']:-}" ]; then
 	report "hookbox postgres (connect, SCRAM) / pg_isready" "$(ratio 'hookbox postgres (connect, SCRAM)' pg_isready)"
 	target "hookbox mysql (connect, auth) / mysqladmin ping" "$(ratio 'hookbox mysql (connect, auth)' 'mysqladmin ping')" '<=' 1
 	target "hookbox redis (AUTH, PING) / redis-cli ping" "$(ratio 'hookbox redis (AUTH, PING)' 'redis-cli ping')" '<=' 1
+fi
+if [ -n "${med['python3 grpcio, one Health/Check']:-}" ]; then
+	report "hookbox grpc (h2c) / python3 grpcio, wall" "$(ratio 'hookbox grpc (h2c, sandboxed)' 'python3 grpcio, one Health/Check')"
+	report "CPU, hookbox grpc (h2c) (ms)" "${cpu['hookbox grpc (h2c, sandboxed)']:-n/a}"
+	report "CPU, python3 grpcio (ms)" "${cpu['python3 grpcio, one Health/Check']:-n/a}"
+	report "page faults, hookbox grpc (h2c)" "${faults['hookbox grpc (h2c, sandboxed)']:-n/a}"
+	report "page faults, python3 grpcio" "${faults['python3 grpcio, one Health/Check']:-n/a}"
 fi
 echo
 echo "(which client libraries a run maps is asserted by test/integration/sandbox.sh)"

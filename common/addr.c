@@ -364,3 +364,13 @@ oom:
 	free(out);
 	return NULL;
 }
+
+int hb_address_port(const char *address)
+{
+	char host[HB_HOST_MAX];
+	int port = 0;
+	if (!address || hb_split_hostport(address, host, sizeof(host), &port,
+					  0, 0, NULL, 0) < 0)
+		return 0;
+	return port;
+}

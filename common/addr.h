@@ -36,6 +36,10 @@ int hb_split_hostport(const char *in, char *host, size_t hostlen, int *port,
 		      int default_port, unsigned flags, char *err,
 		      size_t errlen);
 
+/* The port of a check's "host:port" (a tcp or grpc check's address, for
+ * Landlock), or 0 when it has none or is not one. */
+int hb_address_port(const char *address);
+
 /* Where hb_url_authority puts what it finds: buffers the caller owns. */
 struct hb_authority {
 	char *user;           /* "" when the URL has none */

@@ -84,6 +84,10 @@ const char *hb_attempt_hint(const struct hb_attempt *a)
 		if (hint)
 			return hint;
 	}
+	const char *grpc = hb_attempt_get_detail(a, "grpc_status");
+	if (a->failure_class == HB_CLASS_GRPC_STATUS && grpc &&
+	    hb_grpc_status_hint(grpc))
+		return hb_grpc_status_hint(grpc);
 	return hb_class_hint(a->failure_class);
 }
 
@@ -133,7 +137,7 @@ int hb_attempt_unpack(const uint8_t *buf, size_t len, struct hb_attempt *a)
 	a->number = m->number;
 	a->outcome = m->outcome;
 	a->failure_class = m->failure_class;
-	if (a->failure_class < 0 || a->failure_class >= HB_CLASS__COUNT)
+	if (!hb_class_defined(a->failure_class))
 		a->failure_class = HB_CLASS_INTERNAL;
 	if (a->outcome < HB_OUTCOME_UNSPECIFIED || a->outcome > HB_CANCELLED)
 		a->outcome = HB_ERROR;

@@ -141,6 +141,12 @@ struct hb_check {
 	 * unknown-database answer counts as up (libpq's PQping rule), no
 	 * query or command runs, and no credentials are needed. */
 	bool ready;
+	/* grpc: the service whose health is asked ("" the whole server),
+	 * and TLS (ca_file, cert_file, key_file and insecure above, as
+	 * http's), verifying server_name when given instead of the host. */
+	char *service;
+	char *server_name;
+	bool tls;
 	/* kubernetes: the object as written ("deploy/web"), its namespace
 	 * ("" for a cluster-scoped one), the API server ("server"; NULL: the
 	 * pod's KUBERNETES_SERVICE_HOST), and what must hold of it. The

@@ -17,16 +17,21 @@ static const char *const hints[] = {
 #undef XX
 };
 
+bool hb_class_defined(int cls)
+{
+	return cls >= 0 && cls < HB_CLASS__COUNT && names[cls];
+}
+
 const char *hb_class_name(int cls)
 {
-	if (cls < 0 || cls >= HB_CLASS__COUNT)
+	if (!hb_class_defined(cls))
 		return "UNKNOWN";
 	return names[cls];
 }
 
 const char *hb_class_hint(int cls)
 {
-	if (cls < 0 || cls >= HB_CLASS__COUNT)
+	if (!hb_class_defined(cls))
 		return "";
 	return hints[cls];
 }
@@ -34,7 +39,7 @@ const char *hb_class_hint(int cls)
 int hb_class_by_name(const char *name)
 {
 	for (int i = 1; i < HB_CLASS__COUNT; i++)
-		if (strcmp(names[i], name) == 0)
+		if (names[i] && strcmp(names[i], name) == 0)
 			return i;
 	return -1;
 }
@@ -104,6 +109,43 @@ const char *hb_http_status_hint(long status)
 	if (status >= 500 && status <= 599)
 		return "the application failed on the request: see its logs "
 		       "(kubectl logs) for the error";
+	return NULL;
+}
+
+/* By the status a gRPC server answered Health/Check with: the usual
+ * cause of each, fixed here as hb_http_status_hint's are. */
+const char *hb_grpc_status_hint(const char *status)
+{
+	static const struct {
+		const char *status, *hint;
+	} hints_by_status[] = {
+		{ "UNIMPLEMENTED",
+		  "the server has no health service: register "
+		  "grpc.health.v1.Health in it (grpc-go's health.NewServer, "
+		  "grpcio-health-checking, grpc-java's HealthStatusManager), "
+		  "or check the port that serves it" },
+		{ "UNAVAILABLE",
+		  "the server, or a proxy or mesh sidecar before it, is not "
+		  "ready or has no backend: --wait waits a start-up out, else "
+		  "see their logs" },
+		{ "UNAUTHENTICATED",
+		  "the server wants credentials for the health service: a "
+		  "client certificate (cert_file, key_file), or an "
+		  "interceptor that should exempt grpc.health.v1" },
+		{ "PERMISSION_DENIED",
+		  "the server refuses this client the health service: check "
+		  "its authorization policy (a mesh's AuthorizationPolicy, an "
+		  "interceptor) for grpc.health.v1.Health" },
+		{ "DEADLINE_EXCEEDED",
+		  "the health service did not answer within the check's "
+		  "timeout: the server is overloaded, or its health check "
+		  "waits on a slow dependency" },
+	};
+	for (size_t i = 0; status && i < sizeof(hints_by_status) /
+						  sizeof(hints_by_status[0]);
+	     i++)
+		if (strcmp(hints_by_status[i].status, status) == 0)
+			return hints_by_status[i].hint;
 	return NULL;
 }
 

@@ -68,7 +68,10 @@
 	XX(NOT_FOUND, 19, "NOT_FOUND",                                          \
 	   "the API server has no such object: check the name, the namespace " \
 	   "(-n) and the resource; --wait waits for a hook or controller to "   \
-	   "create it")
+	   "create it")                                                         \
+	XX(GRPC_STATUS, 20, "GRPC_STATUS",                                      \
+	   "the gRPC server answered the health check with an error status: "   \
+	   "see the message, and the server's logs")
 
 enum hb_class {
 #define XX(name, value, str, hint) HB_CLASS_##name = value,
@@ -91,6 +94,12 @@ const char *hb_class_not_retried(int cls, bool tls_verify);
  * precise than the class's (a redirect not followed, 401/403, 404, 503,
  * other 5xx); NULL when the class's hint is the one to give. */
 const char *hb_http_status_hint(long status);
+/* The hint for a GRPC_STATUS failure with this status ("UNIMPLEMENTED",
+ * the detail "grpc_status"), more precise than the class's; NULL when the
+ * class's hint is the one to give. */
+const char *hb_grpc_status_hint(const char *status);
+/* Whether cls is a class of HB_CLASS_MAP (the values have gaps). */
+bool hb_class_defined(int cls);
 /* The hint for a CONNECTION_REFUSED the server answered itself (57P03
  * cannot_connect_now, MySQL's 1053, Redis's LOADING): up, not ready. */
 const char *hb_not_ready_hint(void);

@@ -14,6 +14,7 @@ static const char *const tcp_schemes[] = { "tcp://", NULL };
 static const char *const pg_schemes[] = { "postgres://", "postgresql://", NULL };
 static const char *const my_schemes[] = { "mysql://", "mariadb://", NULL };
 static const char *const redis_schemes[] = { "redis://", "rediss://", NULL };
+static const char *const grpc_schemes[] = { "grpc://", NULL };
 static const char *const no_schemes[] = { NULL };
 
 /* Designated by id, so a row out of its place fails to build. */
@@ -49,6 +50,16 @@ const struct hb_kind hb_kinds[HB_KIND_COUNT] = {
 		.id = HB_KIND_REDIS, .name = "redis", .target = "url",
 		.schemes = redis_schemes, .default_port = 6379,
 		.module = "redis",
+	},
+	[HB_KIND_GRPC] = {
+		.id = HB_KIND_GRPC, .name = "grpc", .target = "address",
+		.schemes = grpc_schemes,
+		/* kinds/grpc.c shares the http module's libcurl, OpenSSL
+		 * and nghttp2; h2c needs nghttp2 too, so never the plain
+		 * build (agent/run.c). */
+		.module = "http",
+		.uses_tls = hb_grpc_uses_tls,
+		.flags = HB_KIND_STRIP_SCHEME,
 	},
 	[HB_KIND_KUBERNETES] = {
 		.id = HB_KIND_KUBERNETES, .name = "kubernetes",
@@ -144,4 +155,9 @@ bool hb_http_uses_tls(const struct hb_check *c)
 {
 	return !c->url || strncasecmp(c->url, "http://", 7) != 0 ||
 	       c->follow_redirects || hb_check_proxy_tls(c);
+}
+
+bool hb_grpc_uses_tls(const struct hb_check *c)
+{
+	return c->tls;
 }

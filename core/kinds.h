@@ -25,6 +25,7 @@ enum hb_kind_id {
 	HB_KIND_POSTGRES,
 	HB_KIND_MYSQL,
 	HB_KIND_REDIS,
+	HB_KIND_GRPC,
 	HB_KIND_KUBERNETES,
 	HB_KIND_COUNT,
 };
@@ -36,6 +37,7 @@ enum hb_kind_bits {
 	HB_K_PG = 1u << HB_KIND_POSTGRES,
 	HB_K_MY = 1u << HB_KIND_MYSQL,
 	HB_K_RE = 1u << HB_KIND_REDIS,
+	HB_K_GRPC = 1u << HB_KIND_GRPC,
 	HB_K_K8S = 1u << HB_KIND_KUBERNETES,
 	HB_K_DB = HB_K_PG | HB_K_MY | HB_K_RE,
 	HB_K_ALL = (1u << HB_KIND_COUNT) - 1,
@@ -100,5 +102,8 @@ void hb_kind_schemes(char *dst, size_t size, const struct hb_kind *k);
  * through a plain http proxy is TLS too, inside the proxy's CONNECT
  * tunnel; a plain URL through one stays plain. */
 bool hb_http_uses_tls(const struct hb_check *c);
+/* Whether a grpc check uses TLS: "tls", which any TLS setting implies
+ * (agent/spec_rules.c); else h2c. */
+bool hb_grpc_uses_tls(const struct hb_check *c);
 
 #endif

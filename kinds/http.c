@@ -173,14 +173,15 @@ static size_t on_body(char *p, size_t size, size_t n, void *userdata)
 /* curl 7.88 counts CURLINFO_CONNECT_TIME only once TLS is up too, so a
  * server that accepts and then never speaks TLS would look like one that
  * never accepted. Whether the socket had a peer when curl dropped it tells
- * the two apart (ENOTCONN while the SYN is unanswered). */
-static int on_close(void *userdata, curl_socket_t fd)
+ * the two apart (ENOTCONN while the SYN is unanswered): userdata is the
+ * bool it sets. */
+int http_on_close(void *userdata, curl_socket_t fd)
 {
-	struct http_state *s = userdata;
+	bool *tcp_connected = userdata;
 	struct sockaddr_storage peer;
 	socklen_t len = sizeof(peer);
 	if (getpeername(fd, (struct sockaddr *)&peer, &len) == 0)
-		s->tcp_connected = true;
+		*tcp_connected = true;
 	return close(fd);
 }
 
@@ -202,19 +203,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *userdata)
 	return len;
 }
 
-#define SETOPT(s, opt, val)                                                    \
-	do {                                                                   \
-		CURLcode rc_ = curl_easy_setopt((s)->curl, opt, val);          \
-		if (rc_ != CURLE_OK) {                                         \
-			hb_attempt_fail(a, HB_CLASS_INTERNAL,                  \
-					"curl_easy_setopt(%s): %s", #opt,      \
-					curl_easy_strerror(rc_));              \
-			return -EINVAL;                                        \
-		}                                                              \
-	} while (0)
-
-static int add_line(struct curl_slist **list, const char *line,
-		    struct hb_attempt *a)
+int http_add_line(struct curl_slist **list, const char *line,
+		  struct hb_attempt *a)
 {
 	struct curl_slist *l = curl_slist_append(*list, line);
 	if (!l) {
@@ -236,7 +226,7 @@ static int add_header(struct http_state *s, const char *name, const char *value,
 		snprintf(line, sizeof(line), "%s: %s", name, value);
 	else
 		snprintf(line, sizeof(line), "%s;", name);
-	return add_line(&s->headers, line, a);
+	return http_add_line(&s->headers, line, a);
 }
 
 /* "Authorization: Bearer <token>" on the check's own header list. The
@@ -253,7 +243,7 @@ static int add_bearer(struct http_state *s, const char *token,
 		return -ENOMEM;
 	}
 	snprintf(line, len, "%s%s", prefix, token);
-	int rc = add_line(&s->headers, line, a);
+	int rc = http_add_line(&s->headers, line, a);
 	hb_secret_free(line);
 	return rc;
 }
@@ -276,8 +266,8 @@ static int configure(const struct hb_check *c, struct http_state *s,
 	 * of the attempt's deadline. */
 	SETOPT(s, CURLOPT_WRITEFUNCTION, on_body);
 	SETOPT(s, CURLOPT_WRITEDATA, s);
-	SETOPT(s, CURLOPT_CLOSESOCKETFUNCTION, on_close);
-	SETOPT(s, CURLOPT_CLOSESOCKETDATA, s);
+	SETOPT(s, CURLOPT_CLOSESOCKETFUNCTION, http_on_close);
+	SETOPT(s, CURLOPT_CLOSESOCKETDATA, &s->tcp_connected);
 	SETOPT(s, CURLOPT_OPENSOCKETFUNCTION, http_on_open);
 	SETOPT(s, CURLOPT_OPENSOCKETDATA, s);
 	SETOPT(s, CURLOPT_HEADERFUNCTION, on_header);
@@ -293,8 +283,8 @@ static int configure(const struct hb_check *c, struct http_state *s,
 		/* Without this curl waits up to a second for a "100
 		 * Continue" before sending a larger body ("Expect:" with no
 		 * value removes the header). */
-		if (add_line(&s->headers, "Expect:", a) < 0 ||
-		    add_line(&s->bare, "Expect:", a) < 0)
+		if (http_add_line(&s->headers, "Expect:", a) < 0 ||
+		    http_add_line(&s->bare, "Expect:", a) < 0)
 			return -ENOMEM;
 	}
 	s->head = c->method && strcmp(c->method, "HEAD") == 0;
@@ -321,25 +311,37 @@ static int configure(const struct hb_check *c, struct http_state *s,
 	if (s->headers)
 		SETOPT(s, CURLOPT_HTTPHEADER, s->headers);
 
+	if (http_set_tls(s->curl, c, a) < 0)
+		return -EINVAL;
+	if (s->https)
+		SETOPT(s, CURLOPT_CERTINFO, 1L);
+	return 0;
+}
+
+int http_set_tls(CURL *curl, const struct hb_check *c, struct hb_attempt *a)
+{
+	CURLcode rc = CURLE_OK;
 	/* Without a ca_file, the bundle OpenSSL's SSL_CERT_FILE names, as
 	 * curl's own tool reads it: libcurl takes only the path it was built
 	 * with, which the image of a bundle's agent may not have (bundle.c). */
 	const char *ca = c->ca_file && *c->ca_file ? c->ca_file : getenv("SSL_CERT_FILE");
 	if (ca && *ca)
-		SETOPT(s, CURLOPT_CAINFO, ca);
-	if (c->cert_file && *c->cert_file)
-		SETOPT(s, CURLOPT_SSLCERT, c->cert_file);
-	if (c->key_file && *c->key_file)
-		SETOPT(s, CURLOPT_SSLKEY, c->key_file);
+		rc = curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
+	if (rc == CURLE_OK && c->cert_file && *c->cert_file)
+		rc = curl_easy_setopt(curl, CURLOPT_SSLCERT, c->cert_file);
+	if (rc == CURLE_OK && c->key_file && *c->key_file)
+		rc = curl_easy_setopt(curl, CURLOPT_SSLKEY, c->key_file);
 	/* Verification is off only when the check says so, and then both
 	 * halves: the chain and the name. */
-	if (c->insecure) {
-		SETOPT(s, CURLOPT_SSL_VERIFYPEER, 0L);
-		SETOPT(s, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
-	if (s->https)
-		SETOPT(s, CURLOPT_CERTINFO, 1L);
-	return 0;
+	if (rc == CURLE_OK && c->insecure)
+		rc = curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+	if (rc == CURLE_OK && c->insecure)
+		rc = curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+	if (rc == CURLE_OK)
+		return 0;
+	hb_attempt_fail(a, HB_CLASS_INTERNAL, "curl_easy_setopt (TLS): %s",
+			curl_easy_strerror(rc));
+	return -EINVAL;
 }
 
 /* Everything that allocates much or reads configuration happens here,
@@ -509,7 +511,7 @@ static void record(struct http_state *s, struct hb_attempt *a, long status)
 
 /* -- classification -------------------------------------------------------- */
 
-static bool is_tls_error(CURLcode rc)
+bool http_is_tls_error(CURLcode rc)
 {
 	switch (rc) {
 	case CURLE_SSL_CONNECT_ERROR:
@@ -531,6 +533,15 @@ static bool is_tls_error(CURLcode rc)
 	default:
 		return false;
 	}
+}
+
+bool http_tls_verify_error(CURLcode rc)
+{
+	return rc == CURLE_PEER_FAILED_VERIFICATION ||
+	       rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM ||
+	       rc == CURLE_SSL_ISSUER_ERROR ||
+	       rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
+	       rc == CURLE_SSL_CRL_BADFILE;
 }
 
 /* The address a message names: the one connected to when curl got that
@@ -686,20 +697,15 @@ static void classify_transfer(const struct hb_check *c, struct http_state *s,
 				"status %ld from %s, but the body was not "
 				"complete within %s (%lld bytes read)",
 				status, at, limit, (long long)s->body_total);
-	} else if (is_tls_error(rc)) {
+	} else if (http_is_tls_error(rc)) {
 		fail_hop(s, a, HB_CLASS_TLS_ERROR, "TLS with %s: %s", at, why);
 		/* A certificate that fails verification, or a CA, client
 		 * certificate or pin that is wrong, stays so however long a
 		 * wait lasts; a handshake a starting server breaks does not
 		 * (pool.c, hb_class_not_retried). */
-		bool verify = rc == CURLE_PEER_FAILED_VERIFICATION ||
-			      rc == CURLE_SSL_CACERT_BADFILE ||
-			      rc == CURLE_SSL_CERTPROBLEM ||
-			      rc == CURLE_SSL_ISSUER_ERROR ||
-			      rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
-			      rc == CURLE_SSL_CRL_BADFILE;
 		hb_attempt_detail(a, "tls_error", "%s",
-				  verify ? "verify" : "handshake");
+				  http_tls_verify_error(rc) ? "verify"
+							    : "handshake");
 	} else if (rc == CURLE_GOT_NOTHING) {
 		fail_hop(s, a, HB_CLASS_NETWORK_ERROR,
 			 "%s closed the connection without answering",

@@ -91,16 +91,26 @@ struct http_state {
 	const char *proxy_from;
 };
 
+/* curl_easy_setopt on s->curl (an http or a grpc check's state), failing
+ * a and returning -EINVAL from the caller when curl refuses. */
+#define SETOPT(s, opt, val)                                                    \
+	do {                                                                   \
+		CURLcode rc_ = curl_easy_setopt((s)->curl, opt, val);          \
+		if (rc_ != CURLE_OK) {                                         \
+			hb_attempt_fail(a, HB_CLASS_INTERNAL,                  \
+					"curl_easy_setopt(%s): %s", #opt,      \
+					curl_easy_strerror(rc_));              \
+			return -EINVAL;                                        \
+		}                                                              \
+	} while (0)
+
 #pragma GCC visibility push(hidden)
 
-/* http.c; the first six are the kubernetes kind's too (kubernetes.c), an
- * HTTPS GET whose answer it judges itself. */
-int http_init(bool tls, char *errbuf, size_t errlen);
+/* http.c; the kubernetes kind (kubernetes.c), an HTTPS GET whose answer
+ * it judges itself, shares the request: */
 int http_prepare(const struct hb_check *c, void **state,
 		 struct hb_attempt *a);
 int http_port(const struct hb_check *c);
-size_t http_read_paths(const struct hb_check *c, const char **paths,
-		       size_t max);
 /* The request and the redirects the check allows, recorded in a (timing,
  * details). Returns true when an answer came (its status in *status, its
  * body in s->body when s->keep_body) for the caller to judge; false when
@@ -109,8 +119,28 @@ bool http_fetch(const struct hb_check *c, struct http_state *s,
 		const struct hb_deadline *dl, long *status,
 		struct hb_attempt *a);
 void http_state_free(struct http_state *s);
+/* and the grpc kind (grpc.c), in the same module, shares what a
+ * libcurl transfer of each needs alike: the start, the files Landlock
+ * opens, TLS's options and failures, and telling a connect that never
+ * completed. */
 int http_parse_url(const char *url, char *host, size_t hostlen, long *port,
 		   bool *https);
+int http_init(bool tls, char *errbuf, size_t errlen);
+size_t http_read_paths(const struct hb_check *c, const char **paths,
+		       size_t max);
+/* ca_file (else SSL_CERT_FILE), cert_file, key_file and insecure on curl;
+ * 0, or -EINVAL with a failed. */
+int http_set_tls(CURL *curl, const struct hb_check *c, struct hb_attempt *a);
+/* curl's CURLOPT_CLOSESOCKETFUNCTION; userdata is a bool set when the
+ * socket had a peer. */
+int http_on_close(void *userdata, curl_socket_t fd);
+/* Whether rc is a TLS failure, and one that fails verification of a
+ * certificate, CA or pin (which a wait does not fix). */
+bool http_is_tls_error(CURLcode rc);
+bool http_tls_verify_error(CURLcode rc);
+/* Appends a header line to *list; 0, or -ENOMEM with a failed. */
+int http_add_line(struct curl_slist **list, const char *line,
+		  struct hb_attempt *a);
 bool http_keeps_resolver(const struct hb_check *c);
 void http_fmt_ms(char *dst, size_t size, int64_t ms);
 

@@ -23,12 +23,7 @@
 
 static int tcp_port(const struct hb_check *c)
 {
-	char host[HB_HOST_MAX];
-	int port = 0;
-	if (hb_split_hostport(c->address, host, sizeof(host), &port, 0, 0, NULL,
-			      0) < 0)
-		return 0;
-	return port;
+	return hb_address_port(c->address);
 }
 
 /* What the reply is waited for, as messages name it: /re/, "text", or

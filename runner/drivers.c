@@ -110,13 +110,16 @@ static void *open_module(const char *module, char *err, size_t errlen)
 	const char *last = "not found";
 	void *h = NULL;
 	/* The plain build only when no kind living in the module needs TLS
-	 * (http and kubernetes share one). A build without libcurl.a has
-	 * no plain variant: the full one. */
+	 * (http and kubernetes share one). A kind of the module with no
+	 * plain build (grpc) is not asked: a run with one of its checks
+	 * tells the others TLS (agent/run.c). A build without libcurl.a
+	 * has no plain variant: the full one. */
 	const char *plain = NULL;
 	for (size_t i = 0; i < HB_KIND_COUNT; i++) {
-		if (!hb_kinds[i].module || strcmp(hb_kinds[i].module, module) != 0)
+		if (!hb_kinds[i].module || strcmp(hb_kinds[i].module, module) != 0 ||
+		    !hb_kinds[i].plain)
 			continue;
-		if (!hb_kinds[i].plain || !without_tls[i]) {
+		if (!without_tls[i]) {
 			plain = NULL;
 			break;
 		}

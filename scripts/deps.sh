@@ -24,6 +24,9 @@ test_pkgs="$test_pkgs $bundle_pkgs"
 # The Kubernetes API's stand-in (test/helpers/k8s_api.py): Debian's Python
 # with its http.server and ssl; util-linux's unshare for the pod's mounts.
 test_pkgs="$test_pkgs python3 util-linux"
+# The gRPC server the grpc kind's suite checks (test/integration/grpc.sh,
+# run with /usr/bin/python3): Debian's grpcio, without its health package.
+test_pkgs="$test_pkgs python3-grpcio"
 demo_pkgs="$build_pkgs nginx-light jq time iproute2"
 # busybox: busybox-static of the test packages (the two conflict), whose
 # /bin/busybox wget is the same program.

@@ -590,3 +590,26 @@ hb_start_collector()
 	tail -5 "$HB_TMP/collector.log" >&2
 	return 1
 }
+
+# -- gRPC -------------------------------------------------------------------
+
+# hb_start_grpc VAR ARGS...: a gRPC server of Debian's python3-grpcio
+# serving grpc.health.v1 (test/helpers/grpc_health_server.py, its ARGS;
+# "--host ::1" for IPv6) on a free port, whose number goes into VAR; waits
+# until it accepts connections. Run with /usr/bin/python3: the python3 on
+# PATH may be another that lacks Debian's modules.
+hb_start_grpc()
+{
+	local var=$1 port host=127.0.0.1
+	shift
+	/usr/bin/python3 -c 'import grpc' 2>/dev/null ||
+		hb_die "/usr/bin/python3 cannot import grpc: install python3-grpcio (scripts/deps.sh test)"
+	hb_port port
+	case " $* " in *" --host ::1 "*) host="::1" ;; esac
+	/usr/bin/python3 "$HB_SRC/test/helpers/grpc_health_server.py" --port "$port" "$@" \
+		>"$HB_TMP/grpc-$port.log" 2>&1 &
+	HB_PIDS+=($!)
+	hb_wait_tcp "$host" "$port" 20 ||
+		hb_die "gRPC server on $port: $(tail -5 "$HB_TMP/grpc-$port.log")"
+	printf -v "$var" '%s' "$port"
+}

@@ -147,4 +147,21 @@ in_root http "http://127.0.0.1:$HB_WEB/json" --expect-jq '.items | length > 2'
 hb_assert_outcome FAILED ASSERTION_FAILED
 hb_assert_json .checks[0].message 'jq ".items | length > 2" yielded false, expected true'
 
+hb_case "grpc checks pass from the tree: h2c (nghttp2), and TLS with a ca_file"
+# The grpc kind is in the http module, whose full build it needs even in
+# plain text; the tree's CA bundle does not know the test CA.
+hb_start_grpc grpc_plain --status shop.Cart=NOT_SERVING
+hb_start_grpc grpc_tls --tls "$HB_CERTS/server.pem" "$HB_CERTS/server.key"
+in_root grpc "127.0.0.1:$grpc_plain"
+hb_assert_exit 0
+hb_assert_outcome PASSED
+hb_assert_json .sandbox.seccomp true
+in_root grpc "localhost:$grpc_tls" --ca-file /secrets/ca.pem
+hb_assert_exit 0
+hb_assert_outcome PASSED
+in_root grpc "127.0.0.1:$grpc_plain" --service shop.Cart
+hb_assert_outcome FAILED ASSERTION_FAILED
+in_root grpc "localhost:$grpc_tls" --tls
+hb_assert_json .checks[0].failureClass TLS_ERROR
+
 hb_finish

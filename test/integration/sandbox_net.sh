@@ -279,4 +279,33 @@ hb_assert_outcome PASSED
 hb_assert_detail addresses 127.0.0.9
 hb_assert_json .sandbox.mode enforce
 
+# == the grpc kind ================================================================
+# Its own section, as the kinds above have theirs in the loops: a grpc
+# check resolves in its child and hands curl the addresses, so it is
+# handed off as an http check is.
+hb_start_grpc grpc
+for act in udp unix abstract netlink mptcp; do
+	hb_case "grpc: once resolved, the check may not $act (enforce)"
+	shim_agent "$grpc" "$act" grpc "localhost:$grpc" --sandbox enforce
+	hb_assert_outcome FAILED SANDBOX_VIOLATION
+	hb_assert_detail syscall "${first_call[$act]}"
+	hb_assert_eq "what reached the $act listener" "" "$(got "$act")"
+	hb_case "grpc: the same check may $act with the sandbox off"
+	shim_agent "$grpc" "$act" grpc "localhost:$grpc" --sandbox off
+	hb_assert_outcome PASSED
+	hb_assert_eq "what reached the $act listener" "${sent[$act]:-}" "$(got "$act")"
+	hb_assert_eq "shim errors" "" "$HB_ERR"
+done
+if [ -n "$abi" ] && [ "$abi" -ge 6 ]; then
+	hb_case "grpc: a check may not signal the agent"
+	shim_agent "$grpc" signal grpc "127.0.0.1:$grpc"
+	hb_assert_exit 0
+	hb_assert_outcome PASSED
+	hb_assert_eq "shim errors" "hb-shim: signal: tgkill: EPERM" "$HB_ERR"
+fi
+hb_case "grpc: a name of 200 addresses resolves under the sandbox"
+many grpc "many.hookbox.test:$grpc"
+hb_assert_outcome PASSED
+hb_assert_json .sandbox.mode enforce
+
 hb_finish

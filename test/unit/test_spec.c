@@ -477,7 +477,7 @@ HB_TEST(kinds_list)
 {
 	static const char *const want[] = { "http",     "tcp",   "dns",
 					    "postgres", "mysql", "redis",
-					    "kubernetes" };
+					    "grpc", "kubernetes" };
 	ASSERT_EQ_INT(HB_KIND_COUNT, HB_ARRAY_SIZE(want));
 	for (size_t i = 0; i < HB_KIND_COUNT; i++) {
 		ASSERT_EQ_INT(hb_kinds[i].id, i);
@@ -491,6 +491,7 @@ HB_TEST(kinds_list)
 			ASSERT(hb_kind_by_scheme(url) == &hb_kinds[i]);
 		}
 	}
+	ASSERT(hb_kind_find("gRPC") == NULL);
 	ASSERT(hb_kind_find("grpc") == NULL);
 	/* The one-liner's command, when it is not the kind's name. */
 	ASSERT(hb_kind_by_command("k8s") == &hb_kinds[HB_KIND_KUBERNETES]);
