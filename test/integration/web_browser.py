@@ -169,6 +169,10 @@ try:
     eq("no img element anywhere", 0, len(css(d, "img")))
     eq("no alert ran", False, d.execute_script("return window.__alerted === true"))
     shot(d, "release-failed")
+    # The README's picture (docs/web-release.png): the same page, smaller.
+    d.set_window_size(1100, 800)
+    shot(d, "readme-release")
+    d.set_window_size(1280, 900)
 
     # -- Running turns Succeeded in place ---------------------------------
     d.get(COL + "/ui/releases/web-run/job")
