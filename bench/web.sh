@@ -18,12 +18,7 @@ export HB_SRC HB_BUILD
 RELEASES=${RELEASES:-999}
 REVISIONS=${REVISIONS:-100}
 REPS=${REPS:-30}
-COL=$HB_BUILD/hookbox-collector
-LOAD=$HB_BUILD/hookbox-ingest-load
-[ -x "$COL" ] && [ -x "$LOAD" ] ||
-	{ echo "bench: build hookbox-collector and hookbox-ingest-load first" >&2; exit 2; }
-hb_setup
-tick_ms=$((1000 / $(getconf CLK_TCK)))
+. "$src/bench/lib_collector.sh"
 
 # stat PID: "cpu_ticks faults" of the process so far (its threads
 # included, those that have ended too).
@@ -32,11 +27,6 @@ stat_of()
 	local f
 	read -r -a f </proc/"$1"/stat
 	echo "$((f[13] + f[14])) $((f[9] + f[11]))"
-}
-
-median()
-{
-	sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # measure LABEL PATH: REPS requests after one to warm up.

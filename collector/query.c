@@ -3,6 +3,7 @@
 #include "query.h"
 
 #include "reduce.h"
+#include "render.h"
 #include "report_util.h"
 
 #include <errno.h>
@@ -141,15 +142,9 @@ cJSON *hb_release_json(struct hb_store *st, const char *ns, const char *rel,
 	return j;
 }
 
-static const char *jstr(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsString(v) && v->valuestring ? v->valuestring : "";
-}
-
 bool hb_check_json_failed(const cJSON *c)
 {
-	const char *o = jstr(c, "outcome");
+	const char *o = hb_json_str(c, "outcome");
 	return strcmp(o, "FAILED") == 0 || strcmp(o, "ERROR") == 0 ||
 	       strcmp(o, "CANCELLED") == 0;
 }
@@ -191,10 +186,10 @@ static int phase_rank(const char *p)
 static int cmp_release(const void *a, const void *b)
 {
 	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-	int d = phase_rank(jstr(x, "phase")) - phase_rank(jstr(y, "phase"));
+	int d = phase_rank(hb_json_str(x, "phase")) - phase_rank(hb_json_str(y, "phase"));
 	if (d == 0)
-		d = strcmp(jstr(x, "namespace"), jstr(y, "namespace"));
-	return d ? d : strcmp(jstr(x, "release"), jstr(y, "release"));
+		d = strcmp(hb_json_str(x, "namespace"), hb_json_str(y, "namespace"));
+	return d ? d : strcmp(hb_json_str(x, "release"), hb_json_str(y, "release"));
 }
 
 static bool outcome_failed(int o)

@@ -319,28 +319,6 @@ static enum MHD_Result get_logs(struct server *sv, struct MHD_Connection *c,
 	return ret;
 }
 
-struct release_names {
-	char **v; /* ns, release, ns, release, ... */
-	size_t n, cap;
-};
-
-static int collect_release(void *arg, const char *ns, const char *rel)
-{
-	struct release_names *l = arg;
-	if (l->n + 2 > l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 32;
-		char **nv = realloc(l->v, nc * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		l->v = nv;
-		l->cap = nc;
-	}
-	l->v[l->n] = strdup(ns);
-	l->v[l->n + 1] = strdup(rel);
-	l->n += 2;
-	return l->v[l->n - 2] && l->v[l->n - 1] ? 0 : -ENOMEM;
-}
-
 static int label_value(struct hb_buf *b, const char *s)
 {
 	int rc = 0;
@@ -358,27 +336,20 @@ static int label_value(struct hb_buf *b, const char *s)
 static enum MHD_Result get_metrics(struct server *sv, struct MHD_Connection *c)
 {
 	struct hb_buf b;
-	struct release_names names = { 0 };
 	char err[256];
+	const cJSON *r;
 	hb_buf_init(&b, 64u << 20);
 	int rc = hb_metrics_render(&b);
-	/* The list is copied out first: listing a release's reports needs the
-	 * store's read connection, which the release walk holds. */
-	if (rc == 0 && hb_store_releases(sv->store, collect_release, &names, err,
-					 sizeof(err)) < 0)
+	/* The phases of GET /v1/releases: one listing and reduction each. */
+	cJSON *list = rc == 0 ? hb_releases_json(sv->store, err, sizeof(err)) : NULL;
+	if (rc == 0 && !list)
 		fprintf(stderr, "hookbox-collector: metrics: %s\n", err);
 	if (rc == 0)
 		rc = hb_buf_appends(&b,
 				    "# HELP hookbox_release_phase The test suite phase of the "
 				    "newest revision of each release (1 for the current phase).\n"
 				    "# TYPE hookbox_release_phase gauge\n");
-	for (size_t i = 0; rc == 0 && i + 1 < names.n; i += 2) {
-		int phase = -1;
-		cJSON *j = hb_release_json(sv->store, names.v[i], names.v[i + 1], 0, &phase, err,
-					sizeof(err));
-		cJSON_Delete(j);
-		if (!j)
-			continue;
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(list, "releases")) {
 		static const int phases[] = { HOOKBOX__V1__PHASE__PHASE_UNKNOWN,
 					      HOOKBOX__V1__PHASE__PHASE_RUNNING,
 					      HOOKBOX__V1__PHASE__PHASE_SUCCEEDED,
@@ -386,19 +357,19 @@ static enum MHD_Result get_metrics(struct server *sv, struct MHD_Connection *c)
 		for (size_t k = 0; rc == 0 && k < HB_ARRAY_SIZE(phases); k++) {
 			rc = hb_buf_appends(&b, "hookbox_release_phase{namespace=\"");
 			if (rc == 0)
-				rc = label_value(&b, names.v[i]);
+				rc = label_value(&b, hb_json_str(r, "namespace"));
 			if (rc == 0)
 				rc = hb_buf_appends(&b, "\",release=\"");
 			if (rc == 0)
-				rc = label_value(&b, names.v[i + 1]);
+				rc = label_value(&b, hb_json_str(r, "release"));
 			if (rc == 0)
 				rc = hb_buf_printf(&b, "\",phase=\"%s\"} %d\n",
-						   hb_phase_name(phases[k]), phases[k] == phase);
+						   hb_phase_name(phases[k]),
+						   strcmp(hb_phase_name(phases[k]),
+							  hb_json_str(r, "phase")) == 0);
 		}
 	}
-	for (size_t i = 0; i < names.n; i++)
-		free(names.v[i]);
-	free(names.v);
+	cJSON_Delete(list);
 	enum MHD_Result ret =
 		rc < 0 ? respond_text(c, 500, "metrics: %s", strerror(-rc))
 		       : respond(c, MHD_HTTP_OK, "text/plain; version=0.0.4", hb_buf_str(&b), b.len);

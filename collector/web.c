@@ -56,7 +56,10 @@ static enum MHD_Result web_respond(struct MHD_Connection *c, unsigned status,
 	MHD_add_response_header(r, "Content-Security-Policy", hb_web_csp);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	/* same-origin rather than no-referrer: with no-referrer a browser
+	 * sends "Origin: null" on the login post, which could not be told
+	 * from another site's. */
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (cookie) {
 		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
@@ -229,15 +232,19 @@ static bool form_field(const char *body, size_t len, const char *name, char *dst
 	return false;
 }
 
-/* Whether a form post comes from a page of this collector: a browser sends
- * Origin with every POST; another site's page cannot log its visitor in
- * here (login CSRF). */
+/* Whether a form post comes from a page of this collector: a browser says
+ * where a POST comes from (Sec-Fetch-Site, Origin), so another site's page
+ * cannot log its visitor in here (login CSRF). A client that sends neither
+ * is not a browser (curl), and has no visitor to misuse. */
 static bool same_origin(const struct hb_web *w, struct MHD_Connection *c)
 {
+	const char *site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
 	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
 	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	if (site && strcmp(site, "same-origin") != 0)
+		return false;
 	if (!origin)
-		return true; /* not a browser's cross-site post */
+		return true;
 	const char *scheme = w->tls ? "https://" : "http://";
 	size_t sl = strlen(scheme);
 	return host && strncmp(origin, scheme, sl) == 0 && strcmp(origin + sl, host) == 0;

@@ -3,6 +3,7 @@
 #include "web.h"
 
 #include "query.h"
+#include "render.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -10,18 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static const char *jstr(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsString(v) && v->valuestring ? v->valuestring : "";
-}
-
-static double jnum(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
-}
 
 /* uint64 fields come as strings in canonical JSON. */
 static double jnum_or_str(const cJSON *o, const char *k)
@@ -60,16 +49,8 @@ int hb_html_escape(struct hb_buf *b, const char *s)
 int hb_html_printf(struct hb_buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int rc = 0;
 	va_start(ap, fmt);
-	while (rc == 0 && *fmt) {
-		const char *conv = strstr(fmt, "%s");
-		size_t n = conv ? (size_t)(conv - fmt) : strlen(fmt);
-		rc = hb_buf_append(b, fmt, n);
-		if (rc == 0 && conv)
-			rc = hb_html_escape(b, va_arg(ap, const char *));
-		fmt += n + (conv ? 2 : 0);
-	}
+	int rc = hb_escape_vprintf(b, hb_html_escape, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -87,7 +68,7 @@ static const char *phase_class(const char *p)
 
 static const char *outcome_class(const cJSON *c)
 {
-	const char *o = jstr(c, "outcome");
+	const char *o = hb_json_str(c, "outcome");
 	if (strcmp(o, "PASSED") == 0)
 		return "passed";
 	if (strcmp(o, "SKIPPED") == 0)
@@ -134,7 +115,7 @@ static int index_main(struct hb_buf *b, const cJSON *list, const char *ns)
 	bool running = false;
 	int rc = 0;
 	cJSON_ArrayForEach(r, rels)
-		running |= strcmp(jstr(r, "phase"), "Running") == 0;
+		running |= strcmp(hb_json_str(r, "phase"), "Running") == 0;
 	rc = hb_buf_appends(b, "<main id=\"main\"");
 	if (rc == 0 && running)
 		rc = hb_html_printf(b, " data-refresh=\"/?part=main%s%s\"", *ns ? "&namespace=" : "",
@@ -147,28 +128,28 @@ static int index_main(struct hb_buf *b, const cJSON *list, const char *ns)
 	cJSON_ArrayForEach(r, rels) {
 		if (rc < 0)
 			break;
-		if (*ns && strcmp(jstr(r, "namespace"), ns) != 0)
+		if (*ns && strcmp(hb_json_str(r, "namespace"), ns) != 0)
 			continue;
 		shown++;
-		const char *ph = jstr(r, "phase");
+		const char *ph = hb_json_str(r, "phase");
 		rc = hb_html_printf(b, "<tr class=\"release %s\" data-namespace=\"%s\" "
 				    "data-release=\"%s\"><td>", phase_class(ph),
-				    jstr(r, "namespace"), jstr(r, "release"));
+				    hb_json_str(r, "namespace"), hb_json_str(r, "release"));
 		if (rc == 0)
 			rc = phase_badge(b, ph);
 		if (rc == 0)
 			rc = hb_html_printf(b, "</td><td>%s</td><td><a href=\"/ui/releases/%s/%s\">"
-					    "%s</a></td>", jstr(r, "namespace"),
-					    jstr(r, "namespace"), jstr(r, "release"),
-					    jstr(r, "release"));
+					    "%s</a></td>", hb_json_str(r, "namespace"),
+					    hb_json_str(r, "namespace"), hb_json_str(r, "release"),
+					    hb_json_str(r, "release"));
 		if (rc == 0)
-			rc = hb_buf_printf(b, "<td>%.0f</td>", jnum(r, "revision"));
+			rc = hb_buf_printf(b, "<td>%.0f</td>", hb_json_num(r, "revision"));
 		if (rc == 0)
-			rc = hb_html_printf(b, "<td><time>%s</time></td>", jstr(r, "lastRun"));
+			rc = hb_html_printf(b, "<td><time>%s</time></td>", hb_json_str(r, "lastRun"));
 		if (rc == 0)
 			rc = hb_buf_printf(b, "<td class=\"failed-checks%s\">%.0f</td></tr>\n",
-					   jnum(r, "failedChecks") > 0 ? " some" : "",
-					   jnum(r, "failedChecks"));
+					   hb_json_num(r, "failedChecks") > 0 ? " some" : "",
+					   hb_json_num(r, "failedChecks"));
 	}
 	if (rc == 0)
 		rc = hb_buf_appends(b, "</tbody></table>");
@@ -192,7 +173,7 @@ static int ns_filter(struct hb_buf *b, const cJSON *list, const char *ns)
 	const char *seen[256];
 	size_t nseen = 0;
 	cJSON_ArrayForEach(r, rels) {
-		const char *n = jstr(r, "namespace");
+		const char *n = hb_json_str(r, "namespace");
 		bool dup = false;
 		for (size_t i = 0; i < nseen && !dup; i++)
 			dup = strcmp(seen[i], n) == 0;
@@ -232,25 +213,25 @@ int hb_web_render_index(struct hb_buf *b, const cJSON *list, const char *ns,
 static int revision_marks(struct hb_buf *b, const cJSON *red, const cJSON *history)
 {
 	const cJSON *r;
-	double sel = jnum(red, "revision");
+	double sel = hb_json_num(red, "revision");
 	int rc = hb_buf_appends(b, "<nav class=\"revisions\" aria-label=\"revisions\">");
 	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(history, "revisions")) {
 		if (rc < 0)
 			break;
-		double n = jnum(r, "revision");
+		double n = hb_json_num(r, "revision");
 		rc = hb_html_printf(b, "<a class=\"mark %s%s\" href=\"/ui/releases/%s/%s",
-				    phase_class(jstr(r, "phase")),
-				    n == sel ? " selected" : "", jstr(red, "namespace"),
-				    jstr(red, "release"));
+				    phase_class(hb_json_str(r, "phase")),
+				    n == sel ? " selected" : "", hb_json_str(red, "namespace"),
+				    hb_json_str(red, "release"));
 		if (rc == 0)
 			rc = hb_buf_printf(b, "?revision=%.0f\" data-revision=\"%.0f\"", n, n);
 		if (rc == 0)
 			rc = hb_html_printf(b, " data-phase=\"%s\" title=\"revision ",
-					    jstr(r, "phase"));
+					    hb_json_str(r, "phase"));
 		if (rc == 0)
 			rc = hb_buf_printf(b, "%.0f", n);
 		if (rc == 0)
-			rc = hb_html_printf(b, ": %s\">", jstr(r, "phase"));
+			rc = hb_html_printf(b, ": %s\">", hb_json_str(r, "phase"));
 		if (rc == 0)
 			rc = hb_buf_printf(b, "%.0f</a>", n);
 	}
@@ -267,15 +248,15 @@ static int command_block(struct hb_buf *b, const cJSON *cmd)
 			rc = hb_html_printf(b, "%s ", a->valuestring);
 	}
 	if (rc == 0)
-		rc = hb_buf_printf(b, "</code> <span class=\"exit\">exit %.0f", jnum(cmd, "exitCode"));
-	if (rc == 0 && jnum(cmd, "signal") > 0)
-		rc = hb_buf_printf(b, ", signal %.0f", jnum(cmd, "signal"));
+		rc = hb_buf_printf(b, "</code> <span class=\"exit\">exit %.0f", hb_json_num(cmd, "exitCode"));
+	if (rc == 0 && hb_json_num(cmd, "signal") > 0)
+		rc = hb_buf_printf(b, ", signal %.0f", hb_json_num(cmd, "signal"));
 	if (rc == 0)
 		rc = hb_buf_appends(b, "</span>");
 	static const char *const streams[][2] = { { "stdoutTail", "stdoutDroppedBytes" },
 						  { "stderrTail", "stderrDroppedBytes" } };
 	for (int i = 0; rc == 0 && i < 2; i++) {
-		const char *tail = jstr(cmd, streams[i][0]);
+		const char *tail = hb_json_str(cmd, streams[i][0]);
 		if (!*tail)
 			continue;
 		rc = hb_buf_printf(b, "<pre class=\"output %s\">", i ? "stderr" : "stdout");
@@ -292,30 +273,30 @@ static int command_block(struct hb_buf *b, const cJSON *cmd)
 static int check_row(struct hb_buf *b, const cJSON *c, const cJSON *hook,
 		     const cJSON *red, const cJSON *history)
 {
-	const char *cls = jstr(c, "failureClass");
+	const char *cls = hb_json_str(c, "failureClass");
 	int rc = hb_html_printf(b, "<tr class=\"check %s\" data-check=\"%s\"><td class=\"name\">%s",
-				outcome_class(c), jstr(c, "name"), jstr(c, "name"));
+				outcome_class(c), hb_json_str(c, "name"), hb_json_str(c, "name"));
 	if (rc == 0 && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "optional")))
 		rc = hb_buf_appends(b, " <small>optional</small>");
 	if (rc == 0)
 		rc = hb_html_printf(b, "</td><td class=\"target\">%s <span>%s</span></td>"
 				    "<td class=\"outcome\">%s</td><td class=\"duration\">",
-				    jstr(c, "kind"), jstr(c, "target"), jstr(c, "outcome"));
+				    hb_json_str(c, "kind"), hb_json_str(c, "target"), hb_json_str(c, "outcome"));
 	if (rc == 0)
-		rc = duration(b, jnum(c, "durationMs"));
+		rc = duration(b, hb_json_num(c, "durationMs"));
 	if (rc == 0)
 		rc = hb_html_printf(b, "</td><td class=\"class\">%s</td><td class=\"message\">"
-				    "<div class=\"text\">%s</div>", cls, jstr(c, "message"));
-	if (rc == 0 && *jstr(c, "hint"))
-		rc = hb_html_printf(b, "<div class=\"hint\">%s</div>", jstr(c, "hint"));
+				    "<div class=\"text\">%s</div>", cls, hb_json_str(c, "message"));
+	if (rc == 0 && *hb_json_str(c, "hint"))
+		rc = hb_html_printf(b, "<div class=\"hint\">%s</div>", hb_json_str(c, "hint"));
 	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(c, "command");
 	if (rc == 0 && cJSON_IsObject(cmd))
 		rc = command_block(b, cmd);
 	if (rc == 0)
 		rc = hb_buf_appends(b, "</td><td class=\"chart\">");
 	if (rc == 0)
-		rc = hb_web_render_latency(b, history, jnum(red, "revision"), jstr(hook, "name"),
-					   jstr(c, "name"));
+		rc = hb_web_render_latency(b, history, hb_json_num(red, "revision"), hb_json_str(hook, "name"),
+					   hb_json_str(c, "name"));
 	return rc == 0 ? hb_buf_appends(b, "</td></tr>\n") : rc;
 }
 
@@ -324,9 +305,9 @@ static int hook_section(struct hb_buf *b, const cJSON *h, const cJSON *red,
 {
 	const cJSON *e, *c;
 	int rc = hb_html_printf(b, "<section class=\"hook\" data-hook=\"%s\"><h2>%s ",
-				jstr(h, "name"), jstr(h, "name"));
+				hb_json_str(h, "name"), hb_json_str(h, "name"));
 	if (rc == 0)
-		rc = phase_badge(b, jstr(h, "phase"));
+		rc = phase_badge(b, hb_json_str(h, "phase"));
 	if (rc == 0)
 		rc = hb_buf_appends(b, "</h2><p class=\"meta\">events: ");
 	bool first = true;
@@ -336,12 +317,12 @@ static int hook_section(struct hb_buf *b, const cJSON *h, const cJSON *red,
 		first = false;
 	}
 	if (rc == 0)
-		rc = hb_buf_printf(b, " \xc2\xb7 weight %.0f", jnum(h, "weight"));
+		rc = hb_buf_printf(b, " \xc2\xb7 weight %.0f", hb_json_num(h, "weight"));
 	if (rc == 0)
 		rc = hb_html_printf(b, " \xc2\xb7 pod %s \xc2\xb7 started <time>%s</time>",
-				    jstr(h, "podName"), jstr(h, "startedAt"));
-	if (rc == 0 && *jstr(h, "finishedAt"))
-		rc = hb_html_printf(b, " \xc2\xb7 finished <time>%s</time>", jstr(h, "finishedAt"));
+				    hb_json_str(h, "podName"), hb_json_str(h, "startedAt"));
+	if (rc == 0 && *hb_json_str(h, "finishedAt"))
+		rc = hb_html_printf(b, " \xc2\xb7 finished <time>%s</time>", hb_json_str(h, "finishedAt"));
 	if (rc == 0)
 		rc = hb_buf_appends(b, "</p><table class=\"checks\"><thead><tr><th>check</th>"
 				    "<th>target</th><th>outcome</th><th>time</th><th>class</th>"
@@ -357,31 +338,31 @@ static int hook_section(struct hb_buf *b, const cJSON *h, const cJSON *red,
 static int release_main(struct hb_buf *b, const cJSON *red, const cJSON *history)
 {
 	const cJSON *h, *hooks = cJSON_GetObjectItemCaseSensitive(red, "hooks");
-	bool running = strcmp(jstr(red, "phase"), "Running") == 0;
+	bool running = strcmp(hb_json_str(red, "phase"), "Running") == 0;
 	cJSON_ArrayForEach(h, hooks)
-		running |= strcmp(jstr(h, "phase"), "Running") == 0;
+		running |= strcmp(hb_json_str(h, "phase"), "Running") == 0;
 	int rc = hb_buf_appends(b, "<main id=\"main\"");
 	/* Only while something runs: the script stops when the <main> it
 	 * fetched no longer asks for more. */
 	if (rc == 0 && running)
 		rc = hb_html_printf(b, " data-refresh=\"/ui/releases/%s/%s?part=main&amp;revision=",
-				    jstr(red, "namespace"), jstr(red, "release"));
+				    hb_json_str(red, "namespace"), hb_json_str(red, "release"));
 	if (rc == 0 && running)
-		rc = hb_buf_printf(b, "%.0f\"", jnum(red, "revision"));
+		rc = hb_buf_printf(b, "%.0f\"", hb_json_num(red, "revision"));
 	if (rc == 0)
 		rc = hb_buf_appends(b, ">");
 	if (rc == 0)
 		rc = revision_marks(b, red, history);
 	if (rc == 0)
-		rc = hb_buf_printf(b, "<h1>revision %.0f ", jnum(red, "revision"));
+		rc = hb_buf_printf(b, "<h1>revision %.0f ", hb_json_num(red, "revision"));
 	if (rc == 0)
-		rc = phase_badge(b, jstr(red, "phase"));
+		rc = phase_badge(b, hb_json_str(red, "phase"));
 	if (rc == 0)
 		rc = hb_buf_appends(b, "</h1>\n");
-	if (rc == 0 && jnum(red, "omittedHooks") > 0)
+	if (rc == 0 && hb_json_num(red, "omittedHooks") > 0)
 		rc = hb_buf_printf(b, "<p class=\"note\">%.0f hooks not shown, %.0f of them "
 				   "failed; the phase counts them all.</p>",
-				   jnum(red, "omittedHooks"), jnum(red, "omittedFailedHooks"));
+				   hb_json_num(red, "omittedHooks"), hb_json_num(red, "omittedFailedHooks"));
 	cJSON_ArrayForEach(h, hooks) {
 		if (rc == 0)
 			rc = hook_section(b, h, red, history);
@@ -396,10 +377,10 @@ int hb_web_render_release(struct hb_buf *b, const cJSON *red, const cJSON *histo
 {
 	if (main_only)
 		return release_main(b, red, history);
-	int rc = page_head(b, jstr(red, "namespace"), "");
+	int rc = page_head(b, hb_json_str(red, "namespace"), "");
 	if (rc == 0)
 		rc = hb_html_printf(b, "<span class=\"crumb\">%s / %s</span></header>\n",
-				    jstr(red, "namespace"), jstr(red, "release"));
+				    hb_json_str(red, "namespace"), hb_json_str(red, "release"));
 	if (rc == 0)
 		rc = release_main(b, red, history);
 	return rc == 0 ? page_tail(b) : rc;

@@ -4,23 +4,13 @@
  * let in. */
 #include "web.h"
 
+#include "render.h"
+
 #include <string.h>
 
 #define CHART_W 120
 #define CHART_H 28
 #define CHART_PAD 3
-
-static const char *jstr(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsString(v) && v->valuestring ? v->valuestring : "";
-}
-
-static double jnum(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
-}
 
 struct point {
 	double revision, ms;
@@ -38,14 +28,14 @@ int hb_web_render_latency(struct hb_buf *b, const cJSON *history, double revisio
 	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(history, "revisions")) {
 		if (n == HB_WEB_CHART_REVISIONS)
 			break;
-		if (jnum(r, "revision") > revision)
+		if (hb_json_num(r, "revision") > revision)
 			continue;
 		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(r, "checks")) {
-			if (strcmp(jstr(c, "name"), check) != 0 || strcmp(jstr(c, "hook"), hook) != 0)
+			if (strcmp(hb_json_str(c, "name"), check) != 0 || strcmp(hb_json_str(c, "hook"), hook) != 0)
 				continue;
-			const char *o = jstr(c, "outcome");
-			p[n].revision = jnum(r, "revision");
-			p[n].ms = jnum(c, "durationMs");
+			const char *o = hb_json_str(c, "outcome");
+			p[n].revision = hb_json_num(r, "revision");
+			p[n].ms = hb_json_num(c, "durationMs");
 			p[n].failed = strcmp(o, "PASSED") != 0 && strcmp(o, "SKIPPED") != 0;
 			n++;
 			break;

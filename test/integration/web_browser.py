@@ -46,6 +46,13 @@ def shot(d, name):
     d.save_screenshot(os.path.join(OUT, name + ".png"))
 
 
+def js(script):
+    """Reads the page in one script: a page that refreshes itself swaps
+    its <main> every second, which leaves Selenium's element references
+    stale between two calls."""
+    return d.execute_script(script)
+
+
 def wait_for(fn, secs):
     end = time.time() + secs
     while time.time() < end:
@@ -110,17 +117,19 @@ try:
     eq("a script cannot read the cookie", "", d.execute_script("return document.cookie"))
 
     # -- the index -------------------------------------------------------
-    rows = css(d, "tr.release")
-    got = [(r.get_attribute("data-namespace") + "/" + r.get_attribute("data-release"),
-            r.find_element(By.CSS_SELECTOR, ".phase").text) for r in rows]
-    eq("index rows, failed first", [("web-bad/api", "Failed"), ("web-run/job", "Running"),
-                                    ("web-ok/shop", "Succeeded")], got)
-    eq("failed checks of web-bad/api", "2", rows[0].find_element(By.CSS_SELECTOR, ".failed-checks").text)
-    eq("phase as colour: a class", "phase failed",
-       rows[0].find_element(By.CSS_SELECTOR, ".phase").get_attribute("class"))
-    bg = rows[0].find_element(By.CSS_SELECTOR, ".phase").value_of_css_property("background-color")
-    eq("the style sheet applies (Failed is red)", "rgba(207, 34, 46, 1)", bg)
-    check("last run shown", rows[0].find_element(By.CSS_SELECTOR, "time").text.startswith("20"))
+    rows = js("""return [...document.querySelectorAll('tr.release')].map(r => {
+        const p = r.querySelector('.phase');
+        return [r.dataset.namespace + '/' + r.dataset.release, p.textContent, p.className,
+                getComputedStyle(p).backgroundColor,
+                r.querySelector('.failed-checks').textContent,
+                r.querySelector('time').textContent];
+    })""")
+    eq("index rows, failed first", [["web-bad/api", "Failed"], ["web-run/job", "Running"],
+                                    ["web-ok/shop", "Succeeded"]], [r[:2] for r in rows])
+    eq("phase as colour: a class", "phase failed", rows[0][2])
+    eq("the style sheet applies (Failed is red)", "rgb(207, 34, 46)", rows[0][3])
+    eq("failed checks of web-bad/api", "2", rows[0][4])
+    check("last run shown", rows[0][5].startswith("20"), rows[0][5])
     shot(d, "index")
     sel = css(d, "select[name=namespace]")[0]
     sel.find_element(By.CSS_SELECTOR, "option[value='web-ok']").click()
@@ -176,14 +185,16 @@ try:
 
     # -- Running turns Succeeded in place ---------------------------------
     d.get(COL + "/ui/releases/web-run/job")
-    eq("Running revision", "Running", css(d, "h1 .phase")[0].text)
-    check("it asks to be refreshed", css(d, "main[data-refresh]"), d.page_source[:400])
+    eq("Running revision, asking to be refreshed", ["Running", True],
+       js("return [document.querySelector('h1 .phase').textContent,"
+          " document.getElementById('main').hasAttribute('data-refresh')]"))
     shot(d, "running")
     d.execute_script("window.__hbMark = 'still here'")
     nav0 = d.execute_script("return performance.getEntriesByType('navigation').length")
     open(GO, "w").close()
-    turned = wait_for(lambda: css(d, "h1 .phase")[0].text == "Succeeded", 60)
-    check("the page turned Succeeded by itself", turned, css(d, "h1 .phase")[0].text)
+    phase_now = "return document.querySelector('h1 .phase').textContent"
+    turned = wait_for(lambda: js(phase_now) == "Succeeded", 60)
+    check("the page turned Succeeded by itself", turned, js(phase_now))
     eq("without a reload: the window's mark survived", "still here",
        d.execute_script("return window.__hbMark"))
     eq("one navigation only", nav0,
