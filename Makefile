@@ -52,6 +52,7 @@ bench: release
 	@bash bench/run.sh $(BUILD)
 	@HB_BUILD=$(abspath $(BUILD)) bash bench/ingest.sh
 	@HB_BUILD=$(abspath $(BUILD)) bash bench/reduce.sh
+	@HB_BUILD=$(abspath $(BUILD)) bash bench/web.sh
 
 # The harnesses (fuzz/harnesses.cmake) with all of our code instrumented
 # for libFuzzer, ASan and UBSan; clang only.

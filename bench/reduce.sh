@@ -22,12 +22,7 @@ export HB_SRC HB_BUILD
 . "$src/test/integration/lib.sh"
 . "$src/test/integration/lib_db.sh"
 REPORTS=${REPORTS:-100000}
-COL=$HB_BUILD/hookbox-collector
-LOAD=$HB_BUILD/hookbox-ingest-load
-[ -x "$COL" ] && [ -x "$LOAD" ] ||
-	{ echo "bench: build hookbox-collector and hookbox-ingest-load first" >&2; exit 2; }
-hb_setup
-tick_ms=$((1000 / $(getconf CLK_TCK)))
+. "$src/bench/lib_collector.sh"
 
 # cpu_ticks PID...: user + system time of the processes so far, in clock
 # ticks (a process's threads included, those that have ended too).
@@ -39,11 +34,6 @@ cpu_ticks()
 		t=$((t + f[13] + f[14]))
 	done
 	echo "$t"
-}
-
-median()
-{
-	sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # measure LABEL RELEASE REPS: GET and status, REPS times each, after one

@@ -13,13 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(const cJSON *o, const char *k)
+const char *hb_json_str(const cJSON *o, const char *k)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 	return cJSON_IsString(v) && v->valuestring ? v->valuestring : "";
 }
 
-static double jnum(const cJSON *o, const char *k)
+double hb_json_num(const cJSON *o, const char *k)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 	return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
@@ -73,7 +73,7 @@ void hb_format_ansic(char *dst, size_t size, const char *ts)
 
 static bool check_failed(const cJSON *c)
 {
-	const char *o = jstr(c, "outcome");
+	const char *o = hb_json_str(c, "outcome");
 	return strcmp(o, "FAILED") == 0 || strcmp(o, "ERROR") == 0 ||
 	       strcmp(o, "CANCELLED") == 0;
 }
@@ -121,19 +121,26 @@ int hb_text_escape_n(struct hb_buf *b, const char *s, size_t n)
 /* hb_buf_printf for the text rendering, whose strings all come from
  * reports: %s is the only conversion, each argument shown through
  * hb_text_escape, so that a report cannot drive the reader's terminal. */
-int hb_text_printf(struct hb_buf *b, const char *fmt, ...)
+int hb_escape_vprintf(struct hb_buf *b, int (*escape)(struct hb_buf *, const char *),
+		      const char *fmt, va_list ap)
 {
-	va_list ap;
 	int rc = 0;
-	va_start(ap, fmt);
 	while (rc == 0 && *fmt) {
 		const char *conv = strstr(fmt, "%s");
 		size_t n = conv ? (size_t)(conv - fmt) : strlen(fmt);
 		rc = hb_buf_append(b, fmt, n);
 		if (rc == 0 && conv)
-			rc = hb_text_escape(b, va_arg(ap, const char *));
+			rc = escape(b, va_arg(ap, const char *));
 		fmt += n + (conv ? 2 : 0);
 	}
+	return rc;
+}
+
+int hb_text_printf(struct hb_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = hb_escape_vprintf(b, hb_text_escape, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -141,32 +148,32 @@ int hb_text_printf(struct hb_buf *b, const char *fmt, ...)
 static int render_text(struct hb_buf *b, const cJSON *red)
 {
 	const cJSON *hooks = cJSON_GetObjectItemCaseSensitive(red, "hooks"), *h, *c;
-	int rc = hb_text_printf(b, "NAME: %s\nNAMESPACE: %s\n", jstr(red, "release"),
-			     jstr(red, "namespace"));
+	int rc = hb_text_printf(b, "NAME: %s\nNAMESPACE: %s\n", hb_json_str(red, "release"),
+			     hb_json_str(red, "namespace"));
 	if (rc == 0)
-		rc = hb_buf_printf(b, "REVISION: %.0f\n", jnum(red, "revision"));
+		rc = hb_buf_printf(b, "REVISION: %.0f\n", hb_json_num(red, "revision"));
 	if (rc == 0)
-		rc = hb_text_printf(b, "PHASE: %s\n", jstr(red, "phase"));
+		rc = hb_text_printf(b, "PHASE: %s\n", hb_json_str(red, "phase"));
 	/* A revision with more hooks than one reduction holds (HB_MAX_HOOKS). */
-	if (rc == 0 && jnum(red, "omittedHooks") > 0)
+	if (rc == 0 && hb_json_num(red, "omittedHooks") > 0)
 		rc = hb_buf_printf(b,
 				   "NOTE: %.0f of %.0f hooks not shown, %.0f of them failed; "
 				   "the phase counts them all\n",
-				   jnum(red, "omittedHooks"),
-				   jnum(red, "omittedHooks") + cJSON_GetArraySize(hooks),
-				   jnum(red, "omittedFailedHooks"));
+				   hb_json_num(red, "omittedHooks"),
+				   hb_json_num(red, "omittedHooks") + cJSON_GetArraySize(hooks),
+				   hb_json_num(red, "omittedFailedHooks"));
 	size_t ntests = 0;
 	cJSON_ArrayForEach(h, hooks) {
 		if (rc < 0 || !jbool(h, "test"))
 			continue;
 		char started[64], done[64];
-		hb_format_ansic(started, sizeof(started), jstr(h, "startedAt"));
-		hb_format_ansic(done, sizeof(done), jstr(h, "finishedAt"));
+		hb_format_ansic(started, sizeof(started), hb_json_str(h, "startedAt"));
+		hb_format_ansic(done, sizeof(done), hb_json_str(h, "finishedAt"));
 		/* The layout of `helm status` / `helm test`. */
 		rc = hb_text_printf(b,
 				 "TEST SUITE:     %s\nLast Started:   %s\n"
 				 "Last Completed: %s\nPhase:          %s\n",
-				 jstr(h, "name"), started, done, jstr(h, "phase"));
+				 hb_json_str(h, "name"), started, done, hb_json_str(h, "phase"));
 		ntests++;
 	}
 	if (rc == 0 && ntests == 0)
@@ -180,18 +187,18 @@ static int render_text(struct hb_buf *b, const cJSON *red)
 				rc = hb_buf_appends(b, "\nFAILED CHECKS:\n");
 				header = true;
 			}
-			const char *cls = jstr(c, "failureClass");
+			const char *cls = hb_json_str(c, "failureClass");
 			if (rc == 0)
-				rc = hb_text_printf(b, "%s  %s  %s%s: %s\n", jstr(h, "name"),
-						 jstr(c, "name"),
+				rc = hb_text_printf(b, "%s  %s  %s%s: %s\n", hb_json_str(h, "name"),
+						 hb_json_str(c, "name"),
 						 jbool(c, "optional") ? "(optional) " : "",
-						 *cls ? cls : jstr(c, "outcome"),
-						 jstr(c, "message"));
-			if (rc == 0 && *jstr(c, "target"))
-				rc = hb_text_printf(b, "    target: %s %s\n", jstr(c, "kind"),
-						 jstr(c, "target"));
-			if (rc == 0 && *jstr(c, "hint"))
-				rc = hb_text_printf(b, "    hint: %s\n", jstr(c, "hint"));
+						 *cls ? cls : hb_json_str(c, "outcome"),
+						 hb_json_str(c, "message"));
+			if (rc == 0 && *hb_json_str(c, "target"))
+				rc = hb_text_printf(b, "    target: %s %s\n", hb_json_str(c, "kind"),
+						 hb_json_str(c, "target"));
+			if (rc == 0 && *hb_json_str(c, "hint"))
+				rc = hb_text_printf(b, "    hint: %s\n", hb_json_str(c, "hint"));
 		}
 	}
 	return rc;
@@ -284,10 +291,10 @@ static void count_hook(const cJSON *h, struct counts *k)
 	const cJSON *c, *checks = cJSON_GetObjectItemCaseSensitive(h, "checks");
 	int n = 0;
 	cJSON_ArrayForEach(c, checks) {
-		const char *o = jstr(c, "outcome");
+		const char *o = hb_json_str(c, "outcome");
 		n++;
 		k->tests++;
-		k->time += seconds(jnum(c, "durationMs"));
+		k->time += seconds(hb_json_num(c, "durationMs"));
 		if (strcmp(o, "SKIPPED") == 0 || strcmp(o, "CANCELLED") == 0)
 			k->skipped++;
 		else if (jbool(c, "optional"))
@@ -301,9 +308,9 @@ static void count_hook(const cJSON *h, struct counts *k)
 	if (n == 0) {
 		/* A hook without checks still shows: failed, or not run yet. */
 		k->tests++;
-		if (strcmp(jstr(h, "phase"), "Failed") == 0)
+		if (strcmp(hb_json_str(h, "phase"), "Failed") == 0)
 			k->failures++;
-		else if (strcmp(jstr(h, "phase"), "Succeeded") != 0)
+		else if (strcmp(hb_json_str(h, "phase"), "Succeeded") != 0)
 			k->skipped++;
 	}
 }
@@ -320,20 +327,20 @@ static int attr(struct hb_buf *b, const char *name, const char *v)
 
 static int junit_case(struct hb_buf *b, const cJSON *h, const cJSON *c)
 {
-	const char *o = jstr(c, "outcome"), *cls = jstr(c, "failureClass");
+	const char *o = hb_json_str(c, "outcome"), *cls = hb_json_str(c, "failureClass");
 	int rc = hb_buf_appends(b, "    <testcase");
 	if (rc == 0)
-		rc = attr(b, "name", jstr(c, "name"));
+		rc = attr(b, "name", hb_json_str(c, "name"));
 	if (rc == 0)
-		rc = attr(b, "classname", jstr(h, "name"));
+		rc = attr(b, "classname", hb_json_str(h, "name"));
 	if (rc == 0)
-		rc = hb_buf_printf(b, " time=\"%.3f\">\n", seconds(jnum(c, "durationMs")));
+		rc = hb_buf_printf(b, " time=\"%.3f\">\n", seconds(hb_json_num(c, "durationMs")));
 	bool skipped = strcmp(o, "SKIPPED") == 0 || strcmp(o, "CANCELLED") == 0;
 	bool passed = strcmp(o, "PASSED") == 0;
 	if (rc == 0 && skipped) {
 		rc = hb_buf_appends(b, "      <skipped");
 		if (rc == 0)
-			rc = attr(b, "message", *jstr(c, "message") ? jstr(c, "message") : o);
+			rc = attr(b, "message", *hb_json_str(c, "message") ? hb_json_str(c, "message") : o);
 		if (rc == 0)
 			rc = hb_buf_appends(b, "/>\n");
 	} else if (rc == 0 && !passed) {
@@ -343,7 +350,7 @@ static int junit_case(struct hb_buf *b, const cJSON *h, const cJSON *c)
 				 : strcmp(o, "ERROR") == 0 ? "error" : "failure";
 		rc = hb_buf_printf(b, "      <%s", el);
 		if (rc == 0 && strcmp(el, "system-out") != 0) {
-			rc = attr(b, "message", jstr(c, "message"));
+			rc = attr(b, "message", hb_json_str(c, "message"));
 			if (rc == 0)
 				rc = attr(b, "type", *cls ? cls : o);
 		}
@@ -358,15 +365,15 @@ static int junit_case(struct hb_buf *b, const cJSON *h, const cJSON *c)
 		if (rc == 0)
 			rc = hb_buf_appends(b, "\nmessage: ");
 		if (rc == 0)
-			rc = xml_escape(b, jstr(c, "message"), false);
+			rc = xml_escape(b, hb_json_str(c, "message"), false);
 		if (rc == 0)
 			rc = hb_buf_appends(b, "\nhint: ");
 		if (rc == 0)
-			rc = xml_escape(b, jstr(c, "hint"), false);
+			rc = xml_escape(b, hb_json_str(c, "hint"), false);
 		if (rc == 0)
 			rc = hb_buf_appends(b, "\ntarget: ");
 		if (rc == 0)
-			rc = xml_escape(b, jstr(c, "target"), false);
+			rc = xml_escape(b, hb_json_str(c, "target"), false);
 		if (rc == 0)
 			rc = hb_buf_printf(b, "\n</%s>\n", el);
 	}
@@ -382,8 +389,8 @@ static int render_junit(struct hb_buf *b, const cJSON *red)
 	cJSON_ArrayForEach(h, hooks)
 		count_hook(h, &all);
 	char name[600];
-	snprintf(name, sizeof(name), "%s/%s revision %.0f", jstr(red, "namespace"),
-		 jstr(red, "release"), jnum(red, "revision"));
+	snprintf(name, sizeof(name), "%s/%s revision %.0f", hb_json_str(red, "namespace"),
+		 hb_json_str(red, "release"), hb_json_num(red, "revision"));
 	int rc = hb_buf_appends(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
 	if (rc == 0)
 		rc = attr(b, "name", name);
@@ -397,11 +404,11 @@ static int render_junit(struct hb_buf *b, const cJSON *red)
 		struct counts k = { 0 };
 		char ts[32];
 		count_hook(h, &k);
-		junit_timestamp(ts, sizeof(ts), jstr(h, "startedAt"));
+		junit_timestamp(ts, sizeof(ts), hb_json_str(h, "startedAt"));
 		if (rc == 0)
 			rc = hb_buf_appends(b, "  <testsuite");
 		if (rc == 0)
-			rc = attr(b, "name", jstr(h, "name"));
+			rc = attr(b, "name", hb_json_str(h, "name"));
 		if (rc == 0)
 			rc = hb_buf_printf(b,
 					   " tests=\"%d\" failures=\"%d\" errors=\"%d\" "
@@ -410,8 +417,8 @@ static int render_junit(struct hb_buf *b, const cJSON *red)
 					   id++);
 		if (rc == 0 && *ts)
 			rc = attr(b, "timestamp", ts);
-		if (rc == 0 && *jstr(h, "hostname"))
-			rc = attr(b, "hostname", jstr(h, "hostname"));
+		if (rc == 0 && *hb_json_str(h, "hostname"))
+			rc = attr(b, "hostname", hb_json_str(h, "hostname"));
 		if (rc == 0)
 			rc = hb_buf_appends(b, ">\n    <properties>\n");
 		static const char *const props[] = { "phase", "podName", "reportId",
@@ -421,7 +428,7 @@ static int render_junit(struct hb_buf *b, const cJSON *red)
 			if (rc == 0)
 				rc = attr(b, "name", props[i]);
 			if (rc == 0)
-				rc = attr(b, "value", jstr(h, props[i]));
+				rc = attr(b, "value", hb_json_str(h, props[i]));
 			if (rc == 0)
 				rc = hb_buf_appends(b, "/>\n");
 		}
@@ -433,12 +440,12 @@ static int render_junit(struct hb_buf *b, const cJSON *red)
 				rc = junit_case(b, h, c);
 		}
 		if (rc == 0 && cJSON_GetArraySize(checks) == 0) {
-			const char *ph = jstr(h, "phase");
+			const char *ph = hb_json_str(h, "phase");
 			rc = hb_buf_appends(b, "    <testcase");
 			if (rc == 0)
-				rc = attr(b, "name", jstr(h, "name"));
+				rc = attr(b, "name", hb_json_str(h, "name"));
 			if (rc == 0)
-				rc = attr(b, "classname", jstr(h, "name"));
+				rc = attr(b, "classname", hb_json_str(h, "name"));
 			if (rc == 0)
 				rc = hb_buf_appends(b, " time=\"0.000\">\n");
 			if (rc == 0 && strcmp(ph, "Failed") == 0)

@@ -14,6 +14,7 @@
 #define HB_RENDER_H
 
 #include <cjson/cJSON.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -36,6 +37,15 @@ int hb_text_escape_n(struct hb_buf *b, const char *s, size_t n);
  * report cannot drive the reader's terminal. */
 int hb_text_printf(struct hb_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* hb_buf_printf whose only conversion is %s, each argument appended
+ * through escape (hb_text_escape, hb_html_escape): the one loop behind
+ * hb_text_printf and hb_html_printf. */
+int hb_escape_vprintf(struct hb_buf *b, int (*escape)(struct hb_buf *, const char *),
+		      const char *fmt, va_list ap);
+/* Member k of o as a string ("" when absent or not a string), or as a
+ * number (0 when absent or not a number). */
+const char *hb_json_str(const cJSON *o, const char *k);
+double hb_json_num(const cJSON *o, const char *k);
 /* The exit status for a suite phase name: 0 Succeeded, 1 Failed, 3 Running
  * or Unknown (or anything else). */
 int hb_phase_exit_code(const char *phase);

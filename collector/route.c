@@ -99,9 +99,10 @@ static void route_release(const char *rest, const char *revision, struct hb_rout
 	char q[80], relbuf[HB_RELEASE_MAX + 2];
 	const char *slash = strchr(rest, '/');
 	const char *more = slash ? strchr(slash + 1, '/') : NULL;
-	/* A release name has no '/': a third part can only be "logs". */
-	if (!slash || (more && strcmp(more, "/logs") != 0)) {
-		refuse(out, 404, "want /v1/releases/{namespace}/{release}[/logs]");
+	/* A release name has no '/': a third part can only be "logs" or
+	 * "revisions". */
+	if (!slash || (more && strcmp(more, "/logs") != 0 && strcmp(more, "/revisions") != 0)) {
+		refuse(out, 404, "want /v1/releases/{namespace}/{release}[/logs|/revisions]");
 		return;
 	}
 	size_t nl = (size_t)(slash - rest);
@@ -143,7 +144,8 @@ static void route_release(const char *rest, const char *revision, struct hb_rout
 	out->ns[nl] = '\0';
 	hb_strlcpy(out->release, rel, sizeof(out->release));
 	out->revision = v;
-	out->id = more ? HB_ROUTE_LOGS : HB_ROUTE_RELEASE;
+	out->id = !more ? HB_ROUTE_RELEASE
+		: strcmp(more, "/logs") == 0 ? HB_ROUTE_LOGS : HB_ROUTE_REVISIONS;
 }
 
 void hb_route_logs_query(const char *hook, const char *format, const char *accept,
@@ -204,6 +206,8 @@ void hb_route(const char *method, const char *path, const char *revision,
 		out->id = HB_ROUTE_METRICS;
 	else if (hb_str_prefix(path, "/v1/reports/"))
 		route_report(path + strlen("/v1/reports/"), out);
+	else if (strcmp(path, "/v1/releases") == 0)
+		out->id = HB_ROUTE_RELEASES;
 	else if (hb_str_prefix(path, "/v1/releases/"))
 		route_release(path + strlen("/v1/releases/"), revision, out);
 	else

@@ -29,6 +29,8 @@ enum hb_route_id {
 	HB_ROUTE_REPORT,  /* GET /v1/reports/{id} */
 	HB_ROUTE_RELEASE, /* GET /v1/releases/{namespace}/{release} */
 	HB_ROUTE_LOGS,    /* GET /v1/releases/{namespace}/{release}/logs */
+	HB_ROUTE_RELEASES, /* GET /v1/releases */
+	HB_ROUTE_REVISIONS, /* GET /v1/releases/{namespace}/{release}/revisions */
 };
 
 struct hb_route {

@@ -8,6 +8,7 @@
 #include "metrics.h"
 #include "osutil.h"
 #include "pbjson.h"
+#include "query.h"
 #include "reduce.h"
 #include "render.h"
 #include "report_util.h"
@@ -15,6 +16,7 @@
 #include "store.h"
 #include "strutil.h"
 #include "validate.h"
+#include "web.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -63,11 +65,13 @@ struct server {
 	size_t token_len;
 	size_t max_body;
 	struct watchdog wd;
+	struct hb_web web;
 };
 
 /* Per-request state, from the first call of the handler to completion. */
 struct req {
 	bool ingest;
+	bool login; /* the web page's login form: its body is read too */
 	bool too_large;
 	bool json;
 	int64_t t0;
@@ -172,80 +176,6 @@ static bool authorized(const struct server *sv, struct MHD_Connection *c)
 	return t && hb_token_equal(sv->token, sv->token_len, t, strlen(t));
 }
 
-/* -- reduction over the store ------------------------------------------- */
-
-struct report_list {
-	Hookbox__V1__Report **v;
-	size_t n, cap;
-	size_t rows; /* listed, decoded or not */
-};
-
-static int collect_report(void *arg, const uint8_t *body, size_t len)
-{
-	struct report_list *l = arg;
-	l->rows++;
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 16;
-		Hookbox__V1__Report **nv = realloc(l->v, nc * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		l->v = nv;
-		l->cap = nc;
-	}
-	/* Stored reports were validated on the way in; one that no longer
-	 * decodes (a damaged file) is skipped rather than failing the release. */
-	Hookbox__V1__Report *r = (Hookbox__V1__Report *)protobuf_c_message_unpack(
-		&hookbox__v1__report__descriptor, NULL, len, body);
-	if (r)
-		l->v[l->n++] = r;
-	return 0;
-}
-
-static void report_list_release(struct report_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		protobuf_c_message_free_unpacked(&l->v[i]->base, NULL);
-	free(l->v);
-}
-
-/* The reduction of one release revision (0: newest). Returns the JSON
- * (and the suite phase), or NULL with err filled. The store hands over
- * each hook's latest report, however many reports the revision holds, for
- * at most HB_MAX_HOOKS hooks, chosen so that the suite's phase is that of
- * every hook; the JSON says how many hooks it left out. */
-static cJSON *release_json(struct hb_store *st, const char *ns, const char *rel,
-			   int64_t revision, int *phase, char *err, size_t errlen)
-{
-	struct report_list l = { 0 };
-	struct hb_store_listing listing;
-	cJSON *j = NULL;
-	if (hb_store_latest(st, ns, rel, revision, HB_MAX_HOOKS, &listing, collect_report, &l,
-			    err, errlen) < 0)
-		goto out;
-	struct hb_reduce_filter f = { .ns = ns, .release = rel, .revision = listing.revision };
-	struct hb_reduction red;
-	if (hb_reduce((const Hookbox__V1__Report *const *)l.v, l.n, &f, &red) < 0) {
-		snprintf(err, errlen, "reduce: out of memory");
-		goto out;
-	}
-	/* The reports are of one revision; the store knows the newest. */
-	red.latest_revision = listing.latest;
-	size_t failed = 0;
-	for (size_t i = 0; i < red.n_hooks; i++)
-		failed += red.hooks[i].phase == HOOKBOX__V1__PHASE__PHASE_FAILED;
-	red.omitted_hooks = listing.hooks > l.rows ? listing.hooks - l.rows : 0;
-	red.omitted_failed = listing.failed > failed ? listing.failed - failed : 0;
-	if (phase)
-		*phase = red.phase;
-	j = hb_reduction_json(&red);
-	if (!j)
-		snprintf(err, errlen, "reduce: out of memory");
-	hb_reduction_release(&red);
-out:
-	report_list_release(&l);
-	return j;
-}
-
 /* -- routes --------------------------------------------------------------- */
 
 static enum MHD_Result ingest(struct server *sv, struct MHD_Connection *c, struct req *q)
@@ -347,11 +277,17 @@ static enum MHD_Result get_release(struct server *sv, struct MHD_Connection *c,
 				   const struct hb_route *rt)
 {
 	char err[256] = "";
-	cJSON *j = release_json(sv->store, rt->ns, rt->release, rt->revision, NULL, err,
+	cJSON *j = hb_release_json(sv->store, rt->ns, rt->release, rt->revision, NULL, err,
 				sizeof(err));
 	if (!j)
 		return respond_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", err);
 	return respond_json(c, MHD_HTTP_OK, j);
+}
+
+static enum MHD_Result get_json(struct MHD_Connection *c, cJSON *j, const char *err)
+{
+	return j ? respond_json(c, MHD_HTTP_OK, j)
+		 : respond_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", err);
 }
 
 /* The logs of a release's hooks (logs.h), as text unless asked for JSON. A
@@ -360,7 +296,7 @@ static enum MHD_Result get_logs(struct server *sv, struct MHD_Connection *c,
 				const struct hb_route *rt)
 {
 	char err[512] = "";
-	cJSON *j = release_json(sv->store, rt->ns, rt->release, rt->revision, NULL, err,
+	cJSON *j = hb_release_json(sv->store, rt->ns, rt->release, rt->revision, NULL, err,
 				sizeof(err));
 	if (!j)
 		return respond_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", err);
@@ -383,28 +319,6 @@ static enum MHD_Result get_logs(struct server *sv, struct MHD_Connection *c,
 	return ret;
 }
 
-struct release_names {
-	char **v; /* ns, release, ns, release, ... */
-	size_t n, cap;
-};
-
-static int collect_release(void *arg, const char *ns, const char *rel)
-{
-	struct release_names *l = arg;
-	if (l->n + 2 > l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 32;
-		char **nv = realloc(l->v, nc * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		l->v = nv;
-		l->cap = nc;
-	}
-	l->v[l->n] = strdup(ns);
-	l->v[l->n + 1] = strdup(rel);
-	l->n += 2;
-	return l->v[l->n - 2] && l->v[l->n - 1] ? 0 : -ENOMEM;
-}
-
 static int label_value(struct hb_buf *b, const char *s)
 {
 	int rc = 0;
@@ -422,27 +336,20 @@ static int label_value(struct hb_buf *b, const char *s)
 static enum MHD_Result get_metrics(struct server *sv, struct MHD_Connection *c)
 {
 	struct hb_buf b;
-	struct release_names names = { 0 };
 	char err[256];
+	const cJSON *r;
 	hb_buf_init(&b, 64u << 20);
 	int rc = hb_metrics_render(&b);
-	/* The list is copied out first: listing a release's reports needs the
-	 * store's read connection, which the release walk holds. */
-	if (rc == 0 && hb_store_releases(sv->store, collect_release, &names, err,
-					 sizeof(err)) < 0)
+	/* The phases of GET /v1/releases: one listing and reduction each. */
+	cJSON *list = rc == 0 ? hb_releases_json(sv->store, err, sizeof(err)) : NULL;
+	if (rc == 0 && !list)
 		fprintf(stderr, "hookbox-collector: metrics: %s\n", err);
 	if (rc == 0)
 		rc = hb_buf_appends(&b,
 				    "# HELP hookbox_release_phase The test suite phase of the "
 				    "newest revision of each release (1 for the current phase).\n"
 				    "# TYPE hookbox_release_phase gauge\n");
-	for (size_t i = 0; rc == 0 && i + 1 < names.n; i += 2) {
-		int phase = -1;
-		cJSON *j = release_json(sv->store, names.v[i], names.v[i + 1], 0, &phase, err,
-					sizeof(err));
-		cJSON_Delete(j);
-		if (!j)
-			continue;
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(list, "releases")) {
 		static const int phases[] = { HOOKBOX__V1__PHASE__PHASE_UNKNOWN,
 					      HOOKBOX__V1__PHASE__PHASE_RUNNING,
 					      HOOKBOX__V1__PHASE__PHASE_SUCCEEDED,
@@ -450,19 +357,19 @@ static enum MHD_Result get_metrics(struct server *sv, struct MHD_Connection *c)
 		for (size_t k = 0; rc == 0 && k < HB_ARRAY_SIZE(phases); k++) {
 			rc = hb_buf_appends(&b, "hookbox_release_phase{namespace=\"");
 			if (rc == 0)
-				rc = label_value(&b, names.v[i]);
+				rc = label_value(&b, hb_json_str(r, "namespace"));
 			if (rc == 0)
 				rc = hb_buf_appends(&b, "\",release=\"");
 			if (rc == 0)
-				rc = label_value(&b, names.v[i + 1]);
+				rc = label_value(&b, hb_json_str(r, "release"));
 			if (rc == 0)
 				rc = hb_buf_printf(&b, "\",phase=\"%s\"} %d\n",
-						   hb_phase_name(phases[k]), phases[k] == phase);
+						   hb_phase_name(phases[k]),
+						   strcmp(hb_phase_name(phases[k]),
+							  hb_json_str(r, "phase")) == 0);
 		}
 	}
-	for (size_t i = 0; i < names.n; i++)
-		free(names.v[i]);
-	free(names.v);
+	cJSON_Delete(list);
 	enum MHD_Result ret =
 		rc < 0 ? respond_text(c, 500, "metrics: %s", strerror(-rc))
 		       : respond(c, MHD_HTTP_OK, "text/plain; version=0.0.4", hb_buf_str(&b), b.len);
@@ -503,6 +410,14 @@ static enum MHD_Result first_call(struct server *sv, struct MHD_Connection *c,
 				  const char *url, const char *method, struct req *q)
 {
 	struct hb_route rt;
+	char err[256] = "";
+	/* The web page (web.c) is a reader of what the routes below answer. */
+	if (hb_web_path(url)) {
+		enum MHD_Result r = hb_web_request(&sv->web, c, url, method, &q->login);
+		if (q->login)
+			hb_buf_init(&q->body, HB_WEB_MAX_FORM);
+		return r;
+	}
 	hb_route(method, url,
 		 MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "revision"), &rt);
 	hb_route_logs_query(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "hook"),
@@ -533,6 +448,11 @@ static enum MHD_Result first_call(struct server *sv, struct MHD_Connection *c,
 		return get_release(sv, c, &rt);
 	case HB_ROUTE_LOGS:
 		return get_logs(sv, c, &rt);
+	case HB_ROUTE_RELEASES:
+		return get_json(c, hb_releases_json(sv->store, err, sizeof(err)), err);
+	case HB_ROUTE_REVISIONS:
+		return get_json(c, hb_revisions_json(sv->store, rt.ns, rt.release, rt.revision,
+						     HB_MAX_HISTORY, err, sizeof(err)), err);
 	}
 	return respond_text(c, 500, "route %d has no handler", (int)rt.id);
 }
@@ -555,11 +475,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		enum MHD_Result r = first_call(sv, c, url, method, q);
 		/* Answered at once: libmicrohttpd reads no more of the
 		 * request, so its deadline is over. */
-		if (!q->ingest)
+		if (!q->ingest && !q->login)
 			request_received(sv, c);
 		return r;
 	}
-	if (!q->ingest) {
+	if (!q->ingest && !q->login) {
 		/* Answered already: drop whatever body follows. */
 		*upload_size = 0;
 		return MHD_YES;
@@ -570,8 +490,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	q->ingest = false;
 	request_received(sv, c);
+	if (q->login) {
+		q->login = false;
+		return hb_web_login(&sv->web, c, hb_buf_str(&q->body), q->body.len,
+				    q->too_large);
+	}
+	q->ingest = false;
 	enum MHD_Result r = ingest(sv, c, q);
 	hb_metrics_observe_ingest(hb_mono_ns() - q->t0);
 	return r;
@@ -832,6 +757,9 @@ int hb_serve(const struct hb_collector_cli *cli)
 	}
 	sv.store = hb_store_new(cli->store, err, sizeof(err));
 	if (!sv.store)
+		goto fail;
+	if (hb_web_init(&sv.web, sv.store, sv.token, sv.token_len, cert != NULL, err,
+			sizeof(err)) < 0)
 		goto fail;
 
 	/* The signals are taken by sigwait below; every thread started from

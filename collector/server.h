@@ -3,8 +3,9 @@
  *
  *   return hb_serve(&cli);   runs until SIGTERM or SIGINT; exit status
  *
- * Routes: POST /v1/reports, GET /v1/releases/{namespace}/{release}
- * [?revision=N], GET /v1/reports/{id}, GET /healthz, GET /metrics.
+ * Routes: POST /v1/reports, GET /v1/releases, GET /v1/releases/{namespace}/
+ * {release}[/logs|/revisions][?revision=N], GET /v1/reports/{id},
+ * GET /healthz, GET /metrics; and the web page (web.h): /, /ui/...
  */
 #ifndef HB_SERVER_H
 #define HB_SERVER_H

@@ -23,8 +23,12 @@
 struct sqlite_store {
 	sqlite3 *w; /* the writer thread's connection */
 	sqlite3_stmt *sel, *ins, *upd;
-	pthread_mutex_t rmu; /* guards r */
+	pthread_mutex_t rmu; /* guards r and its statements */
 	sqlite3 *r; /* readers share this one */
+	/* The listing's statements, prepared once: parsing latest_sql cost
+	 * more than running it, which a page of 1,000 releases (one listing
+	 * each) pays a thousand times (bench/web.sh). */
+	sqlite3_stmt *newest, *latest, *begin, *rollback;
 };
 
 static const char schema[] =
@@ -107,6 +111,10 @@ static void sqlite_close(void *p)
 	sqlite3_finalize(s->sel);
 	sqlite3_finalize(s->ins);
 	sqlite3_finalize(s->upd);
+	sqlite3_finalize(s->newest);
+	sqlite3_finalize(s->latest);
+	sqlite3_finalize(s->begin);
+	sqlite3_finalize(s->rollback);
 	sqlite3_close(s->w);
 	sqlite3_close(s->r);
 	pthread_mutex_destroy(&s->rmu);
@@ -324,6 +332,24 @@ out:
 	return rc;
 }
 
+/* *st prepared on the read connection, once; the caller holds rmu. */
+static int read_stmt(struct sqlite_store *s, sqlite3_stmt **st, const char *sql)
+{
+	if (*st)
+		return 0;
+	return sqlite3_prepare_v3(s->r, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) ==
+		SQLITE_OK ? 0 : -1;
+}
+
+/* Readies a kept statement for its next use, its bound strings dropped. */
+static void read_stmt_done(sqlite3_stmt *st)
+{
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+}
+
 static int sqlite_latest(void *p, const char *ns, const char *release,
 			 int64_t revision, size_t max, struct hb_store_listing *listing,
 			 hb_store_row_fn fn, void *arg, char *err, size_t errlen)
@@ -334,14 +360,18 @@ static int sqlite_latest(void *p, const char *ns, const char *release,
 	pthread_mutex_lock(&s->rmu);
 	/* One read transaction: the newest revision and its hooks come from
 	 * one snapshot. */
-	if (sqlite3_exec(s->r, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+	if (read_stmt(s, &s->begin, "BEGIN") < 0 || read_stmt(s, &s->rollback, "ROLLBACK") < 0 ||
+	    sqlite3_step(s->begin) != SQLITE_DONE) {
 		rc = db_fail(err, errlen, "begin", s->r);
+		read_stmt_done(s->begin);
 		goto unlock;
 	}
-	if (sqlite3_prepare_v2(s->r, newest_sql, -1, &st, NULL) != SQLITE_OK) {
+	read_stmt_done(s->begin);
+	if (read_stmt(s, &s->newest, newest_sql) < 0) {
 		rc = db_fail(err, errlen, "prepare", s->r);
 		goto out;
 	}
+	st = s->newest;
 	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, release, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, HB_MAX_REVISION);
@@ -351,11 +381,13 @@ static int sqlite_latest(void *p, const char *ns, const char *release,
 	}
 	listing->latest = sqlite3_column_int64(st, 0); /* NULL: 0 */
 	listing->revision = revision > 0 ? revision : listing->latest;
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(s->r, latest_sql, -1, &st, NULL) != SQLITE_OK) {
+	read_stmt_done(st);
+	st = NULL;
+	if (read_stmt(s, &s->latest, latest_sql) < 0) {
 		rc = db_fail(err, errlen, "prepare", s->r);
 		goto out;
 	}
+	st = s->latest;
 	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, release, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, listing->revision);
@@ -375,10 +407,11 @@ static int sqlite_latest(void *p, const char *ns, const char *release,
 	if (step != SQLITE_DONE)
 		rc = db_fail(err, errlen, "select", s->r);
 out:
-	sqlite3_finalize(st);
+	read_stmt_done(st);
 	/* Nothing was written: ROLLBACK ends the read transaction whatever
 	 * happened. */
-	sqlite3_exec(s->r, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_step(s->rollback);
+	read_stmt_done(s->rollback);
 unlock:
 	pthread_mutex_unlock(&s->rmu);
 	return rc;

@@ -27,6 +27,11 @@ test_pkgs="$test_pkgs python3 util-linux"
 # The gRPC server the grpc kind's suite checks (test/integration/grpc.sh,
 # run with /usr/bin/python3): Debian's grpcio, without its health package.
 test_pkgs="$test_pkgs python3-grpcio"
+# The collector's web page is tested in a real browser
+# (test/integration/web.sh): Debian's Chromium, headless, driven through
+# chromium-driver by Debian's Selenium (run with /usr/bin/python3).
+web_pkgs="chromium chromium-driver python3-selenium"
+test_pkgs="$test_pkgs $web_pkgs"
 demo_pkgs="$build_pkgs nginx-light jq time iproute2"
 # busybox: busybox-static of the test packages (the two conflict), whose
 # /bin/busybox wget is the same program.
