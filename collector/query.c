@@ -253,7 +253,8 @@ cJSON *hb_releases_json(struct hb_store *st, char *err, size_t errlen)
 	size_t n = 0;
 	/* The names are copied out first: listing a release's reports needs
 	 * the store's read connection, which the walk holds. */
-	if (hb_store_releases(st, collect_name, &names, err, errlen) < 0)
+	bool more;
+	if (hb_store_releases(st, NULL, 1000, &more, collect_name, &names, err, errlen) < 0)
 		goto done;
 	rows = calloc(names.n / 2 + 1, sizeof(*rows));
 	if (!rows)
