@@ -177,16 +177,12 @@ for f in login index index-filtered release-ok release-failed running succeeded;
 done
 wait "$RUN_PID"
 hb_assert_eq "the Running agent's exit" 0 "$?"
+
 hb_case "GET /v1/releases?namespace=: filtered before the cap of 1,000"
-# A collector of its own with 1,001 releases, one report each, posted by
-# one curl over one connection: cap-0000/r to cap-0999/r, and zz-late/r,
-# past the cap by namespace and name.
-hb_port CAP_PORT
-"$COL" serve --listen "127.0.0.1:$CAP_PORT" --store "sqlite:$HB_TMP/cap.db" \
-	>>"$HB_TMP/cap.log" 2>&1 &
-HB_PIDS+=($!)
-hb_wait_tcp 127.0.0.1 "$CAP_PORT" 10 || hb_die "cap collector did not start"
-CAP=http://127.0.0.1:$CAP_PORT
+# The open collector above, given 1,001 releases, one report each, posted
+# by one curl over one connection: cap-0000/r to cap-0999/r, and
+# zz-late/r, past the cap by namespace and name.
+CAP=http://127.0.0.1:$OPEN_PORT
 mkdir -p "$HB_TMP/cap"
 : >"$HB_TMP/cap.curl"
 for i in $(seq 0 1000); do
