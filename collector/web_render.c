@@ -186,6 +186,7 @@ static int ns_filter(struct hb_buf *b, const cJSON *list, const char *ns)
 	 * are as many; bounded by a seen-list of names. */
 	const char *seen[256];
 	size_t nseen = 0;
+	bool offered = !*ns;
 	cJSON_ArrayForEach(r, rels) {
 		const char *n = hb_json_str(r, "namespace");
 		bool dup = false;
@@ -197,9 +198,14 @@ static int ns_filter(struct hb_buf *b, const cJSON *list, const char *ns)
 			seen[nseen++] = n;
 		else
 			break;
+		offered |= strcmp(n, ns) == 0;
 		rc = hb_html_printf(b, "<option%s value=\"%s\">%s</option>",
 				    strcmp(n, ns) == 0 ? " selected" : "", n, n);
 	}
+	/* A namespace past the cap of the unfiltered listing: still the
+	 * one shown, not "all". */
+	if (rc == 0 && !offered)
+		rc = hb_html_printf(b, "<option selected value=\"%s\">%s</option>", ns, ns);
 	if (rc == 0)
 		rc = hb_buf_appends(b, "</select></label> <button>show</button></form>");
 	return rc;

@@ -226,6 +226,8 @@ hb_assert_eq "GET /?namespace=zz-late" 200 "$(capget '/?namespace=zz-late')"
 hb_assert_contains "the page filtered in the store" "$(cat "$HB_TMP/cap.out")" \
 	'data-namespace="zz-late" data-release="r"'
 hb_assert_eq "and nothing left out" 0 "$(grep -c 'class="truncated"' "$HB_TMP/cap.out")"
+hb_assert_contains "its filter shows it" "$(cat "$HB_TMP/cap.out")" \
+	'<option selected value="zz-late">zz-late</option>'
 # /metrics keeps its listing: the first 1,000 releases, four phases each.
 hb_assert_eq "GET /metrics" 200 "$(capget /metrics)"
 hb_assert_eq "metrics of the first 1,000 releases" "4000 0" \

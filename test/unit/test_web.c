@@ -257,6 +257,8 @@ HB_TEST(index_says_when_the_list_was_truncated)
 	ASSERT_CONTAINS(hb_buf_str(&b), "<p class=\"truncated\">Showing the first 1 releases "
 			"of namespace a&lt;b by name: there are more.</p>");
 	ASSERT_CONTAINS(hb_buf_str(&b), "<option value=\"z\">z</option>");
+	/* Not among the unfiltered listing's: offered, selected, escaped. */
+	ASSERT_CONTAINS(hb_buf_str(&b), "<option selected value=\"a&lt;b\">a&lt;b</option>");
 	ASSERT_EQ_INT(count(hb_buf_str(&b), "<option value=\"a\">"), 0);
 	hb_buf_reset(&b);
 	ASSERT_EQ_INT(hb_web_render_index(&b, a, NULL, NULL, false), 0);
