@@ -246,14 +246,16 @@ out:
 	return o;
 }
 
-cJSON *hb_releases_json(struct hb_store *st, char *err, size_t errlen)
+cJSON *hb_releases_json(struct hb_store *st, const char *ns, size_t max, char *err,
+			size_t errlen)
 {
 	struct names names = { 0 };
 	cJSON **rows = NULL, *out = NULL, *arr;
 	size_t n = 0;
+	bool more = false;
 	/* The names are copied out first: listing a release's reports needs
 	 * the store's read connection, which the walk holds. */
-	if (hb_store_releases(st, collect_name, &names, err, errlen) < 0)
+	if (hb_store_releases(st, ns, max, &more, collect_name, &names, err, errlen) < 0)
 		goto done;
 	rows = calloc(names.n / 2 + 1, sizeof(*rows));
 	if (!rows)
@@ -267,7 +269,7 @@ cJSON *hb_releases_json(struct hb_store *st, char *err, size_t errlen)
 	qsort(rows, n, sizeof(*rows), cmp_release);
 	out = cJSON_CreateObject();
 	arr = out ? cJSON_AddArrayToObject(out, "releases") : NULL;
-	if (!arr)
+	if (!arr || !cJSON_AddBoolToObject(out, "truncated", more))
 		goto oom;
 	for (size_t i = 0; i < n; i++) {
 		cJSON_AddItemToArray(arr, rows[i]);

@@ -33,11 +33,18 @@
 cJSON *hb_release_json(struct hb_store *st, const char *ns, const char *rel,
 		       int64_t revision, int *phase, char *err, size_t errlen);
 
-/* GET /v1/releases: {"releases": [{namespace, release,
+/* The most releases GET /v1/releases and the web page list. */
+#define HB_MAX_RELEASES 1000
+
+/* GET /v1/releases[?namespace=NS]: {"releases": [{namespace, release,
  * revision (the newest), phase, lastRun (the latest of its hooks' start
- * and finish times), hooks, failedHooks, failedChecks}]}, failed ones
- * first, then Running, Unknown and Succeeded, then by namespace and name. */
-cJSON *hb_releases_json(struct hb_store *st, char *err, size_t errlen);
+ * and finish times), hooks, failedHooks, failedChecks}], "truncated"},
+ * failed ones first, then Running, Unknown and Succeeded, then by
+ * namespace and name. Those of namespace ns only, unless it is NULL; the
+ * first max of them by namespace and name, truncated true when there
+ * were more. */
+cJSON *hb_releases_json(struct hb_store *st, const char *ns, size_t max, char *err,
+			size_t errlen);
 
 /* GET /v1/releases/{ns}/{release}/revisions[?revision=N]: {namespace,
  * release, latestRevision, "revisions": [{revision, phase, startedAt,

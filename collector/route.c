@@ -173,6 +173,21 @@ void hb_route_logs_query(const char *hook, const char *format, const char *accep
 		out->json = accept && strcasestr(accept, "application/json");
 }
 
+void hb_route_releases_query(const char *ns, struct hb_route *out)
+{
+	char q[80];
+	if (out->id != HB_ROUTE_RELEASES || !ns)
+		return;
+	if (*ns && !hb_valid_namespace(ns)) {
+		quote(q, sizeof(q), ns, 40);
+		refuse(out, 400,
+		       "namespace \"%s\": not a Kubernetes namespace name (lower-case "
+		       "letters, digits and '-', at most %d)", q, HB_NAMESPACE_MAX);
+		return;
+	}
+	hb_strlcpy(out->ns, ns, sizeof(out->ns));
+}
+
 void hb_route(const char *method, const char *path, const char *revision,
 	      struct hb_route *out)
 {

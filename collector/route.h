@@ -67,6 +67,11 @@ void hb_route(const char *method, const char *path, const char *revision,
 void hb_route_logs_query(const char *hook, const char *format, const char *accept,
 			 struct hb_route *out);
 
+/* Completes a releases route with its query: namespace (the "namespace"
+ * parameter, NULL or "": every namespace) into out->ns. Refuses with 400
+ * what is not a namespace name. */
+void hb_route_releases_query(const char *ns, struct hb_route *out);
+
 /* Whether s is a Kubernetes namespace name: a DNS-1123 label, lower-case
  * letters, digits and '-', starting and ending with a letter or digit, at
  * most 63 bytes. */

@@ -340,8 +340,12 @@ static enum MHD_Result get_metrics(struct server *sv, struct MHD_Connection *c)
 	const cJSON *r;
 	hb_buf_init(&b, 64u << 20);
 	int rc = hb_metrics_render(&b);
-	/* The phases of GET /v1/releases: one listing and reduction each. */
-	cJSON *list = rc == 0 ? hb_releases_json(sv->store, err, sizeof(err)) : NULL;
+	/* The phases of GET /v1/releases: one listing and reduction each,
+	 * of its first HB_MAX_RELEASES releases as before (not said to be
+	 * truncated: a gauge per release is no place for it). */
+	cJSON *list = rc == 0 ? hb_releases_json(sv->store, NULL, HB_MAX_RELEASES, err,
+						 sizeof(err))
+			      : NULL;
 	if (rc == 0 && !list)
 		fprintf(stderr, "hookbox-collector: metrics: %s\n", err);
 	if (rc == 0)
@@ -425,6 +429,9 @@ static enum MHD_Result first_call(struct server *sv, struct MHD_Connection *c,
 			    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							MHD_HTTP_HEADER_ACCEPT),
 			    &rt);
+	hb_route_releases_query(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+							    "namespace"),
+				&rt);
 	if (rt.auth && !authorized(sv, c))
 		return respond_text(c, MHD_HTTP_UNAUTHORIZED, "missing or wrong bearer token");
 	switch (rt.id) {
@@ -449,7 +456,9 @@ static enum MHD_Result first_call(struct server *sv, struct MHD_Connection *c,
 	case HB_ROUTE_LOGS:
 		return get_logs(sv, c, &rt);
 	case HB_ROUTE_RELEASES:
-		return get_json(c, hb_releases_json(sv->store, err, sizeof(err)), err);
+		return get_json(c, hb_releases_json(sv->store, rt.ns[0] ? rt.ns : NULL,
+						    HB_MAX_RELEASES, err, sizeof(err)),
+				err);
 	case HB_ROUTE_REVISIONS:
 		return get_json(c, hb_revisions_json(sv->store, rt.ns, rt.release, rt.revision,
 						     HB_MAX_HISTORY, err, sizeof(err)), err);

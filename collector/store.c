@@ -170,8 +170,9 @@ int hb_store_latest(struct hb_store *s, const char *ns, const char *release,
 			     err, errlen);
 }
 
-int hb_store_releases(struct hb_store *s, hb_store_release_fn fn, void *arg,
-		      char *err, size_t errlen)
+int hb_store_releases(struct hb_store *s, const char *ns, size_t limit, bool *more,
+		      hb_store_release_fn fn, void *arg, char *err, size_t errlen)
 {
-	return s->be->releases(s->db, fn, arg, err, errlen);
+	*more = false;
+	return s->be->releases(s->db, ns, limit, more, fn, arg, err, errlen);
 }

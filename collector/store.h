@@ -96,8 +96,12 @@ struct hb_store_backend {
 	int (*latest)(void *db, const char *ns, const char *release, int64_t revision,
 		      size_t max, struct hb_store_listing *listing, hb_store_row_fn fn,
 		      void *arg, char *err, size_t errlen);
-	int (*releases)(void *db, hb_store_release_fn fn, void *arg, char *err,
-			size_t errlen);
+	/* The (namespace, release) pairs of the store, by namespace then
+	 * name: those of namespace ns only unless it is NULL, at most limit
+	 * of them. *more says whether the limit left any out (the backend
+	 * asks for limit + 1). */
+	int (*releases)(void *db, const char *ns, size_t limit, bool *more,
+			hb_store_release_fn fn, void *arg, char *err, size_t errlen);
 	void (*close)(void *db);
 };
 
@@ -121,8 +125,9 @@ int hb_store_get(struct hb_store *s, const char *report_id, struct hb_buf *out,
 int hb_store_latest(struct hb_store *s, const char *ns, const char *release,
 		    int64_t revision, size_t max, struct hb_store_listing *listing,
 		    hb_store_row_fn fn, void *arg, char *err, size_t errlen);
-int hb_store_releases(struct hb_store *s, hb_store_release_fn fn, void *arg,
-		      char *err, size_t errlen);
+/* See the backend's releases: ns NULL lists every namespace. */
+int hb_store_releases(struct hb_store *s, const char *ns, size_t limit, bool *more,
+		      hb_store_release_fn fn, void *arg, char *err, size_t errlen);
 
 /* The most reports one transaction commits. */
 #define HB_STORE_BATCH 256

@@ -370,21 +370,36 @@ out:
 	return rc;
 }
 
-static int pg_releases(void *p, hb_store_release_fn fn, void *arg, char *err,
-		       size_t errlen)
+static int pg_releases(void *p, const char *ns_filter, size_t limit, bool *more,
+		       hb_store_release_fn fn, void *arg, char *err, size_t errlen)
 {
 	struct pg_store *s = p;
+	char lim[24];
 	int rc;
+	/* One more than the caller takes: whether the limit cut the list. */
+	snprintf(lim, sizeof(lim), "%llu",
+		 limit < INT64_MAX ? (unsigned long long)limit + 1 : (unsigned long long)INT64_MAX);
+	const char *vals[2] = { lim, ns_filter };
 	pthread_mutex_lock(&s->rmu);
 	rc = ensure_conn(s->r, false, err, errlen);
 	if (rc < 0)
 		goto out;
-	PGresult *res = PQexec(s->r, "SELECT DISTINCT namespace, release FROM hookbox_reports"
-				     " ORDER BY 1, 2 LIMIT 1000");
+	PGresult *res = PQexecParams(
+		s->r,
+		ns_filter ? "SELECT DISTINCT namespace, release FROM hookbox_reports"
+			    " WHERE namespace = $2 ORDER BY 1, 2 LIMIT $1::bigint"
+			  : "SELECT DISTINCT namespace, release FROM hookbox_reports"
+			    " ORDER BY 1, 2 LIMIT $1::bigint",
+		ns_filter ? 2 : 1, NULL, vals, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		rc = pg_fail(err, errlen, "select", s->r);
-	for (int i = 0; rc == 0 && i < PQntuples(res); i++)
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
+		if ((size_t)i == limit) {
+			*more = true;
+			break;
+		}
 		rc = fn(arg, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
+	}
 	PQclear(res);
 out:
 	pthread_mutex_unlock(&s->rmu);

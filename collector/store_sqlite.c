@@ -417,21 +417,37 @@ unlock:
 	return rc;
 }
 
-static int sqlite_releases(void *p, hb_store_release_fn fn, void *arg, char *err,
-			   size_t errlen)
+static int sqlite_releases(void *p, const char *ns_filter, size_t limit, bool *more,
+			   hb_store_release_fn fn, void *arg, char *err, size_t errlen)
 {
 	struct sqlite_store *s = p;
 	sqlite3_stmt *st = NULL;
 	int rc = 0, step;
+	size_t n = 0;
+	/* Two texts rather than "?1 IS NULL OR namespace = ?1", for which
+	 * SQLite scans all of reports_hook_latest instead of searching it by
+	 * namespace (EXPLAIN QUERY PLAN). */
+	const char *sql = ns_filter ? "SELECT DISTINCT namespace, release FROM reports"
+				      " WHERE namespace = ?1 ORDER BY 1, 2 LIMIT ?2"
+				    : "SELECT DISTINCT namespace, release FROM reports"
+				      " ORDER BY 1, 2 LIMIT ?2";
 	pthread_mutex_lock(&s->rmu);
-	if (sqlite3_prepare_v2(s->r,
-			       "SELECT DISTINCT namespace, release FROM reports"
-			       " ORDER BY 1, 2 LIMIT 1000",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->r, sql, -1, &st, NULL) != SQLITE_OK) {
 		rc = db_fail(err, errlen, "prepare", s->r);
 		goto out;
 	}
+	/* One more than the caller takes: whether the limit cut the list. */
+	if ((ns_filter && sqlite3_bind_text(st, 1, ns_filter, -1, SQLITE_STATIC) != SQLITE_OK) ||
+	    sqlite3_bind_int64(st, 2, limit < INT64_MAX ? (sqlite3_int64)limit + 1 : INT64_MAX) !=
+		    SQLITE_OK) {
+		rc = db_fail(err, errlen, "bind", s->r);
+		goto out;
+	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ == limit) {
+			*more = true;
+			continue;
+		}
 		const char *ns = (const char *)sqlite3_column_text(st, 0);
 		const char *rel = (const char *)sqlite3_column_text(st, 1);
 		rc = fn(arg, ns ? ns : "", rel ? rel : "");

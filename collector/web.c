@@ -123,13 +123,24 @@ static enum MHD_Result index_page(struct hb_web *w, struct MHD_Connection *c)
 	const char *part = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "part");
 	if (ns && *ns && !hb_valid_namespace(ns))
 		return respond_error(c, 400, "namespace: not a Kubernetes namespace name");
-	cJSON *list = hb_releases_json(w->store, err, sizeof(err));
-	if (!list)
+	bool main_only = part && strcmp(part, "main") == 0, filtered = ns && *ns;
+	/* What GET /v1/releases?namespace=NS answers: filtered by the store,
+	 * before its cap. The filter's choices, of a filtered full page, are
+	 * what GET /v1/releases answers. */
+	cJSON *list = hb_releases_json(w->store, filtered ? ns : NULL, HB_MAX_RELEASES, err,
+				       sizeof(err));
+	cJSON *all = list && filtered && !main_only
+			     ? hb_releases_json(w->store, NULL, HB_MAX_RELEASES, err, sizeof(err))
+			     : NULL;
+	if (!list || (filtered && !main_only && !all)) {
+		cJSON_Delete(list);
 		return respond_error(c, 503, err);
+	}
 	struct hb_buf b;
 	hb_buf_init(&b, PAGE_CAP);
-	int rc = hb_web_render_index(&b, list, ns, part && strcmp(part, "main") == 0);
+	int rc = hb_web_render_index(&b, list, all, ns, main_only);
 	cJSON_Delete(list);
+	cJSON_Delete(all);
 	return respond_page(c, 200, &b, rc);
 }
 

@@ -79,11 +79,13 @@ int hb_html_escape(struct hb_buf *b, const char *s);
 int hb_html_printf(struct hb_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* The index: list is GET /v1/releases's JSON; ns (NULL or ""): show only
- * that namespace. main_only: the <main> element alone, what the refresh
- * script fetches. */
-int hb_web_render_index(struct hb_buf *b, const cJSON *list, const char *ns,
-			bool main_only);
+/* The index: list is GET /v1/releases?namespace=NS's JSON (ns NULL or "":
+ * every namespace), said to be truncated above the table when it is; the
+ * namespace filter offers those of all, GET /v1/releases's (NULL: those of
+ * list). main_only: the <main> element alone, what the refresh script
+ * fetches. */
+int hb_web_render_index(struct hb_buf *b, const cJSON *list, const cJSON *all,
+			const char *ns, bool main_only);
 /* A release page: red is GET /v1/releases/{ns}/{release}?revision=N's JSON,
  * history GET .../revisions's (newest first). */
 int hb_web_render_release(struct hb_buf *b, const cJSON *red, const cJSON *history,

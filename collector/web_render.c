@@ -121,7 +121,21 @@ static int index_main(struct hb_buf *b, const cJSON *list, const char *ns)
 		rc = hb_html_printf(b, " data-refresh=\"/?part=main%s%s\"", *ns ? "&namespace=" : "",
 				    ns);
 	if (rc == 0)
-		rc = hb_buf_appends(b, "><table class=\"releases\"><thead><tr><th>phase</th>"
+		rc = hb_buf_appends(b, ">");
+	/* The store lists releases by namespace and name before they are
+	 * sorted by phase: those past the cap are not the least urgent
+	 * ones, so the page must say that it left some out. */
+	if (rc == 0 && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(list, "truncated"))) {
+		rc = hb_buf_printf(b, "<p class=\"truncated\">Showing the first %d releases ",
+				   cJSON_GetArraySize(rels));
+		if (rc == 0)
+			rc = *ns ? hb_html_printf(b, "of namespace %s by name: there are more.</p>",
+						  ns)
+				 : hb_buf_appends(b, "by namespace and name: filter by namespace "
+						  "(?namespace=NAME) to see others.</p>");
+	}
+	if (rc == 0)
+		rc = hb_buf_appends(b, "<table class=\"releases\"><thead><tr><th>phase</th>"
 				    "<th>namespace</th><th>release</th><th>revision</th>"
 				    "<th>last run</th><th>failed checks</th></tr></thead><tbody>\n");
 	size_t shown = 0;
@@ -172,6 +186,7 @@ static int ns_filter(struct hb_buf *b, const cJSON *list, const char *ns)
 	 * are as many; bounded by a seen-list of names. */
 	const char *seen[256];
 	size_t nseen = 0;
+	bool offered = !*ns;
 	cJSON_ArrayForEach(r, rels) {
 		const char *n = hb_json_str(r, "namespace");
 		bool dup = false;
@@ -183,16 +198,21 @@ static int ns_filter(struct hb_buf *b, const cJSON *list, const char *ns)
 			seen[nseen++] = n;
 		else
 			break;
+		offered |= strcmp(n, ns) == 0;
 		rc = hb_html_printf(b, "<option%s value=\"%s\">%s</option>",
 				    strcmp(n, ns) == 0 ? " selected" : "", n, n);
 	}
+	/* A namespace past the cap of the unfiltered listing: still the
+	 * one shown, not "all". */
+	if (rc == 0 && !offered)
+		rc = hb_html_printf(b, "<option selected value=\"%s\">%s</option>", ns, ns);
 	if (rc == 0)
 		rc = hb_buf_appends(b, "</select></label> <button>show</button></form>");
 	return rc;
 }
 
-int hb_web_render_index(struct hb_buf *b, const cJSON *list, const char *ns,
-			bool main_only)
+int hb_web_render_index(struct hb_buf *b, const cJSON *list, const cJSON *all,
+			const char *ns, bool main_only)
 {
 	if (!ns)
 		ns = "";
@@ -200,7 +220,7 @@ int hb_web_render_index(struct hb_buf *b, const cJSON *list, const char *ns,
 		return index_main(b, list, ns);
 	int rc = page_head(b, "releases", "");
 	if (rc == 0)
-		rc = ns_filter(b, list, ns);
+		rc = ns_filter(b, all ? all : list, ns);
 	if (rc == 0)
 		rc = hb_buf_appends(b, "</header>\n");
 	if (rc == 0)

@@ -129,12 +129,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    strncasecmp(path + 12, rt.report_id, 36) != 0)
 			__builtin_trap();
 		break;
+	case HB_ROUTE_RELEASES:
+		if (!get || !rt.auth || strcmp(path, "/v1/releases") != 0 || rt.ns[0])
+			__builtin_trap();
+		break;
 	case HB_ROUTE_RELEASE:
-	case HB_ROUTE_LOGS: {
+	case HB_ROUTE_LOGS:
+	case HB_ROUTE_REVISIONS: {
 		/* The names are the path's, both valid Kubernetes names. */
 		char want[200];
-		snprintf(want, sizeof(want), "/v1/releases/%s/%s%s", rt.ns, rt.release,
-			 rt.id == HB_ROUTE_LOGS ? "/logs" : "");
+		const char *tail = rt.id == HB_ROUTE_LOGS ? "/logs"
+				 : rt.id == HB_ROUTE_REVISIONS ? "/revisions" : "";
+		snprintf(want, sizeof(want), "/v1/releases/%s/%s%s", rt.ns, rt.release, tail);
 		if (!get || !rt.auth || !oracle_label(rt.ns, strlen(rt.ns)) ||
 		    !oracle_release(rt.release) || strcmp(want, path) != 0)
 			__builtin_trap();
@@ -155,6 +161,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hb_route_logs_query(revision, revision, revision, &rt);
 		if (rt.id == HB_ROUTE_REFUSED ? rt.status != 400 || !clean_reason(rt.reason)
 					      : strcmp(rt.hook, revision ? revision : "") != 0)
+			__builtin_trap();
+	}
+	/* The releases query, the revision's bytes taken as its namespace:
+	 * a namespace name or nothing, else refused with a clean reason. */
+	if (rt.id == HB_ROUTE_RELEASES) {
+		hb_route_releases_query(revision, &rt);
+		if (rt.id == HB_ROUTE_REFUSED
+			    ? rt.status != 400 || !clean_reason(rt.reason)
+			    : strcmp(rt.ns, revision ? revision : "") != 0 ||
+				      (rt.ns[0] && !hb_valid_namespace(rt.ns)))
 			__builtin_trap();
 	}
 	/* Only the liveness probe and the ingest's method check speak before

@@ -177,4 +177,59 @@ for f in login index index-filtered release-ok release-failed running succeeded;
 done
 wait "$RUN_PID"
 hb_assert_eq "the Running agent's exit" 0 "$?"
+
+hb_case "GET /v1/releases?namespace=: filtered before the cap of 1,000"
+# The open collector above, given 1,001 releases, one report each, posted
+# by one curl over one connection: cap-0000/r to cap-0999/r, and
+# zz-late/r, past the cap by namespace and name.
+CAP=http://127.0.0.1:$OPEN_PORT
+mkdir -p "$HB_TMP/cap"
+: >"$HB_TMP/cap.curl"
+for i in $(seq 0 1000); do
+	ns=$(printf 'cap-%04d' "$i")
+	[ "$i" = 1000 ] && ns=zz-late
+	printf '{"reportId": "00000000-0000-4000-8000-%012d", "pod": {"namespace": "%s",
+ "podName": "p", "release": "r", "revision": "1", "hookEvents": ["test"], "hookName": "t"},
+ "startedAt": "2026-11-25T22:15:06.000Z", "finishedAt": "2026-11-25T22:15:07.000Z",
+ "phase": "PHASE_SUCCEEDED"}\n' "$i" "$ns" >"$HB_TMP/cap/$i.json"
+	[ "$i" = 0 ] || echo next >>"$HB_TMP/cap.curl"
+	printf 'url = "%s/v1/reports"\nheader = "Content-Type: application/json"\ndata-binary = "@%s"\noutput = "/dev/null"\n' \
+		"$CAP" "$HB_TMP/cap/$i.json" >>"$HB_TMP/cap.curl"
+done
+curl -s -f -K "$HB_TMP/cap.curl" || hb_fail "posting 1,001 reports: curl exit $?"
+capget() { curl -s -o "$HB_TMP/cap.out" -w '%{http_code}' "$CAP$1"; }
+hb_assert_eq "GET /v1/releases" 200 "$(capget /v1/releases)"
+hb_assert_eq "the first 1,000, said to be truncated" "1000 true false" \
+	"$(jq -r '[(.releases | length), .truncated,
+		(any(.releases[]; .namespace == "zz-late"))] | map(tostring) | join(" ")' "$HB_TMP/cap.out")"
+hb_assert_eq "GET /v1/releases?namespace=" 200 "$(capget '/v1/releases?namespace=')"
+hb_assert_eq "an empty namespace is every one" "1000 true" \
+	"$(jq -r '"\(.releases | length) \(.truncated)"' "$HB_TMP/cap.out")"
+hb_assert_eq "GET /v1/releases?namespace=zz-late" 200 "$(capget '/v1/releases?namespace=zz-late')"
+hb_assert_eq "past the cap, found by its namespace" "zz-late/r false" \
+	"$(jq -r '"\([.releases[] | "\(.namespace)/\(.release)"] | join(" ")) \(.truncated)"' \
+		"$HB_TMP/cap.out")"
+hb_assert_eq "GET /v1/releases?namespace=cap-0007" 200 "$(capget '/v1/releases?namespace=cap-0007')"
+hb_assert_eq "one namespace only" "cap-0007/r false" \
+	"$(jq -r '"\([.releases[] | "\(.namespace)/\(.release)"] | join(" ")) \(.truncated)"' \
+		"$HB_TMP/cap.out")"
+hb_assert_eq "GET /v1/releases?namespace=nowhere" 200 "$(capget '/v1/releases?namespace=nowhere')"
+hb_assert_eq "no such namespace" "0 false" \
+	"$(jq -r '"\(.releases | length) \(.truncated)"' "$HB_TMP/cap.out")"
+hb_assert_eq "GET /v1/releases?namespace=Bad_NS" 400 "$(capget '/v1/releases?namespace=Bad_NS')"
+hb_assert_contains "reason" "$(cat "$HB_TMP/cap.out")" \
+	'namespace "Bad_NS": not a Kubernetes namespace name'
+hb_assert_eq "GET /" 200 "$(capget /)"
+hb_assert_contains "the page says it left some out" "$(cat "$HB_TMP/cap.out")" \
+	'<p class="truncated">Showing the first 1000 releases by namespace and name: filter by namespace'
+hb_assert_eq "GET /?namespace=zz-late" 200 "$(capget '/?namespace=zz-late')"
+hb_assert_contains "the page filtered in the store" "$(cat "$HB_TMP/cap.out")" \
+	'data-namespace="zz-late" data-release="r"'
+hb_assert_eq "and nothing left out" 0 "$(grep -c 'class="truncated"' "$HB_TMP/cap.out")"
+hb_assert_contains "its filter shows it" "$(cat "$HB_TMP/cap.out")" \
+	'<option selected value="zz-late">zz-late</option>'
+# /metrics keeps its listing: the first 1,000 releases, four phases each.
+hb_assert_eq "GET /metrics" 200 "$(capget /metrics)"
+hb_assert_eq "metrics of the first 1,000 releases" "4000 0" \
+	"$(grep -c '^hookbox_release_phase{' "$HB_TMP/cap.out") $(grep -c 'zz-late' "$HB_TMP/cap.out")"
 hb_finish

@@ -324,4 +324,104 @@ HB_TEST(listing_revisions)
 	close_store(s, dir);
 }
 
-HB_TEST_MAIN(listing_reduces_like_every_report, listing_revisions)
+/* What a listing of releases handed over: how many, the first few, the
+ * last, and whether one (namespace, release) was among them. */
+struct names_seen {
+	size_t n;
+	char first[4][2][64];
+	char last[2][64];
+	const char *want_ns, *want_rel;
+	bool found;
+};
+
+static int on_release(void *arg, const char *ns, const char *rel)
+{
+	struct names_seen *l = arg;
+	if (l->n < 4) {
+		snprintf(l->first[l->n][0], sizeof(l->first[0][0]), "%s", ns);
+		snprintf(l->first[l->n][1], sizeof(l->first[0][1]), "%s", rel);
+	}
+	snprintf(l->last[0], sizeof(l->last[0]), "%s", ns);
+	snprintf(l->last[1], sizeof(l->last[1]), "%s", rel);
+	l->found |= l->want_ns && strcmp(ns, l->want_ns) == 0 && strcmp(rel, l->want_rel) == 0;
+	l->n++;
+	return 0;
+}
+
+static struct names_seen list_releases(struct hb_store *s, const char *ns, size_t limit,
+				       bool *more, const char *want_ns, const char *want_rel)
+{
+	char err[256];
+	struct names_seen l = { .want_ns = want_ns, .want_rel = want_rel };
+	*more = true; /* the store must say */
+	if (hb_store_releases(s, ns, limit, more, on_release, &l, err, sizeof(err)) < 0)
+		HB_FAIL_("releases: %s", err);
+	return l;
+}
+
+/* GET /v1/releases and the page list at most 1,000 releases: the store
+ * filters by namespace before the limit, and says when it cut the list,
+ * so that a release past the limit can still be found by its namespace.
+ * Against a shared database (HB_TEST_STORE) other runs' releases are
+ * listed too: the boundary cases are taken from the listing itself. */
+HB_TEST(releases_filter_and_truncation)
+{
+	char dir[64], nsa[64], nsb[64];
+	struct hb_store *s = open_store(dir, sizeof(dir));
+	run_namespace(nsa, sizeof(nsa), "cap-a");
+	run_namespace(nsb, sizeof(nsb), "cap-b");
+	/* cap-a: r1 to r3; cap-b: r1, twice (listed once). */
+	static struct event ev[5];
+	static const char *const rels[] = { "r3", "r1", "r2", "r1", "r1" };
+	for (unsigned i = 0; i < 5; i++) {
+		event_init(&ev[i], i < 3 ? nsa : nsb, rels[i], 1, (int)i, true, SUCCEEDED, 0,
+			   950000 + i);
+		event_pack(&ev[i], s);
+		struct event *one = &ev[i];
+		put_wave(&one, 1);
+	}
+	bool more;
+	struct names_seen l = list_releases(s, nsa, 3, &more, NULL, NULL);
+	ASSERT_EQ_INT(l.n, 3);
+	ASSERT(!more);
+	ASSERT_STREQ(l.first[0][0], nsa);
+	ASSERT_STREQ(l.first[0][1], "r1");
+	ASSERT_STREQ(l.first[2][1], "r3");
+	l = list_releases(s, nsa, 2, &more, NULL, NULL);
+	ASSERT_EQ_INT(l.n, 2);
+	ASSERT(more);
+	ASSERT_STREQ(l.first[1][1], "r2");
+	l = list_releases(s, nsb, 1, &more, NULL, NULL);
+	ASSERT_EQ_INT(l.n, 1);
+	ASSERT(!more);
+	ASSERT_STREQ(l.first[0][0], nsb);
+	l = list_releases(s, "cap-none", 5, &more, NULL, NULL);
+	ASSERT_EQ_INT(l.n, 0);
+	ASSERT(!more);
+
+	/* Every namespace: n releases in all (our four at least). */
+	l = list_releases(s, NULL, 1u << 20, &more, NULL, NULL);
+	size_t n = l.n;
+	ASSERT(n >= 4);
+	ASSERT(!more);
+	char last_ns[64], last_rel[64];
+	snprintf(last_ns, sizeof(last_ns), "%s", l.last[0]);
+	snprintf(last_rel, sizeof(last_rel), "%s", l.last[1]);
+	l = list_releases(s, NULL, n, &more, last_ns, last_rel);
+	ASSERT_EQ_INT(l.n, n);
+	ASSERT(!more);
+	ASSERT(l.found);
+	/* One fewer: the last is past the limit, and said to be. */
+	l = list_releases(s, NULL, n - 1, &more, last_ns, last_rel);
+	ASSERT_EQ_INT(l.n, n - 1);
+	ASSERT(more);
+	ASSERT(!l.found);
+	/* Filtered by its namespace, the same limit lists it. */
+	l = list_releases(s, last_ns, n - 1, &more, last_ns, last_rel);
+	ASSERT(l.found);
+	ASSERT(!more);
+	close_store(s, dir);
+}
+
+HB_TEST_MAIN(listing_reduces_like_every_report, listing_revisions,
+	     releases_filter_and_truncation)

@@ -142,14 +142,14 @@ HB_TEST(index_keeps_the_order_and_filters)
 	cJSON *l = cJSON_Parse(list);
 	struct hb_buf b;
 	hb_buf_init(&b, 1 << 20);
-	ASSERT_EQ_INT(hb_web_render_index(&b, l, NULL, false), 0);
+	ASSERT_EQ_INT(hb_web_render_index(&b, l, NULL, NULL, false), 0);
 	const char *html = hb_buf_str(&b);
 	const char *x = strstr(html, "data-release=\"x\""), *y = strstr(html, "data-release=\"y\"");
 	ASSERT(x && y && x < y);
 	ASSERT_CONTAINS(html, "<td class=\"failed-checks some\">3</td>");
 	ASSERT_CONTAINS(html, "<option value=\"b\">b</option>");
 	hb_buf_reset(&b);
-	ASSERT_EQ_INT(hb_web_render_index(&b, l, "a", true), 0);
+	ASSERT_EQ_INT(hb_web_render_index(&b, l, NULL, "a", true), 0);
 	ASSERT_EQ_INT(count(hb_buf_str(&b), "<tr class=\"release"), 1);
 	ASSERT_CONTAINS(hb_buf_str(&b), "data-namespace=\"a\"");
 	hb_buf_release(&b);
@@ -233,9 +233,68 @@ HB_TEST(policy_forbids_inline_and_foreign)
 	ASSERT(strlen(hb_web_js) < 2048);
 }
 
+/* A listing the store cut at its cap says so above the table, in the
+ * part the refresh replaces too; one it did not cut says nothing. The
+ * filter's choices come from the unfiltered listing when there is one. */
+HB_TEST(index_says_when_the_list_was_truncated)
+{
+	static const char cut[] =
+		"{\"releases\":[{\"namespace\":\"a\",\"release\":\"y\",\"revision\":1,"
+		"\"phase\":\"Succeeded\",\"lastRun\":\"t\",\"failedChecks\":0}],"
+		"\"truncated\":true}";
+	static const char all[] =
+		"{\"releases\":[{\"namespace\":\"z\",\"release\":\"y\",\"revision\":1,"
+		"\"phase\":\"Succeeded\",\"lastRun\":\"t\",\"failedChecks\":0}],"
+		"\"truncated\":false}";
+	cJSON *l = cJSON_Parse(cut), *a = cJSON_Parse(all);
+	struct hb_buf b;
+	hb_buf_init(&b, 1 << 20);
+	ASSERT_EQ_INT(hb_web_render_index(&b, l, NULL, NULL, true), 0);
+	ASSERT_CONTAINS(hb_buf_str(&b), "<main id=\"main\"><p class=\"truncated\">Showing the "
+			"first 1 releases by namespace and name: filter by namespace");
+	hb_buf_reset(&b);
+	ASSERT_EQ_INT(hb_web_render_index(&b, l, a, "a<b", false), 0);
+	ASSERT_CONTAINS(hb_buf_str(&b), "<p class=\"truncated\">Showing the first 1 releases "
+			"of namespace a&lt;b by name: there are more.</p>");
+	ASSERT_CONTAINS(hb_buf_str(&b), "<option value=\"z\">z</option>");
+	/* Not among the unfiltered listing's: offered, selected, escaped. */
+	ASSERT_CONTAINS(hb_buf_str(&b), "<option selected value=\"a&lt;b\">a&lt;b</option>");
+	ASSERT_EQ_INT(count(hb_buf_str(&b), "<option value=\"a\">"), 0);
+	hb_buf_reset(&b);
+	ASSERT_EQ_INT(hb_web_render_index(&b, a, NULL, NULL, false), 0);
+	ASSERT_EQ_INT(count(hb_buf_str(&b), "truncated"), 0);
+	hb_buf_release(&b);
+	cJSON_Delete(l);
+	cJSON_Delete(a);
+}
+
+/* GET /v1/releases?namespace=NS: a namespace name, or none ("": all). */
+HB_TEST(releases_namespace_parameter)
+{
+	struct hb_route rt;
+	hb_route("GET", "/v1/releases", NULL, &rt);
+	hb_route_releases_query("shop-1", &rt);
+	ASSERT_EQ_INT(rt.id, HB_ROUTE_RELEASES);
+	ASSERT_STREQ(rt.ns, "shop-1");
+	hb_route("GET", "/v1/releases", NULL, &rt);
+	hb_route_releases_query("", &rt);
+	ASSERT_EQ_INT(rt.id, HB_ROUTE_RELEASES);
+	ASSERT_STREQ(rt.ns, "");
+	hb_route("GET", "/v1/releases", NULL, &rt);
+	hb_route_releases_query("Shop_\x01", &rt);
+	ASSERT_EQ_INT(rt.id, HB_ROUTE_REFUSED);
+	ASSERT_EQ_INT(rt.status, 400);
+	ASSERT_CONTAINS(rt.reason, "namespace \"Shop_\\x01\": not a Kubernetes namespace name");
+	/* Other routes ignore it. */
+	hb_route("GET", "/v1/releases/shop/web", NULL, &rt);
+	hb_route_releases_query("Bad_", &rt);
+	ASSERT_EQ_INT(rt.id, HB_ROUTE_RELEASE);
+}
+
 HB_TEST_MAIN(escape_markup_and_quotes, escape_controls_but_keeps_utf8,
 	     html_printf_escapes_arguments_only, release_page_escapes_every_report_string,
 	     running_page_asks_to_refresh_and_final_one_does_not,
 	     index_keeps_the_order_and_filters, latency_chart_over_revisions_up_to_the_selected,
 	     failure_class_names_from_the_descriptor, routes_of_the_page_data,
-	     policy_forbids_inline_and_foreign)
+	     policy_forbids_inline_and_foreign, index_says_when_the_list_was_truncated,
+	     releases_namespace_parameter)
