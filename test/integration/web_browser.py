@@ -103,7 +103,11 @@ try:
     shot(d, "login")
     css(d, "input[name=token]")[0].send_keys("wrong")
     css(d, "form[action='/ui/login'] button")[0].click()
-    eq("a wrong token's message", "wrong token", css(d, "p.error")[0].text)
+    # The click returns before the answer's page is in: wait for it (a
+    # loaded machine once read p.error before it was there).
+    wait_for(lambda: css(d, "p.error"), 10)
+    errs = css(d, "p.error")
+    eq("a wrong token's message", "wrong token", errs[0].text if errs else "(no p.error)")
     eq("no cookie for a wrong token", [], d.get_cookies())
     css(d, "input[name=token]")[0].send_keys(TOKEN)
     css(d, "form[action='/ui/login'] button")[0].click()
