@@ -223,29 +223,17 @@ static int grpc_resolve(const struct hb_check *c, void *state,
 	a->timing.dns_ms = s->resolve_ms;
 	if (!ai)
 		return -ENOENT;
-	struct hb_buf line;
-	hb_buf_init(&line, 1 << 16);
-	int rc = hb_buf_printf(&line, "%s:%d:", s->url_host, s->port);
-	for (const struct addrinfo *p = ai; rc == 0 && p; p = p->ai_next) {
-		char ip[INET6_ADDRSTRLEN];
-		bool ip6 = p->ai_family == AF_INET6;
-		hb_format_addr(p->ai_addr, ip, sizeof(ip), 0);
-		rc = hb_buf_printf(&line, "%s%s%s%s", p == ai ? "" : ",",
-				   ip6 ? "[" : "", ip, ip6 ? "]" : "");
-	}
+	const long port = s->port;
+	int rc = http_pin(&s->pinned, s->url_host, &port, 1, ai, a);
 	freeaddrinfo(ai);
-	struct curl_slist *l = rc == 0 ? curl_slist_append(NULL,
-							   hb_buf_str(&line))
-				       : NULL;
-	hb_buf_release(&line);
-	if (!l || curl_easy_setopt(s->curl, CURLOPT_RESOLVE, l) != CURLE_OK) {
-		curl_slist_free_all(l);
+	if (rc < 0)
+		return rc;
+	if (curl_easy_setopt(s->curl, CURLOPT_RESOLVE, s->pinned) != CURLE_OK) {
 		hb_attempt_fail(a, HB_CLASS_INTERNAL,
 				"handing curl the addresses of \"%s\" failed",
-				s->host);
+				s->url_host);
 		return -ENOMEM;
 	}
-	s->pinned = l;
 	return HB_RESOLVED;
 }
 

@@ -151,7 +151,9 @@ curl_socket_t http_on_open(void *userdata, curlsocktype purpose,
 int http_resolve(const struct hb_check *c, void *state, struct hb_attempt *a);
 void http_refuse_address(struct http_state *s, struct hb_attempt *a);
 bool http_is_redirect(long status);
-int http_pin(struct http_state *s, const char *host, const long *ports,
+/* Appends curl's CURLOPT_RESOLVE entries for host on each of ports, the
+ * addresses ai, to *pinned (the http and grpc kinds'). */
+int http_pin(struct curl_slist **pinned, const char *host, const long *ports,
 	     size_t n_ports, const struct addrinfo *ai, struct hb_attempt *a);
 int http_redirect(const struct hb_check *c, struct http_state *s, long status,
 		  const char *url, struct hb_attempt *a);

@@ -161,7 +161,7 @@ int http_proxy_resolve(const struct hb_check *c, struct http_state *s,
 			return -ENOENT;
 		}
 		long port = px.port;
-		int rc = http_pin(s, px.host, &port, 1, ai, a);
+		int rc = http_pin(&s->pinned, px.host, &port, 1, ai, a);
 		freeaddrinfo(ai);
 		if (rc < 0)
 			return rc;

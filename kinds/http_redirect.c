@@ -149,7 +149,7 @@ static int on_resolver_start(void *resolver_state, void *reserved,
 /* "host:port:addr,addr,...", curl's CURLOPT_RESOLVE entry, for each of
  * the ports the check may reach that host on (its URL's, and 80 and 443,
  * where a redirect to the same host may lead; a proxy's). */
-int http_pin(struct http_state *s, const char *host, const long *ports,
+int http_pin(struct curl_slist **pinned, const char *host, const long *ports,
 	     size_t n_ports, const struct addrinfo *ai, struct hb_attempt *a)
 {
 	struct hb_buf addrs, line;
@@ -170,10 +170,10 @@ int http_pin(struct http_state *s, const char *host, const long *ports,
 		rc = hb_buf_printf(&line, "%s:%ld:%s", host, ports[i],
 				   hb_buf_str(&addrs));
 		struct curl_slist *l =
-			rc == 0 ? curl_slist_append(s->pinned, hb_buf_str(&line))
+			rc == 0 ? curl_slist_append(*pinned, hb_buf_str(&line))
 				: NULL;
 		if (l)
-			s->pinned = l;
+			*pinned = l;
 		else
 			rc = -ENOMEM;
 	}
@@ -226,7 +226,8 @@ int http_resolve(const struct hb_check *c, void *state,
 		return -ENOENT;
 	}
 	const long ports[] = { s->port, 80, 443 };
-	int rc = http_pin(s, s->host, ports, HB_ARRAY_SIZE(ports), ai, a);
+	int rc = http_pin(&s->pinned, s->host, ports, HB_ARRAY_SIZE(ports), ai,
+			  a);
 	freeaddrinfo(ai);
 	if (rc < 0)
 		return rc;
