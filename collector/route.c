@@ -12,38 +12,15 @@
 #include <string.h>
 #include <strings.h>
 
-/* One DNS-1123 label of n bytes: [a-z0-9]([-a-z0-9]*[a-z0-9])? */
-static bool dns_label(const char *s, size_t n)
-{
-	if (n == 0 || s[0] == '-' || s[n - 1] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-			return false;
-	}
-	return true;
-}
-
 bool hb_valid_namespace(const char *s)
 {
 	size_t n = strlen(s);
-	return n <= HB_NAMESPACE_MAX && dns_label(s, n);
+	return n <= HB_NAMESPACE_MAX && hb_dns_label(s, n);
 }
 
 bool hb_valid_release(const char *s)
 {
-	size_t n = strlen(s);
-	if (n == 0 || n > HB_RELEASE_MAX)
-		return false;
-	for (;;) {
-		size_t k = strcspn(s, ".");
-		if (!dns_label(s, k))
-			return false;
-		if (!s[k])
-			return true;
-		s += k + 1;
-	}
+	return hb_dns_subdomain(s, HB_RELEASE_MAX);
 }
 
 /* A client's bytes as they may appear in a reason: printable ASCII as is,
@@ -115,7 +92,7 @@ static void route_release(const char *rest, const char *revision, struct hb_rout
 		relbuf[rl] = '\0';
 		rel = relbuf;
 	}
-	if (nl > HB_NAMESPACE_MAX || !dns_label(rest, nl)) {
+	if (nl > HB_NAMESPACE_MAX || !hb_dns_label(rest, nl)) {
 		char ns[HB_NAMESPACE_MAX + 2];
 		size_t k = nl < sizeof(ns) - 1 ? nl : sizeof(ns) - 1;
 		memcpy(ns, rest, k);

@@ -189,3 +189,30 @@ size_t hb_utf8_next(const char *s, size_t n, uint32_t *cp)
 	*cp = c;
 	return len;
 }
+
+bool hb_dns_label(const char *s, size_t n)
+{
+	if (n == 0 || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+bool hb_dns_subdomain(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > max)
+		return false;
+	for (;;) {
+		size_t k = strcspn(s, ".");
+		if (!hb_dns_label(s, k))
+			return false;
+		if (!s[k])
+			return true;
+		s += k + 1;
+	}
+}

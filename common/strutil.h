@@ -43,4 +43,11 @@ size_t hb_utf8_next(const char *s, size_t n, uint32_t *cp);
  * it does not fit. */
 int hb_pct_decode(const char *s, size_t n, char *dst, size_t size);
 
+/* Kubernetes' names (DNS-1123): whether n bytes of s are one label,
+ * [a-z0-9]([-a-z0-9]*[a-z0-9])? (a namespace's, at most 63), and whether s
+ * is labels joined by '.', at most max bytes in all (a release's, 53; an
+ * object's, 253). */
+bool hb_dns_label(const char *s, size_t n);
+bool hb_dns_subdomain(const char *s, size_t max);
+
 #endif

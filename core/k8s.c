@@ -2,6 +2,8 @@
 /* A kubernetes check's object and its API path (k8s.h); pure, no I/O. */
 #include "k8s.h"
 
+#include "strutil.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -47,25 +49,12 @@ static bool is_lower_alnum(char c)
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-/* A DNS subdomain (RFC 1123), as object names and API groups are: labels
- * of lower-case letters, digits and "-" joined by ".", at most max. */
-static bool valid_subdomain(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > max || !is_lower_alnum(s[0]) ||
-	    !is_lower_alnum(s[n - 1]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!is_lower_alnum(s[i]) && s[i] != '-' &&
-		    !(s[i] == '.' && s[i + 1] != '.' && s[i + 1] != '-' &&
-		      s[i - 1] != '-'))
-			return false;
-	return true;
-}
-
+/* A namespace is one DNS label (RFC 1123); object names and API groups
+ * are DNS subdomains (hb_dns_subdomain, common/strutil.c). */
 bool hb_k8s_valid_namespace(const char *ns)
 {
-	return valid_subdomain(ns, 63) && !strchr(ns, '.');
+	size_t n = strlen(ns);
+	return n <= 63 && hb_dns_label(ns, n);
 }
 
 /* "v1", "v2beta1", "v1alpha3". */
@@ -134,7 +123,7 @@ int hb_k8s_parse_object(const char *object, struct hb_k8s_ref *r, char *why,
 		}
 	}
 	const char *name = parts[n - 1], *resource = parts[n - 2];
-	if (!valid_subdomain(name, 253)) {
+	if (!hb_dns_subdomain(name, 253)) {
 		snprintf(why, whylen,
 			 "\"%s\" is not an object's name (lower-case letters, "
 			 "digits, \"-\" and \".\", at most 253)",
@@ -165,7 +154,7 @@ int hb_k8s_parse_object(const char *object, struct hb_k8s_ref *r, char *why,
 	}
 	const char *version = parts[n - 3];
 	const char *group = n == 4 ? parts[0] : "";
-	if (n == 4 && !valid_subdomain(group, 253)) {
+	if (n == 4 && !hb_dns_subdomain(group, 253)) {
 		snprintf(why, whylen,
 			 "\"%s\" is not an API group (\"apps\", "
 			 "\"cert-manager.io\"; the core group has none: "
